@@ -1,0 +1,92 @@
+// Core value types shared by every pure domain module. PURE: no node:* imports, no I/O, no clock.
+// Money and prices are integers in minor units (paise for NSE: price divisor 100), exactly as the
+// Kite wire format carries them, so no float ever touches a balance.
+
+/** Integer amount in minor currency units (paise). */
+export type Paise = number;
+
+export type Side = 'BUY' | 'SELL';
+export type SignalType = Side | 'HOLD';
+export type Broker = 'paper' | 'zerodha';
+export const BROKERS: readonly Broker[] = ['paper', 'zerodha'];
+
+export interface DepthLevel {
+  readonly price: Paise;
+  readonly quantity: number;
+  readonly orders: number;
+}
+
+/** One market tick, as decoded from the tick ring (prices in minor units of `divisor`). */
+export interface Tick {
+  readonly token: number;
+  readonly ltp: Paise;
+  readonly lastQty: number;
+  readonly avgPrice: Paise;
+  readonly volume: number;
+  readonly buyQty: number;
+  readonly sellQty: number;
+  readonly open: Paise;
+  readonly high: Paise;
+  readonly low: Paise;
+  readonly close: Paise;
+  readonly oi: number;
+  readonly oiDayHigh: number;
+  readonly oiDayLow: number;
+  /** Price divisor (100 = paise). */
+  readonly divisor: number;
+  readonly tradable: boolean;
+  /** Exchange timestamp, epoch milliseconds (0 = unknown). */
+  readonly exchangeTs: number;
+  /** Last trade time, epoch milliseconds (0 = unknown). */
+  readonly lastTradeTs: number;
+  readonly depthBuy: readonly DepthLevel[];
+  readonly depthSell: readonly DepthLevel[];
+}
+
+export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit';
+export type TimeInForce = 'DAY' | 'IOC' | 'FOK';
+
+/** Paper-order instructions a strategy may attach to a signal (original-system.md §3.5, §6). */
+export interface OrderInstructions {
+  readonly orderType?: OrderType;
+  readonly tif?: TimeInForce;
+  readonly limitPrice?: Paise;
+  readonly stopPrice?: Paise;
+  /** Bracket exits in basis points of the entry price (1% = 100 bp). */
+  readonly takeProfitBps?: number;
+  readonly stopLossBps?: number;
+}
+
+/** A strategy's trading intent (original TradingSignal, HOLD never leaves the strategy). */
+export interface TradingSignal {
+  readonly strategyId: string;
+  readonly token: number;
+  readonly side: Side;
+  readonly quantity: number;
+  /** Reference price (the tick's last price), minor units. */
+  readonly price: Paise;
+  /** Timestamp of the tick that produced the signal, epoch ms. */
+  readonly ts: number;
+  /** In [0, 1]. */
+  readonly confidence: number;
+  readonly order: OrderInstructions;
+  /** Free-form strategy metadata (indicator values, ML prediction). */
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+/** Fill of (part of) an order. `tradeId` is unique and deterministic: the dedup key. */
+export interface Fill {
+  readonly tradeId: string;
+  readonly orderId: string;
+  readonly broker: Broker;
+  readonly strategyId: string;
+  readonly token: number;
+  readonly side: Side;
+  readonly quantity: number;
+  readonly price: Paise;
+  /** Explicit fees charged for this fill (the original forgot them in PnL). */
+  readonly fees: Paise;
+  readonly ts: number;
+  /** Position in the broker's fill log; folds apply fills in this order. */
+  readonly fillSeq: number;
+}

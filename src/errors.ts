@@ -1,0 +1,157 @@
+// Error catalogue: every error code Alpha Panda can emit is declared here exactly once, with its
+// category and message template. test/unit/errors.test.ts checks that README's table lists exactly
+// these codes. Categories follow style.md §A.6.6:
+//   domain   - an expected business outcome, returned as a value (Result), never thrown
+//   boundary - untrusted input rejected, counted and logged once; the actor keeps running
+//   failure  - a broken invariant or environment failure: thrown, the actor crashes and is restarted
+//   startup  - the system refuses to start (bad config, bad wiring); reported at once, exit non-zero
+
+export type ErrorCategory = 'domain' | 'boundary' | 'failure' | 'startup';
+
+export interface ErrorDef {
+  readonly category: ErrorCategory;
+  /** Message template; `{name}` placeholders are filled from the error's detail object. */
+  readonly message: string;
+  /** HTTP status for gateway responses, when the error can reach a client. */
+  readonly http?: number;
+  /** WebSocket close code, when the error closes a client connection. */
+  readonly wsClose?: number;
+}
+
+export const CATALOGUE = {
+  // start-up and configuration
+  ERR_CONFIG_INVALID: { category: 'startup', message: 'invalid configuration: {summary}' },
+  ERR_CONFIG_FILE: { category: 'startup', message: 'cannot read config file {path}: {reason}' },
+  ERR_TREE_INVALID: { category: 'startup', message: 'invalid supervision tree: {reason}' },
+  ERR_TOPIC_INVALID: { category: 'startup', message: 'invalid topic name "{topic}": {reason}' },
+  ERR_TOPIC_BROKER_MISMATCH: {
+    category: 'startup',
+    message: 'actor "{actor}" for broker "{broker}" cannot use topic "{topic}" of broker "{topicBroker}"',
+  },
+  ERR_TOPIC_UNKNOWN_BROKER: {
+    category: 'startup',
+    message: 'topic "{topic}" names broker "{broker}", expected one of {expected}',
+  },
+  ERR_TOPIC_NOT_GRANTED: {
+    category: 'startup',
+    message: 'actor "{actor}" asked to {mode} topic "{topic}" which its child spec does not grant',
+  },
+  ERR_TOPIC_NO_PUBLISHER: { category: 'startup', message: 'topic "{topic}" is subscribed by {actors} but has no publisher' },
+  ERR_TOPIC_MANY_PUBLISHERS: { category: 'startup', message: 'topic "{topic}" has several publishers ({actors}); rings are single-producer' },
+  ERR_STORE_UNAVAILABLE: { category: 'failure', message: 'LMDB store at {path} is not ready: {reason}' },
+
+  // actor runtime
+  ERR_ACTOR_START_TIMEOUT: { category: 'failure', message: 'actor "{actor}" did not start within {timeoutMs} ms' },
+  ERR_ACTOR_STOP_TIMEOUT: { category: 'failure', message: 'actor "{actor}" did not stop within {timeoutMs} ms and was terminated' },
+  ERR_ACTOR_HUNG: { category: 'failure', message: 'actor "{actor}" missed its heartbeat for {silentMs} ms and was terminated' },
+  ERR_ACTOR_EXITED: { category: 'failure', message: 'actor "{actor}" exited unexpectedly with code {exitCode}' },
+  ERR_ACTOR_CRASHED: { category: 'failure', message: 'actor "{actor}" crashed: {reason}' },
+  ERR_ACTOR_OOM: { category: 'failure', message: 'actor "{actor}" ran out of memory (resourceLimits)' },
+  ERR_ACTOR_NOT_RUNNING: { category: 'boundary', message: 'actor "{actor}" is not running (state {state})', http: 503 },
+  ERR_ACTOR_UNKNOWN: { category: 'boundary', message: 'no actor named "{actor}"', http: 404 },
+  ERR_SUPERVISOR_HALTED: {
+    category: 'failure',
+    message: 'supervisor "{supervisor}" exceeded {maxRestarts} restarts in {periodMs} ms (last: {child}: {reason}) and halted',
+  },
+  ERR_PROTOCOL_MISMATCH: { category: 'startup', message: 'actor "{actor}" speaks protocol v{actual}, expected v{expected}' },
+
+  // transport
+  ERR_RING_CONFIG: { category: 'startup', message: 'invalid ring configuration: {reason}' },
+  ERR_RING_RECORD_TOO_LARGE: { category: 'failure', message: 'record of {bytes} bytes does not fit a {slotBytes}-byte slot on "{topic}"' },
+  ERR_RING_NO_CONSUMER_SLOT: { category: 'startup', message: 'ring "{topic}" has no free consumer slot (max {max})' },
+  ERR_BACKPRESSURE: { category: 'boundary', message: 'ring "{topic}" is full: consumer "{consumer}" is {lag} records behind' },
+  ERR_FRAME_BAD_MAGIC: { category: 'boundary', message: 'tick frame has bad magic {magic}' },
+  ERR_FRAME_BAD_VERSION: { category: 'boundary', message: 'tick frame version {version} is not supported' },
+  ERR_FRAME_BAD_LENGTH: { category: 'boundary', message: 'tick frame length {length} is invalid (expected {expected})' },
+  ERR_FRAME_BAD_VALUE: { category: 'boundary', message: 'tick frame field {field} has invalid value {value}' },
+
+  // persistence
+  ERR_STORE_WRITE: { category: 'failure', message: 'LMDB write failed: {reason}' },
+  ERR_STORE_SCHEMA: { category: 'failure', message: 'stored record {key} has schema v{version}, expected v{expected}' },
+
+  // domain outcomes: risk (values, never thrown)
+  ERR_RISK_MAX_POSITION: { category: 'domain', message: 'position {position} would exceed maximum {max}' },
+  ERR_RISK_MAX_DAILY_TRADES: { category: 'domain', message: 'daily trade limit {max} reached for strategy {strategyId} on {broker}' },
+  ERR_RISK_PRICE_DEVIATION: { category: 'domain', message: 'price deviation {deviationPct}% exceeds limit {limitPct}%' },
+  ERR_RISK_MAX_NOTIONAL: { category: 'domain', message: 'order notional {notional} exceeds maximum {max}' },
+  ERR_RISK_DAILY_LOSS: { category: 'domain', message: 'daily loss {loss} reached limit {max} for {broker}' },
+  ERR_RISK_KILL_SWITCH: { category: 'domain', message: 'trading is halted by the kill switch ({reason})' },
+
+  // domain outcomes: orders and the paper broker
+  ERR_ORDER_BAD_TRANSITION: { category: 'domain', message: 'order {orderId}: expected a transition from {from}, was {event}' },
+  ERR_ORDER_DUPLICATE: { category: 'domain', message: 'order {orderId} already exists' },
+  ERR_FILL_DUPLICATE: { category: 'domain', message: 'fill {tradeId} was already applied' },
+  ERR_PAPER_PRICE_BELOW_MIN: { category: 'domain', message: 'price {price} below minimum {min}' },
+  ERR_PAPER_PRICE_ABOVE_MAX: { category: 'domain', message: 'price {price} above maximum {max}' },
+  ERR_PAPER_INSTRUMENT_NOT_ALLOWED: { category: 'domain', message: 'instrument {token} is not allowed' },
+  ERR_PAPER_QTY_BELOW_MIN: { category: 'domain', message: 'quantity {quantity} below minimum {min}' },
+  ERR_PAPER_QTY_ABOVE_MAX: { category: 'domain', message: 'quantity {quantity} exceeds maximum {max}' },
+  ERR_PAPER_MISSING_STOP: { category: 'domain', message: 'stop order without a stop price' },
+  ERR_PAPER_MISSING_LIMIT: { category: 'domain', message: 'limit order without a usable limit price' },
+  ERR_PAPER_FOK_UNFILLABLE: { category: 'domain', message: 'FOK order not fully fillable: {reason}' },
+  ERR_PAPER_IOC_NO_FILL: { category: 'domain', message: 'IOC order had no immediate fill: {reason}' },
+  ERR_PAPER_STOP_NOT_TRIGGERED: { category: 'domain', message: 'stop not triggered for {tif} order' },
+  ERR_PAPER_INSUFFICIENT_CASH: { category: 'domain', message: 'insufficient cash: need {need}, have {have}' },
+  ERR_PAPER_MAX_NOTIONAL: { category: 'domain', message: 'exceeds max position notional {max}' },
+  ERR_PAPER_NO_POSITION: { category: 'domain', message: 'no position to sell (held {held}, asked {quantity})' },
+  ERR_PAPER_EXPIRED: { category: 'domain', message: 'DAY order expired unfilled at session end' },
+  ERR_PAPER_NO_MARKET: { category: 'domain', message: 'no market price known for instrument {token}' },
+
+  // domain outcomes: strategies, instruments, feeds
+  ERR_STRATEGY_CONFIG: { category: 'startup', message: 'strategy "{strategyId}": {reason}' },
+  ERR_STRATEGY_UNKNOWN_TYPE: { category: 'startup', message: 'strategy "{strategyId}" has unknown type "{type}"; available: {available}' },
+  ERR_SIGNAL_INVALID: { category: 'domain', message: 'signal rejected by validator: {reason}' },
+  ERR_INSTRUMENT_ROW_INVALID: { category: 'boundary', message: 'instruments file line {line}: {reason}' },
+  ERR_INSTRUMENT_UNKNOWN: { category: 'boundary', message: 'unknown instrument {ref}', http: 404 },
+  ERR_FEED_RECORD_INVALID: { category: 'boundary', message: 'replay file line {line}: {reason}' },
+
+  // outside systems
+  ERR_CIRCUIT_OPEN: { category: 'boundary', message: 'circuit "{name}" is open; next trial in {retryInMs} ms', http: 503 },
+} as const satisfies Record<string, ErrorDef>;
+
+export type ErrorCode = keyof typeof CATALOGUE;
+
+export type ErrorDetail = Readonly<Record<string, unknown>>;
+
+/** Fills `{name}` placeholders of a template from `detail`; unknown names are left visible. */
+export function formatMessage(code: ErrorCode, detail: ErrorDetail): string {
+  const template: string = CATALOGUE[code].message;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = detail[name];
+    if (value === undefined) return whole;
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  });
+}
+
+/** The one Error subclass the project throws: code + structured detail + optional cause. */
+export class AlphaPandaError extends Error {
+  readonly code: ErrorCode;
+  readonly category: ErrorCategory;
+  readonly detail: ErrorDetail;
+
+  constructor(code: ErrorCode, detail: ErrorDetail = {}, options?: { cause?: unknown }) {
+    super(formatMessage(code, detail), options);
+    this.name = 'AlphaPandaError';
+    this.code = code;
+    this.category = CATALOGUE[code].category;
+    this.detail = detail;
+  }
+}
+
+export function appError(code: ErrorCode, detail: ErrorDetail = {}, cause?: unknown): AlphaPandaError {
+  return cause === undefined ? new AlphaPandaError(code, detail) : new AlphaPandaError(code, detail, { cause });
+}
+
+export function isAppError(e: unknown, code?: ErrorCode): e is AlphaPandaError {
+  return e instanceof AlphaPandaError && (code === undefined || e.code === code);
+}
+
+/** A domain outcome carried as a value (style.md §A.6.6 category 1). */
+export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+export const ok = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
+export const err = <E>(error: E): { readonly ok: false; readonly error: E } => ({ ok: false, error });
+
+/** Exhaustiveness guard for discriminated-union switches. */
+export function assertNever(x: never): never {
+  throw new Error(`unexpected variant: ${JSON.stringify(x)}`);
+}

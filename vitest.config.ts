@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Worker-thread and socket tests share two cores: keep file parallelism low so timing-sensitive
+// supervision tests (heartbeats, backoff) are not starved by each other.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    maxWorkers: 2,
+    fileParallelism: true,
+    reporters: ['default'],
+  },
+});
