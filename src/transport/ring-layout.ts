@@ -19,7 +19,14 @@
 //  line 3+i (consumer i, written only by consumer i after it attached)
 //          +0 CURSOR (31-bit wrapping index of the next record to read; "released" position)
 //          +1 FLAGS (bit0 attached, bit1 lossy)   +2..3 DROPPED (float64, records this consumer missed)
-//          +4 LAST_GEN (producer gen of the last record read)   +5 ATTACHES   +6..7 RECEIVED (float64)
+//          +4 LAST_GEN (producer gen of the last record read)   +5 ATTACHES
+//          +6 DOORBELL (index of the consumer actor's word on the doorbell board)
+//          +8..9 RECEIVED (float64, records delivered)
+//
+//  Doorbell board (a separate SAB shared by every actor): one int32 per actor, 64 bytes apart. A
+//  consumer that reads several rings parks on its own board word (flags bit2 PARKED set in each
+//  ring it reads); a producer that publishes while WAITERS > 0 bumps and notifies the board word of
+//  every PARKED consumer. One futex wait thus covers all of an actor's rings.
 //
 //  slots (capacity × slotBytes, capacity a power of two), each slot:
 //  +--------+--------+----------------+----------+----------+---------------------------------+
@@ -59,11 +66,21 @@ export const C = {
   DROPPED_F64: 1, // float64 index relative to the line's first float64 (bytes +8..+15)
   LAST_GEN: 4,
   ATTACHES: 5,
-  RECEIVED_F64: 3, // float64 index relative to the line's first float64 (bytes +24..+31)
+  DOORBELL: 6,
+  RECEIVED_F64: 4, // float64 index relative to the line's first float64 (bytes +32..+39)
 } as const;
 
 export const FLAG_ATTACHED = 1;
 export const FLAG_LOSSY = 2;
+export const FLAG_PARKED = 4;
+
+/** Words between two actors' doorbells on the board (one cache line each). */
+export const DOORBELL_STRIDE = 16;
+
+/** Creates the doorbell board shared by all actors of one runtime. */
+export function createDoorbellBoard(maxActors: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(maxActors * DOORBELL_STRIDE * 4));
+}
 
 /** Slot header offsets in bytes. */
 export const SLOT = {

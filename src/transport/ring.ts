@@ -8,7 +8,9 @@ import {
   C,
   CURSOR_MASK,
   FLAG_ATTACHED,
+  DOORBELL_STRIDE,
   FLAG_LOSSY,
+  FLAG_PARKED,
   LINE_WORDS,
   POLICY_CODE,
   RING_MAGIC,
@@ -149,9 +151,11 @@ export class RingProducer {
   /** Cached slowest gating consumer cursor (Disruptor's cached gating sequence). */
   private gateCursor: number;
   private claimed = -1;
+  private readonly board: Int32Array | undefined;
 
-  constructor(sab: SharedArrayBuffer, gen: number) {
+  constructor(sab: SharedArrayBuffer, gen: number, board?: Int32Array) {
     this.v = new RingViews(sab);
+    this.board = board;
     this.gen = gen | 0;
     // A restarted producer continues from the published cursor: records it claimed but never
     // published are overwritten, so no consumer can ever observe them.
@@ -223,7 +227,21 @@ export class RingProducer {
     Atomics.store(v.header, W.PUB_CURSOR, next);
     this.cursor = next;
     // Only pay for a futex wake when someone is actually parked.
-    if (Atomics.load(v.header, W.WAITERS) > 0) Atomics.notify(v.header, W.PUB_CURSOR);
+    if (Atomics.load(v.header, W.WAITERS) > 0) this.wakeParked();
+  }
+
+  private wakeParked(): void {
+    const v = this.v;
+    Atomics.notify(v.header, W.PUB_CURSOR);
+    const board = this.board;
+    if (board === undefined) return;
+    for (let i = 0; i < v.maxConsumers; i++) {
+      const base = consumerLineWord(i);
+      if ((Atomics.load(v.header, base + C.FLAGS) & FLAG_PARKED) === 0) continue;
+      const bell = v.header[base + C.DOORBELL]! * DOORBELL_STRIDE;
+      Atomics.add(board, bell, 1);
+      Atomics.notify(board, bell, 1);
+    }
   }
 
   /** Convenience for byte payloads (JSON channels): returns false under backpressure. */
@@ -290,6 +308,8 @@ export type RecordHandler = (payload: number, len: number, tag: number, seq: num
 export interface ConsumerOptions {
   /** Lossy consumers never gate the producer; they count records they missed. */
   readonly lossy: boolean;
+  /** Board word this consumer's actor parks on (see ring-layout.ts); needed for park(). */
+  readonly doorbell?: number;
   /**
    * When true the released cursor (what gates the producer and where a restarted consumer resumes)
    * only moves on release(); use it to release after the effect of a record is committed.
@@ -339,8 +359,28 @@ export class RingConsumer {
     this.dropped = this.v.headerF64[this.f64Base + C.DROPPED_F64]!;
     this.received = this.v.headerF64[this.f64Base + C.RECEIVED_F64]!;
     this.lastGen = h[this.base + C.LAST_GEN]!;
+    // A predecessor that crashed while parked left its WAITERS increment behind; take it back so
+    // the producer does not keep paying for wake-ups nobody waits for.
+    if ((flags & FLAG_PARKED) !== 0) Atomics.sub(h, W.WAITERS, 1);
+    h[this.base + C.DOORBELL] = opts.doorbell ?? 0;
     Atomics.store(h, this.base + C.FLAGS, FLAG_ATTACHED | (this.lossy ? FLAG_LOSSY : 0));
     Atomics.add(h, this.base + C.ATTACHES, 1);
+  }
+
+  /**
+   * Announces that this consumer's actor is about to park on its doorbell. The caller must re-check
+   * available() on every ring after park() and before waiting, then call unpark() after waking.
+   */
+  park(): void {
+    const h = this.v.header;
+    Atomics.or(h, this.base + C.FLAGS, FLAG_PARKED);
+    Atomics.add(h, W.WAITERS, 1);
+  }
+
+  unpark(): void {
+    const h = this.v.header;
+    Atomics.and(h, this.base + C.FLAGS, ~FLAG_PARKED);
+    Atomics.sub(h, W.WAITERS, 1);
   }
 
   get i32(): Int32Array {

@@ -1,0 +1,88 @@
+// Event envelope carried by every non-tick message (original-system.md §3.3) — with the quirk fixed:
+// correlation and trace ids really propagate, and causation points at the parent event's id.
+import type { Broker } from '../domain/types.js';
+
+export type EventType =
+  | 'market_tick'
+  | 'trading_signal'
+  | 'validated_signal'
+  | 'rejected_signal'
+  | 'order_placed'
+  | 'order_filled'
+  | 'order_failed'
+  | 'pnl_snapshot'
+  | 'system_error';
+
+export interface Envelope<T = unknown> {
+  readonly id: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly traceId: string;
+  readonly parentTraceId: string | null;
+  readonly broker: Broker | 'shared' | 'system';
+  readonly type: EventType;
+  /** Producer time, epoch ms. */
+  readonly ts: number;
+  /** Partition key, e.g. `{strategy_id}:{instrument_token}`. */
+  readonly key: string;
+  readonly source: string;
+  readonly version: 1;
+  readonly data: T;
+}
+
+/** Generates unique, sortable-per-producer event ids without randomness: run.source.gen.seq. */
+export class IdSource {
+  private seq = 0;
+  constructor(
+    private readonly runId: string,
+    private readonly source: string,
+    private readonly gen: number,
+  ) {}
+  next(): string {
+    return `${this.runId}.${this.source}.${this.gen}.${(this.seq++).toString(36)}`;
+  }
+}
+
+export interface EventSpec<T> {
+  readonly type: EventType;
+  readonly broker: Envelope['broker'];
+  readonly key: string;
+  readonly data: T;
+}
+
+/** A root event: it starts a new correlation chain (e.g. a signal caused by a tick). */
+export function rootEvent<T>(ids: IdSource, source: string, ts: number, spec: EventSpec<T>): Envelope<T> {
+  const id = ids.next();
+  return {
+    id,
+    correlationId: id,
+    causationId: null,
+    traceId: id,
+    parentTraceId: null,
+    broker: spec.broker,
+    type: spec.type,
+    ts,
+    key: spec.key,
+    source,
+    version: 1,
+    data: spec.data,
+  };
+}
+
+/** A child event: keeps correlation and trace ids, points causation at the parent. */
+export function childEvent<T>(parent: Envelope, ids: IdSource, source: string, ts: number, spec: EventSpec<T>): Envelope<T> {
+  return {
+    id: ids.next(),
+    correlationId: parent.correlationId,
+    causationId: parent.id,
+    traceId: parent.traceId,
+    parentTraceId: parent.id,
+    broker: spec.broker,
+    type: spec.type,
+    ts,
+    key: spec.key,
+    source,
+    version: 1,
+    data: spec.data,
+  };
+}

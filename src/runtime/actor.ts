@@ -1,0 +1,114 @@
+// What an actor module sees: the context the runtime hands to its factory, and the small interface
+// it returns. The runtime owns mailboxes (rings/ports), lifecycle, heartbeats and persistence
+// plumbing; an actor only wires handlers and delegates decisions to pure domain code.
+import type { RootDatabase } from 'lmdb';
+import type { Logger } from 'pino';
+import type { ChannelSender, DeliveryMeta, MessageHandler } from '../transport/channel.js';
+import type { MutableTick } from '../protocol/tick-record.js';
+import type { Tick } from '../domain/types.js';
+import type { IdSource } from '../protocol/envelope.js';
+import type { Durability } from '../store/lmdb.js';
+
+/** Time seams for actors (real in production; tests drive pure code with fake time instead). */
+export interface ActorClock {
+  nowMs(): number;
+  monoMs(): number;
+  /** Monotonic nanoseconds as a float (for latency stamps carried in tick records). */
+  monoNs(): number;
+}
+
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface ActorHealth {
+  readonly status: HealthStatus;
+  readonly detail?: string;
+}
+
+/** A subscription to an event topic. */
+export interface Subscription {
+  readonly topic: string;
+  /** Release records up to and including `seq` (only meaningful with manualRelease). */
+  releaseThrough(seq: number): void;
+  /** Counters for status reports. */
+  stats(): { received: number; dropped: number; lag: number };
+}
+
+/** Publisher handle for the tick ring. */
+export interface TickPublisher {
+  /** Writes a tick; false when a gating consumer is a full ring behind (block policy). */
+  tryPublish(tick: Tick, stampNs?: number): boolean;
+  /** Resolves when there is room again (block policy). */
+  waitForSpace(timeoutMs?: number): Promise<void>;
+  readonly published: number;
+}
+
+export interface TickSubscription {
+  stats(): { received: number; dropped: number; decodeErrors: number; lag: number };
+}
+
+export interface ActorContext {
+  readonly name: string;
+  /** Incarnation number, bumped on every restart of this actor. */
+  readonly gen: number;
+  /** Identifies this process run; rings are fresh in every run (epoch for stored positions). */
+  readonly runId: string;
+  readonly log: Logger;
+  readonly clock: ActorClock;
+  /** The validated application config (structured clone of the main thread's). */
+  readonly config: unknown;
+  /** Per-actor arguments from the child spec. */
+  readonly args: Readonly<Record<string, unknown>>;
+  /** The LMDB root database, present iff the child spec sets needsStore. */
+  readonly store: RootDatabase | undefined;
+  readonly durability: Durability;
+  readonly ids: IdSource;
+  /** A sender for a topic this actor's spec publishes; anything else is ERR_TOPIC_NOT_GRANTED. */
+  publisher<T>(topic: string): ChannelSender<T>;
+  /** Subscribes to a topic from the spec; handlers run synchronously, in order, on the pump. */
+  subscribe<T>(topic: string, handler: MessageHandler<T>): Subscription;
+  tickPublisher(): TickPublisher;
+  /** The decoded tick is reused between calls: copy it (copyTick) to keep it. */
+  subscribeTicks(handler: (tick: MutableTick, meta: DeliveryMeta) => void): TickSubscription;
+  /** Repeating timer owned by the runtime (cleared on stop). */
+  every(ms: number, fn: () => void): void;
+  /** Report a counted, logged-once boundary error. */
+  countError(code: string, detail?: Readonly<Record<string, unknown>>): void;
+}
+
+export interface Actor {
+  /** Called after all subscriptions are wired and the pump runs: start producing here. */
+  start?(): void | Promise<void>;
+  /** Called on a requested stop, before the worker exits; flush and close here. */
+  stop?(reason: string): void | Promise<void>;
+  /** Status snapshot for the control plane (monitor, gateway). */
+  snapshot?(): unknown;
+  health?(): ActorHealth;
+  /** Actor-specific control commands (e.g. the kill switch). */
+  call?(command: string, arg: unknown): unknown;
+}
+
+export type ActorFactory = (ctx: ActorContext) => Actor | Promise<Actor>;
+
+/** Identity helper that gives actor modules a typed default export. */
+export function defineActor(factory: ActorFactory): ActorFactory {
+  return factory;
+}
+
+/** What the worker reports to the control plane. */
+export interface WorkerStatus {
+  readonly name: string;
+  readonly gen: number;
+  readonly health: ActorHealth;
+  readonly errors: Readonly<Record<string, number>>;
+  readonly pump: { delivered: number; parks: number; spinHits: number };
+  readonly memory: { heapUsed: number; rss: number };
+}
+
+/** The control-plane API a worker exposes over comlink. */
+export interface ActorControl {
+  start(): Promise<void>;
+  stop(reason: string): Promise<void>;
+  status(): WorkerStatus;
+  snapshot(): unknown;
+  call(command: string, arg: unknown): Promise<unknown>;
+}

@@ -1,0 +1,215 @@
+// Main-thread handle of one actor incarnation chain: spawns the worker, drives its lifecycle over
+// comlink (stopped → starting → running → stopping → stopped, or crashed), classifies how it died
+// (exception, rejection, process.exit, out of memory, hang) and reports unexpected deaths upward.
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink/dist/esm/comlink.mjs';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { appError, AlphaPandaError, type ErrorCode } from '../errors.js';
+import type { ActorControl, WorkerStatus } from './actor.js';
+import type { WorkerBoot } from './boot.js';
+import type { ActorSpec } from './tree.js';
+
+export type ChildState = 'stopped' | 'starting' | 'running' | 'stopping' | 'restarting' | 'crashed' | 'halted';
+
+export interface DownReason {
+  /** normal / shutdown exits are not restarted for transient children (OTP). */
+  readonly kind: 'normal' | 'shutdown' | 'crash';
+  readonly code?: ErrorCode;
+  readonly message: string;
+}
+
+export interface LastError {
+  readonly code: string;
+  readonly message: string;
+  readonly at: number;
+}
+
+export interface ActorStatus {
+  readonly kind: 'actor';
+  readonly name: string;
+  readonly state: ChildState;
+  readonly gen: number;
+  readonly restarts: number;
+  readonly uptimeMs: number;
+  readonly lastError: LastError | null;
+}
+
+/** The environment an actor process needs from the system (rings, store gate, boot builder). */
+export interface ActorEnv {
+  readonly hostUrl: URL;
+  readonly nowMs: () => number;
+  readonly storeReady: () => Promise<void>;
+  readonly bootFor: (spec: ActorSpec, gen: number) => { boot: WorkerBoot; transfer: readonly unknown[] };
+  readonly onIncarnation: (spec: ActorSpec, gen: number) => void;
+  readonly defaultStartTimeoutMs: number;
+  readonly defaultStopMs: number;
+  readonly defaultMaxOldGenMb: number;
+  readonly heartbeat: { readonly view: Int32Array; readonly word: (spec: ActorSpec) => number };
+}
+
+export class ActorProcess {
+  state: ChildState = 'stopped';
+  gen = 0;
+  restarts = 0;
+  lastError: LastError | null = null;
+  onDown: (reason: DownReason) => void = () => undefined;
+  private worker: Worker | undefined;
+  private api: Comlink.Remote<ActorControl> | undefined;
+  private startedAt = 0;
+  private lastBeat = 0;
+  private lastBeatAt = 0;
+  private hung = false;
+  private exited: Promise<number> = Promise.resolve(0);
+  private workerError: Error | undefined;
+
+  constructor(
+    readonly spec: ActorSpec,
+    private readonly env: ActorEnv,
+  ) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Starts a new incarnation; rejects (with the worker gone) if it cannot reach running. */
+  async start(): Promise<void> {
+    this.gen += 1;
+    this.state = 'starting';
+    this.hung = false;
+    this.workerError = undefined;
+    if (this.spec.needsStore === true) await this.env.storeReady();
+    this.env.onIncarnation(this.spec, this.gen);
+    const { boot, transfer } = this.env.bootFor(this.spec, this.gen);
+    const worker = new Worker(this.env.hostUrl, {
+      workerData: boot,
+      transferList: transfer as never,
+      resourceLimits: { maxOldGenerationSizeMb: this.spec.maxOldGenerationSizeMb ?? this.env.defaultMaxOldGenMb },
+    });
+    this.worker = worker;
+    worker.on('error', (e) => {
+      this.workerError = e;
+    });
+    this.exited = new Promise((resolve) => worker.once('exit', (code) => resolve(code)));
+    void this.exited.then((code) => this.onExit(worker, code));
+    this.api = Comlink.wrap<ActorControl>(nodeEndpoint(worker));
+    const timeoutMs = this.spec.startTimeoutMs ?? this.env.defaultStartTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.api.start(),
+        this.exited.then((code) => {
+          throw this.classify(code);
+        }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs })), timeoutMs);
+        }),
+      ]);
+    } catch (e) {
+      const error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
+      this.recordError(error);
+      this.state = 'crashed';
+      await this.kill();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.state = 'running';
+    this.startedAt = this.env.nowMs();
+    this.lastBeatAt = this.startedAt;
+    this.lastBeat = Atomics.load(this.env.heartbeat.view, this.env.heartbeat.word(this.spec));
+  }
+
+  /** Requests a clean stop; terminates the worker if it does not finish within its deadline. */
+  async stop(reason: string): Promise<void> {
+    const worker = this.worker;
+    if (worker === undefined || this.state === 'stopped' || this.state === 'crashed') {
+      this.state = this.state === 'crashed' ? 'crashed' : 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    const deadline = this.spec.shutdownMs ?? this.env.defaultStopMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      (this.api?.stop(reason) ?? Promise.resolve()).then(() => false, () => false),
+      this.exited.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), deadline);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) this.recordError(appError('ERR_ACTOR_STOP_TIMEOUT', { actor: this.name, timeoutMs: deadline }));
+    await this.kill();
+    this.state = 'stopped';
+  }
+
+  /** Called periodically by the system: terminates a worker whose heartbeat went silent. */
+  checkHeartbeat(nowMs: number, hangTimeoutMs: number): void {
+    if (this.state !== 'running' || this.worker === undefined) return;
+    const beat = Atomics.load(this.env.heartbeat.view, this.env.heartbeat.word(this.spec));
+    if (beat !== this.lastBeat) {
+      this.lastBeat = beat;
+      this.lastBeatAt = nowMs;
+      return;
+    }
+    if (nowMs - this.lastBeatAt > hangTimeoutMs && !this.hung) {
+      this.hung = true;
+      this.recordError(appError('ERR_ACTOR_HUNG', { actor: this.name, silentMs: nowMs - this.lastBeatAt }));
+      void this.worker.terminate();
+    }
+  }
+
+  /** Control-plane proxy of the running incarnation. */
+  control(): Comlink.Remote<ActorControl> | undefined {
+    return this.state === 'running' ? this.api : undefined;
+  }
+
+  async workerStatus(): Promise<WorkerStatus | undefined> {
+    return this.state === 'running' ? this.api?.status() : undefined;
+  }
+
+  status(): ActorStatus {
+    return {
+      kind: 'actor',
+      name: this.name,
+      state: this.state,
+      gen: this.gen,
+      restarts: this.restarts,
+      uptimeMs: this.state === 'running' ? this.env.nowMs() - this.startedAt : 0,
+      lastError: this.lastError,
+    };
+  }
+
+  private async kill(): Promise<void> {
+    const w = this.worker;
+    if (w === undefined) return;
+    this.api?.[Comlink.releaseProxy]();
+    await w.terminate();
+    await this.exited;
+    this.worker = undefined;
+  }
+
+  private onExit(worker: Worker, code: number): void {
+    if (worker !== this.worker) return;
+    if (this.state !== 'running') return; // start() or stop() own this exit
+    const error = this.classify(code);
+    this.recordError(error);
+    this.state = 'crashed';
+    this.worker = undefined;
+    this.api?.[Comlink.releaseProxy]();
+    this.onDown({ kind: 'crash', code: error.code, message: error.message });
+  }
+
+  private classify(exitCode: number): AlphaPandaError {
+    if (this.hung) return appError('ERR_ACTOR_HUNG', { actor: this.name, silentMs: this.env.nowMs() - this.lastBeatAt });
+    const e = this.workerError;
+    if (e !== undefined && (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      return appError('ERR_ACTOR_OOM', { actor: this.name }, e);
+    }
+    if (e !== undefined) return appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: e.message }, e);
+    return appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode });
+  }
+
+  private recordError(e: AlphaPandaError): void {
+    this.lastError = { code: e.code, message: e.message, at: this.env.nowMs() };
+  }
+}

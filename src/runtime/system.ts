@@ -1,0 +1,243 @@
+// The actor system: validates the tree, allocates the shared memory every actor needs (tick and
+// event rings with pre-registered consumers, the doorbell board, heartbeat words), gates actors on
+// LMDB readiness, relays the postMessage transport, and runs the root supervisor. Rings live here,
+// in the main thread, so they survive any actor restart.
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RootDatabase } from 'lmdb';
+import { appError, type AlphaPandaError } from '../errors.js';
+import { MARKET_TICKS } from '../protocol/topics.js';
+import { TICK_SLOT_BYTES } from '../protocol/tick-record.js';
+import { createRing, registerConsumer, ringStats, type RingStats } from '../transport/ring.js';
+import { createDoorbellBoard } from '../transport/ring-layout.js';
+import type { HubFrame } from '../transport/channel.js';
+import type { RingPolicy } from '../transport/ring-layout.js';
+import type { Broker } from '../domain/types.js';
+import { openStore, probeStore, type Durability } from '../store/lmdb.js';
+import { HEARTBEAT_STRIDE, type RingGrant, type Transport, type WorkerBoot } from './boot.js';
+import { Supervisor, type SupervisorEvents, type SupervisorStatus } from './supervisor.js';
+import { actorsOf, validateTree, type ActorSpec, type SupervisorSpec, type TopicUse } from './tree.js';
+import type { ActorProcess } from './child.js';
+
+export interface SystemOptions {
+  readonly root: SupervisorSpec;
+  readonly activeBrokers: readonly Broker[];
+  /** Structured-cloneable config handed to every actor. */
+  readonly config: unknown;
+  readonly runId: string;
+  readonly transport: Transport;
+  readonly tickRing: { readonly capacity: number; readonly policy: RingPolicy };
+  readonly eventRing: { readonly capacity: number; readonly slotBytes: number };
+  readonly heartbeatMs: number;
+  readonly hangTimeoutMs: number;
+  readonly startTimeoutMs: number;
+  readonly stopDeadlineMs: number;
+  readonly maxOldGenerationSizeMb: number;
+  readonly store?: { readonly path: string; readonly durability: Durability };
+  /** Override of the store readiness gate (tests). Defaults to open + probe write. */
+  readonly storeReady?: () => Promise<void>;
+  readonly logLevel: string;
+  readonly redact: readonly string[];
+  readonly nowMs: () => number;
+  readonly random: () => number;
+  readonly events?: SupervisorEvents;
+}
+
+const MAX_CONSUMERS = 16;
+
+/** Walks up from this file to the directory holding package.json (works from src/ and dist/). */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+export class InvalidTreeError extends Error {
+  constructor(readonly errors: readonly AlphaPandaError[]) {
+    super(errors.map((e) => `${e.code}: ${e.message}`).join('\n'));
+    this.name = 'InvalidTreeError';
+  }
+}
+
+export class ActorSystem {
+  readonly root: Supervisor;
+  readonly topics: ReadonlyMap<string, TopicUse>;
+  private readonly rings = new Map<string, SharedArrayBuffer>();
+  private readonly consumerIndex = new Map<string, number>(); // `${topic}\u0000${actor}`
+  private readonly actorIndex = new Map<string, number>();
+  private readonly board: Int32Array;
+  private readonly heartbeat: Int32Array;
+  private readonly hubPorts = new Map<string, MessagePort>();
+  private readonly projectDir = projectRoot();
+  private hbTimer: NodeJS.Timeout | undefined;
+  private storeGate: Promise<void> | undefined;
+  private db: RootDatabase | undefined;
+
+  /** Validates the tree (every error at once) and allocates shared memory; starts nothing. */
+  constructor(private readonly opts: SystemOptions) {
+    const v = validateTree(opts.root, opts.activeBrokers, MAX_CONSUMERS);
+    if (!v.ok) throw new InvalidTreeError(v.errors);
+    this.topics = v.topics;
+    const actors = actorsOf(opts.root);
+    actors.forEach((a, i) => this.actorIndex.set(a.name, i));
+    this.board = createDoorbellBoard(actors.length);
+    this.heartbeat = new Int32Array(new SharedArrayBuffer(actors.length * HEARTBEAT_STRIDE * 4));
+    for (const [topic, use] of v.topics) {
+      if (topic !== MARKET_TICKS && opts.transport === 'port') continue;
+      const isTicks = topic === MARKET_TICKS;
+      const sab = createRing({
+        capacity: isTicks ? opts.tickRing.capacity : opts.eventRing.capacity,
+        slotBytes: isTicks ? TICK_SLOT_BYTES : opts.eventRing.slotBytes,
+        policy: isTicks ? opts.tickRing.policy : 'block',
+        maxConsumers: MAX_CONSUMERS,
+      });
+      // Consumers are registered before any worker runs, so a gating consumer gates from the
+      // very first record even if its worker starts after the producer's.
+      use.subscribers.forEach((s, i) => {
+        const lossy = s.spec.lossy ?? (isTicks && opts.tickRing.policy === 'drop');
+        registerConsumer(sab, i, lossy);
+        this.consumerIndex.set(`${topic}\u0000${s.actor}`, i);
+      });
+      this.rings.set(topic, sab);
+    }
+    this.root = new Supervisor(opts.root, {
+      hostUrl: pathToFileURL(join(this.projectDir, 'dist/src/runtime/worker-host.js')),
+      nowMs: opts.nowMs,
+      storeReady: () => this.storeReady(),
+      bootFor: (spec, gen) => this.bootFor(spec, gen),
+      onIncarnation: () => undefined,
+      defaultStartTimeoutMs: opts.startTimeoutMs,
+      defaultStopMs: opts.stopDeadlineMs,
+      defaultMaxOldGenMb: opts.maxOldGenerationSizeMb,
+      heartbeat: { view: this.heartbeat, word: (spec) => this.actorIndex.get(spec.name)! * HEARTBEAT_STRIDE },
+      random: opts.random,
+      sleep: (ms) => sleep(ms),
+      events: opts.events ?? {},
+    });
+  }
+
+  async start(): Promise<void> {
+    this.hbTimer = setInterval(() => this.root.checkHeartbeats(this.opts.nowMs(), this.opts.hangTimeoutMs), this.opts.heartbeatMs);
+    await this.root.start();
+  }
+
+  async stop(reason = 'shutdown'): Promise<void> {
+    await this.root.stop(reason);
+    clearInterval(this.hbTimer);
+    for (const p of this.hubPorts.values()) p.close();
+    if (this.db !== undefined) await this.db.close();
+  }
+
+  status(): SupervisorStatus {
+    return this.root.status();
+  }
+
+  actor(name: string): ActorProcess | undefined {
+    return this.root.find(name);
+  }
+
+  /** The main thread's handle on the store (opened by the readiness gate). */
+  get store(): RootDatabase | undefined {
+    return this.db;
+  }
+
+  ringStats(): Record<string, RingStats> {
+    const out: Record<string, RingStats> = {};
+    for (const [topic, sab] of this.rings) out[topic] = ringStats(sab);
+    return out;
+  }
+
+  /** Subscriber name of each consumer index of a topic (for reports). */
+  consumersOf(topic: string): string[] {
+    return (this.topics.get(topic)?.subscribers ?? []).map((s) => s.actor);
+  }
+
+  private storeReady(): Promise<void> {
+    if (this.opts.storeReady !== undefined) return this.opts.storeReady();
+    const store = this.opts.store;
+    if (store === undefined) return Promise.reject(appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'no store configured' }));
+    this.storeGate ??= (async () => {
+      this.db = openStore(store);
+      await probeStore(this.db, store.path, this.opts.nowMs());
+    })();
+    // A failed gate is retried by the next actor start (after its backoff), not cached forever.
+    this.storeGate.catch(() => {
+      this.storeGate = undefined;
+    });
+    return this.storeGate;
+  }
+
+  private bootFor(spec: ActorSpec, gen: number): { boot: WorkerBoot; transfer: readonly unknown[] } {
+    const rings: RingGrant[] = [];
+    const portPublishes: string[] = [];
+    const portSubscribes: string[] = [];
+    for (const topic of spec.publishes) {
+      const sab = this.rings.get(topic);
+      if (sab !== undefined) rings.push({ topic, kind: topic === MARKET_TICKS ? 'ticks' : 'events', sab, role: 'produce' });
+      else portPublishes.push(topic);
+    }
+    for (const s of spec.subscribes) {
+      const sab = this.rings.get(s.topic);
+      if (sab === undefined) {
+        portSubscribes.push(s.topic);
+        continue;
+      }
+      const consumerIndex = this.consumerIndex.get(`${s.topic}\u0000${spec.name}`)!;
+      rings.push({
+        topic: s.topic,
+        kind: s.topic === MARKET_TICKS ? 'ticks' : 'events',
+        sab,
+        role: 'consume',
+        consumerIndex,
+        lossy: s.lossy ?? (s.topic === MARKET_TICKS && this.opts.tickRing.policy === 'drop'),
+        manualRelease: s.manualRelease ?? false,
+      });
+    }
+    const transfer: unknown[] = [];
+    let hubPort: MessagePort | undefined;
+    if (portPublishes.length + portSubscribes.length > 0) {
+      const ch = new MessageChannel();
+      this.hubPorts.get(spec.name)?.close();
+      this.hubPorts.set(spec.name, ch.port1);
+      ch.port1.on('message', (frame: HubFrame) => this.relay(spec, frame));
+      ch.port1.unref();
+      hubPort = ch.port2;
+      transfer.push(ch.port2);
+    }
+    const idx = this.actorIndex.get(spec.name)!;
+    const boot: WorkerBoot = {
+      actor: spec.name,
+      moduleUrl: pathToFileURL(join(this.projectDir, spec.module)).href,
+      gen,
+      runId: this.opts.runId,
+      config: this.opts.config,
+      logLevel: this.opts.logLevel,
+      redact: this.opts.redact,
+      heartbeat: { sab: this.heartbeat.buffer as SharedArrayBuffer, index: idx, intervalMs: Math.max(10, Math.floor(this.opts.heartbeatMs / 2)) },
+      board: this.board.buffer as SharedArrayBuffer,
+      doorbell: idx,
+      transport: this.opts.transport,
+      rings,
+      portPublishes,
+      portSubscribes,
+      ...(hubPort !== undefined ? { hubPort } : {}),
+      ...(spec.needsStore === true && this.opts.store !== undefined ? { store: this.opts.store } : {}),
+      args: spec.args ?? {},
+      eventSlotBytes: this.opts.eventRing.slotBytes,
+    };
+    return { boot, transfer };
+  }
+
+  /** postMessage transport: forward a frame to every live subscriber of its topic. */
+  private relay(from: ActorSpec, frame: HubFrame): void {
+    if (!from.publishes.includes(frame.topic)) return;
+    for (const s of this.topics.get(frame.topic)?.subscribers ?? []) this.hubPorts.get(s.actor)?.postMessage(frame);
+  }
+}

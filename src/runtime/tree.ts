@@ -1,0 +1,119 @@
+// The supervision tree as data (child specs) and its validation. Validation runs once before any
+// worker starts and reports every wiring problem at once: unknown brokers, topics that do not
+// match an actor's broker, subscriptions without a publisher, several publishers for one ring.
+import { appError, type AlphaPandaError } from '../errors.js';
+import { parseTopic, topicBroker } from '../protocol/topics.js';
+import type { Broker } from '../domain/types.js';
+import type { Backoff, Intensity } from './restart-window.js';
+
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+export type SupervisorStrategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
+
+export interface SubscriptionSpec {
+  readonly topic: string;
+  /** Lossy subscribers never slow the producer; they count what they miss. */
+  readonly lossy?: boolean;
+  /** Release ring records only after the actor says so (effect committed first). */
+  readonly manualRelease?: boolean;
+}
+
+export interface ActorSpec {
+  readonly kind: 'actor';
+  readonly name: string;
+  /** Worker entry module, relative to the project root (built JS), e.g. `dist/actors/x.actor.js`. */
+  readonly module: string;
+  readonly restart: RestartType;
+  /** The broker namespace this actor serves; its broker topics must match it. */
+  readonly broker?: Broker;
+  readonly publishes: readonly string[];
+  readonly subscribes: readonly SubscriptionSpec[];
+  readonly needsStore?: boolean;
+  readonly args?: Readonly<Record<string, unknown>>;
+  readonly shutdownMs?: number;
+  readonly startTimeoutMs?: number;
+  readonly maxOldGenerationSizeMb?: number;
+}
+
+export interface SupervisorSpec {
+  readonly kind: 'supervisor';
+  readonly name: string;
+  readonly strategy: SupervisorStrategy;
+  readonly restart: RestartType;
+  readonly intensity: Intensity;
+  readonly backoff: Backoff;
+  readonly children: readonly ChildSpec[];
+}
+
+export type ChildSpec = ActorSpec | SupervisorSpec;
+
+export interface TopicUse {
+  readonly publisher: string | undefined;
+  readonly subscribers: readonly { readonly actor: string; readonly spec: SubscriptionSpec }[];
+}
+
+/** Every actor spec in start order (depth first). */
+export function actorsOf(spec: ChildSpec): ActorSpec[] {
+  return spec.kind === 'actor' ? [spec] : spec.children.flatMap(actorsOf);
+}
+
+/**
+ * Validates a tree against the active brokers. Returns the topic map on success, or every problem
+ * found (never just the first) as catalogued start-up errors.
+ */
+export function validateTree(
+  root: SupervisorSpec,
+  activeBrokers: readonly Broker[],
+  maxConsumers: number,
+): { ok: true; topics: Map<string, TopicUse> } | { ok: false; errors: AlphaPandaError[] } {
+  const errors: AlphaPandaError[] = [];
+  const names = new Set<string>();
+  const walk = (s: ChildSpec): void => {
+    if (names.has(s.name)) errors.push(appError('ERR_TREE_INVALID', { reason: `duplicate child name "${s.name}"` }));
+    names.add(s.name);
+    if (s.kind === 'supervisor') {
+      if (s.intensity.maxRestarts < 0 || s.intensity.periodMs <= 0) {
+        errors.push(appError('ERR_TREE_INVALID', { reason: `supervisor "${s.name}" has an invalid restart intensity` }));
+      }
+      s.children.forEach(walk);
+    }
+  };
+  walk(root);
+
+  const publishers = new Map<string, string[]>();
+  const subscribers = new Map<string, { actor: string; spec: SubscriptionSpec }[]>();
+  for (const a of actorsOf(root)) {
+    const check = (topic: string): boolean => {
+      const parsed = parseTopic(topic);
+      if (!parsed.ok) {
+        errors.push(appError(parsed.error.code, { ...parsed.error, actor: a.name }));
+        return false;
+      }
+      const tb = topicBroker(parsed.value);
+      if (tb !== 'shared' && !activeBrokers.includes(tb)) {
+        errors.push(appError('ERR_TOPIC_UNKNOWN_BROKER', { topic, broker: tb, expected: activeBrokers.join(', ') }));
+        return false;
+      }
+      if (tb !== 'shared' && a.broker !== undefined && tb !== a.broker) {
+        errors.push(appError('ERR_TOPIC_BROKER_MISMATCH', { actor: a.name, broker: a.broker, topic, topicBroker: tb }));
+        return false;
+      }
+      return true;
+    };
+    for (const t of a.publishes) if (check(t)) publishers.set(t, [...(publishers.get(t) ?? []), a.name]);
+    for (const s of a.subscribes) if (check(s.topic)) subscribers.set(s.topic, [...(subscribers.get(s.topic) ?? []), { actor: a.name, spec: s }]);
+  }
+  const topics = new Map<string, TopicUse>();
+  for (const [topic, pubs] of publishers) {
+    if (pubs.length > 1) errors.push(appError('ERR_TOPIC_MANY_PUBLISHERS', { topic, actors: pubs.join(', ') }));
+    topics.set(topic, { publisher: pubs[0], subscribers: subscribers.get(topic) ?? [] });
+  }
+  for (const [topic, subs] of subscribers) {
+    if (!publishers.has(topic)) {
+      errors.push(appError('ERR_TOPIC_NO_PUBLISHER', { topic, actors: subs.map((s) => s.actor).join(', ') }));
+    }
+    if (subs.length > maxConsumers) {
+      errors.push(appError('ERR_RING_NO_CONSUMER_SLOT', { topic, max: maxConsumers }));
+    }
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, topics };
+}

@@ -1,0 +1,182 @@
+// Worker entry for every actor: builds the ActorContext from the boot message, exposes the control
+// plane over comlink, bumps the shared-memory heartbeat, and runs the pump. It adds no error
+// handling of its own around actor code: an exception or unhandled rejection ends the worker and
+// the supervisor restarts it (let it crash).
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import * as Comlink from 'comlink/dist/esm/comlink.mjs';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import type { RootDatabase } from 'lmdb';
+import { appError } from '../errors.js';
+import { RingConsumer, RingProducer } from '../transport/ring.js';
+import { PortReceiver, PortSender, RingReceiver, RingSender, type ChannelSender, type HubFrame } from '../transport/channel.js';
+import { DEFAULT_PUMP, Pump } from '../transport/pump.js';
+import { TickReceiver, TickSender } from '../transport/tick-channel.js';
+import { IdSource } from '../protocol/envelope.js';
+import { openStore } from '../store/lmdb.js';
+import { HEARTBEAT_STRIDE, type WorkerBoot } from './boot.js';
+import type { Actor, ActorClock, ActorContext, ActorControl, ActorFactory, ActorHealth, Subscription, WorkerStatus } from './actor.js';
+
+const boot = workerData as WorkerBoot;
+if (parentPort === null) throw new Error('worker-host must run in a worker thread');
+
+const clock: ActorClock = {
+  nowMs: () => Date.now(),
+  monoMs: () => performance.now(),
+  monoNs: () => performance.timeOrigin * 1e6 + performance.now() * 1e6,
+};
+// Inside a worker, process.stdout has no fd: write to the stream (Node pipes it to the parent).
+const log = pino(
+  { level: boot.logLevel, base: { actor: boot.actor, gen: boot.gen }, redact: { paths: [...boot.redact], censor: '[redacted]' } },
+  process.stdout,
+);
+const board = new Int32Array(boot.board);
+const heartbeat = new Int32Array(boot.heartbeat.sab);
+const pump = new Pump(board, boot.doorbell, { ...DEFAULT_PUMP, monoMs: clock.monoMs });
+const timers: NodeJS.Timeout[] = [];
+const senders: ChannelSender<unknown>[] = [];
+const portReceivers = new Map<string, PortReceiver<unknown>>();
+const errorCounts: Record<string, number> = {};
+let store: RootDatabase | undefined;
+let actor: Actor | undefined;
+let health: ActorHealth = { status: 'healthy' };
+let stopping = false;
+
+// Heartbeat: proves the event loop turns. A busy-looping actor stops bumping it and is terminated
+// by the supervisor. The interval also keeps the loop alive while the pump parks in waitAsync.
+const hbIndex = boot.heartbeat.index * HEARTBEAT_STRIDE;
+timers.push(setInterval(() => Atomics.add(heartbeat, hbIndex, 1), boot.heartbeat.intervalMs));
+
+function grant(topic: string, role: 'produce' | 'consume') {
+  return boot.rings.find((r) => r.topic === topic && r.role === role);
+}
+
+function notGranted(topic: string, mode: string): never {
+  throw appError('ERR_TOPIC_NOT_GRANTED', { actor: boot.actor, topic, mode });
+}
+
+function countError(code: string, detail: Readonly<Record<string, unknown>> = {}): void {
+  const n = (errorCounts[code] ?? 0) + 1;
+  errorCounts[code] = n;
+  // Boundary errors are logged once per code, then only counted (the counts are in status()).
+  if (n === 1) log.warn({ code, ...detail }, `boundary error ${code} (further occurrences counted, not logged)`);
+}
+
+if (boot.hubPort !== undefined) {
+  const hub: MessagePort = boot.hubPort;
+  hub.on('message', (frame: HubFrame) => {
+    const r = portReceivers.get(frame.topic);
+    if (r === undefined) return;
+    r.push(frame);
+    pump.ring();
+  });
+}
+
+const ctx: ActorContext = {
+  name: boot.actor,
+  gen: boot.gen,
+  runId: boot.runId,
+  log,
+  clock,
+  config: boot.config,
+  args: boot.args,
+  get store() {
+    return store;
+  },
+  durability: boot.store?.durability ?? 'overlapping',
+  ids: new IdSource(boot.runId, boot.actor, boot.gen),
+  publisher<T>(topic: string): ChannelSender<T> {
+    let s: ChannelSender<T>;
+    const g = grant(topic, 'produce');
+    if (g !== undefined && g.kind === 'events') s = new RingSender<T>(topic, new RingProducer(g.sab, boot.gen, board));
+    else if (boot.portPublishes.includes(topic) && boot.hubPort !== undefined) s = new PortSender<T>(topic, boot.hubPort, boot.gen);
+    else notGranted(topic, 'publish');
+    senders.push(s as ChannelSender<unknown>);
+    return s;
+  },
+  subscribe<T>(topic: string, handler: (msg: T, meta: { seq: number; gen: number }) => void): Subscription {
+    const g = grant(topic, 'consume');
+    if (g !== undefined && g.kind === 'events') {
+      const consumer = new RingConsumer(g.sab, g.consumerIndex ?? 0, {
+        lossy: g.lossy ?? false,
+        manualRelease: g.manualRelease ?? false,
+        doorbell: boot.doorbell,
+      });
+      pump.add(new RingReceiver<T>(topic, consumer, handler, boot.eventSlotBytes));
+      return {
+        topic,
+        releaseThrough: (seq) => consumer.releaseTo((seq + 1) % 2147483648),
+        stats: () => ({ received: consumer.receivedCount, dropped: consumer.droppedCount, lag: consumer.available() }),
+      };
+    }
+    if (boot.portSubscribes.includes(topic)) {
+      const r = new PortReceiver<T>(topic, handler);
+      portReceivers.set(topic, r as PortReceiver<unknown>);
+      pump.add(r);
+      return { topic, releaseThrough: () => undefined, stats: () => ({ received: 0, dropped: 0, lag: r.available() }) };
+    }
+    return notGranted(topic, 'subscribe');
+  },
+  tickPublisher() {
+    const g = grant('market.ticks', 'produce');
+    if (g === undefined) return notGranted('market.ticks', 'publish');
+    return new TickSender(new RingProducer(g.sab, boot.gen, board));
+  },
+  subscribeTicks(handler) {
+    const g = grant('market.ticks', 'consume');
+    if (g === undefined) return notGranted('market.ticks', 'subscribe');
+    const consumer = new RingConsumer(g.sab, g.consumerIndex ?? 0, { lossy: g.lossy ?? false, doorbell: boot.doorbell });
+    const r = new TickReceiver(consumer, handler, countError);
+    pump.add(r);
+    return r;
+  },
+  every(ms, fn) {
+    timers.push(setInterval(fn, ms));
+  },
+  countError,
+};
+
+const control: ActorControl = {
+  async start() {
+    if (boot.store !== undefined) store = openStore({ path: boot.store.path, durability: boot.store.durability });
+    const mod = (await import(boot.moduleUrl)) as { default?: ActorFactory };
+    if (typeof mod.default !== 'function') throw new Error(`${boot.moduleUrl} has no default actor factory`);
+    actor = await mod.default(ctx);
+    // A pump failure is a handler exception: rethrow outside the promise chain so the worker dies.
+    pump.start().catch((e: unknown) => setImmediate(() => { throw e; }));
+    await actor.start?.();
+    log.info('actor started');
+  },
+  async stop(reason: string) {
+    if (stopping) return;
+    stopping = true;
+    await pump.stop();
+    await actor?.stop?.(reason);
+    await Promise.all(senders.map((s) => s.flushed()));
+    for (const t of timers) clearInterval(t);
+    if (store !== undefined) await store.close();
+    log.info({ reason }, 'actor stopped');
+  },
+  status(): WorkerStatus {
+    const mem = process.memoryUsage();
+    return {
+      name: boot.actor,
+      gen: boot.gen,
+      health: actor?.health?.() ?? health,
+      errors: { ...errorCounts },
+      pump: pump.stats(),
+      memory: { heapUsed: mem.heapUsed, rss: mem.rss },
+    };
+  },
+  snapshot() {
+    return actor?.snapshot?.() ?? null;
+  },
+  async call(command: string, arg: unknown) {
+    if (actor?.call === undefined) throw new Error(`actor ${boot.actor} accepts no commands`);
+    return actor.call(command, arg);
+  },
+};
+
+health = { status: 'healthy' };
+Comlink.expose(control, nodeEndpoint(parentPort));

@@ -1,0 +1,94 @@
+// LMDB store (lmdb-js): opened once per thread (lmdb-js shares one MDB_env per process), probed for
+// readiness before any actor that needs it starts (seed fix 4), and the "effect + consumer
+// position in one transaction" helper that makes restarts neither lose nor repeat work.
+//
+// Durability modes:
+//   overlapping (default) - commits are durable once the next sync completes (lmdb-js
+//                           overlappingSync); a PROCESS kill never loses a resolved commit (the OS
+//                           has the pages), a power loss may lose the last moments.
+//   strict                - every commit is fsynced before its promise resolves (power-loss safe).
+//   nosync                - no fsync at all; process-kill safe, not power-loss safe. Benchmarks only.
+import { open, type RootDatabase } from 'lmdb';
+import { appError } from '../errors.js';
+
+export type Durability = 'overlapping' | 'strict' | 'nosync';
+
+export interface StoreOptions {
+  readonly path: string;
+  readonly durability: Durability;
+  readonly mapSizeMb?: number;
+}
+
+/** Opens (or joins, in another thread of this process) the environment at `path`. */
+export function openStore(opts: StoreOptions): RootDatabase {
+  try {
+    return open({
+      path: opts.path,
+      compression: false,
+      encoding: 'msgpack',
+      overlappingSync: opts.durability === 'overlapping',
+      noSync: opts.durability === 'nosync',
+      // Every actor thread takes a reader slot; leave room for restarts and the main thread.
+      maxReaders: 256,
+      ...(opts.mapSizeMb !== undefined ? { mapSize: opts.mapSizeMb * 1024 * 1024 } : {}),
+    });
+  } catch (e) {
+    throw appError('ERR_STORE_UNAVAILABLE', { path: opts.path, reason: (e as Error).message }, e);
+  }
+}
+
+/** Proves the store can commit and read back; throws ERR_STORE_UNAVAILABLE otherwise. */
+export async function probeStore(db: RootDatabase, path: string, stamp: number): Promise<void> {
+  try {
+    await db.put('sys/probe', { stamp });
+    const back = db.get('sys/probe') as { stamp?: number } | undefined;
+    if (back?.stamp !== stamp) throw new Error('probe value did not read back');
+  } catch (e) {
+    throw appError('ERR_STORE_UNAVAILABLE', { path, reason: (e as Error).message }, e);
+  }
+}
+
+/** Where a consumer stands on a topic: the ring epoch (run id) and the last applied sequence. */
+export interface ConsumerPosition {
+  readonly epoch: string;
+  readonly seq: number;
+}
+
+export function positionKey(consumer: string, topic: string): string {
+  return `pos/${consumer}/${topic}`;
+}
+
+export function readPosition(db: RootDatabase, consumer: string, topic: string): ConsumerPosition | undefined {
+  return db.get(positionKey(consumer, topic)) as ConsumerPosition | undefined;
+}
+
+/**
+ * True when a record was already applied: same ring epoch and a sequence at or below the stored
+ * position. A new epoch (the process restarted, rings are fresh) never counts as applied.
+ */
+export function alreadyApplied(pos: ConsumerPosition | undefined, epoch: string, seq: number): boolean {
+  return pos !== undefined && pos.epoch === epoch && seq <= pos.seq;
+}
+
+/**
+ * Runs `effect` (synchronous db.put/remove calls) and records the consumer position in ONE LMDB
+ * transaction. Resolves after commit; in strict mode after the data is on disk.
+ */
+export async function commitWithPosition(
+  db: RootDatabase,
+  durability: Durability,
+  consumer: string,
+  topic: string,
+  position: ConsumerPosition,
+  effect: () => void,
+): Promise<void> {
+  try {
+    await db.transaction(() => {
+      effect();
+      void db.put(positionKey(consumer, topic), position);
+    });
+    if (durability === 'strict') await db.flushed;
+  } catch (e) {
+    throw appError('ERR_STORE_WRITE', { reason: (e as Error).message }, e);
+  }
+}
