@@ -26,6 +26,8 @@ export interface SupervisorEvents {
   onChildDown?(supervisor: string, child: string, reason: DownReason): void;
   onRestart?(supervisor: string, children: readonly string[], delayMs: number): void;
   onHalted?(supervisor: string, error: LastError): void;
+  onStarted?(supervisor: string, child: string): void;
+  onStopped?(supervisor: string, child: string): void;
 }
 
 export interface SupervisorEnv extends ActorEnv {
@@ -188,6 +190,7 @@ export class Supervisor {
         const t = targets[i]!;
         try {
           await t.start();
+          this.env.events.onStarted?.(this.name, t.name);
           if (t instanceof Supervisor && t.state === 'halted' && t.spec.restart === 'permanent') {
             throw new Error(`subtree ${t.name} halted`);
           }
@@ -207,7 +210,10 @@ export class Supervisor {
   private async stopChildren(children: readonly ChildHandle[], reason: string): Promise<void> {
     for (let i = children.length - 1; i >= 0; i--) {
       const c = children[i]!;
-      if (c.state === 'running' || c.state === 'starting' || c.state === 'restarting') await c.stop(reason);
+      if (c.state === 'running' || c.state === 'starting' || c.state === 'restarting') {
+        await c.stop(reason);
+        this.env.events.onStopped?.(this.name, c.name);
+      }
     }
   }
 
