@@ -421,10 +421,10 @@ export class RingConsumer {
     let delivered = 0;
     while (delivered < max && this.cursor !== pub) {
       const lag = (pub - this.cursor) & CURSOR_MASK;
-      if (lag >= v.capacity) {
-        // Lapped (only possible for lossy consumers): skip to the oldest record that cannot be
-        // under rewrite right now and count exactly what was skipped.
-        this.skip(lag - v.capacity + 1);
+      if (lag > v.capacity) {
+        // Lapped (only possible for lossy consumers): the oldest `lag - capacity` records are
+        // gone; skip exactly those and count them. (lag == capacity is a full ring, not a lap.)
+        this.skip(lag - v.capacity);
         continue;
       }
       const slot = v.slotOffset(this.cursor);
