@@ -80,7 +80,9 @@ export const CATALOGUE = {
   // domain outcomes: orders and the paper broker
   ERR_ORDER_BAD_TRANSITION: { category: 'domain', message: 'order {orderId}: expected a transition from {from}, was {event}' },
   ERR_ORDER_DUPLICATE: { category: 'domain', message: 'order {orderId} already exists' },
+  ERR_ORDER_UNKNOWN: { category: 'domain', message: 'no order {orderId} in the current session', http: 404 },
   ERR_FILL_DUPLICATE: { category: 'domain', message: 'fill {tradeId} was already applied' },
+  ERR_FILL_INVALID: { category: 'failure', message: 'fill {tradeId} is invalid: {reason}' },
   ERR_PAPER_PRICE_BELOW_MIN: { category: 'domain', message: 'price {price} below minimum {min}' },
   ERR_PAPER_PRICE_ABOVE_MAX: { category: 'domain', message: 'price {price} above maximum {max}' },
   ERR_PAPER_INSTRUMENT_NOT_ALLOWED: { category: 'domain', message: 'instrument {token} is not allowed' },

@@ -8,6 +8,12 @@ import type { MutableTick } from '../protocol/tick-record.js';
 import type { Tick } from '../domain/types.js';
 import type { IdSource } from '../protocol/envelope.js';
 import type { Durability } from '../store/lmdb.js';
+import type { RingStats } from '../transport/ring.js';
+
+/** A ring's counters plus the name of the subscriber behind each consumer slot. */
+export interface ObservedRing extends RingStats {
+  readonly consumerNames: readonly string[];
+}
 
 /** Time seams for actors (real in production; tests drive pure code with fake time instead). */
 export interface ActorClock {
@@ -71,6 +77,8 @@ export interface ActorContext {
   subscribeTicks(handler: (tick: MutableTick, meta: DeliveryMeta) => void): TickSubscription;
   /** Repeating timer owned by the runtime (cleared on stop). */
   every(ms: number, fn: () => void): void;
+  /** Counters of every observed ring (only for specs with observeRings), keyed by topic. */
+  ringStats(): Record<string, ObservedRing>;
   /** Report a counted, logged-once boundary error. */
   countError(code: string, detail?: Readonly<Record<string, unknown>>): void;
 }

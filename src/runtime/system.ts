@@ -231,6 +231,10 @@ export class ActorSystem {
       ...(spec.needsStore === true && this.opts.store !== undefined ? { store: this.opts.store } : {}),
       args: spec.args ?? {},
       eventSlotBytes: this.opts.eventRing.slotBytes,
+      observed:
+        spec.observeRings === true
+          ? [...this.rings].map(([topic, sab]) => ({ topic, sab, consumers: this.consumersOf(topic) }))
+          : [],
     };
     return { boot, transfer };
   }

@@ -28,6 +28,8 @@ export interface ActorSpec {
   readonly publishes: readonly string[];
   readonly subscribes: readonly SubscriptionSpec[];
   readonly needsStore?: boolean;
+  /** Grants read access to every ring's counters (lag, drops) for monitoring. */
+  readonly observeRings?: boolean;
   readonly args?: Readonly<Record<string, unknown>>;
   readonly shutdownMs?: number;
   readonly startTimeoutMs?: number;

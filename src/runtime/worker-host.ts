@@ -9,14 +9,14 @@ import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { RootDatabase } from 'lmdb';
 import { appError } from '../errors.js';
-import { RingConsumer, RingProducer } from '../transport/ring.js';
+import { RingConsumer, RingProducer, ringStats } from '../transport/ring.js';
 import { PortReceiver, PortSender, RingReceiver, RingSender, type ChannelSender, type HubFrame } from '../transport/channel.js';
 import { DEFAULT_PUMP, Pump } from '../transport/pump.js';
 import { TickReceiver, TickSender } from '../transport/tick-channel.js';
 import { IdSource } from '../protocol/envelope.js';
 import { openStore } from '../store/lmdb.js';
 import { HEARTBEAT_STRIDE, type WorkerBoot } from './boot.js';
-import type { Actor, ActorClock, ActorContext, ActorControl, ActorFactory, ActorHealth, Subscription, WorkerStatus } from './actor.js';
+import type { ObservedRing, Actor, ActorClock, ActorContext, ActorControl, ActorFactory, ActorHealth, Subscription, WorkerStatus } from './actor.js';
 
 const boot = workerData as WorkerBoot;
 if (parentPort === null) throw new Error('worker-host must run in a worker thread');
@@ -130,6 +130,11 @@ const ctx: ActorContext = {
     const r = new TickReceiver(consumer, handler, countError);
     pump.add(r);
     return r;
+  },
+  ringStats() {
+    const out: Record<string, ObservedRing> = {};
+    for (const o of boot.observed) out[o.topic] = { ...ringStats(o.sab), consumerNames: o.consumers };
+    return out;
   },
   every(ms, fn) {
     timers.push(setInterval(fn, ms));

@@ -1,0 +1,94 @@
+// The main job: load config (every error reported at once, exit 1), build the supervision tree,
+// start it, log a one-line summary every few seconds, and stop cleanly on SIGINT/SIGTERM.
+import { mkdirSync } from 'node:fs';
+import { loadConfig, formatConfigErrors, redactConfig, type AppConfig } from '../src/config.js';
+import { createRootLogger, flushLogger, redactPaths } from '../src/log.js';
+import { realClock } from '../src/runtime/clock.js';
+import { ActorSystem, InvalidTreeError } from '../src/runtime/system.js';
+import { buildTree, tradingBrokers } from './tree.js';
+import { summaryLine, type SummarySample } from './summary.js';
+
+async function main(): Promise<number> {
+  const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
+  if (!loaded.ok) {
+    process.stderr.write(`ERR_CONFIG_INVALID: ${loaded.error.length} configuration error(s):\n${formatConfigErrors(loaded.error)}\n`);
+    return 1;
+  }
+  const config: AppConfig = loaded.value;
+  const log = createRootLogger(config.app);
+  mkdirSync(config.app.dataDir, { recursive: true });
+  const runId = realClock.nowMs().toString(36);
+  let system: ActorSystem;
+  try {
+    system = new ActorSystem({
+      root: buildTree(config),
+      activeBrokers: tradingBrokers(config),
+      config,
+      runId,
+      transport: config.runtime.transport,
+      tickRing: { capacity: config.runtime.tickRingCapacity, policy: config.runtime.tickRingPolicy ?? 'drop' },
+      eventRing: { capacity: config.runtime.eventRingCapacity, slotBytes: config.runtime.eventSlotBytes },
+      heartbeatMs: config.runtime.heartbeatMs,
+      hangTimeoutMs: config.runtime.hangTimeoutMs,
+      startTimeoutMs: config.runtime.startTimeoutMs,
+      stopDeadlineMs: config.runtime.stopDeadlineMs,
+      maxOldGenerationSizeMb: config.runtime.workerMaxOldGenerationMb,
+      store: { path: config.store.path ?? `${config.app.dataDir}/lmdb`, durability: config.store.durability },
+      logLevel: config.app.logLevel,
+      redact: redactPaths(config.app.redactKeys),
+      nowMs: realClock.nowMs,
+      random: Math.random,
+      events: {
+        onChildDown: (s, c, r) => log.warn({ supervisor: s, child: c, code: r.code, reason: r.message }, 'child down'),
+        onRestart: (s, cs, delayMs) => log.info({ supervisor: s, children: cs, delayMs }, 'restarting'),
+        onHalted: (s, e) => log.error({ supervisor: s, code: e.code }, e.message),
+      },
+    });
+  } catch (e) {
+    if (e instanceof InvalidTreeError) {
+      for (const err of e.errors) log.fatal({ code: err.code }, err.message);
+      await flushLogger(log);
+      return 1;
+    }
+    throw e;
+  }
+  log.info({ runId, config: redactConfig(config) }, 'starting Alpha Panda');
+  await system.start();
+  log.info({ state: system.status().state }, 'supervision tree started');
+
+  let previous: SummarySample | undefined;
+  const timer = setInterval(() => {
+    void (async () => {
+      const equity = await system
+        .actor('portfolio-manager')
+        ?.control()
+        ?.call('equity', null)
+        .catch(() => undefined);
+      const sample: SummarySample = { at: realClock.monoMs(), rings: system.ringStats(), equity: equity as SummarySample['equity'] };
+      log.info(summaryLine(previous, sample, system.status()));
+      previous = sample;
+    })();
+  }, config.summaryIntervalMs);
+
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      log.info({ signal: sig }, 'stopping');
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  clearInterval(timer);
+  await system.stop('shutdown');
+  log.info('stopped cleanly; state is in LMDB');
+  await flushLogger(log);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`fatal: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

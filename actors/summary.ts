@@ -1,0 +1,49 @@
+// The main job's one-line summary: rates and counts from ring counters (cheap, main thread only)
+// plus equity from the portfolio manager.
+import type { RingStats } from '../src/transport/ring.js';
+import type { SupervisorStatus } from '../src/runtime/supervisor.js';
+
+export interface SummarySample {
+  readonly at: number;
+  readonly rings: Readonly<Record<string, RingStats>>;
+  readonly equity: { readonly equity: number; readonly netPnl: number; readonly divisor: number } | undefined;
+}
+
+function sumPublished(rings: SummarySample['rings'], suffix: string): number {
+  let n = 0;
+  for (const [topic, s] of Object.entries(rings)) if (topic.endsWith(suffix)) n += s.published;
+  return n;
+}
+
+function halted(s: SupervisorStatus): string[] {
+  const out: string[] = [];
+  for (const c of s.children) {
+    if (c.kind === 'supervisor') {
+      if (c.state === 'halted') out.push(c.name);
+      out.push(...halted(c));
+    }
+  }
+  return out;
+}
+
+export function summaryLine(prev: SummarySample | undefined, cur: SummarySample, status: SupervisorStatus): string {
+  const ticks = cur.rings['market.ticks']?.published ?? 0;
+  const dt = prev === undefined ? 0 : (cur.at - prev.at) / 1000;
+  const rate = prev === undefined || dt <= 0 ? 0 : (ticks - (prev.rings['market.ticks']?.published ?? 0)) / dt;
+  const drops = (cur.rings['market.ticks']?.consumers ?? []).reduce((a, c) => a + c.dropped, 0);
+  const money = (v: number, d: number) => (v / d).toFixed(2);
+  const eq = cur.equity === undefined ? 'n/a' : `${money(cur.equity.equity, cur.equity.divisor)} (pnl ${money(cur.equity.netPnl, cur.equity.divisor)})`;
+  const h = halted(status);
+  return [
+    `ticks/s ${rate.toFixed(0)}`,
+    `ticks ${ticks}`,
+    `dropped ${drops}`,
+    `signals ${sumPublished(cur.rings, '.signals.raw')}`,
+    `validated ${sumPublished(cur.rings, '.signals.validated')}`,
+    `rejected ${sumPublished(cur.rings, '.signals.rejected')}`,
+    `fills ${sumPublished(cur.rings, '.orders.filled')}`,
+    `failed ${sumPublished(cur.rings, '.orders.failed')}`,
+    `equity ${eq}`,
+    h.length > 0 ? `HALTED ${h.join(',')}` : `tree ${status.state}`,
+  ].join(' | ');
+}

@@ -1,0 +1,92 @@
+// The supervision tree as data (style.md §A.6.2), built from the config. Start order matters:
+//   root (one_for_one)
+//   ├─ instrument-registry        loads instruments into LMDB before anyone needs them
+//   ├─ auth                       broker sessions; trading starts after it
+//   ├─ trading_sup (rest_for_one, transient: when it gives up it stays HALTED, root keeps running)
+//   │   ├─ portfolio-manager      state owner: a crash here re-syncs everything after it
+//   │   ├─ risk-manager
+//   │   ├─ trading-engine-<broker>  one per active broker
+//   │   ├─ market-feed
+//   │   └─ strategy-runner
+//   └─ pipeline-monitor           observes every ring; reports HALTED subtrees
+import type { AppConfig } from '../src/config.js';
+import type { Broker } from '../src/domain/types.js';
+import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
+import type { ActorSpec, ChildSpec, SupervisorSpec } from '../src/runtime/tree.js';
+
+const mod = (name: string): string => `dist/actors/${name}.actor.js`;
+
+/** Brokers that are both active and enabled get a trading engine. */
+export function tradingBrokers(config: AppConfig): Broker[] {
+  return config.brokers.active.filter((b) => (b === 'paper' ? config.brokers.paperEnabled : config.brokers.zerodhaEnabled));
+}
+
+export function buildTree(config: AppConfig): SupervisorSpec {
+  const brokers = tradingBrokers(config);
+  const per = (suffix: Parameters<typeof brokerTopic>[1]) => brokers.map((b) => brokerTopic(b, suffix));
+  const intensity = { maxRestarts: config.runtime.restart.maxRestarts, periodMs: config.runtime.restart.periodMs };
+  const backoff = { baseMs: config.runtime.restart.backoffBaseMs, maxMs: config.runtime.restart.backoffMaxMs };
+  const actor = (name: string, spec: Omit<ActorSpec, 'kind' | 'name' | 'module' | 'restart'> & { restart?: ActorSpec['restart'] }): ActorSpec => ({
+    kind: 'actor',
+    name,
+    module: mod(name.startsWith('trading-engine') ? 'trading-engine' : name),
+    restart: 'permanent',
+    needsStore: true,
+    ...spec,
+  });
+
+  const engines: ActorSpec[] = brokers.map((b) =>
+    actor(`trading-engine-${b}`, {
+      broker: b,
+      args: { broker: b },
+      subscribes: [{ topic: brokerTopic(b, 'signals.validated'), manualRelease: true }, { topic: MARKET_TICKS }],
+      publishes: [brokerTopic(b, 'orders.submitted'), brokerTopic(b, 'orders.filled'), brokerTopic(b, 'orders.failed')],
+    }),
+  );
+
+  const trading: SupervisorSpec = {
+    kind: 'supervisor',
+    name: 'trading_sup',
+    strategy: 'rest_for_one',
+    restart: 'transient',
+    intensity,
+    backoff,
+    children: [
+      actor('portfolio-manager', {
+        args: { brokers },
+        subscribes: [...per('orders.filled').map((topic) => ({ topic })), { topic: MARKET_TICKS, lossy: true }],
+        publishes: per('pnl.snapshots'),
+      }),
+      actor('risk-manager', {
+        args: { brokers },
+        subscribes: [
+          ...per('signals.raw').map((topic) => ({ topic, manualRelease: true })),
+          ...per('orders.filled').map((topic) => ({ topic })),
+          { topic: MARKET_TICKS, lossy: true },
+        ],
+        publishes: [...per('signals.validated'), ...per('signals.rejected')],
+      }),
+      ...engines,
+      actor('market-feed', { publishes: [MARKET_TICKS], subscribes: [] }),
+      actor('strategy-runner', { args: { brokers }, subscribes: [{ topic: MARKET_TICKS }], publishes: per('signals.raw') }),
+    ],
+  };
+
+  const allEventTopics = brokers.flatMap((b) =>
+    (['signals.raw', 'signals.validated', 'signals.rejected', 'orders.submitted', 'orders.filled', 'orders.failed', 'pnl.snapshots'] as const).map((s) =>
+      brokerTopic(b, s),
+    ),
+  );
+  const children: ChildSpec[] = [
+    actor('instrument-registry', { publishes: [], subscribes: [] }),
+    actor('auth', { args: { brokers }, publishes: [], subscribes: [] }),
+    trading,
+    actor('pipeline-monitor', {
+      args: { brokers },
+      observeRings: true,
+      publishes: [],
+      subscribes: [{ topic: MARKET_TICKS, lossy: true }, ...allEventTopics.map((topic) => ({ topic, lossy: true }))],
+    }),
+  ];
+  return { kind: 'supervisor', name: 'root', strategy: 'one_for_one', restart: 'permanent', intensity: { maxRestarts: 10, periodMs: 60_000 }, backoff, children };
+}

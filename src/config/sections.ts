@@ -1,0 +1,209 @@
+// zod schemas of each configuration section (camelCase keys, as written in the config file).
+// Every section is a strictObject, so an unknown or misspelt key is an error, and every field has a
+// default (or is optional), so an empty config is valid. Money fields are in RUPEES with at most two
+// decimals (whole paise); consumers convert with Math.round(rupees * 100).
+
+import { z } from 'zod';
+
+/** Upper bound of a ring capacity, matching createRing() in src/transport/ring.ts. */
+export const MAX_RING_CAPACITY = 1 << 24;
+
+const isPowerOfTwo = (v: number): boolean => Number.isInteger(v) && v >= 2 && v <= MAX_RING_CAPACITY && (v & (v - 1)) === 0;
+
+const ringCapacity = (fallback: number) =>
+  z
+    .number()
+    .int()
+    .superRefine((v, ctx) => {
+      if (!isPowerOfTwo(v)) ctx.addIssue({ code: 'custom', message: `expected a power of two in [2, ${MAX_RING_CAPACITY}], was ${v}` });
+    })
+    .default(fallback);
+
+/** Non-negative integer milliseconds (0 often means "disabled"). */
+const ms = (fallback: number) => z.number().int().min(0).default(fallback);
+const positiveInt = (fallback: number) => z.number().int().positive().default(fallback);
+
+/** A rupee amount that is a whole number of paise, so conversion to integer paise is exact. */
+const rupees = z
+  .number()
+  .min(0)
+  .superRefine((v, ctx) => {
+    if (Math.abs(v * 100 - Math.round(v * 100)) > 1e-6) {
+      ctx.addIssue({ code: 'custom', message: `expected rupees with at most 2 decimals (whole paise), was ${v}` });
+    }
+  });
+
+/** A seed for src/domain/rng.ts: strings are used as-is, numbers are converted to their decimal text. */
+const seed = (fallback: string) =>
+  z
+    .union([z.string().min(1), z.number().int()])
+    .transform((v) => String(v))
+    .default(fallback);
+
+/** pino levels; Python spellings used by the original (WARNING, CRITICAL) are accepted. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const PY_LEVELS: Readonly<Record<string, string>> = { warning: 'warn', critical: 'fatal' };
+const logLevel = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const lower = v.trim().toLowerCase();
+  return PY_LEVELS[lower] ?? lower;
+}, z.enum(LOG_LEVELS));
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: 'expected a real calendar date',
+  });
+
+/** A redaction key: a property name or a dotted path of property names. */
+const redactKey = z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'expected a key name or dotted path of key names');
+
+export const AppSection = z.strictObject({
+  environment: z.enum(['development', 'production', 'testing']).default('development'),
+  dataDir: z.string().min(1).default('./data'),
+  logLevel: logLevel.default('info'),
+  /** Extra keys to redact in logs, on top of the built-in secret keys of src/log.ts. */
+  redactKeys: z.array(redactKey).default([]),
+});
+
+export const BROKER_NAMES = ['paper', 'zerodha'] as const;
+
+export const BrokersSection = z.strictObject({
+  active: z.array(z.enum(BROKER_NAMES)).min(1, 'expected at least one broker').default(['paper']),
+  paperEnabled: z.boolean().default(true),
+  zerodhaEnabled: z.boolean().default(false),
+});
+
+export const ZerodhaSection = z.strictObject({
+  apiKey: z.string().min(1).optional(),
+  apiSecret: z.string().min(1).optional(),
+  accessToken: z.string().min(1).optional(),
+  startingCash: rupees.default(1_000_000),
+});
+
+export const RuntimeSection = z.strictObject({
+  transport: z.enum(['ring', 'port']).default('ring'),
+  tickRingCapacity: ringCapacity(65_536),
+  /** Unset: 'block' for replay (no tick may be lost), 'drop' for synthetic/live feeds (never stall the feed). */
+  tickRingPolicy: z.enum(['block', 'drop']).optional(),
+  eventRingCapacity: ringCapacity(4096),
+  eventSlotBytes: z
+    .number()
+    .int()
+    .min(32)
+    .max(65_536)
+    .refine((v) => v % 8 === 0, { message: 'expected a multiple of 8' })
+    .default(2048),
+  heartbeatMs: positiveInt(100),
+  hangTimeoutMs: positiveInt(3000),
+  startTimeoutMs: positiveInt(10_000),
+  stopDeadlineMs: positiveInt(5000),
+  restart: z
+    .strictObject({
+      maxRestarts: z.number().int().min(0).default(3),
+      periodMs: positiveInt(10_000),
+      backoffBaseMs: ms(100),
+      backoffMaxMs: ms(5000),
+    })
+    .prefault({}),
+  workerMaxOldGenerationMb: z.number().int().min(16).default(256),
+});
+
+export const StoreSection = z.strictObject({
+  /** Unset: `<app.dataDir>/lmdb`. */
+  path: z.string().min(1).optional(),
+  durability: z.enum(['overlapping', 'strict', 'nosync']).default('overlapping'),
+  /** Unset: lmdb-js grows the map as needed. */
+  mapSizeMb: z.number().int().positive().optional(),
+});
+
+export const FeedSection = z.strictObject({
+  source: z.enum(['synthetic', 'replay']).default('synthetic'),
+  ticksPerSecond: z.number().positive().max(1_000_000).default(200),
+  seed: seed('alpha-panda-feed'),
+  /** Scale of synthetic price moves in basis points; the synthetic feed documents its exact use. */
+  volatilityBps: z.number().min(0).max(10_000).default(10),
+  instrumentsFile: z.string().min(1).default('src/defaults/instruments.csv'),
+  replayFile: z.string().min(1).optional(),
+  replayPace: z.enum(['realtime', 'max']).default('realtime'),
+  /** Multiplier of recorded time when replayPace is realtime (2 = twice as fast). */
+  replaySpeed: z.number().positive().max(10_000).default(1),
+  /** When set, every emitted tick is also appended to this JSONL file. */
+  recordFile: z.string().min(1).optional(),
+  /** Unset: true for the synthetic feed, false for replay. */
+  market24x7: z.boolean().optional(),
+  holidays: z.array(isoDate).default([]),
+  queueMaxSize: positiveInt(10_000),
+});
+
+export const StrategiesSection = z.strictObject({
+  file: z.string().min(1).default('src/defaults/strategies.yaml'),
+});
+
+export const RiskSection = z.strictObject({
+  maxPosition: positiveInt(1000),
+  maxDailyTrades: positiveInt(50),
+  /** Fraction, 0.10 = 10 %. */
+  maxPriceDeviation: z.number().positive().max(1).default(0.1),
+  maxOrderNotional: rupees.refine((v) => v > 0, { message: 'expected > 0' }).default(5_000_000),
+  dailyLossLimit: rupees.refine((v) => v > 0, { message: 'expected > 0' }).default(100_000),
+});
+
+export const PaperSection = z.strictObject({
+  /** Percent, 0.05 = 0.05 %. */
+  slippagePercent: z.number().min(0).max(100).default(0.05),
+  /** Percent, 0.1 = 0.1 %. */
+  commissionPercent: z.number().min(0).max(100).default(0.1),
+  startingCash: rupees.default(1_000_000),
+  latencyMsMean: z.number().min(0).default(0),
+  latencyMsStd: z.number().min(0).default(0),
+  partialFillProb: z.number().min(0).max(1).default(0),
+  maxPartials: positiveInt(3),
+  minQuantity: z.number().int().min(0).default(1),
+  maxQuantity: z.number().int().positive().optional(),
+  minPrice: rupees.default(0),
+  maxPrice: rupees.optional(),
+  /** Instrument tokens; empty = every instrument is allowed. */
+  allowedInstruments: z.array(z.number().int().positive()).default([]),
+  maxPositionNotional: rupees.optional(),
+  seed: seed('alpha-panda-paper'),
+});
+
+export const PortfolioSection = z.strictObject({
+  snapshotIntervalMs: ms(1000),
+});
+
+export const MonitorSection = z.strictObject({
+  intervalMs: positiveInt(5000),
+  startupGraceMs: ms(30_000),
+  marketDataLatencyThresholdMs: positiveInt(1000),
+  healthHistoryTtlMs: positiveInt(24 * 60 * 60 * 1000),
+  healthHistoryMax: positiveInt(100),
+});
+
+export const TOKEN_SCOPES = ['read', 'trade'] as const;
+
+export const GatewayToken = z.strictObject({
+  token: z.string().min(16, 'expected a token of at least 16 characters'),
+  scopes: z.array(z.enum(TOKEN_SCOPES)).min(1).default(['read']),
+  name: z.string().min(1),
+});
+
+export const GatewaySection = z.strictObject({
+  enabled: z.boolean().default(true),
+  host: z.string().min(1).default('127.0.0.1'),
+  /** 0 asks the OS for a free port (tests). */
+  port: z.number().int().min(0).max(65_535).default(8080),
+  /** Empty: the gateway generates tokens at start-up and logs where it wrote them. */
+  tokens: z.array(GatewayToken).default([]),
+  corsOrigins: z.array(z.string().min(1)).default([]),
+  rateLimitPerMinute: positiveInt(600),
+  maxPayloadBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(65_536),
+  /** uWebSockets accepts 0 (disabled) or 8..960 seconds. */
+  idleTimeoutSec: z
+    .number()
+    .int()
+    .refine((v) => v === 0 || (v >= 8 && v <= 960), { message: 'expected 0 or a value in [8, 960]' })
+    .default(60),
+});

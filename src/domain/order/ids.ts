@@ -1,0 +1,42 @@
+// Deterministic order and trade ids. PURE. An id is a function of the logical event only (the
+// signal's idempotency key), so a redelivered or replayed signal maps to the same id and dedupes
+// against earlier runs instead of creating a second order (reliability.md §B.6 "ID determinism").
+
+import type { Broker, Side } from '../types.js';
+
+const FNV64_OFFSET = 0xcbf29ce484222325n;
+const FNV64_PRIME = 0x100000001b3n;
+const MASK64 = 0xffffffffffffffffn;
+
+/** 64-bit FNV-1a of the UTF-16 code units of `s`, as 16 lowercase hex digits. */
+export function hash64Hex(s: string): string {
+  let h = FNV64_OFFSET;
+  for (let i = 0; i < s.length; i++) {
+    h ^= BigInt(s.charCodeAt(i));
+    h = (h * FNV64_PRIME) & MASK64;
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
+/** The fields of a signal that identify it. */
+export interface SignalIdentity {
+  readonly strategyId: string;
+  readonly token: number;
+  readonly side: Side;
+  readonly ts: number;
+}
+
+/** Idempotency key of a signal: `${strategyId}:${token}:${side}:${signalTs}`. */
+export function signalKey(s: SignalIdentity): string {
+  return `${s.strategyId}:${s.token}:${s.side}:${s.ts}`;
+}
+
+/** Client order id derived from a signal key: `${broker}-` + 64-bit hash (e.g. `paper-3f2a…`). */
+export function clientOrderIdFor(broker: Broker, key: string): string {
+  return `${broker}-${hash64Hex(key)}`;
+}
+
+/** Trade id of the n-th fill (1-based) of an order: `${orderId}-${n}`. */
+export function tradeIdFor(orderId: string, n: number): string {
+  return `${orderId}-${n}`;
+}

@@ -1,0 +1,8 @@
+// Public surface of the risk domain: limits, per-broker risk state, the six rules and the verdict.
+// PURE. Import from here rather than from the individual files.
+
+export * from './evaluate.js';
+export * from './limits.js';
+export * from './persist.js';
+export * from './rules.js';
+export * from './state.js';

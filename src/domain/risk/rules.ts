@@ -1,0 +1,125 @@
+// The six pre-trade risk rules as pure predicates over (signal, risk state, limits). PURE.
+// Each returns null when the rule passes or the catalogued reason when it fails; evaluate.ts runs
+// all of them. The position and daily-loss rules never block an order that only reduces an
+// existing position; the kill switch blocks everything.
+
+import { formatMessage, type ErrorCode, type ErrorDetail } from '../../errors.js';
+import type { TradingSignal } from '../types.js';
+import { formatPaise, productGreater } from '../portfolio/money.js';
+import { isReducing } from '../portfolio/position-math.js';
+import { istDate, istDay, type RiskLimits, type RuleName } from './limits.js';
+import { dailyNetRealized, dailyTradeCount, positionOf, type RiskState } from './state.js';
+
+/** Error codes a risk rejection can carry. */
+export type RiskErrorCode = Extract<ErrorCode, `ERR_RISK_${string}`>;
+
+/** Why one rule rejected a signal. */
+export interface RiskReason {
+  readonly rule: RuleName;
+  readonly code: RiskErrorCode;
+  readonly message: string;
+  readonly detail: ErrorDetail;
+}
+
+/** What every rule needs, computed once per signal by evaluate.ts. */
+export interface RuleContext {
+  readonly state: RiskState;
+  readonly signal: TradingSignal;
+  readonly limits: RiskLimits;
+  /** IST trading day of `signal.ts`. */
+  readonly day: number;
+  /** Current net position of (signal.strategyId, signal.token) from fills. */
+  readonly currentQty: number;
+}
+
+/** Builds the {@link RuleContext} of a signal. */
+export function ruleContext(state: RiskState, signal: TradingSignal, limits: RiskLimits): RuleContext {
+  const currentQty = positionOf(state, signal.strategyId, signal.token).qty;
+  return { state, signal, limits, day: istDay(signal.ts), currentQty };
+}
+
+function reason(rule: RuleName, code: RiskErrorCode, detail: ErrorDetail): RiskReason {
+  return { rule, code, message: formatMessage(code, detail), detail };
+}
+
+/**
+ * MaxPositionSize: fails when |position ± qty| > max, unless the order only shrinks the position
+ * toward zero (never trap a strategy in an over-limit position).
+ */
+export function checkMaxPosition({ signal: s, limits, currentQty: current }: RuleContext): RiskReason | null {
+  const projected = current + (s.side === 'BUY' ? s.quantity : -s.quantity);
+  if (Math.abs(projected) <= limits.maxPosition || isReducing(current, s.side, s.quantity)) return null;
+  return reason('MaxPositionSize', 'ERR_RISK_MAX_POSITION', { position: projected, current, max: limits.maxPosition });
+}
+
+/** MaxDailyTrades: fails when the strategy already has `max` validated signals on the signal's IST day. */
+export function checkMaxDailyTrades({ state, signal: s, limits, day }: RuleContext): RiskReason | null {
+  const count = dailyTradeCount(state, s.strategyId, day);
+  if (count < limits.maxDailyTrades) return null;
+  return reason('MaxDailyTrades', 'ERR_RISK_MAX_DAILY_TRADES', {
+    max: limits.maxDailyTrades,
+    count,
+    strategyId: s.strategyId,
+    broker: state.broker,
+    date: istDate(day),
+  });
+}
+
+/**
+ * PriceLimit: fails when |signal price − last tick| / last tick > max deviation, compared exactly
+ * as |diff| × 10⁶ > ppm × last. Passes (skipped) when no positive last price is known.
+ */
+export function checkPriceLimit({ state, signal: s, limits }: RuleContext): RiskReason | null {
+  const last = state.lastPrices.get(s.token);
+  if (last === undefined || last <= 0) return null;
+  const diff = Math.abs(s.price - last);
+  const ppm = Math.round(limits.maxPriceDeviation * 1_000_000);
+  if (!productGreater(diff, 1_000_000, ppm, last)) return null;
+  return reason('PriceLimit', 'ERR_RISK_PRICE_DEVIATION', {
+    deviationPct: ((diff / last) * 100).toFixed(2),
+    limitPct: (limits.maxPriceDeviation * 100).toFixed(2),
+    price: s.price,
+    lastPrice: last,
+  });
+}
+
+/** MaxOrderNotional: fails when quantity × price > max notional (exact past 2^53). */
+export function checkMaxNotional({ signal: s, limits }: RuleContext): RiskReason | null {
+  if (!productGreater(s.quantity, s.price, limits.maxOrderNotional, 1)) return null;
+  const notional = BigInt(s.quantity) * BigInt(s.price);
+  return reason('MaxOrderNotional', 'ERR_RISK_MAX_NOTIONAL', {
+    notional: formatBigPaise(notional),
+    max: formatPaise(limits.maxOrderNotional),
+    notionalPaise: notional.toString(),
+    maxPaise: limits.maxOrderNotional,
+  });
+}
+
+/**
+ * DailyLossLimit: once the broker's net realized PnL of the signal's IST day is ≤ −limit, only
+ * orders that reduce an existing position (opposite side, not crossing zero) pass.
+ */
+export function checkDailyLoss({ state, signal: s, limits, day, currentQty }: RuleContext): RiskReason | null {
+  const net = dailyNetRealized(state, day);
+  if (net > -limits.dailyLossLimit) return null;
+  if (isReducing(currentQty, s.side, s.quantity)) return null;
+  return reason('DailyLossLimit', 'ERR_RISK_DAILY_LOSS', {
+    loss: formatPaise(-net),
+    max: formatPaise(limits.dailyLossLimit),
+    broker: state.broker,
+    lossPaise: -net,
+    date: istDate(day),
+  });
+}
+
+/** KillSwitch: while engaged, every signal fails. */
+export function checkKillSwitch({ state }: RuleContext): RiskReason | null {
+  if (!state.killSwitch.engaged) return null;
+  return reason('KillSwitch', 'ERR_RISK_KILL_SWITCH', { reason: state.killSwitch.reason, broker: state.broker });
+}
+
+function formatBigPaise(p: bigint): string {
+  const neg = p < 0n;
+  const abs = neg ? -p : p;
+  return `${neg ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}

@@ -1,0 +1,166 @@
+// Logging: one pino root logger per thread, child loggers per actor ({actor, gen}), secret redaction,
+// and logOnce for boundary errors ("counted, logged once", style.md §A.6.6). Worker threads write to
+// process.stdout (ecosystem-notes §5.5 option a): SonicBoom on fd 1 throws inside workers, and
+// Node pipes a worker's stdout to the parent asynchronously. No pino.transport() (it spawns a thread).
+
+import { isMainThread, threadId } from 'node:worker_threads';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { CATALOGUE, formatMessage, type ErrorCode, type ErrorDetail } from './errors.js';
+
+/** What the logger needs from config.app (a structural subset, so tests can pass literals). */
+export interface LogSettings {
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly redactKeys?: readonly string[];
+}
+
+/** Replacement text for every redacted value. */
+export const REDACTED = '[redacted]';
+
+/** Keys always redacted, at the top level and one level down (snake_case as Kite sends them). */
+export const SECRET_KEYS: readonly string[] = [
+  'apiSecret',
+  'api_secret',
+  'accessToken',
+  'access_token',
+  'requestToken',
+  'request_token',
+  'authorization',
+  'token',
+  'password',
+  'checksum',
+];
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const segment = (key: string, first: boolean): string => (IDENTIFIER.test(key) ? (first ? key : `.${key}`) : `["${key}"]`);
+
+/**
+ * pino redact paths for the built-in and configured keys. A plain key k becomes `k` and `*.k`
+ * (top level and one level deep, e.g. headers.authorization); a dotted key is used as given.
+ */
+export function redactPaths(extraKeys: readonly string[] = []): string[] {
+  const paths = new Set<string>(['headers.authorization']);
+  for (const key of [...SECRET_KEYS, ...extraKeys]) {
+    const parts = key.split('.');
+    const dotted = parts.map((p, i) => segment(p, i === 0)).join('');
+    paths.add(dotted);
+    if (parts.length === 1) paths.add(`*${segment(key, false)}`);
+  }
+  return [...paths];
+}
+
+/**
+ * Creates this thread's root logger. Without `destination` the main thread writes synchronously to
+ * fd 1 (pino's default) and a worker thread writes to process.stdout. Lines carry `pid`, `thread`
+ * and a string `level`.
+ */
+export function createRootLogger(app: LogSettings, destination?: DestinationStream): Logger {
+  const stream = destination ?? (isMainThread ? undefined : process.stdout);
+  return pino(
+    {
+      level: app.logLevel,
+      base: { pid: process.pid, thread: threadId },
+      redact: { paths: redactPaths(app.redactKeys), censor: REDACTED },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    stream,
+  );
+}
+
+/** Child logger of one actor incarnation; every line carries {actor, gen}. */
+export function actorLogger(root: Logger, actorName: string, gen: number): Logger {
+  return root.child({ actor: actorName, gen });
+}
+
+/** Flushes buffered lines; resolves on the callback or after timeoutMs (pino #2481: it may never call back). */
+export function flushLogger(logger: Logger, timeoutMs = 1000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    try {
+      logger.flush(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}
+
+/** Outcome of a logOnce call. */
+export interface LogOnceOutcome {
+  /** True when this call wrote the line (first occurrence of the key). */
+  readonly logged: boolean;
+  /** Occurrences of the key so far, this one included. */
+  readonly count: number;
+}
+
+/** Default bound on remembered keys per logger. */
+export const LOG_ONCE_MAX_KEYS = 1000;
+
+/**
+ * Logs each key at most once and counts every occurrence. Memory is bounded: past `maxKeys`
+ * the oldest key is forgotten (it would be logged again if it recurs), never the newest.
+ */
+export class LogOnce {
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly maxKeys: number = LOG_ONCE_MAX_KEYS,
+  ) {
+    if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new RangeError(`LogOnce: expected maxKeys >= 1, was ${maxKeys}`);
+  }
+
+  /** Records one occurrence of `code` under `key` (default: the code) and logs it if it is new. */
+  log(code: ErrorCode, detail: ErrorDetail = {}, key: string = code): LogOnceOutcome {
+    const prior = this.seen.get(key);
+    if (prior !== undefined) {
+      this.seen.set(key, prior + 1);
+      return { logged: false, count: prior + 1 };
+    }
+    if (this.seen.size >= this.maxKeys) {
+      const oldest = this.seen.keys().next();
+      if (oldest.done !== true) this.seen.delete(oldest.value);
+    }
+    this.seen.set(key, 1);
+    const obj = { code, key, detail };
+    const msg = `${formatMessage(code, detail)} (repeats are counted, not logged)`;
+    // Boundary noise is a warning; failures and refused start-ups are errors; domain outcomes info
+    switch (CATALOGUE[code].category) {
+      case 'boundary':
+        this.logger.warn(obj, msg);
+        break;
+      case 'failure':
+      case 'startup':
+        this.logger.error(obj, msg);
+        break;
+      case 'domain':
+        this.logger.info(obj, msg);
+        break;
+    }
+    return { logged: true, count: 1 };
+  }
+
+  /** Snapshot of occurrence counts per remembered key (for metrics and summaries). */
+  counts(): ReadonlyMap<string, number> {
+    return new Map(this.seen);
+  }
+}
+
+const perLogger = new WeakMap<Logger, LogOnce>();
+
+/** The LogOnce bound to `logger` (created on first use; lives as long as the logger). */
+export function logOnceFor(logger: Logger): LogOnce {
+  let once = perLogger.get(logger);
+  if (once === undefined) {
+    once = new LogOnce(logger);
+    perLogger.set(logger, once);
+  }
+  return once;
+}
+
+/** Logs `code` at most once per key for this logger, counting repeats (see LogOnce). */
+export function logOnce(logger: Logger, code: ErrorCode, detail: ErrorDetail = {}, key: string = code): LogOnceOutcome {
+  return logOnceFor(logger).log(code, detail, key);
+}

@@ -1,0 +1,33 @@
+// Every LMDB key the system writes, built in one place. Keys are ordered-binary arrays so numeric
+// parts sort numerically (fill logs, equity curves, health history range-scan in order).
+import type { Broker } from '../domain/types.js';
+
+export type Key = readonly (string | number)[];
+
+export const K = {
+  /** Instrument by token; and the symbol index `EXCHANGE:SYMBOL` → token. */
+  instrument: (token: number): Key => ['inst', token],
+  instrumentSymbol: (qualified: string): Key => ['inst-sym', qualified.toUpperCase()],
+  instrumentMeta: (): Key => ['inst-meta'],
+  /** Broker session (auth). */
+  session: (broker: Broker): Key => ['auth', broker],
+  /** Order records by id. */
+  order: (broker: Broker, orderId: string): Key => ['order', broker, orderId],
+  /** The broker's fill log, in fillSeq order: the source of truth for positions. */
+  fill: (broker: Broker, fillSeq: number): Key => ['fill', broker, fillSeq],
+  fillRange: (broker: Broker, afterSeq: number): { start: Key; end: Key } => ({ start: ['fill', broker, afterSeq + 1], end: ['fill', broker, Number.MAX_SAFE_INTEGER] }),
+  /** Engine (paper broker) state. */
+  engineState: (broker: Broker): Key => ['engine', broker],
+  portfolioState: (broker: Broker): Key => ['portfolio', broker],
+  pnlLatest: (broker: Broker, strategyId: string): Key => ['pnl', broker, strategyId],
+  pnlLatestRange: (broker: Broker): { start: Key; end: Key } => ({ start: ['pnl', broker, ''], end: ['pnl', broker, '\uffff'] }),
+  equityPoint: (broker: Broker, ts: number): Key => ['equity', broker, ts],
+  equityRange: (broker: Broker, from: number, to: number): { start: Key; end: Key } => ({ start: ['equity', broker, from], end: ['equity', broker, to] }),
+  riskState: (broker: Broker): Key => ['risk', broker],
+  strategyState: (): Key => ['strategy-engine'],
+  feedState: (): Key => ['feed'],
+  health: (broker: Broker, ts: number): Key => ['health', broker, ts],
+  healthRange: (broker: Broker, from: number, to: number): { start: Key; end: Key } => ({ start: ['health', broker, from], end: ['health', broker, to] }),
+  /** Where a consumer stands on a topic (epoch + seq), written with its effects. */
+  position: (consumer: string, topic: string): Key => ['pos', consumer, topic],
+} as const;

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { actorLogger, createRootLogger, flushLogger, LogOnce, logOnce, logOnceFor, redactPaths } from '../../../src/log.js';
+
+/** A pino destination that keeps each written line, parsed. */
+function memory(): { write(line: string): void; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  return {
+    lines,
+    write(line: string) {
+      for (const l of line.split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
+    },
+  };
+}
+
+describe('root logger', () => {
+  it('redacts built-in and configured secret keys with "[redacted]"', () => {
+    const out = memory();
+    const log = createRootLogger({ logLevel: 'info', redactKeys: ['x-api-key', 'session.cookie'] }, out);
+    log.info(
+      {
+        apiSecret: 'a',
+        access_token: 'b',
+        token: 'c',
+        password: 'd',
+        headers: { authorization: 'Bearer e', 'x-api-key': 'f', accept: 'json' },
+        kite: { request_token: 'g', api_secret: 'h', user: 'AB1234' },
+        session: { cookie: 'i' },
+        'x-api-key': 'j',
+        client: { token: 'k' },
+      },
+      'hello',
+    );
+    const line = out.lines[0] ?? {};
+    const text = JSON.stringify(line);
+    for (const secret of ['"a"', '"b"', '"c"', '"d"', 'Bearer', '"f"', '"g"', '"h"', '"i"', '"j"', '"k"']) expect(text).not.toContain(secret);
+    expect(line['apiSecret']).toBe('[redacted]');
+    expect((line['headers'] as Record<string, unknown>)['authorization']).toBe('[redacted]');
+    expect((line['headers'] as Record<string, unknown>)['accept']).toBe('json');
+    expect((line['kite'] as Record<string, unknown>)['user']).toBe('AB1234');
+    expect(line['msg']).toBe('hello');
+    expect(line['level']).toBe('info');
+  });
+
+  it('respects the level', () => {
+    const out = memory();
+    const log = createRootLogger({ logLevel: 'warn' }, out);
+    log.info('dropped');
+    log.warn('kept');
+    expect(out.lines.map((l) => l['msg'])).toEqual(['kept']);
+  });
+
+  it('actor child loggers carry {actor, gen} on every line', () => {
+    const out = memory();
+    const child = actorLogger(createRootLogger({ logLevel: 'info' }, out), 'risk-paper', 3);
+    child.info({ n: 1 }, 'a');
+    child.child({ sub: true }).info('b');
+    expect(out.lines.map((l) => [l['actor'], l['gen']])).toEqual([
+      ['risk-paper', 3],
+      ['risk-paper', 3],
+    ]);
+    expect(out.lines[0]?.['pid']).toBe(process.pid);
+  });
+
+  it('builds bracket paths for keys that are not identifiers', () => {
+    expect(redactPaths(['x-api-key'])).toEqual(expect.arrayContaining(['["x-api-key"]', '*["x-api-key"]', 'token', '*.token']));
+  });
+
+  it('flushLogger resolves', async () => {
+    await expect(flushLogger(createRootLogger({ logLevel: 'info' }, memory()), 50)).resolves.toBeUndefined();
+  });
+});
+
+describe('logOnce', () => {
+  it('logs a code once per key and counts repeats', () => {
+    const out = memory();
+    const log = createRootLogger({ logLevel: 'info' }, out);
+    expect(logOnce(log, 'ERR_FRAME_BAD_MAGIC', { magic: 7 })).toEqual({ logged: true, count: 1 });
+    expect(logOnce(log, 'ERR_FRAME_BAD_MAGIC', { magic: 8 })).toEqual({ logged: false, count: 2 });
+    expect(logOnce(log, 'ERR_FRAME_BAD_MAGIC', { magic: 9 })).toEqual({ logged: false, count: 3 });
+    expect(logOnce(log, 'ERR_FRAME_BAD_MAGIC', { magic: 9 }, 'client-2')).toEqual({ logged: true, count: 1 });
+    expect(out.lines).toHaveLength(2);
+    expect(out.lines[0]).toMatchObject({ level: 'warn', code: 'ERR_FRAME_BAD_MAGIC', detail: { magic: 7 } });
+    expect(logOnceFor(log).counts().get('ERR_FRAME_BAD_MAGIC')).toBe(3);
+  });
+
+  it('uses the level of the code category', () => {
+    const out = memory();
+    const once = new LogOnce(createRootLogger({ logLevel: 'info' }, out));
+    once.log('ERR_ACTOR_CRASHED', { actor: 'x', reason: 'boom' });
+    once.log('ERR_RISK_MAX_POSITION', { position: 1, max: 0 });
+    expect(out.lines.map((l) => l['level'])).toEqual(['error', 'info']);
+  });
+
+  it('keeps at most maxKeys keys, forgetting the oldest', () => {
+    const out = memory();
+    const once = new LogOnce(createRootLogger({ logLevel: 'info' }, out), 2);
+    once.log('ERR_BACKPRESSURE', {}, 'a');
+    once.log('ERR_BACKPRESSURE', {}, 'b');
+    once.log('ERR_BACKPRESSURE', {}, 'c'); // evicts a
+    expect([...once.counts().keys()]).toEqual(['b', 'c']);
+    expect(once.log('ERR_BACKPRESSURE', {}, 'c').logged).toBe(false);
+    expect(once.log('ERR_BACKPRESSURE', {}, 'a').logged).toBe(true);
+    expect(out.lines).toHaveLength(4);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { createLowFrequencyDemo, istDayNumber } from '../../../src/domain/strategy/low-frequency.js';
+import { ctxOf } from './helpers.js';
+
+const base = { minIntervalSeconds: 30, maxDailySignalsPerInstrument: null, side: 'auto' as const, quantity: 2 };
+const T0 = Date.UTC(2024, 0, 1, 4, 0, 0); // 09:30 IST
+
+describe('low_frequency_demo', () => {
+  it('emits on the first tick, then at most once per interval per instrument (tick time)', () => {
+    const s = createLowFrequencyDemo(base);
+    expect(s.historyLength).toBe(1);
+    const first = s.evaluate(ctxOf([12345], 256265, T0));
+    expect(first).toMatchObject({ side: 'SELL', confidence: 0.5, quantity: 2, price: 12345 });
+    expect(s.evaluate(ctxOf([12345], 256265, T0 + 29_999))).toBeNull();
+    // another instrument has its own timer; even token ⇒ BUY
+    expect(s.evaluate(ctxOf([500], 260106, T0 + 1000))?.side).toBe('BUY');
+    expect(s.evaluate(ctxOf([12345], 256265, T0 + 30_000))).not.toBeNull();
+  });
+
+  it('honours a fixed side', () => {
+    const s = createLowFrequencyDemo({ ...base, side: 'BUY' });
+    expect(s.evaluate(ctxOf([1], 3, T0))?.side).toBe('BUY');
+  });
+
+  it('caps signals per instrument per IST day, resetting at IST (not UTC) midnight', () => {
+    const s = createLowFrequencyDemo({ ...base, minIntervalSeconds: 60, maxDailySignalsPerInstrument: 1 });
+    const evening = Date.UTC(2024, 0, 1, 18, 0, 0); // 23:30 IST on Jan 1
+    expect(s.evaluate(ctxOf([100], 1, evening))).not.toBeNull();
+    expect(s.evaluate(ctxOf([100], 1, Date.UTC(2024, 0, 1, 18, 29, 59)))).toBeNull();
+    expect(s.evaluate(ctxOf([100], 1, Date.UTC(2024, 0, 1, 18, 30, 0)))).not.toBeNull(); // 00:00 IST Jan 2
+    // UTC midnight is 05:30 IST: same IST day, no reset
+    expect(s.evaluate(ctxOf([100], 1, Date.UTC(2024, 0, 2, 0, 0, 0)))).toBeNull();
+    expect(istDayNumber(Date.UTC(2024, 0, 1, 18, 29, 59))).toBe(istDayNumber(Date.UTC(2024, 0, 1, 0, 0, 0)));
+    expect(istDayNumber(Date.UTC(2024, 0, 1, 18, 30, 0))).toBe(istDayNumber(Date.UTC(2024, 0, 1, 0, 0, 0)) + 1);
+  });
+
+  it('state survives an export/import through JSON', () => {
+    const a = createLowFrequencyDemo({ ...base, maxDailySignalsPerInstrument: 5 });
+    a.evaluate(ctxOf([100], 7, T0));
+    const json = JSON.parse(JSON.stringify(a.exportState?.())) as unknown;
+    const b = createLowFrequencyDemo({ ...base, maxDailySignalsPerInstrument: 5 });
+    expect(b.importState?.(json)).toBe(true);
+    expect(b.evaluate(ctxOf([100], 7, T0 + 10_000))).toBeNull();
+    expect(b.evaluate(ctxOf([100], 7, T0 + 30_000))?.metadata['daily_count']).toBe(2);
+    expect(b.exportState?.()).toEqual({ lastEmit: { '7': T0 + 30_000 }, day: istDayNumber(T0), counts: { '7': 2 } });
+  });
+
+  it('rejects malformed state and keeps its own', () => {
+    const s = createLowFrequencyDemo(base);
+    s.evaluate(ctxOf([100], 7, T0));
+    expect(s.importState?.({ lastEmit: { x: 1 }, day: null, counts: {} })).toBe(false);
+    expect(s.evaluate(ctxOf([100], 7, T0 + 1))).toBeNull();
+  });
+});
