@@ -5,6 +5,7 @@
 // parent (so a transient subtree is not restarted and the rest of the system stays up).
 // Invariant: all lifecycle operations of one supervisor run one at a time (a promise queue).
 import { appError } from '../errors.js';
+import { OsProcess, type ProcessEnv } from './process-child.js';
 import { ActorProcess, type ActorEnv, type ActorStatus, type ChildState, type DownReason, type LastError } from './child.js';
 import { backoffDelay, recordRestart, type RestartWindow } from './restart-window.js';
 import type { ChildSpec, SupervisorSpec } from './tree.js';
@@ -19,7 +20,7 @@ export interface SupervisorStatus {
   readonly children: readonly (ActorStatus | SupervisorStatus)[];
 }
 
-export type ChildHandle = ActorProcess | Supervisor;
+export type ChildHandle = ActorProcess | OsProcess | Supervisor;
 
 /** Observer of lifecycle events (logging, metrics, tests). */
 export interface SupervisorEvents {
@@ -30,7 +31,7 @@ export interface SupervisorEvents {
   onStopped?(supervisor: string, child: string): void;
 }
 
-export interface SupervisorEnv extends ActorEnv {
+export interface SupervisorEnv extends ActorEnv, ProcessEnv {
   readonly random: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly events: SupervisorEvents;
@@ -99,11 +100,16 @@ export class Supervisor {
 
   /** Depth-first search for an actor by name. */
   find(name: string): ActorProcess | undefined {
+    const c = this.findChild(name);
+    return c instanceof ActorProcess ? c : undefined;
+  }
+
+  /** Depth-first search for any child (actor, process or supervisor) by name. */
+  findChild(name: string): ChildHandle | undefined {
     for (const c of this.children) {
-      if (c instanceof ActorProcess) {
-        if (c.name === name) return c;
-      } else {
-        const f = c.find(name);
+      if (c.name === name) return c;
+      if (c instanceof Supervisor) {
+        const f = c.findChild(name);
         if (f !== undefined) return f;
       }
     }
@@ -113,13 +119,18 @@ export class Supervisor {
   /** Heartbeat sweep over the subtree. */
   checkHeartbeats(nowMs: number, hangTimeoutMs: number): void {
     for (const c of this.children) {
-      if (c instanceof ActorProcess) c.checkHeartbeat(nowMs, hangTimeoutMs);
-      else c.checkHeartbeats(nowMs, hangTimeoutMs);
+      if (c instanceof Supervisor) c.checkHeartbeats(nowMs, hangTimeoutMs);
+      else c.checkHeartbeat(nowMs, hangTimeoutMs);
     }
   }
 
   private makeChild(spec: ChildSpec): ChildHandle {
-    const child = spec.kind === 'actor' ? new ActorProcess(spec, this.env) : new Supervisor(spec, this.env);
+    const child =
+      spec.kind === 'actor'
+        ? new ActorProcess(spec, this.env)
+        : spec.kind === 'process'
+          ? new OsProcess(spec, this.env)
+          : new Supervisor(spec, this.env);
     child.onDown = (reason) => {
       this.env.events.onChildDown?.(this.name, child.name, reason);
       void this.enqueue(() => this.handleDown(child, reason));

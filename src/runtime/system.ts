@@ -19,8 +19,11 @@ import type { Broker } from '../domain/types.js';
 import { openStore, probeStore, type Durability } from '../store/lmdb.js';
 import { HEARTBEAT_STRIDE, type RingGrant, type Transport, type WorkerBoot } from './boot.js';
 import { Supervisor, type SupervisorEvents, type SupervisorStatus } from './supervisor.js';
-import { actorsOf, validateTree, type ActorSpec, type SupervisorSpec, type TopicUse } from './tree.js';
+import { actorsOf, validateTree, type ActorSpec, type ProcessSpec, type SupervisorSpec, type TopicUse } from './tree.js';
 import type { ActorProcess } from './child.js';
+import type { OsProcess } from './process-child.js';
+import type { ProcessBoot } from './process-protocol.js';
+import { startBridge } from './bridge.js';
 
 export interface SystemOptions {
   readonly root: SupervisorSpec;
@@ -44,6 +47,10 @@ export interface SystemOptions {
   readonly nowMs: () => number;
   readonly random: () => number;
   readonly events?: SupervisorEvents;
+  /** Serves requests from process children (e.g. the gateway asking for status). */
+  readonly processRequests?: (from: string, command: string, arg: unknown) => Promise<unknown>;
+  /** Stream bridge period for process children, ms (default 50). */
+  readonly bridgeIntervalMs?: number;
 }
 
 const MAX_CONSUMERS = 16;
@@ -120,6 +127,22 @@ export class ActorSystem {
       random: opts.random,
       sleep: (ms) => sleep(ms),
       events: opts.events ?? {},
+      entryPath: join(this.projectDir, 'dist/src/runtime/process-host.js'),
+      processBootFor: (spec, gen) => this.processBootFor(spec, gen),
+      onProcessRequest: (spec, command, arg) =>
+        opts.processRequests !== undefined
+          ? opts.processRequests(spec.name, command, arg)
+          : Promise.reject(new Error(`no handler for process request ${command}`)),
+      attachBridge: (spec, send) =>
+        startBridge(
+          spec.subscribes.flatMap((sub) => {
+            const sab = this.rings.get(sub.topic);
+            const consumerIndex = this.consumerIndex.get(`${sub.topic}\u0000${spec.name}`);
+            return sab === undefined || consumerIndex === undefined ? [] : [{ topic: sub.topic, sab, consumerIndex }];
+          }),
+          opts.bridgeIntervalMs ?? 50,
+          send,
+        ),
     });
   }
 
@@ -141,6 +164,12 @@ export class ActorSystem {
 
   actor(name: string): ActorProcess | undefined {
     return this.root.find(name);
+  }
+
+  /** A process child (e.g. the gateway) by name. */
+  process(name: string): OsProcess | undefined {
+    const c = this.root.findChild(name);
+    return c !== undefined && 'kill9' in c ? c : undefined;
   }
 
   /** The main thread's handle on the store (opened by the readiness gate). */
@@ -172,6 +201,21 @@ export class ActorSystem {
       this.storeGate = undefined;
     });
     return this.storeGate;
+  }
+
+  private processBootFor(spec: ProcessSpec, gen: number): ProcessBoot {
+    return {
+      name: spec.name,
+      moduleUrl: pathToFileURL(join(this.projectDir, spec.module)).href,
+      gen,
+      runId: this.opts.runId,
+      config: this.opts.config,
+      logLevel: this.opts.logLevel,
+      redact: this.opts.redact,
+      heartbeatMs: this.opts.heartbeatMs,
+      ...(spec.needsStore === true && this.opts.store !== undefined ? { store: this.opts.store } : {}),
+      args: spec.args ?? {},
+    };
   }
 
   private bootFor(spec: ActorSpec, gen: number): { boot: WorkerBoot; transfer: readonly unknown[] } {

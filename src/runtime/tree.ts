@@ -46,16 +46,40 @@ export interface SupervisorSpec {
   readonly children: readonly ChildSpec[];
 }
 
-export type ChildSpec = ActorSpec | SupervisorSpec;
+/**
+ * A child that runs as a separate OS process (child_process.fork). Used for the gateway: a worker
+ * thread that dies holding native uWS sockets aborts the whole process, a child process cannot.
+ * Its subscriptions are drained by the main thread (always lossy) and forwarded over IPC.
+ */
+export interface ProcessSpec {
+  readonly kind: 'process';
+  readonly name: string;
+  /** Process module, relative to the project root (built JS). */
+  readonly module: string;
+  readonly restart: RestartType;
+  readonly subscribes: readonly SubscriptionSpec[];
+  readonly needsStore?: boolean;
+  readonly args?: Readonly<Record<string, unknown>>;
+  readonly shutdownMs?: number;
+  readonly startTimeoutMs?: number;
+}
+
+export type LeafSpec = ActorSpec | ProcessSpec;
+export type ChildSpec = LeafSpec | SupervisorSpec;
 
 export interface TopicUse {
   readonly publisher: string | undefined;
   readonly subscribers: readonly { readonly actor: string; readonly spec: SubscriptionSpec }[];
 }
 
+/** Every leaf (actor or process) spec in start order (depth first). */
+export function leavesOf(spec: ChildSpec): LeafSpec[] {
+  return spec.kind === 'supervisor' ? spec.children.flatMap(leavesOf) : [spec];
+}
+
 /** Every actor spec in start order (depth first). */
 export function actorsOf(spec: ChildSpec): ActorSpec[] {
-  return spec.kind === 'actor' ? [spec] : spec.children.flatMap(actorsOf);
+  return leavesOf(spec).filter((l): l is ActorSpec => l.kind === 'actor');
 }
 
 /**
@@ -83,7 +107,7 @@ export function validateTree(
 
   const publishers = new Map<string, string[]>();
   const subscribers = new Map<string, { actor: string; spec: SubscriptionSpec }[]>();
-  for (const a of actorsOf(root)) {
+  for (const a of leavesOf(root)) {
     const check = (topic: string): boolean => {
       const parsed = parseTopic(topic);
       if (!parsed.ok) {
@@ -95,14 +119,18 @@ export function validateTree(
         errors.push(appError('ERR_TOPIC_UNKNOWN_BROKER', { topic, broker: tb, expected: activeBrokers.join(', ') }));
         return false;
       }
-      if (tb !== 'shared' && a.broker !== undefined && tb !== a.broker) {
+      if (tb !== 'shared' && a.kind === 'actor' && a.broker !== undefined && tb !== a.broker) {
         errors.push(appError('ERR_TOPIC_BROKER_MISMATCH', { actor: a.name, broker: a.broker, topic, topicBroker: tb }));
         return false;
       }
       return true;
     };
-    for (const t of a.publishes) if (check(t)) publishers.set(t, [...(publishers.get(t) ?? []), a.name]);
-    for (const s of a.subscribes) if (check(s.topic)) subscribers.set(s.topic, [...(subscribers.get(s.topic) ?? []), { actor: a.name, spec: s }]);
+    for (const t of a.kind === 'actor' ? a.publishes : []) if (check(t)) publishers.set(t, [...(publishers.get(t) ?? []), a.name]);
+    for (const s of a.subscribes) {
+      // Process children are fed by the main thread, which must never slow the pipeline down.
+      const spec = a.kind === 'process' ? { ...s, lossy: true } : s;
+      if (check(s.topic)) subscribers.set(s.topic, [...(subscribers.get(s.topic) ?? []), { actor: a.name, spec }]);
+    }
   }
   const topics = new Map<string, TopicUse>();
   for (const [topic, pubs] of publishers) {

@@ -1,0 +1,218 @@
+// Main-side handle of a child that runs as an OS process (see ProcessSpec): fork, boot over IPC,
+// heartbeats over IPC, request/response in both directions, and the main-thread stream bridge that
+// forwards its (lossy) subscriptions. Whatever the child does — throw, abort in native code, hang,
+// get SIGKILLed — only the child dies; the supervisor restarts it.
+import { fork, type ChildProcess } from 'node:child_process';
+import { appError, AlphaPandaError } from '../errors.js';
+import type { ActorStatus, ChildState, DownReason, LastError } from './child.js';
+import type { ProcessSpec } from './tree.js';
+import type { HostToMain, MainToHost, ProcessBoot, StreamBatch } from './process-protocol.js';
+
+export interface ProcessEnv {
+  readonly entryPath: string;
+  readonly nowMs: () => number;
+  readonly storeReady: () => Promise<void>;
+  readonly processBootFor: (spec: ProcessSpec, gen: number) => ProcessBoot;
+  /** Serves requests the child makes to the main thread (status, control calls). */
+  readonly onProcessRequest: (spec: ProcessSpec, command: string, arg: unknown) => Promise<unknown>;
+  /** Starts forwarding the child's subscriptions; returns a function that stops it. */
+  readonly attachBridge: (spec: ProcessSpec, send: (batch: StreamBatch) => void) => () => void;
+  readonly defaultStartTimeoutMs: number;
+  readonly defaultStopMs: number;
+}
+
+export class OsProcess {
+  state: ChildState = 'stopped';
+  gen = 0;
+  restarts = 0;
+  lastError: LastError | null = null;
+  onDown: (reason: DownReason) => void = () => undefined;
+  private child: ChildProcess | undefined;
+  private startedAt = 0;
+  private lastBeatAt = 0;
+  private hung = false;
+  private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({ code: 0, signal: null });
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private detachBridge: (() => void) | undefined;
+
+  constructor(
+    readonly spec: ProcessSpec,
+    private readonly env: ProcessEnv,
+  ) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  async start(): Promise<void> {
+    this.gen += 1;
+    this.state = 'starting';
+    this.hung = false;
+    if (this.spec.needsStore === true) await this.env.storeReady();
+    const child = fork(this.env.entryPath, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    void this.exited.then((r) => this.onExit(child, r.code, r.signal));
+    const ready = new Promise<void>((resolve, reject) => {
+      child.on('message', (m: HostToMain) => this.onMessage(m, resolve, reject));
+    });
+    child.send({ type: 'boot', boot: this.env.processBootFor(this.spec, this.gen) } satisfies MainToHost);
+    const timeoutMs = this.spec.startTimeoutMs ?? this.env.defaultStartTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        ready,
+        this.exited.then((r) => {
+          throw appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode: r.code ?? r.signal });
+        }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs })), timeoutMs);
+        }),
+      ]);
+    } catch (e) {
+      const error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
+      this.recordError(error);
+      this.state = 'crashed';
+      await this.kill();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.state = 'running';
+    this.startedAt = this.env.nowMs();
+    this.lastBeatAt = this.startedAt;
+    this.detachBridge = this.env.attachBridge(this.spec, (batch) => this.send({ type: 'stream', batch }));
+  }
+
+  async stop(reason: string): Promise<void> {
+    if (this.child === undefined || this.state === 'stopped' || this.state === 'crashed') {
+      this.state = this.state === 'crashed' ? 'crashed' : 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    this.detachBridge?.();
+    this.send({ type: 'stop', reason });
+    const deadline = this.spec.shutdownMs ?? this.env.defaultStopMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.exited.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), deadline);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) this.recordError(appError('ERR_ACTOR_STOP_TIMEOUT', { actor: this.name, timeoutMs: deadline }));
+    await this.kill();
+    this.state = 'stopped';
+  }
+
+  /** IPC heartbeats: a child whose event loop stops answering is killed and restarted. */
+  checkHeartbeat(nowMs: number, hangTimeoutMs: number): void {
+    if (this.state !== 'running' || this.child === undefined || this.hung) return;
+    if (nowMs - this.lastBeatAt > hangTimeoutMs) {
+      this.hung = true;
+      this.recordError(appError('ERR_ACTOR_HUNG', { actor: this.name, silentMs: nowMs - this.lastBeatAt }));
+      this.child.kill('SIGKILL');
+    }
+  }
+
+  /** Sends a control command to the child process (e.g. 'address' to learn its port). */
+  call(command: string, arg: unknown): Promise<unknown> {
+    if (this.state !== 'running') return Promise.reject(appError('ERR_ACTOR_NOT_RUNNING', { actor: this.name, state: this.state }));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.send({ type: 'call', id, command, arg });
+    });
+  }
+
+  /** Test and operator hook: kill the process the hard way. */
+  kill9(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  status(): ActorStatus {
+    return {
+      kind: 'actor',
+      name: this.name,
+      state: this.state,
+      gen: this.gen,
+      restarts: this.restarts,
+      uptimeMs: this.state === 'running' ? this.env.nowMs() - this.startedAt : 0,
+      lastError: this.lastError,
+    };
+  }
+
+  private send(m: MainToHost): void {
+    const c = this.child;
+    if (c === undefined || !c.connected) return;
+    c.send(m, (e) => {
+      // A send racing the child's death is expected; the exit handler reports the crash.
+      if (e !== null && e !== undefined) this.lastBeatAt = Math.min(this.lastBeatAt, this.env.nowMs());
+    });
+  }
+
+  private onMessage(m: HostToMain, ready: () => void, failed: (e: Error) => void): void {
+    switch (m.type) {
+      case 'ready':
+        ready();
+        return;
+      case 'start-failed':
+        failed(appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: m.message }));
+        return;
+      case 'hb':
+        this.lastBeatAt = this.env.nowMs();
+        return;
+      case 'reply': {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        if (p === undefined) return;
+        if (m.ok) p.resolve(m.value);
+        else p.reject(new Error(m.error));
+        return;
+      }
+      case 'request':
+        this.env.onProcessRequest(this.spec, m.command, m.arg).then(
+          (value) => this.send({ type: 'reply', id: m.id, ok: true, value }),
+          (e: unknown) => this.send({ type: 'reply', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+        );
+        return;
+    }
+  }
+
+  private async kill(): Promise<void> {
+    this.detachBridge?.();
+    this.detachBridge = undefined;
+    const c = this.child;
+    if (c === undefined) return;
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await this.exited;
+    this.child = undefined;
+    for (const p of this.pending.values()) p.reject(new Error(`${this.name} exited`));
+    this.pending.clear();
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child || this.state !== 'running') return;
+    this.detachBridge?.();
+    this.detachBridge = undefined;
+    const error = this.hung
+      ? appError('ERR_ACTOR_HUNG', { actor: this.name, silentMs: this.env.nowMs() - this.lastBeatAt })
+      : appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode: code ?? signal });
+    this.recordError(error);
+    this.state = 'crashed';
+    this.child = undefined;
+    for (const p of this.pending.values()) p.reject(new Error(`${this.name} exited`));
+    this.pending.clear();
+    this.onDown({ kind: 'crash', code: error.code, message: error.message });
+  }
+
+  private recordError(e: AlphaPandaError): void {
+    this.lastError = { code: e.code, message: e.message, at: this.env.nowMs() };
+  }
+}

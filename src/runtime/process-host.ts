@@ -1,0 +1,96 @@
+// Entry of a process child (ProcessSpec): waits for the boot message, imports the module, serves
+// calls, forwards stream batches, and beats over IPC. If the main process goes away (IPC closed)
+// the child exits, so an orphaned gateway never keeps a port open.
+import { pino } from 'pino';
+import type { RootDatabase } from 'lmdb';
+import { openStore } from '../store/lmdb.js';
+import type { HostToMain, MainToHost, ProcessBoot, ProcessContext, ProcessFactory, ProcessInstance, StreamBatch } from './process-protocol.js';
+
+if (process.send === undefined) throw new Error('process-host must be started with an IPC channel');
+
+const send = (m: HostToMain): void => {
+  if (process.connected) process.send!(m);
+};
+let instance: ProcessInstance | undefined;
+let store: RootDatabase | undefined;
+let nextId = 1;
+const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+const streamHandlers: ((b: StreamBatch) => void)[] = [];
+let beat: NodeJS.Timeout | undefined;
+
+async function boot(b: ProcessBoot): Promise<void> {
+  const log = pino({ level: b.logLevel, base: { actor: b.name, gen: b.gen, pid: process.pid }, redact: { paths: [...b.redact], censor: '[redacted]' } });
+  beat = setInterval(() => send({ type: 'hb' }), Math.max(10, Math.floor(b.heartbeatMs / 2)));
+  if (b.store !== undefined) store = openStore({ path: b.store.path, durability: b.store.durability });
+  const ctx: ProcessContext = {
+    name: b.name,
+    gen: b.gen,
+    runId: b.runId,
+    config: b.config,
+    args: b.args,
+    log,
+    store,
+    request(command, arg) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        send({ type: 'request', id, command, arg });
+      });
+    },
+    onStream(handler) {
+      streamHandlers.push(handler);
+    },
+  };
+  const mod = (await import(b.moduleUrl)) as { default?: ProcessFactory };
+  if (typeof mod.default !== 'function') throw new Error(`${b.moduleUrl} has no default process factory`);
+  instance = await mod.default(ctx);
+}
+
+async function stop(reason: string): Promise<void> {
+  await instance?.stop?.(reason);
+  clearInterval(beat);
+  if (store !== undefined) await store.close();
+  process.exit(0);
+}
+
+process.on('message', (m: MainToHost) => {
+  switch (m.type) {
+    case 'boot':
+      boot(m.boot).then(
+        () => send({ type: 'ready' }),
+        (e: unknown) => {
+          send({ type: 'start-failed', message: e instanceof Error ? e.message : String(e) });
+          setTimeout(() => process.exit(1), 50);
+        },
+      );
+      return;
+    case 'stop':
+      void stop(m.reason);
+      return;
+    case 'call':
+      Promise.resolve()
+        .then(() => {
+          if (instance?.call === undefined) throw new Error('process accepts no commands');
+          return instance.call(m.command, m.arg);
+        })
+        .then(
+          (value) => send({ type: 'reply', id: m.id, ok: true, value }),
+          (e: unknown) => send({ type: 'reply', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+        );
+      return;
+    case 'reply': {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (p === undefined) return;
+      if (m.ok) p.resolve(m.value);
+      else p.reject(new Error(m.error));
+      return;
+    }
+    case 'stream':
+      for (const h of streamHandlers) h(m.batch);
+      return;
+  }
+});
+
+// The parent is gone: never outlive it.
+process.on('disconnect', () => process.exit(0));

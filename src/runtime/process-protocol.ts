@@ -1,0 +1,64 @@
+// IPC protocol between the main thread and a process child (ProcessSpec). Messages use Node's
+// 'advanced' serialization (structured clone), so plain objects and typed arrays pass as they are.
+import type { Tick } from '../domain/types.js';
+import type { Durability } from '../store/lmdb.js';
+
+export interface ProcessBoot {
+  readonly name: string;
+  /** Absolute file URL of the process module (default export: ProcessFactory). */
+  readonly moduleUrl: string;
+  readonly gen: number;
+  readonly runId: string;
+  readonly config: unknown;
+  readonly logLevel: string;
+  readonly redact: readonly string[];
+  readonly heartbeatMs: number;
+  readonly store?: { readonly path: string; readonly durability: Durability };
+  readonly args: Readonly<Record<string, unknown>>;
+}
+
+/** One forwarded batch: latest tick per instrument (coalesced) and every event, in order. */
+export interface StreamBatch {
+  readonly ticks: readonly Tick[];
+  readonly events: readonly { readonly topic: string; readonly seq: number; readonly msg: unknown }[];
+  /** Records the bridge could not forward (ring laps), per topic, since the previous batch. */
+  readonly dropped: Readonly<Record<string, number>>;
+}
+
+export type MainToHost =
+  | { readonly type: 'boot'; readonly boot: ProcessBoot }
+  | { readonly type: 'stop'; readonly reason: string }
+  | { readonly type: 'call'; readonly id: number; readonly command: string; readonly arg: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly type: 'stream'; readonly batch: StreamBatch };
+
+export type HostToMain =
+  | { readonly type: 'ready' }
+  | { readonly type: 'start-failed'; readonly message: string }
+  | { readonly type: 'hb' }
+  | { readonly type: 'request'; readonly id: number; readonly command: string; readonly arg: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
+
+/** What a process module's factory receives. */
+export interface ProcessContext {
+  readonly name: string;
+  readonly gen: number;
+  readonly runId: string;
+  readonly config: unknown;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly log: import('pino').Logger;
+  readonly store: import('lmdb').RootDatabase | undefined;
+  /** Asks the main thread (actor status, control calls on actors). */
+  request(command: string, arg?: unknown): Promise<unknown>;
+  /** Receives forwarded stream batches. */
+  onStream(handler: (batch: StreamBatch) => void): void;
+}
+
+export interface ProcessInstance {
+  stop?(reason: string): void | Promise<void>;
+  call?(command: string, arg: unknown): unknown;
+}
+
+export type ProcessFactory = (ctx: ProcessContext) => ProcessInstance | Promise<ProcessInstance>;
