@@ -7,6 +7,7 @@ import { realClock } from '../src/runtime/clock.js';
 import { ActorSystem, InvalidTreeError } from '../src/runtime/system.js';
 import { buildTree, tradingBrokers } from './tree.js';
 import { summaryLine, type SummarySample } from './summary.js';
+import { processRequestHandler } from './requests.js';
 
 async function main(): Promise<number> {
   const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
@@ -18,7 +19,8 @@ async function main(): Promise<number> {
   const log = createRootLogger(config.app);
   mkdirSync(config.app.dataDir, { recursive: true });
   const runId = realClock.nowMs().toString(36);
-  let system: ActorSystem;
+  let system: ActorSystem | undefined;
+  const startedAt = realClock.nowMs();
   try {
     system = new ActorSystem({
       root: buildTree(config),
@@ -43,6 +45,7 @@ async function main(): Promise<number> {
         onRestart: (s, cs, delayMs) => log.info({ supervisor: s, children: cs, delayMs }, 'restarting'),
         onHalted: (s, e) => log.error({ supervisor: s, code: e.code }, e.message),
       },
+      processRequests: (from, command, arg) => processRequestHandler(system!, runId, startedAt)(from, command, arg),
     });
   } catch (e) {
     if (e instanceof InvalidTreeError) {
@@ -55,6 +58,13 @@ async function main(): Promise<number> {
   log.info({ runId, config: redactConfig(config) }, 'starting Alpha Panda');
   await system.start();
   log.info({ state: system.status().state }, 'supervision tree started');
+  const gateway = system.process('gateway');
+  if (gateway !== undefined) {
+    const addr = (await gateway.call('address', null).catch(() => undefined)) as { url?: string; tokenFile?: string } | undefined;
+    if (addr?.url !== undefined) {
+      log.info({ url: addr.url }, `dashboard: ${addr.url}  (authenticate with a token from ${addr.tokenFile ?? 'config gateway.tokens'}: open ${addr.url}?token=<token> or send "Authorization: Bearer <token>")`);
+    }
+  }
 
   let previous: SummarySample | undefined;
   const timer = setInterval(() => {

@@ -8,11 +8,14 @@
 //   │   ├─ trading-engine-<broker>  one per active broker
 //   │   ├─ market-feed
 //   │   └─ strategy-runner
-//   └─ pipeline-monitor           observes every ring; reports HALTED subtrees
+//   ├─ pipeline-monitor           observes every ring; reports HALTED subtrees
+//   └─ gateway_sup (one_for_one, transient)
+//       └─ gateway                an OS PROCESS, not a worker: uWS dying with open sockets in a worker
+//                                 aborts the whole process; a child process can only take itself down
 import type { AppConfig } from '../src/config.js';
 import type { Broker } from '../src/domain/types.js';
 import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
-import type { ActorSpec, ChildSpec, SupervisorSpec } from '../src/runtime/tree.js';
+import type { ActorSpec, ChildSpec, ProcessSpec, SupervisorSpec } from '../src/runtime/tree.js';
 
 const mod = (name: string): string => `dist/actors/${name}.actor.js`;
 
@@ -88,5 +91,19 @@ export function buildTree(config: AppConfig): SupervisorSpec {
       subscribes: [{ topic: MARKET_TICKS, lossy: true }, ...allEventTopics.map((topic) => ({ topic, lossy: true }))],
     }),
   ];
+  if (config.gateway.enabled) {
+    const gateway: ProcessSpec = {
+      kind: 'process',
+      name: 'gateway',
+      module: 'dist/src/gateway/gateway.process.js',
+      restart: 'permanent',
+      needsStore: true,
+      args: { brokers },
+      subscribes: [{ topic: MARKET_TICKS }, ...allEventTopics.map((topic) => ({ topic }))],
+    };
+    // Its own transient supervisor: a gateway crash loop halts only gateway_sup, never the root,
+    // so trading keeps running without its window.
+    children.push({ kind: 'supervisor', name: 'gateway_sup', strategy: 'one_for_one', restart: 'transient', intensity, backoff, children: [gateway] });
+  }
   return { kind: 'supervisor', name: 'root', strategy: 'one_for_one', restart: 'permanent', intensity: { maxRestarts: 10, periodMs: 60_000 }, backoff, children };
 }

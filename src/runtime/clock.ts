@@ -21,6 +21,15 @@ export const realClock: Clock = {
   monoMs: () => performance.now(),
 };
 
+/**
+ * Monotonic nanoseconds comparable ACROSS threads of one process: every thread's performance
+ * clock is offset by its own timeOrigin, so timeOrigin + now() is a process-wide timeline. Used
+ * for latency stamps that one thread writes into a tick record and another reads.
+ */
+export function sharedMonoNs(): number {
+  return (performance.timeOrigin + performance.now()) * 1e6;
+}
+
 /** Default wall time of a FakeClock: 2024-01-01T00:00:00Z, a fixed, recognisable instant. */
 export const FAKE_CLOCK_EPOCH_MS = 1_704_067_200_000;
 

@@ -3,7 +3,6 @@
 // handling of its own around actor code: an exception or unhandled rejection ends the worker and
 // the supervisor restarts it (let it crash).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -16,16 +15,13 @@ import { TickReceiver, TickSender } from '../transport/tick-channel.js';
 import { IdSource } from '../protocol/envelope.js';
 import { openStore } from '../store/lmdb.js';
 import { HEARTBEAT_STRIDE, type WorkerBoot } from './boot.js';
+import { realClock, sharedMonoNs } from './clock.js';
 import type { ObservedRing, Actor, ActorClock, ActorContext, ActorControl, ActorFactory, ActorHealth, Subscription, WorkerStatus } from './actor.js';
 
 const boot = workerData as WorkerBoot;
 if (parentPort === null) throw new Error('worker-host must run in a worker thread');
 
-const clock: ActorClock = {
-  nowMs: () => Date.now(),
-  monoMs: () => performance.now(),
-  monoNs: () => performance.timeOrigin * 1e6 + performance.now() * 1e6,
-};
+const clock: ActorClock = { nowMs: realClock.nowMs, monoMs: realClock.monoMs, monoNs: sharedMonoNs };
 // Inside a worker, process.stdout has no fd: write to the stream (Node pipes it to the parent).
 const log = pino(
   { level: boot.logLevel, base: { actor: boot.actor, gen: boot.gen }, redact: { paths: [...boot.redact], censor: '[redacted]' } },

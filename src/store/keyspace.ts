@@ -2,7 +2,8 @@
 // parts sort numerically (fill logs, equity curves, health history range-scan in order).
 import type { Broker } from '../domain/types.js';
 
-export type Key = readonly (string | number)[];
+// Mutable array type because lmdb-js declares keys as (mutable) arrays.
+export type Key = (string | number)[];
 
 export const K = {
   /** Instrument by token; and the symbol index `EXCHANGE:SYMBOL` → token. */
@@ -13,6 +14,7 @@ export const K = {
   session: (broker: Broker): Key => ['auth', broker],
   /** Order records by id. */
   order: (broker: Broker, orderId: string): Key => ['order', broker, orderId],
+  orderRange: (broker: Broker): { start: Key; end: Key } => ({ start: ['order', broker, ''], end: ['order', broker, '\uffff'] }),
   /** The broker's fill log, in fillSeq order: the source of truth for positions. */
   fill: (broker: Broker, fillSeq: number): Key => ['fill', broker, fillSeq],
   fillRange: (broker: Broker, afterSeq: number): { start: Key; end: Key } => ({ start: ['fill', broker, afterSeq + 1], end: ['fill', broker, Number.MAX_SAFE_INTEGER] }),
@@ -26,8 +28,12 @@ export const K = {
   riskState: (broker: Broker): Key => ['risk', broker],
   strategyState: (): Key => ['strategy-engine'],
   feedState: (): Key => ['feed'],
+  /** Replay progress of the market feed (file fingerprint + ticks already published). */
+  feedReplay: (): Key => ['feed-replay'],
   health: (broker: Broker, ts: number): Key => ['health', broker, ts],
   healthRange: (broker: Broker, from: number, to: number): { start: Key; end: Key } => ({ start: ['health', broker, from], end: ['health', broker, to] }),
   /** Where a consumer stands on a topic (epoch + seq), written with its effects. */
   position: (consumer: string, topic: string): Key => ['pos', consumer, topic],
+  /** Events a consumer committed with its last batch, re-sent after an in-run restart (at-least-once). */
+  outbox: (consumer: string): Key => ['outbox', consumer],
 } as const;

@@ -1,0 +1,56 @@
+// Serves requests from process children (the gateway) in the main thread: supervision status with
+// per-worker details, and control-plane calls forwarded to actors over comlink.
+import { appError } from '../src/errors.js';
+import type { ActorSystem } from '../src/runtime/system.js';
+import type { SupervisorStatus } from '../src/runtime/supervisor.js';
+import type { ActorStatus } from '../src/runtime/child.js';
+
+const CALL_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+function leaves(s: SupervisorStatus): ActorStatus[] {
+  return s.children.flatMap((c) => (c.kind === 'supervisor' ? leaves(c) : [c]));
+}
+
+export function processRequestHandler(system: ActorSystem, runId: string, startedAt: number) {
+  return async (_from: string, command: string, arg: unknown): Promise<unknown> => {
+    switch (command) {
+      case 'status': {
+        const tree = system.status();
+        const workers: Record<string, unknown> = {};
+        await Promise.all(
+          leaves(tree).map(async (a) => {
+            const proc = system.actor(a.name);
+            workers[a.name] = proc === undefined ? null : await withTimeout(proc.workerStatus(), 1000, 'status').catch(() => null);
+          }),
+        );
+        const rings: Record<string, unknown> = {};
+        for (const [topic, st] of Object.entries(system.ringStats())) rings[topic] = { ...st, consumerNames: system.consumersOf(topic) };
+        return { tree, workers, rings, runId, startedAt };
+      }
+      case 'actor-call':
+      case 'actor-snapshot': {
+        const a = arg as { actor?: unknown; command?: unknown; arg?: unknown };
+        if (typeof a?.actor !== 'string') throw appError('ERR_ACTOR_UNKNOWN', { actor: String(a?.actor) });
+        const proc = system.actor(a.actor);
+        if (proc === undefined) throw appError('ERR_ACTOR_UNKNOWN', { actor: a.actor });
+        const control = proc.control();
+        if (control === undefined) throw appError('ERR_ACTOR_NOT_RUNNING', { actor: a.actor, state: proc.state });
+        if (command === 'actor-snapshot') return withTimeout(control.snapshot(), CALL_TIMEOUT_MS, `${a.actor} snapshot`);
+        if (typeof a.command !== 'string') throw new Error('actor-call needs a command');
+        return withTimeout(control.call(a.command, a.arg ?? null), CALL_TIMEOUT_MS, `${a.actor}.${a.command}`);
+      }
+      default:
+        throw new Error(`unknown request ${command}`);
+    }
+  };
+}
