@@ -2,12 +2,11 @@
 // start it, log a one-line summary every few seconds, and stop cleanly on SIGINT/SIGTERM.
 import { mkdirSync } from 'node:fs';
 import { loadConfig, formatConfigErrors, redactConfig, type AppConfig } from '../src/config.js';
-import { createRootLogger, flushLogger, redactPaths } from '../src/log.js';
+import { createRootLogger, flushLogger } from '../src/log.js';
 import { realClock } from '../src/runtime/clock.js';
-import { ActorSystem, InvalidTreeError } from '../src/runtime/system.js';
-import { buildTree, tradingBrokers } from './tree.js';
+import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
 import { summaryLine, type SummarySample } from './summary.js';
-import { processRequestHandler } from './requests.js';
+import { createSystem } from './system-factory.js';
 
 async function main(): Promise<number> {
   const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
@@ -19,34 +18,9 @@ async function main(): Promise<number> {
   const log = createRootLogger(config.app);
   mkdirSync(config.app.dataDir, { recursive: true });
   const runId = realClock.nowMs().toString(36);
-  let system: ActorSystem | undefined;
-  const startedAt = realClock.nowMs();
+  let system: ActorSystem;
   try {
-    system = new ActorSystem({
-      root: buildTree(config),
-      activeBrokers: tradingBrokers(config),
-      config,
-      runId,
-      transport: config.runtime.transport,
-      tickRing: { capacity: config.runtime.tickRingCapacity, policy: config.runtime.tickRingPolicy ?? 'drop' },
-      eventRing: { capacity: config.runtime.eventRingCapacity, slotBytes: config.runtime.eventSlotBytes },
-      heartbeatMs: config.runtime.heartbeatMs,
-      hangTimeoutMs: config.runtime.hangTimeoutMs,
-      startTimeoutMs: config.runtime.startTimeoutMs,
-      stopDeadlineMs: config.runtime.stopDeadlineMs,
-      maxOldGenerationSizeMb: config.runtime.workerMaxOldGenerationMb,
-      store: { path: config.store.path ?? `${config.app.dataDir}/lmdb`, durability: config.store.durability },
-      logLevel: config.app.logLevel,
-      redact: redactPaths(config.app.redactKeys),
-      nowMs: realClock.nowMs,
-      random: Math.random,
-      events: {
-        onChildDown: (s, c, r) => log.warn({ supervisor: s, child: c, code: r.code, reason: r.message }, 'child down'),
-        onRestart: (s, cs, delayMs) => log.info({ supervisor: s, children: cs, delayMs }, 'restarting'),
-        onHalted: (s, e) => log.error({ supervisor: s, code: e.code }, e.message),
-      },
-      processRequests: (from, command, arg) => processRequestHandler(system!, runId, startedAt)(from, command, arg),
-    });
+    system = createSystem(config, { runId, log });
   } catch (e) {
     if (e instanceof InvalidTreeError) {
       for (const err of e.errors) log.fatal({ code: err.code }, err.message);

@@ -39,6 +39,7 @@ export const CATALOGUE = {
   ERR_TOPIC_NO_PUBLISHER: { category: 'startup', message: 'topic "{topic}" is subscribed by {actors} but has no publisher' },
   ERR_TOPIC_MANY_PUBLISHERS: { category: 'startup', message: 'topic "{topic}" has several publishers ({actors}); rings are single-producer' },
   ERR_STORE_UNAVAILABLE: { category: 'failure', message: 'LMDB store at {path} is not ready: {reason}' },
+  ERR_BROKER_UNSUPPORTED: { category: 'startup', message: 'broker "{broker}" has no trading-engine adapter; supported: {supported}' },
 
   // actor runtime
   ERR_ACTOR_START_TIMEOUT: { category: 'failure', message: 'actor "{actor}" did not start within {timeoutMs} ms' },
@@ -49,6 +50,7 @@ export const CATALOGUE = {
   ERR_ACTOR_OOM: { category: 'failure', message: 'actor "{actor}" ran out of memory (resourceLimits)' },
   ERR_ACTOR_NOT_RUNNING: { category: 'boundary', message: 'actor "{actor}" is not running (state {state})', http: 503 },
   ERR_ACTOR_UNKNOWN: { category: 'boundary', message: 'no actor named "{actor}"', http: 404 },
+  ERR_COMMAND_INVALID: { category: 'boundary', message: 'control command "{command}" rejected: {reason}', http: 400 },
   ERR_SUPERVISOR_HALTED: {
     category: 'failure',
     message: 'supervisor "{supervisor}" exceeded {maxRestarts} restarts in {periodMs} ms (last: {child}: {reason}) and halted',
@@ -103,12 +105,30 @@ export const CATALOGUE = {
   ERR_STRATEGY_CONFIG: { category: 'startup', message: 'strategy "{strategyId}": {reason}' },
   ERR_STRATEGY_UNKNOWN_TYPE: { category: 'startup', message: 'strategy "{strategyId}" has unknown type "{type}"; available: {available}' },
   ERR_SIGNAL_INVALID: { category: 'domain', message: 'signal rejected by validator: {reason}' },
+  ERR_STRATEGY_FAILED: { category: 'boundary', message: 'strategy "{strategyId}" failed on instrument {token}: {reason}' },
+  ERR_STRATEGY_BROKER_INACTIVE: { category: 'boundary', message: 'strategy "{strategyId}" targets broker "{broker}", expected one of the active brokers ({active}); skipped' },
   ERR_INSTRUMENT_ROW_INVALID: { category: 'boundary', message: 'instruments file line {line}: {reason}' },
   ERR_INSTRUMENT_UNKNOWN: { category: 'boundary', message: 'unknown instrument {ref}', http: 404 },
   ERR_FEED_RECORD_INVALID: { category: 'boundary', message: 'replay file line {line}: {reason}' },
 
   // outside systems
   ERR_CIRCUIT_OPEN: { category: 'boundary', message: 'circuit "{name}" is open; next trial in {retryInMs} ms', http: 503 },
+
+  // gateway (HTTP and WebSocket clients)
+  ERR_WS_UNAUTHORIZED: { category: 'boundary', message: 'expected a valid access token, was {reason}', http: 401 },
+  ERR_WS_FORBIDDEN: { category: 'boundary', message: 'forbidden: {reason}', http: 403 },
+  ERR_WS_BAD_COMMAND: { category: 'boundary', message: 'bad WebSocket command: {reason}', wsClose: 1008 },
+  ERR_WS_TOO_LARGE: { category: 'boundary', message: 'message of {bytes} bytes exceeds the limit of {max} bytes', wsClose: 1009 },
+  ERR_WS_SLOW_CONSUMER: { category: 'boundary', message: 'client fell behind and was disconnected: {reason}', wsClose: 1013 },
+  ERR_RATE_LIMITED: { category: 'boundary', message: 'rate limit of {limit} per {window} exceeded; retry in {retryAfterSec} s', http: 429, wsClose: 1008 },
+  ERR_HTTP_NOT_FOUND: { category: 'boundary', message: 'not found: {what}', http: 404 },
+  ERR_HTTP_BAD_REQUEST: { category: 'boundary', message: 'bad request: {reason}', http: 400 },
+  ERR_HTTP_PAYLOAD_TOO_LARGE: { category: 'boundary', message: 'request body exceeds {max} bytes', http: 413 },
+  ERR_HTTP_INTERNAL: { category: 'failure', message: 'internal error handling {route}: {reason}', http: 500 },
+  ERR_UPSTREAM_UNAVAILABLE: { category: 'boundary', message: '{target} is unavailable: {reason}', http: 503 },
+  ERR_SYSTEM_NOT_READY: { category: 'boundary', message: 'trading subtree "{supervisor}" is {state}, expected running', http: 503 },
+  ERR_GATEWAY_NATIVE_MISSING: { category: 'startup', message: 'uWebSockets.js native binary is not in use ({reason}); refusing the slow fallback' },
+  ERR_GATEWAY_LISTEN: { category: 'startup', message: 'gateway cannot listen on {host}:{port}' },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -119,4 +119,9 @@ export interface ActorControl {
   status(): WorkerStatus;
   snapshot(): unknown;
   call(command: string, arg: unknown): Promise<unknown>;
+  /** Fault injection for tests (F1): only honoured when the system runs with faultInjection. */
+  inject(fault: Fault): Promise<void>;
 }
+
+/** The ways a test can make an actor die from inside (a hang and an OOM are the others). */
+export type Fault = 'throw' | 'reject' | 'exit' | 'hang';

@@ -37,6 +37,8 @@ export interface WorkerBoot {
   readonly store?: { readonly path: string; readonly durability: Durability };
   readonly args: Readonly<Record<string, unknown>>;
   readonly eventSlotBytes: number;
+  /** Honour ActorControl.inject (tests only). */
+  readonly faultInjection: boolean;
   /** Rings this actor may observe (counters only), with the subscriber name of each consumer slot. */
   readonly observed: readonly { readonly topic: string; readonly sab: SharedArrayBuffer; readonly consumers: readonly string[] }[];
 }

@@ -108,6 +108,9 @@ export class ActorProcess {
       const error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
       this.recordError(error);
       this.state = 'crashed';
+      // A worker whose start() rejected is still alive: give its stdout (piped to us
+      // asynchronously) a moment to drain so its last log lines explain the failure.
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 150))]);
       await this.kill();
       throw error;
     } finally {
@@ -156,6 +159,11 @@ export class ActorProcess {
       this.recordError(appError('ERR_ACTOR_HUNG', { actor: this.name, silentMs: nowMs - this.lastBeatAt }));
       void this.worker.terminate();
     }
+  }
+
+  /** Kills the worker from outside, as an operator or a hang detector would (test hook). */
+  async terminate(): Promise<void> {
+    await this.worker?.terminate();
   }
 
   /** Control-plane proxy of the running incarnation. */

@@ -49,6 +49,8 @@ export interface SystemOptions {
   readonly events?: SupervisorEvents;
   /** Serves requests from process children (e.g. the gateway asking for status). */
   readonly processRequests?: (from: string, command: string, arg: unknown) => Promise<unknown>;
+  /** Lets tests make actors crash from inside (ActorControl.inject). Never on in production. */
+  readonly faultInjection?: boolean;
   /** Stream bridge period for process children, ms (default 50). */
   readonly bridgeIntervalMs?: number;
 }
@@ -275,6 +277,7 @@ export class ActorSystem {
       ...(spec.needsStore === true && this.opts.store !== undefined ? { store: this.opts.store } : {}),
       args: spec.args ?? {},
       eventSlotBytes: this.opts.eventRing.slotBytes,
+      faultInjection: this.opts.faultInjection ?? false,
       observed:
         spec.observeRings === true
           ? [...this.rings].map(([topic, sab]) => ({ topic, sab, consumers: this.consumersOf(topic) }))

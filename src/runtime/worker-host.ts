@@ -16,7 +16,7 @@ import { IdSource } from '../protocol/envelope.js';
 import { openStore } from '../store/lmdb.js';
 import { HEARTBEAT_STRIDE, type WorkerBoot } from './boot.js';
 import { realClock, sharedMonoNs } from './clock.js';
-import type { ObservedRing, Actor, ActorClock, ActorContext, ActorControl, ActorFactory, ActorHealth, Subscription, WorkerStatus } from './actor.js';
+import type { Fault, ObservedRing, Actor, ActorClock, ActorContext, ActorControl, ActorFactory, ActorHealth, Subscription, WorkerStatus } from './actor.js';
 
 const boot = workerData as WorkerBoot;
 if (parentPort === null) throw new Error('worker-host must run in a worker thread');
@@ -172,6 +172,23 @@ const control: ActorControl = {
   },
   snapshot() {
     return actor?.snapshot?.() ?? null;
+  },
+  async inject(fault: Fault) {
+    if (!boot.faultInjection) throw new Error('fault injection is disabled');
+    // Deferred so the comlink reply gets out first; each path dies the way real bugs do.
+    setImmediate(() => {
+      switch (fault) {
+        case 'throw':
+          throw new Error('injected fault: throw');
+        case 'reject':
+          void Promise.reject(new Error('injected fault: unhandled rejection'));
+          return;
+        case 'exit':
+          process.exit(3);
+        case 'hang':
+          for (;;);
+      }
+    });
   },
   async call(command: string, arg: unknown) {
     if (actor?.call === undefined) throw new Error(`actor ${boot.actor} accepts no commands`);

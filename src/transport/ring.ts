@@ -160,10 +160,30 @@ export class RingProducer {
     // A restarted producer continues from the published cursor: records it claimed but never
     // published are overwritten, so no consumer can ever observe them.
     this.cursor = Atomics.load(this.v.header, W.PUB_CURSOR);
-    this.seq = this.v.headerF64[W.NEXT_SEQ_F64]!;
-    this.gateCursor = this.cursor;
+    this.seq = this.resumeSeq();
+    // FIX (ring helper): the cached gate must start from the real slowest consumer, not from our
+    // own cursor. A successor of a producer that died while the ring was full would otherwise
+    // believe it had a whole ring of room and overwrite up to `capacity` unread records of a
+    // gating consumer (silent loss under "block").
+    this.gateCursor = this.slowestGatingCursor();
     Atomics.store(this.v.header, W.PRODUCER_GEN, this.gen);
     Atomics.add(this.v.header, W.PRODUCER_ATTACHES, 1);
+  }
+
+  /**
+   * FIX (ring helper): the seq the next record carries. publish() stores NEXT_SEQ before it
+   * publishes the cursor, so a predecessor killed between the two left NEXT_SEQ one ahead of the
+   * published records, and a successor trusting it would skip a seq (and break seq == cursor
+   * lockstep that releaseThrough relies on). The last published slot is authoritative: its stamp
+   * proves it holds record PUB_CURSOR - 1, so continue from its seq. NEXT_SEQ is only the fallback
+   * for a ring that has never been published to.
+   */
+  private resumeSeq(): number {
+    const v = this.v;
+    const last = (this.cursor - 1) & CURSOR_MASK;
+    const slot = v.slotOffset(last);
+    if (Atomics.load(v.i32, (slot + SLOT.STAMP) >> 2) === ((last + 1) | 0)) return v.f64[(slot + SLOT.SEQ) >> 3]! + 1;
+    return v.headerF64[W.NEXT_SEQ_F64]!;
   }
 
   get capacity(): number {
@@ -431,8 +451,12 @@ export class RingConsumer {
       const expected = (this.cursor + 1) | 0;
       if (Atomics.load(i32, (slot + SLOT.STAMP) >> 2) !== expected) {
         // The producer is already rewriting this slot: we were lapped between the two loads.
+        // FIX (ring helper): the record is gone for good (publish stamps a slot before it moves
+        // the cursor, so this slot did hold it), so count it now. Waiting for the rewrite to be
+        // published instead (lag == capacity is not treated as a lap) spun forever inside poll()
+        // when the producer died between claim() and publish().
+        this.skip(1);
         pub = Atomics.load(v.header, W.PUB_CURSOR);
-        if (((pub - this.cursor) & CURSOR_MASK) < v.capacity) this.skip(1);
         continue;
       }
       const gen = i32[(slot + SLOT.GEN) >> 2]!;

@@ -4,19 +4,19 @@
 // ignored). Tick `volume` is the cumulative day volume (Kite volume_traded); a bar's is its own.
 // Each bar expands into 4 ticks O,H,L,C at bar start + 0, ¼, ½, ¾ of the bar length.
 
-import { err, ok, type Result } from '../../errors.js';
+import { appError, err, ok, type Result } from '../../errors.js';
 import { splitCsvLine } from '../instruments/csv-fields.js';
 import { parseDecimalMinor, parseUnsignedInt } from '../instruments/decimal.js';
 import { isIndexToken, isValidToken } from '../instruments/instrument.js';
 import { SESSION_MS } from '../market-hours/status.js';
 import type { Paise, Tick } from '../types.js';
-import { createSessionTracker, type SessionFields } from './replay-session.js';
+import { createSessionTracker, type SessionTracker } from './replay-session.js';
 import { parseReplayTimestamp } from './replay-timestamp.js';
 import { MAX_LINE_CHARS, recordError, type FeedRecordError } from './replay-types.js';
 
 /** Options shared by the CSV decoders. */
 export interface CsvReplayOptions {
-  /** Length of intraday bars in ms (default 60 000). Bare-date bars span the session (6 h 15 min). */
+  /** Length of bars in ms, an integer >= 4 (default 60 000; bare-date bars default to the 6 h 15 min session). */
   readonly barMs?: number;
   /** Tradable flag per token (default: false only for Kite index tokens, segment 9). */
   readonly isTradable?: (token: number) => boolean;
@@ -51,11 +51,11 @@ export function createCsvDecoder(kind: 'csv_ticks' | 'csv_bars', opts: CsvReplay
   let first = true;
   let positional = true;
 
-  const makeTick = (token: number, ts: number, ltp: Paise, lastQty: number, day: SessionFields): Tick => ({
-    token, ltp, lastQty, avgPrice: day.avgPrice, volume: day.volume, buyQty: 0, sellQty: 0,
-    open: day.open, high: day.high, low: day.low, close: day.close, oi: 0, oiDayHigh: 0, oiDayLow: 0,
-    divisor: 100, tradable: tradable(token), exchangeTs: ts, lastTradeTs: ts, depthBuy: [], depthSell: [],
-  });
+  if (opts.barMs !== undefined && (!Number.isSafeInteger(opts.barMs) || opts.barMs < 4)) {
+    // Fewer than 4 ms would give two of a bar's ticks the same timestamp
+    throw appError('ERR_CONFIG_INVALID', { summary: `replay barMs must be an integer >= 4, was ${opts.barMs}` });
+  }
+  const ctx: RowContext = { tracker, tradable, barMs: opts.barMs };
 
   return {
     decodeLine(line, lineNo) {
@@ -79,26 +79,39 @@ export function createCsvDecoder(kind: 'csv_ticks' | 'csv_bars', opts: CsvReplay
         return err(recordError(lineNo, `expected at most ${roles.length} fields, was ${fields.length}`));
       }
       const row = readRow(fields, columns, kind === 'csv_bars');
-      if (typeof row === 'string') return err(recordError(lineNo, row));
-      if (row.kind === 'tick') {
-        const prev = tracker.volumeOn(row.token, row.ts);
-        const qty = row.volume === undefined ? 0 : Math.max(0, row.volume - prev);
-        const day = tracker.apply(row.token, row.ts, row.price, qty);
-        return ok([makeTick(row.token, row.ts, row.price, qty, day)]);
-      }
-      const barMs = opts.barMs ?? (row.dateOnly ? SESSION_MS : DEFAULT_BAR_MS);
-      const volume = row.volume ?? 0;
-      const share = Math.floor(volume / 4);
-      const prices = [row.open, row.high, row.low, row.close];
-      return ok(
-        prices.map((p, k) => {
-          const qty = k === 3 ? volume - 3 * share : share; // remainder goes to the close
-          const ts = row.ts + Math.floor((k * barMs) / 4);
-          return makeTick(row.token, ts, p, qty, tracker.apply(row.token, ts, p, qty));
-        }),
-      );
+      return typeof row === 'string' ? err(recordError(lineNo, row)) : ok(rowTicks(row, ctx));
     },
   };
+}
+
+interface RowContext {
+  readonly tracker: SessionTracker;
+  readonly tradable: (token: number) => boolean;
+  readonly barMs: number | undefined;
+}
+
+/** Ticks of one valid row: 1 for a tick row, 4 (O,H,L,C) for a bar, day fields from the tracker. */
+function rowTicks(row: Row, ctx: RowContext): Tick[] {
+  const make = (ts: number, ltp: Paise, lastQty: number): Tick => {
+    const day = ctx.tracker.apply(row.token, ts, ltp, lastQty);
+    return {
+      token: row.token, ltp, lastQty, avgPrice: day.avgPrice, volume: day.volume, buyQty: 0, sellQty: 0,
+      open: day.open, high: day.high, low: day.low, close: day.close, oi: 0, oiDayHigh: 0, oiDayLow: 0,
+      divisor: 100, tradable: ctx.tradable(row.token), exchangeTs: ts, lastTradeTs: ts, depthBuy: [], depthSell: [],
+    };
+  };
+  if (row.kind === 'tick') {
+    // The column is the cumulative day volume; the trade size is its increase (never negative)
+    const prev = ctx.tracker.volumeOn(row.token, row.ts);
+    return [make(row.ts, row.price, row.volume === undefined ? 0 : Math.max(0, row.volume - prev))];
+  }
+  const barMs = ctx.barMs ?? (row.dateOnly ? SESSION_MS : DEFAULT_BAR_MS);
+  const volume = row.volume ?? 0;
+  const share = Math.floor(volume / 4);
+  return [row.open, row.high, row.low, row.close].map((p, k) =>
+    // The remainder of the volume split goes to the close tick
+    make(row.ts + Math.floor((k * barMs) / 4), p, k === 3 ? volume - 3 * share : share),
+  );
 }
 
 type Row =

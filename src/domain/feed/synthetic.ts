@@ -4,9 +4,9 @@
 // and a feed restored with importState continues exactly where the exported one stopped.
 
 import { appError } from '../../errors.js';
-import type { Instrument } from '../instruments/instrument.js';
+import { isIndexToken, type Instrument } from '../instruments/instrument.js';
 import { tradingDay } from '../market-hours/ist.js';
-import { gaussian, randInt, seededRng } from '../rng.js';
+import { gaussian, randInt, seededRng, type Rng } from '../rng.js';
 import type { Paise, Tick } from '../types.js';
 import { referencePrice } from './reference-prices.js';
 import { syntheticBook, tradeQuantity } from './synthetic-depth.js';
@@ -67,18 +67,8 @@ interface Spec {
 
 /** Creates a synthetic feed over `opts.instruments` (at least one, unique tokens). */
 export function createSyntheticFeed(opts: SyntheticFeedOptions): SyntheticFeed {
-  const specs = opts.instruments.map((i) => toSpec(i, opts.referencePrices));
-  if (specs.length === 0) throw appError('ERR_CONFIG_INVALID', { summary: 'synthetic feed needs at least one instrument' });
-  if (new Set(specs.map((s) => s.token)).size !== specs.length) {
-    throw appError('ERR_CONFIG_INVALID', { summary: 'synthetic feed instruments repeat a token' });
-  }
-  const vol = opts.volatilityBps ?? DEFAULT_VOLATILITY_BPS;
-  if (!Number.isFinite(vol) || vol < 0 || vol > 1000) {
-    throw appError('ERR_CONFIG_INVALID', { summary: `volatilityBps must be in [0, 1000], was ${vol}` });
-  }
-  const sigma = vol / 10_000;
+  const { specs, sigma } = checkOptions(opts);
   const pick = opts.pick ?? 'round_robin';
-
   let seed = String(opts.seed);
   let seq = 0;
   let walks: Walk[] = specs.map((s) => freshWalk(s.token, s.start));
@@ -108,41 +98,59 @@ export function createSyntheticFeed(opts: SyntheticFeedOptions): SyntheticFeed {
       const spec = specs[idx];
       const walk = walks[idx];
       if (spec === undefined || walk === undefined) throw appError('ERR_CONFIG_INVALID', { summary: `walk index ${idx} out of range` });
-
-      rollDay(walk, tradingDay(nowMs));
-      // Geometric step with the -σ²/2 drift correction so the expected price stays flat
-      const z = gaussian(rng);
-      walk.fair = Math.max(spec.tick, walk.fair * Math.exp(sigma * z - (sigma * sigma) / 2));
-      walk.ltp = Math.max(spec.tick, Math.round(walk.fair / spec.tick) * spec.tick);
-      if (walk.open === 0) {
-        walk.open = walk.ltp;
-        walk.high = walk.ltp;
-        walk.low = walk.ltp;
-      }
-      walk.high = Math.max(walk.high, walk.ltp);
-      walk.low = Math.min(walk.low, walk.ltp);
-      if (!spec.tradable) return indexTick(spec, walk, nowMs);
-
-      walk.lastQty = tradeQuantity(rng, spec.lot);
-      walk.volume += walk.lastQty;
-      walk.turnover += BigInt(walk.ltp) * BigInt(walk.lastQty);
-      walk.lastTradeTs = nowMs;
-      const book = syntheticBook(rng, walk.ltp, spec.tick, spec.lot);
-      return {
-        ...ohlcFields(spec, walk, nowMs),
-        lastQty: walk.lastQty,
-        avgPrice: vwap(walk.turnover, walk.volume),
-        volume: walk.volume,
-        buyQty: book.buyQty,
-        sellQty: book.sellQty,
-        tradable: true,
-        lastTradeTs: walk.lastTradeTs,
-        depthBuy: book.buy,
-        depthSell: book.sell,
-      };
+      return stepWalk(spec, walk, rng, sigma, nowMs);
     },
     exportState: () => ({ v: SYNTHETIC_STATE_VERSION, seed, seq, walks: walks.map(exportWalk) }),
     importState,
+  };
+}
+
+/** Validated instrument specs and per-tick sigma; throws ERR_CONFIG_INVALID on bad options. */
+function checkOptions(opts: SyntheticFeedOptions): { specs: readonly Spec[]; sigma: number } {
+  const specs = opts.instruments.map((i) => toSpec(i, opts.referencePrices));
+  if (specs.length === 0) throw appError('ERR_CONFIG_INVALID', { summary: 'synthetic feed needs at least one instrument' });
+  if (new Set(specs.map((s) => s.token)).size !== specs.length) {
+    throw appError('ERR_CONFIG_INVALID', { summary: 'synthetic feed instruments repeat a token' });
+  }
+  const vol = opts.volatilityBps ?? DEFAULT_VOLATILITY_BPS;
+  if (!Number.isFinite(vol) || vol < 0 || vol > 1000) {
+    throw appError('ERR_CONFIG_INVALID', { summary: `volatilityBps must be in [0, 1000], was ${vol}` });
+  }
+  return { specs, sigma: vol / 10_000 };
+}
+
+/** Advances one walk by one tick (mutating it) and returns the tick. */
+function stepWalk(spec: Spec, walk: Walk, rng: Rng, sigma: number, nowMs: number): Tick {
+  rollDay(walk, tradingDay(nowMs));
+  // Geometric step with the -σ²/2 drift correction so the expected price stays flat
+  const z = gaussian(rng);
+  walk.fair = Math.max(spec.tick, walk.fair * Math.exp(sigma * z - (sigma * sigma) / 2));
+  walk.ltp = Math.max(spec.tick, Math.round(walk.fair / spec.tick) * spec.tick);
+  if (walk.open === 0) {
+    walk.open = walk.ltp;
+    walk.high = walk.ltp;
+    walk.low = walk.ltp;
+  }
+  walk.high = Math.max(walk.high, walk.ltp);
+  walk.low = Math.min(walk.low, walk.ltp);
+  if (!spec.tradable) return indexTick(spec, walk, nowMs);
+
+  walk.lastQty = tradeQuantity(rng, spec.lot);
+  walk.volume += walk.lastQty;
+  walk.turnover += BigInt(walk.ltp) * BigInt(walk.lastQty);
+  walk.lastTradeTs = nowMs;
+  const book = syntheticBook(rng, walk.ltp, spec.tick, spec.lot);
+  return {
+    ...ohlcFields(spec, walk, nowMs),
+    lastQty: walk.lastQty,
+    avgPrice: vwap(walk.turnover, walk.volume),
+    volume: walk.volume,
+    buyQty: book.buyQty,
+    sellQty: book.sellQty,
+    tradable: true,
+    lastTradeTs: walk.lastTradeTs,
+    depthBuy: book.buy,
+    depthSell: book.sell,
   };
 }
 
@@ -157,7 +165,7 @@ function toSpec(i: SyntheticInstrument, overrides: ReadonlyMap<number, Paise> | 
     token: i.token,
     tick,
     lot,
-    tradable: i.tradable ?? (i.token & 0xff) !== 9,
+    tradable: i.tradable ?? !isIndexToken(i.token),
     divisor: i.divisor ?? 100,
     start: referencePrice(i.token, override ?? i.lastPrice, tick),
   };

@@ -165,3 +165,10 @@ describe('detectReplayFormat', () => {
     expect(r.ok && r.value.errors.map((e) => e.line)).toEqual([4]);
   });
 });
+
+describe('decoder options', () => {
+  it('rejects a bar length that cannot give 4 distinct timestamps', () => {
+    expect(() => createReplayDecoder('csv_bars', { barMs: 3 })).toThrow(/barMs/);
+    expect(() => createReplayDecoder('csv_bars', { barMs: 1.5 })).toThrow(/barMs/);
+  });
+});

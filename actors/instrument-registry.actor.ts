@@ -1,0 +1,98 @@
+// Instrument registry actor (original-system.md §1.2, §11): loads the instruments file into LMDB
+// ONCE (seed fix 1: only when no meta record exists), in one transaction with its meta, then serves
+// lookups from an in-memory index built from LMDB. Unknown references are values, not throws.
+import { readFileSync } from 'node:fs';
+import type { AppConfig } from '../src/config.js';
+import { defineActor } from '../src/runtime/actor.js';
+import { createInstrumentIndex, parseInstrumentsCsv, type Instrument, type InstrumentIndex } from '../src/domain/instruments/index.js';
+import {
+  decodeLookupArg,
+  decodeRegistryMeta,
+  decodeSearchArg,
+  type LookupResult,
+  type RegistryMeta,
+  type RegistryStats,
+} from '../src/protocol/instrument-registry.js';
+import { registryWrites } from '../src/services/instrument-registry/records.js';
+import { K } from '../src/store/keyspace.js';
+import { appError } from '../src/errors.js';
+
+/** Invalid rows logged individually before the rest are only counted. */
+const LOGGED_ROWS = 10;
+
+export default defineActor((ctx) => {
+  const config = ctx.config as AppConfig;
+  const db = ctx.store;
+  if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'instrument-registry needs the store' });
+  let meta: RegistryMeta | undefined;
+  let index: InstrumentIndex = createInstrumentIndex([]);
+
+  async function loadFile(): Promise<RegistryMeta> {
+    const source = config.feed.instrumentsFile;
+    const text = readFileSync(source, 'utf8');
+    const parsed = parseInstrumentsCsv(text);
+    parsed.errors.forEach((e, i) => {
+      ctx.countError(e.code, { line: e.line, reason: e.reason });
+      if (i < LOGGED_ROWS) ctx.log.warn({ code: e.code, line: e.line, reason: e.reason }, 'invalid instruments row skipped');
+    });
+    const { puts, meta: fresh } = registryWrites(parsed, source, ctx.clock.nowMs());
+    try {
+      await db!.transaction(() => {
+        for (const p of puts) void db!.put(p.key, p.value);
+      });
+      if (ctx.durability === 'strict') await db!.flushed;
+    } catch (e) {
+      throw appError('ERR_STORE_WRITE', { reason: (e as Error).message }, e);
+    }
+    ctx.log.info({ source, count: fresh.count, invalidRows: fresh.invalidRows }, 'instruments loaded into the store');
+    return fresh;
+  }
+
+  function buildIndex(m: RegistryMeta): InstrumentIndex {
+    const list: Instrument[] = [];
+    for (const token of m.tokens) {
+      const inst = db!.get(K.instrument(token)) as Instrument | undefined;
+      if (inst !== undefined) list.push(inst);
+    }
+    if (list.length !== m.count) ctx.log.warn({ expected: m.count, found: list.length }, 'instrument records missing from the store');
+    return createInstrumentIndex(list);
+  }
+
+  function stats(): RegistryStats {
+    return { ...index.statistics(), loadedAt: meta?.loadedAt ?? 0, source: meta?.source ?? '', invalidRows: meta?.invalidRows ?? 0 };
+  }
+
+  return {
+    async start() {
+      const stored = decodeRegistryMeta(db.get(K.instrumentMeta()));
+      if (stored !== undefined) {
+        ctx.log.info({ count: stored.count, loadedAt: stored.loadedAt }, 'instruments already in the store; not reloading');
+      } else if (db.get(K.instrumentMeta()) !== undefined) {
+        ctx.log.warn('instrument meta has another schema version; reloading the instruments file');
+      }
+      meta = stored ?? (await loadFile());
+      index = buildIndex(meta);
+    },
+    snapshot: () => stats(),
+    health: () => (index.all.length > 0 ? { status: 'healthy' } : { status: 'degraded', detail: 'no instruments loaded' }),
+    call(command: string, arg: unknown): unknown {
+      switch (command) {
+        case 'lookup': {
+          const ref = decodeLookupArg(arg);
+          const result: LookupResult = ref.ok ? index.resolve(ref.value) : ref;
+          return result;
+        }
+        case 'search': {
+          const { q, limit } = decodeSearchArg(arg);
+          return index.search(q, limit);
+        }
+        case 'list':
+          return index.all;
+        case 'stats':
+          return stats();
+        default:
+          throw new Error(`instrument-registry: unknown command "${command}", expected lookup, search, list or stats`);
+      }
+    },
+  };
+});

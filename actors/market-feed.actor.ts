@@ -1,0 +1,144 @@
+// Market feed (original-system.md §1.3, with a synthetic and a replay source instead of KiteTicker):
+// publishes Tick records on `market.ticks`. Instruments come from the registry's LMDB records, else
+// the instruments file. Synthetic ticks are gated by the market calendar (§9.7) and never wait for
+// a full ring (refusals are counted as dropped); replay waits (never drops). Source state is
+// checkpointed to LMDB (walk state / replay position) periodically and on stop; ticks can be recorded.
+import type { AppConfig } from '../src/config.js';
+import { defineActor, type ActorHealth } from '../src/runtime/actor.js';
+import type { MarketFeedSnapshot } from '../src/protocol/market-feed.js';
+import type { SyntheticInstrument } from '../src/domain/feed/index.js';
+import type { Key } from '../src/store/keyspace.js';
+import { feedSettings } from '../src/services/feed/settings.js';
+import { loadFeedInstruments, type FeedInstruments } from '../src/services/feed/instruments.js';
+import { TickRecorder } from '../src/services/feed/recorder.js';
+import type { FeedEnv, FeedSource } from '../src/services/feed/source.js';
+import { createSyntheticSource } from '../src/services/feed/synthetic-source.js';
+import { createReplaySource } from '../src/services/feed/replay-source.js';
+
+/** Housekeeping period: rate sampling, recorder flush, checkpoint due-check. */
+const HOUSEKEEPING_MS = 250;
+/** Window of the published-rate sample. */
+const RATE_WINDOW_MS = 1000;
+
+export default defineActor((ctx) => {
+  const config = ctx.config as AppConfig;
+  const s = feedSettings(config, process.cwd());
+  const store = ctx.store;
+  const publisher = ctx.tickPublisher();
+
+  // Instruments: fatal for the synthetic feed (nothing to walk); replay only uses them for tradability
+  let loaded: FeedInstruments;
+  try {
+    loaded = loadFeedInstruments(store, s.instrumentsFile);
+  } catch (e) {
+    if (s.source === 'synthetic') throw e;
+    ctx.log.warn({ reason: (e as Error).message }, 'no instruments for replay: default tradability rules apply');
+    loaded = { instruments: [], source: 'file', errors: [] };
+  }
+  for (const e of loaded.errors) ctx.countError(e.code, { line: e.line, reason: e.reason, file: s.instrumentsFile });
+  const instruments: readonly SyntheticInstrument[] = loaded.instruments;
+
+  const recorder = s.recordFile !== undefined ? new TickRecorder(s.recordFile) : undefined;
+
+  // Checkpoints are chained so they commit in order; a failed LMDB write crashes the actor
+  let saving: Promise<void> = Promise.resolve();
+  let saves = 0;
+  let lastSavedAt: number | null = null;
+  let lastSaveMono = ctx.clock.monoMs();
+  const fail = (e: unknown): void => {
+    setImmediate(() => {
+      throw e;
+    });
+  };
+  let source: FeedSource | undefined;
+  const save = (): Promise<void> => {
+    lastSaveMono = ctx.clock.monoMs();
+    const record = source?.checkpoint();
+    if (store === undefined || source === undefined || record === undefined) return saving;
+    const key = [...source.stateKey];
+    saving = saving.then(async () => {
+      await store.put(key, record);
+      saves++;
+      lastSavedAt = ctx.clock.nowMs();
+    });
+    return saving;
+  };
+
+  const env: FeedEnv = {
+    clock: ctx.clock,
+    log: ctx.log,
+    publisher,
+    countError: (code, detail) => ctx.countError(code, detail),
+    // lmdb-js types keys as mutable arrays; the keyspace returns readonly ones
+    load: (key: Key): unknown => store?.get([...key]),
+    ...(recorder !== undefined ? { onPublished: (t) => recorder.append(t) } : {}),
+    checkpointNow: () => void save().catch(fail),
+    fail,
+  };
+  const src: FeedSource = s.source === 'synthetic' ? createSyntheticSource(env, s, instruments) : createReplaySource(env, s, instruments);
+  source = src;
+
+  // Published rate over ~1 s windows
+  let rate = 0;
+  let rateFrom = { at: ctx.clock.monoMs(), published: 0 };
+  let stopped = false;
+  ctx.every(HOUSEKEEPING_MS, () => {
+    if (stopped) return;
+    const now = ctx.clock.monoMs();
+    const published = src.stats().published;
+    if (now - rateFrom.at >= RATE_WINDOW_MS) {
+      rate = Math.round(((published - rateFrom.published) * 1000) / (now - rateFrom.at));
+      rateFrom = { at: now, published };
+    }
+    if (recorder !== undefined) recorder.flush().catch(fail);
+    if (now - lastSaveMono >= src.checkpointEveryMs) save().catch(fail);
+  });
+
+  const snapshot = (): MarketFeedSnapshot => {
+    const st = src.stats();
+    return {
+      source: src.kind,
+      instruments: instruments.length,
+      instrumentSource: loaded.source,
+      targetRate: src.targetRate,
+      rate,
+      published: st.published,
+      dropped: st.dropped,
+      lastTickTs: st.lastTickTs,
+      market: { open: src.marketOpen(), market24x7: s.hours.market24x7 },
+      replay: src.replay(),
+      recording: recorder?.info() ?? null,
+      persistence: { saves, lastSavedAt, restored: src.restored },
+    };
+  };
+
+  ctx.log.info(
+    { source: s.source, instruments: instruments.length, instrumentSource: loaded.source, policy: s.policy, restored: src.restored },
+    'market feed ready',
+  );
+
+  return {
+    start() {
+      src.start();
+    },
+    async stop() {
+      stopped = true;
+      await src.stop();
+      await save();
+      await recorder?.close();
+    },
+    snapshot,
+    health: (): ActorHealth => src.health(),
+    call(command: string) {
+      switch (command) {
+        case 'status':
+        case 'snapshot':
+          return snapshot();
+        case 'persist':
+          return save().then(() => saves);
+        default:
+          throw new Error(`market-feed: unknown command "${command}", expected status, snapshot or persist`);
+      }
+    },
+  };
+});

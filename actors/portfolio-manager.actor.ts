@@ -1,0 +1,126 @@
+// Portfolio manager actor: the state owner for positions, cash and PnL. It folds every broker's
+// fill log (the source of truth, `K.fill`) into per-broker portfolio states with the pure domain
+// (src/domain/portfolio), persists them with group commit, marks positions to market on ticks,
+// publishes throttled per-strategy `pnl_snapshot` events and keeps the dashboard's LMDB read model
+// (latest snapshot per strategy, a 7-day equity curve per broker).
+import type { AppConfig } from '../src/config.js';
+import { appError } from '../src/errors.js';
+import { defineActor } from '../src/runtime/actor.js';
+import { rootEvent, type Envelope } from '../src/protocol/envelope.js';
+import { brokerTopic } from '../src/protocol/topics.js';
+import { pnlSnapshotKey, type PnlSnapshotPayload } from '../src/protocol/portfolio.js';
+import type { Broker } from '../src/domain/types.js';
+import { exportState, markToMarket, type PnlSnapshot } from '../src/domain/portfolio/index.js';
+import { bookWrites, catchUpFills, loadBooks } from '../src/services/portfolio/books.js';
+import { CommitCoalescer } from '../src/services/portfolio/coalescer.js';
+import { commitWrites, type StoreWrite } from '../src/services/portfolio/fill-log.js';
+import { equitySummary, managerSnapshot, parseBroker, parsePositionsQuery, portfolioOf, positionsOf } from '../src/services/portfolio/queries.js';
+import { intervalWrites, snapshotPayload, SnapshotTracker } from '../src/services/portfolio/snapshots.js';
+import { CrashHooks, crashSoon } from '../src/services/portfolio/test-hooks.js';
+
+export default defineActor(async (ctx) => {
+  const config = ctx.config as AppConfig;
+  const brokers = (ctx.args['brokers'] ?? []) as readonly Broker[];
+  const db = ctx.store;
+  if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'portfolio-manager needs the store' });
+  const hooks = new CrashHooks(ctx.args['testHooks'] === true, 'debug-crash');
+  const counts = { fills: 0, duplicateFills: 0, notifications: 0, snapshots: 0, equityPoints: 0 };
+
+  // Each broker's book starts with that broker's configured cash (paper / zerodha sections)
+  const books = loadBooks(db, brokers, (b) => ({
+    startingCash: Math.round((b === 'zerodha' ? config.zerodha.startingCash : config.paper.startingCash) * 100),
+  }));
+  const dirty = new Set<Broker>(brokers);
+  let extraWrites: StoreWrite[] = [];
+  const catchUp = (b: Broker): void => {
+    const r = catchUpFills(db, b, books.get(b)!);
+    counts.fills += r.applied;
+    counts.duplicateFills += r.duplicates;
+    if (r.applied > 0) dirty.add(b);
+  };
+  for (const b of brokers) catchUp(b);
+
+  const committer = new CommitCoalescer(async () => {
+    // Captured synchronously: the batch holds every fill applied before this commit started
+    const writes = [...bookWrites(books, dirty), ...extraWrites];
+    dirty.clear();
+    extraWrites = [];
+    await commitWrites(db, ctx.durability, writes);
+    hooks.onCommitted();
+  });
+  const commit = (): Promise<void> =>
+    committer.request().catch((e: unknown) => {
+      crashSoon(`commit failed: ${(e as Error).message}`);
+      throw e;
+    });
+  await commit();
+
+  for (const b of brokers) {
+    // The event is only a wake-up: whatever the engine sent, the log says what happened
+    ctx.subscribe<unknown>(brokerTopic(b, 'orders.filled'), () => {
+      counts.notifications += 1;
+      db.resetReadTxn();
+      catchUp(b);
+      if (dirty.size > 0) void commit().catch(() => undefined);
+      hooks.onEvent();
+    });
+  }
+  // Marks are not persisted per tick: the next fill commit carries them, and live ticks refresh them
+  ctx.subscribeTicks((tick) => {
+    for (const state of books.values()) markToMarket(state, tick.token, tick.ltp);
+  });
+
+  const snapshotSenders = new Map(brokers.map((b) => [b, ctx.publisher<Envelope<PnlSnapshotPayload>>(brokerTopic(b, 'pnl.snapshots'))]));
+  const tracker = new SnapshotTracker();
+  tracker.seed(db, brokers);
+  const publishSnapshots = (snaps: readonly PnlSnapshot[]): void => {
+    for (const s of snaps) {
+      const event = rootEvent(ctx.ids, ctx.name, s.ts, { type: 'pnl_snapshot', broker: s.broker, key: pnlSnapshotKey(s.broker, s.strategyId), data: snapshotPayload(s) });
+      snapshotSenders.get(s.broker)!.send(event);
+    }
+    counts.snapshots += snaps.length;
+  };
+  const interval = config.portfolio.snapshotIntervalMs;
+  if (interval > 0) {
+    ctx.every(interval, () => {
+      // Safety net: a notification lost to a crash of the engine is caught up here
+      db.resetReadTxn();
+      for (const b of brokers) catchUp(b);
+      const ts = ctx.clock.nowMs();
+      const out = tracker.collect(books, ts);
+      if (out.snapshots.length === 0 && out.equity.length === 0 && dirty.size === 0) return;
+      extraWrites.push(...intervalWrites(db, out, ts));
+      counts.equityPoints += out.equity.length;
+      // Published after the commit that stored them: readers of LMDB never lag the event stream
+      commit().then(() => publishSnapshots(out.snapshots), () => undefined);
+    });
+  }
+
+  return {
+    snapshot: () => ({ ...managerSnapshot(books), counts: { ...counts }, commits: committer.commits }),
+    call(command: string, arg: unknown) {
+      switch (command) {
+        case 'equity':
+          return equitySummary(books);
+        case 'positions':
+          return positionsOf(books, parsePositionsQuery(arg, brokers));
+        case 'portfolio': {
+          const broker = parseBroker('portfolio', (arg as { broker?: unknown } | null)?.broker, brokers);
+          return portfolioOf(books, { broker }, ctx.clock.nowMs());
+        }
+        case 'debug-state': {
+          if (ctx.args['testHooks'] !== true) break;
+          return exportState(books.get(parseBroker('debug-state', (arg as { broker?: unknown } | null)?.broker, brokers))!);
+        }
+        case 'debug-crash':
+          return hooks.arm(arg);
+        default:
+          break;
+      }
+      throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected equity, positions or portfolio' });
+    },
+    async stop() {
+      await commit().catch(() => undefined);
+    },
+  };
+});

@@ -1,0 +1,145 @@
+// Risk manager actor: judges every `{b}.signals.raw` signal with the pure risk rules
+// (src/domain/risk) against a per-broker risk state built from the REAL fill log, commits state +
+// consumer position + verdict outbox in one LMDB transaction, then publishes the verdict as a child
+// event of the signal and releases the record. Ticks feed the price-deviation rule (lossy).
+import type { AppConfig } from '../src/config.js';
+import { appError } from '../src/errors.js';
+import { defineActor, type Subscription } from '../src/runtime/actor.js';
+import type { ChannelSender } from '../src/transport/channel.js';
+import { childEvent, type Envelope } from '../src/protocol/envelope.js';
+import { brokerTopic } from '../src/protocol/topics.js';
+import type { KillSwitchReply } from '../src/protocol/risk.js';
+import type { Broker } from '../src/domain/types.js';
+import { evaluateAndRecord, onTick, setKillSwitch } from '../src/domain/risk/index.js';
+import { alreadyApplied } from '../src/store/lmdb.js';
+import { CommitCoalescer } from '../src/services/portfolio/coalescer.js';
+import { commitWrites } from '../src/services/portfolio/fill-log.js';
+import { CrashHooks, crashSoon } from '../src/services/portfolio/test-hooks.js';
+import { parseBroker } from '../src/services/portfolio/queries.js';
+import { catchUpRiskFills, loadRiskBooks, riskWrites } from '../src/services/risk/books.js';
+import { pendingOutbox, rawTopic, storedPosition, VerdictBatch, type OutboxItem } from '../src/services/risk/batch.js';
+import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
+import { parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
+import { parseSignal, verdictOutput } from '../src/services/risk/verdict.js';
+
+export default defineActor(async (ctx) => {
+  const config = ctx.config as AppConfig;
+  const brokers = (ctx.args['brokers'] ?? []) as readonly Broker[];
+  const db = ctx.store;
+  if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'risk-manager needs the store' });
+  const limits = riskLimitsFromConfig(config.risk);
+  const hooks = new CrashHooks(ctx.args['testHooks'] === true, 'debug-crash');
+  const books = loadRiskBooks(db, brokers);
+  for (const s of books.values()) catchUpRiskFills(db, s);
+  const counts = { validated: 0, rejected: 0, invalid: 0, skipped: 0, resent: 0 };
+
+  type Senders = Record<OutboxItem['suffix'], ChannelSender<OutboxItem['event']>>;
+  const senders = new Map<Broker, Senders>(
+    brokers.map((b) => [b, { 'signals.validated': ctx.publisher(brokerTopic(b, 'signals.validated')), 'signals.rejected': ctx.publisher(brokerTopic(b, 'signals.rejected')) }]),
+  );
+  const subs = new Map<Broker, Subscription>();
+  const batch = new VerdictBatch();
+
+  // Sends, then waits until every event left the senders' spill buffers: only then may the next
+  // commit overwrite the outbox that still holds these events
+  const publish = async (items: readonly OutboxItem[]): Promise<void> => {
+    for (const it of items) senders.get(it.broker)![it.suffix].send(it.event);
+    await Promise.all([...senders.values()].flatMap((s) => [s['signals.validated'].flushed(), s['signals.rejected'].flushed()]));
+  };
+
+  const committer = new CommitCoalescer(async () => {
+    // State, positions and outbox are captured in the same synchronous step: they agree exactly
+    const taken = batch.take(ctx.name, ctx.runId);
+    await commitWrites(db, ctx.durability, [...riskWrites(books), ...taken.writes]);
+    hooks.onCommitted();
+    await publish(taken.outbox);
+    for (const [b, seq] of taken.releases) subs.get(b)?.releaseThrough(seq);
+  });
+  const commit = (): Promise<void> =>
+    committer.request().catch((e: unknown) => {
+      crashSoon(`commit failed: ${(e as Error).message}`);
+      throw e;
+    });
+
+  // Verdicts a predecessor of this run committed but may not have published go out first
+  const resend = pendingOutbox(db, ctx.name, ctx.runId);
+  counts.resent = resend.length;
+  await publish(resend);
+
+  for (const b of brokers) {
+    const state = books.get(b)!;
+    const topic = rawTopic(b);
+    const pos = storedPosition(db, ctx.name, b);
+    const sub = ctx.subscribe<Envelope<unknown>>(topic, (env, meta) => {
+      if (alreadyApplied(pos, ctx.runId, meta.seq)) {
+        // Committed by a predecessor (its verdict is in the outbox re-sent above)
+        counts.skipped += 1;
+        if (!batch.hasOpen(b)) sub.releaseThrough(meta.seq);
+        return;
+      }
+      const parsed = env?.type === 'trading_signal' ? parseSignal(env.data) : { ok: false as const, reason: `expected a trading_signal event, was ${String(env?.type)}` };
+      if (!parsed.ok) {
+        ctx.countError('ERR_SIGNAL_INVALID', { topic, seq: meta.seq, reason: parsed.reason });
+        counts.invalid += 1;
+        batch.add(b, meta.seq);
+      } else {
+        // Fills logged since the last notification count too (the log is the source of truth)
+        catchUpRiskFills(db, state);
+        const verdict = evaluateAndRecord(state, parsed.signal, limits);
+        const out = verdictOutput(parsed.signal, verdict, ctx.clock.nowMs());
+        const event = childEvent(env, ctx.ids, ctx.name, out.data.ts, { type: out.type, broker: b, key: env.key, data: out.data });
+        batch.add(b, meta.seq, { broker: b, suffix: out.suffix, event });
+        counts[verdict.outcome] += 1;
+      }
+      void commit().catch(() => undefined);
+      hooks.onEvent();
+    });
+    subs.set(b, sub);
+    ctx.subscribe<unknown>(brokerTopic(b, 'orders.filled'), () => {
+      db.resetReadTxn();
+      if (catchUpRiskFills(db, state).applied > 0) void commit().catch(() => undefined);
+    });
+  }
+  ctx.subscribeTicks((tick) => {
+    for (const s of books.values()) onTick(s, tick.token, tick.ltp);
+  });
+
+  const killSwitch = async (arg: unknown): Promise<KillSwitchReply> => {
+    const cmd = parseKillSwitch(arg, brokers);
+    const reply: Partial<Record<Broker, { engaged: boolean; reason: string }>> = {};
+    for (const [b, s] of books) {
+      if (cmd.broker !== undefined && cmd.broker !== b) continue;
+      setKillSwitch(s, cmd.engaged, cmd.reason);
+      reply[b] = { ...s.killSwitch };
+    }
+    ctx.log.warn({ engaged: cmd.engaged, reason: cmd.reason, brokers: Object.keys(reply) }, 'kill switch changed');
+    await commit();
+    return reply;
+  };
+
+  return {
+    snapshot: () => ({
+      brokers: Object.fromEntries([...books].map(([b, s]) => [b, riskStateView(s, limits, ctx.clock.nowMs())])),
+      counts: { ...counts },
+      commits: committer.commits,
+    }),
+    async call(command: string, arg: unknown) {
+      switch (command) {
+        case 'kill-switch':
+          return killSwitch(arg);
+        case 'risk-state': {
+          const b = parseBroker('risk-state', (arg as { broker?: unknown } | null)?.broker, brokers);
+          return riskStateView(books.get(b)!, limits, ctx.clock.nowMs());
+        }
+        case 'debug-crash':
+          return hooks.arm(arg);
+        default:
+          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected kill-switch or risk-state' });
+      }
+    },
+    async stop() {
+      // Whatever was evaluated is committed and published before the worker exits
+      await commit().catch(() => undefined);
+    },
+  };
+});

@@ -1,0 +1,179 @@
+// Strategy runner (original-system.md §1.4): market.ticks → market-hours gate (§9.7) → pure strategy
+// engine → `trading_signal` root events on {broker}.signals.raw, key `{strategy_id}:{token}`.
+// A bad strategies file refuses the start (every problem logged, one summary error thrown); one
+// strategy's failure is counted, never fatal. Engine timers and histories persist in LMDB.
+import { isAbsolute, resolve } from 'node:path';
+import type { AppConfig } from '../src/config.js';
+import { formatMessage } from '../src/errors.js';
+import { flushLogger } from '../src/log.js';
+import { defineActor } from '../src/runtime/actor.js';
+import { rootEvent, type Envelope } from '../src/protocol/envelope.js';
+import { brokerTopic } from '../src/protocol/topics.js';
+import type { StrategyRunnerSnapshot } from '../src/protocol/strategy-runner.js';
+import type { ChannelSender } from '../src/transport/channel.js';
+import { BROKERS, type Broker, type TradingSignal } from '../src/domain/types.js';
+import { isMarketOpen } from '../src/domain/market-hours/index.js';
+import { K } from '../src/store/keyspace.js';
+import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
+import { createMarketGate } from '../src/services/strategy/gate.js';
+import { restoreState, stateRecord } from '../src/services/strategy/state.js';
+import { strategyInfos } from '../src/services/strategy/snapshot.js';
+
+/** How often the engine state is saved (also saved on stop). */
+const PERSIST_INTERVAL_MS = 5000;
+
+type SignalEnvelope = Envelope<TradingSignal>;
+
+// A worker's stdout completes a write only once the parent thread consumed it: wait for that
+async function stdoutDrained(monoMs: () => number, timeoutMs: number): Promise<void> {
+  const until = monoMs() + timeoutMs;
+  while (process.stdout.writableLength > 0 && monoMs() < until) await new Promise((r) => setTimeout(r, 5));
+}
+
+export default defineActor(async (ctx) => {
+  const config = ctx.config as AppConfig;
+  const rawBrokers = ctx.args['brokers'];
+  const brokers: Broker[] = Array.isArray(rawBrokers) ? BROKERS.filter((b) => rawBrokers.includes(b)) : [];
+  const file = isAbsolute(config.strategies.file) ? config.strategies.file : resolve(process.cwd(), config.strategies.file);
+
+  // Start-up: every problem of the file is logged with its code, then the start fails once
+  const loaded = readStrategiesFile(file);
+  const setup = loaded.ok ? buildRunner(loaded.value, brokers) : loaded;
+  if (!setup.ok) {
+    for (const e of setup.error) ctx.log.error({ ...e, file }, describeConfigError(e));
+    // The supervisor terminates a worker whose start failed: let the lines reach the parent first
+    await flushLogger(ctx.log, 500);
+    await stdoutDrained(ctx.clock.monoMs, 1000);
+    throw strategiesStartupError(file, setup.error);
+  }
+  const { engine, configs, skipped } = setup.value;
+  for (const s of skipped) {
+    const detail = { strategyId: s.config.id, broker: s.config.broker, active: brokers.join(', ') || 'none' };
+    ctx.log.warn({ code: 'ERR_STRATEGY_BROKER_INACTIVE', ...detail }, formatMessage('ERR_STRATEGY_BROKER_INACTIVE', detail));
+  }
+
+  // One sender per strategy, resolved once: the tick path only does a map lookup
+  const senders = new Map<Broker, ChannelSender<SignalEnvelope>>();
+  const routes = new Map<string, { readonly broker: Broker; readonly sender: ChannelSender<SignalEnvelope> }>();
+  for (const c of engine.strategies()) {
+    const broker = engine.brokerOf(c.id) ?? c.broker;
+    let sender = senders.get(broker);
+    if (sender === undefined) senders.set(broker, (sender = ctx.publisher<SignalEnvelope>(brokerTopic(broker, 'signals.raw'))));
+    routes.set(c.id, { broker, sender });
+  }
+
+  // Restore timers (and recent histories) so a restart neither re-emits nor forgets caps
+  const store = ctx.store;
+  // lmdb-js types keys as mutable arrays; the keyspace returns readonly ones
+  const stateKey = [...K.strategyState()];
+  let restored = 0;
+  if (store !== undefined) {
+    const raw: unknown = store.get(stateKey);
+    if (raw !== undefined) {
+      const r = restoreState(engine, raw, ctx.clock.nowMs());
+      if (r.ok) {
+        restored = r.value.restored;
+        ctx.log.info({ restored, skipped: r.value.skipped, historiesDropped: r.value.historiesDropped }, 'strategy state restored');
+      } else {
+        // Old or foreign state only costs warm-up: start fresh rather than crash-loop on it
+        ctx.countError(r.error.code, { ...r.error });
+      }
+    }
+  }
+
+  const market24x7 = config.feed.market24x7 ?? false;
+  const gateOptions = { market24x7, holidays: config.feed.holidays };
+  const gate = createMarketGate(gateOptions);
+  let ticksReceived = 0;
+  let droppedClosed = 0;
+  let signalsPublished = 0;
+
+  const publish = (s: TradingSignal): void => {
+    // Every runnable strategy got a route above, so a miss is impossible
+    const route = routes.get(s.strategyId)!;
+    route.sender.send(
+      rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'trading_signal', broker: route.broker, key: `${s.strategyId}:${s.token}`, data: s }),
+    );
+    signalsPublished++;
+  };
+
+  ctx.subscribeTicks((tick) => {
+    ticksReceived++;
+    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs();
+    if (!gate(ts)) {
+      droppedClosed++;
+      return;
+    }
+    // The engine keeps only token, ltp and ts (never the object): the reused tick is safe to pass
+    const out = engine.onTick(tick, ts);
+    // Most ticks produce nothing (shared empty arrays): skip the loops without touching them
+    if (out.signals.length > 0) for (const s of out.signals) publish(s);
+    if (out.errors.length > 0) {
+      for (const e of out.errors) ctx.countError('ERR_STRATEGY_FAILED', { strategyId: e.strategyId, token: e.token, reason: e.message, fatal: e.fatal });
+    }
+    if (out.rejected.length > 0) {
+      for (const r of out.rejected) ctx.countError('ERR_SIGNAL_INVALID', { strategyId: r.strategyId, token: r.token, reason: r.error.reason });
+    }
+  });
+
+  // Persistence: saves are chained so they commit in order; unchanged state is not rewritten
+  let saving: Promise<void> = Promise.resolve();
+  let lastSaved = '';
+  let saves = 0;
+  let lastSavedAt: number | null = null;
+  const save = (): Promise<void> => {
+    if (store === undefined) return saving;
+    const record = stateRecord(engine, ctx.clock.nowMs());
+    const json = JSON.stringify(record.engine);
+    if (json === lastSaved) return saving;
+    lastSaved = json;
+    saving = saving.then(async () => {
+      await store.put(stateKey, record);
+      saves++;
+      lastSavedAt = record.savedAt;
+    });
+    return saving;
+  };
+  ctx.every(PERSIST_INTERVAL_MS, () => {
+    // A failed LMDB write is a failure: crash, the supervisor restarts from the last good save
+    save().catch((e: unknown) => setImmediate(() => { throw e; }));
+  });
+
+  const runnable = engine.strategies().filter((c) => c.enabled).length;
+  const strategies = () => strategyInfos(configs, engine.stats(), skipped);
+  const snapshot = (): StrategyRunnerSnapshot => {
+    const stats = engine.stats();
+    return {
+      file,
+      strategies: strategyInfos(configs, stats, skipped),
+      skipped: skipped.length,
+      ticksSeen: ticksReceived,
+      ticksRouted: stats.ticksRouted,
+      signalsPublished,
+      market: { openNow: isMarketOpen(ctx.clock.nowMs(), gateOptions), market24x7, droppedClosed },
+      persistence: { saves, lastSavedAt, restored },
+    };
+  };
+  ctx.log.info({ file, runnable, skipped: skipped.length, instruments: engine.instruments().length, market24x7 }, 'strategies loaded');
+
+  return {
+    snapshot,
+    health: () =>
+      runnable > 0 ? { status: 'healthy' } : { status: 'degraded', detail: `no enabled strategy for the active brokers (${brokers.join(', ') || 'none'})` },
+    call(command: string) {
+      switch (command) {
+        case 'strategies':
+          return strategies();
+        case 'snapshot':
+          return snapshot();
+        case 'persist':
+          return save().then(() => saves);
+        default:
+          throw new Error(`strategy-runner: unknown command "${command}", expected strategies, snapshot or persist`);
+      }
+    },
+    async stop() {
+      await save();
+    },
+  };
+});

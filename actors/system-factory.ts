@@ -1,0 +1,54 @@
+// Builds the ActorSystem for a config: the one place that maps AppConfig onto runtime options, so
+// the main job, the integration tests and the benchmarks run exactly the same tree.
+import type { Logger } from 'pino';
+import type { AppConfig } from '../src/config.js';
+import { redactPaths } from '../src/log.js';
+import { realClock } from '../src/runtime/clock.js';
+import { ActorSystem, type SystemOptions } from '../src/runtime/system.js';
+import { buildTree, tradingBrokers } from './tree.js';
+import { processRequestHandler } from './requests.js';
+
+export interface FactoryOptions {
+  readonly runId?: string;
+  readonly log?: Logger;
+  readonly faultInjection?: boolean;
+  readonly overrides?: Partial<SystemOptions>;
+}
+
+export function createSystem(config: AppConfig, opts: FactoryOptions = {}): ActorSystem {
+  const runId = opts.runId ?? realClock.nowMs().toString(36);
+  const startedAt = realClock.nowMs();
+  const log = opts.log;
+  let system: ActorSystem | undefined;
+  system = new ActorSystem({
+    root: buildTree(config),
+    activeBrokers: tradingBrokers(config),
+    config,
+    runId,
+    transport: config.runtime.transport,
+    tickRing: { capacity: config.runtime.tickRingCapacity, policy: config.runtime.tickRingPolicy ?? 'drop' },
+    eventRing: { capacity: config.runtime.eventRingCapacity, slotBytes: config.runtime.eventSlotBytes },
+    heartbeatMs: config.runtime.heartbeatMs,
+    hangTimeoutMs: config.runtime.hangTimeoutMs,
+    startTimeoutMs: config.runtime.startTimeoutMs,
+    stopDeadlineMs: config.runtime.stopDeadlineMs,
+    maxOldGenerationSizeMb: config.runtime.workerMaxOldGenerationMb,
+    store: { path: config.store.path ?? `${config.app.dataDir}/lmdb`, durability: config.store.durability },
+    logLevel: config.app.logLevel,
+    redact: redactPaths(config.app.redactKeys),
+    nowMs: realClock.nowMs,
+    random: Math.random,
+    faultInjection: opts.faultInjection ?? false,
+    events:
+      log === undefined
+        ? {}
+        : {
+            onChildDown: (s, c, r) => log.warn({ supervisor: s, child: c, code: r.code, reason: r.message }, 'child down'),
+            onRestart: (s, cs, delayMs) => log.info({ supervisor: s, children: cs, delayMs }, 'restarting'),
+            onHalted: (s, e) => log.error({ supervisor: s, code: e.code }, e.message),
+          },
+    processRequests: (from, command, arg) => processRequestHandler(system!, runId, startedAt)(from, command, arg),
+    ...opts.overrides,
+  });
+  return system;
+}

@@ -1,0 +1,103 @@
+// Binary tick frame sent to WebSocket clients that chose `{"op":"format","ticks":"binary"}`: one
+// frame per batch, little-endian, fixed-width records, so a browser decodes it with one DataView.
+// Prices are integers in minor units (÷ divisor), exactly as in the JSON form; nothing is rounded.
+// Clients step records by the header's recordBytes: later versions may append fields to a record.
+//  header (16 bytes)                       record (72 bytes each, `count` of them, after the header)
+//  0  u32 magic 0x4B545041 ("APTK")        0  u32 token      4  i32 ltp        8  i32 open
+//  4  u16 version (1)                      12 i32 high       16 i32 low        20 i32 close
+//  6  u16 recordBytes (72)                 24 u32 volume     28 u32 lastQty    32 i32 avgPrice
+//  8  u32 count                            36 u32 buyQty     40 u32 sellQty    44 u32 oi
+//  12 u32 reserved (0)                     48 u32 divisor    52 u32 flags (bit0 tradable)
+//                                          56 f64 exchangeTs (epoch ms)  64 f64 lastTradeTs
+import type { Tick } from '../domain/types.js';
+
+export const FRAME_MAGIC = 0x4b545041;
+export const FRAME_VERSION = 1;
+export const FRAME_HEADER_BYTES = 16;
+export const FRAME_RECORD_BYTES = 72;
+
+/** The decoded form of one record (what a client reconstructs). */
+export interface FrameTick {
+  readonly token: number;
+  readonly ltp: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  readonly lastQty: number;
+  readonly avgPrice: number;
+  readonly buyQty: number;
+  readonly sellQty: number;
+  readonly oi: number;
+  readonly divisor: number;
+  readonly tradable: boolean;
+  readonly exchangeTs: number;
+  readonly lastTradeTs: number;
+}
+
+/** Writes one record of `t` at byte `off` of `view`. */
+export function writeRecord(view: DataView, off: number, t: Tick): void {
+  view.setUint32(off, t.token >>> 0, true);
+  view.setInt32(off + 4, t.ltp | 0, true);
+  view.setInt32(off + 8, t.open | 0, true);
+  view.setInt32(off + 12, t.high | 0, true);
+  view.setInt32(off + 16, t.low | 0, true);
+  view.setInt32(off + 20, t.close | 0, true);
+  view.setUint32(off + 24, t.volume >>> 0, true);
+  view.setUint32(off + 28, t.lastQty >>> 0, true);
+  view.setInt32(off + 32, t.avgPrice | 0, true);
+  view.setUint32(off + 36, t.buyQty >>> 0, true);
+  view.setUint32(off + 40, t.sellQty >>> 0, true);
+  view.setUint32(off + 44, t.oi >>> 0, true);
+  view.setUint32(off + 48, t.divisor >>> 0, true);
+  view.setUint32(off + 52, t.tradable ? 1 : 0, true);
+  view.setFloat64(off + 56, t.exchangeTs, true);
+  view.setFloat64(off + 64, t.lastTradeTs, true);
+}
+
+/** Encodes `ticks` as one frame. */
+export function encodeTickFrame(ticks: readonly Tick[]): Uint8Array {
+  const bytes = new Uint8Array(FRAME_HEADER_BYTES + ticks.length * FRAME_RECORD_BYTES);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, FRAME_MAGIC, true);
+  view.setUint16(4, FRAME_VERSION, true);
+  view.setUint16(6, FRAME_RECORD_BYTES, true);
+  view.setUint32(8, ticks.length, true);
+  view.setUint32(12, 0, true);
+  ticks.forEach((t, i) => writeRecord(view, FRAME_HEADER_BYTES + i * FRAME_RECORD_BYTES, t));
+  return bytes;
+}
+
+/** Decodes a frame (tests and reference for client authors); null when the frame is malformed. */
+export function decodeTickFrame(bytes: Uint8Array): FrameTick[] | null {
+  if (bytes.byteLength < FRAME_HEADER_BYTES) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== FRAME_MAGIC || view.getUint16(4, true) !== FRAME_VERSION) return null;
+  const size = view.getUint16(6, true);
+  const count = view.getUint32(8, true);
+  if (size < FRAME_RECORD_BYTES || bytes.byteLength !== FRAME_HEADER_BYTES + count * size) return null;
+  const out: FrameTick[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = FRAME_HEADER_BYTES + i * size;
+    out.push({
+      token: view.getUint32(o, true),
+      ltp: view.getInt32(o + 4, true),
+      open: view.getInt32(o + 8, true),
+      high: view.getInt32(o + 12, true),
+      low: view.getInt32(o + 16, true),
+      close: view.getInt32(o + 20, true),
+      volume: view.getUint32(o + 24, true),
+      lastQty: view.getUint32(o + 28, true),
+      avgPrice: view.getInt32(o + 32, true),
+      buyQty: view.getUint32(o + 36, true),
+      sellQty: view.getUint32(o + 40, true),
+      oi: view.getUint32(o + 44, true),
+      divisor: view.getUint32(o + 48, true),
+      tradable: (view.getUint32(o + 52, true) & 1) === 1,
+      exchangeTs: view.getFloat64(o + 56, true),
+      lastTradeTs: view.getFloat64(o + 64, true),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+// Top bar: connection state (with reconnect countdown), latency, run id, tree state (HALTED in
+// red), uptime, tick rate, scopes, clock, and the kill switch (trade scope only, confirm dialog).
+import { $, el } from '../dom.js';
+import { debug, on, state } from '../bus.js';
+import { fmtDuration, fmtMinor, fmtTime, signClass } from '../format.js';
+
+let retryAt = 0;
+let connState = 'connecting';
+let startedAt = null;
+let killEngaged = null;
+
+/** Shows a transient notice in the bottom-right corner. */
+export function toast(text, kind = 'info') {
+  const t = el('div', { class: `toast ${kind}` }, text);
+  $('toasts').append(t);
+  setTimeout(() => t.classList.add('gone'), 4500);
+  setTimeout(() => t.remove(), 5000);
+}
+
+/** Shows (or hides, with null) the banner under the top bar. */
+export function banner(text, kind = 'warn') {
+  const b = $('banner');
+  b.hidden = text === null;
+  b.className = `banner ${kind}`;
+  b.textContent = text ?? '';
+}
+
+function renderConn(s) {
+  connState = s.state;
+  debug.wsState = s.state;
+  const pill = $('conn');
+  const txt = $('conn-text');
+  pill.className = `pill conn-${s.state}`;
+  $('conn-retry').hidden = s.state !== 'reconnecting';
+  if (s.state === 'open') txt.textContent = 'LIVE';
+  else if (s.state === 'connecting') txt.textContent = s.attempt > 0 ? `CONNECTING · #${s.attempt}` : 'CONNECTING';
+  else if (s.state === 'reconnecting') {
+    retryAt = s.retryAt ?? Date.now();
+    txt.textContent = `RECONNECTING · ${Math.ceil((retryAt - Date.now()) / 1000)}s`;
+  } else txt.textContent = 'OFFLINE';
+  $('rtt').textContent = s.state === 'open' && typeof s.rttMs === 'number' ? `${s.rttMs.toFixed(0)} ms` : '—';
+  if (s.state === 'reconnecting') banner(`Connection to the gateway lost${s.closeCode ? ` (code ${s.closeCode})` : ''} — reconnecting with backoff (attempt ${s.attempt}). Data shown may be stale.`, 'warn');
+  else if (s.state === 'open') banner(null);
+}
+
+/** Applies a status answer (REST /status or the system.health stream) to the header. */
+export function renderTree(status) {
+  if (!status || typeof status !== 'object') return;
+  if (typeof status.runId === 'string') {
+    $('run-id').textContent = status.runId;
+    debug.runId = status.runId;
+  }
+  if (typeof status.startedAt === 'number') startedAt = status.startedAt;
+  const tree = status.tree;
+  if (tree && typeof tree.state === 'string') {
+    const st = tree.state.toUpperCase();
+    debug.treeState = st;
+    const t = $('tree-state');
+    t.textContent = st;
+    t.className = `pill tree-${tree.state}`;
+  }
+  const ks = findKill(status);
+  if (ks !== null) setKill(ks);
+}
+
+/** Finds a kill-switch flag in a status payload, whatever nesting the gateway picked. */
+function findKill(status) {
+  const k = status.killSwitch ?? status.risk?.killSwitch;
+  if (typeof k === 'boolean') return k;
+  if (k && typeof k === 'object') {
+    if (typeof k.engaged === 'boolean') return k.engaged;
+    const vals = Object.values(k).filter((v) => v && typeof v.engaged === 'boolean');
+    if (vals.length > 0) return vals.some((v) => v.engaged);
+  }
+  return null;
+}
+
+function setKill(engaged) {
+  killEngaged = engaged;
+  $('kill-state').hidden = !engaged;
+  const btn = $('kill-btn');
+  btn.textContent = engaged ? 'RELEASE KILL' : 'KILL SWITCH';
+  btn.classList.toggle('danger', !engaged);
+  btn.classList.toggle('warn', engaged);
+}
+
+function renderScopes() {
+  const canTrade = state.canTrade();
+  $('scopes').replaceChildren(...(state.scopes.length ? state.scopes : ['—']).map((s) => el('span', { class: `scope scope-${s}` }, s)));
+  const btn = $('kill-btn');
+  btn.disabled = !canTrade;
+  btn.title = canTrade ? 'Engage or release the kill switch (all brokers)' : 'Requires the trade scope — this token is read-only';
+}
+
+function confirmKill(api) {
+  const engage = killEngaged !== true;
+  $('confirm-title').textContent = engage ? 'Engage the kill switch?' : 'Release the kill switch?';
+  $('confirm-text').textContent = engage
+    ? 'Every broker stops accepting new signals immediately. Open positions are NOT closed. Give a reason for the audit log.'
+    : 'Trading resumes for every broker. Give a reason for the audit log.';
+  const ok = $('confirm-ok');
+  ok.textContent = engage ? 'Engage kill switch' : 'Release';
+  ok.className = `btn ${engage ? 'danger' : 'primary'}`;
+  const reason = $('confirm-reason');
+  reason.value = engage ? 'manual halt from dashboard' : 'manual release from dashboard';
+  $('confirm-error').hidden = true;
+  $('confirm').hidden = false;
+  reason.focus();
+  reason.select();
+  const form = $('confirm-form');
+  const close = () => {
+    $('confirm').hidden = true;
+    form.onsubmit = null;
+  };
+  $('confirm-cancel').onclick = close;
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    ok.disabled = true;
+    try {
+      const reply = await api.post('/api/v1/kill-switch', { engaged: engage, reason: reason.value.trim() || 'dashboard' });
+      const ks = reply && typeof reply === 'object' ? findKill({ killSwitch: reply.killSwitch ?? reply }) : null;
+      setKill(ks ?? engage);
+      close();
+      toast(engage ? 'Kill switch ENGAGED' : 'Kill switch released', engage ? 'bad' : 'good');
+    } catch (e) {
+      $('confirm-error').textContent = `${e.code ?? 'ERROR'}: ${e.message}`;
+      $('confirm-error').hidden = false;
+    } finally {
+      ok.disabled = false;
+    }
+  };
+}
+
+/** Wires the header. `onLogout()` forgets the token. */
+export function initHeader(api, { onLogout, onRetry }) {
+  on('conn', renderConn);
+  on('scopes', renderScopes);
+  on('status', renderTree);
+  on('health', renderTree);
+  on('pnl-total', (t) => {
+    const h = $('h-pnl');
+    h.textContent = fmtMinor(t.netPnl, t.divisor ?? 100, { sign: true });
+    h.className = `val mono ${signClass(t.netPnl)}`;
+  });
+  $('kill-btn').addEventListener('click', () => state.canTrade() && confirmKill(api));
+  $('logout').addEventListener('click', onLogout);
+  $('conn-retry').addEventListener('click', onRetry);
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') $('confirm').hidden = true;
+  });
+  let lastTicks = 0;
+  let lastAt = performance.now();
+  setInterval(() => {
+    const now = Date.now();
+    $('clock').textContent = fmtTime(now);
+    if (connState === 'reconnecting') $('conn-text').textContent = `RECONNECTING · ${Math.max(0, Math.ceil((retryAt - now) / 1000))}s`;
+    if (startedAt !== null) $('uptime').textContent = fmtDuration(now - startedAt);
+    const p = performance.now();
+    const rate = ((debug.ticksReceived - lastTicks) * 1000) / (p - lastAt);
+    lastTicks = debug.ticksReceived;
+    lastAt = p;
+    $('tick-rate').textContent = connState === 'open' ? rate.toFixed(rate < 10 ? 1 : 0) : '—';
+  }, 1000);
+  renderScopes();
+}

@@ -1,0 +1,189 @@
+// State and delivery of one WebSocket connection. Invariants: a slow client never blocks anyone —
+// while its socket is backpressured (buffered > softLimitBytes) its ticks are coalesced to the latest
+// per instrument (bounded by the instrument count) and its events/health wait in a bounded queue;
+// queue overflow, or no progress for stallMs, closes it with ERR_WS_SLOW_CONSUMER (1013).
+import { MARKET_TICKS } from '../protocol/topics.js';
+import type { Tick } from '../domain/types.js';
+import { CATALOGUE, type ErrorCode, type ErrorDef } from '../errors.js';
+import type { TokenBucket } from './rate-limit.js';
+import type { ServerMessage } from './ws-protocol.js';
+import type { TickEncoder } from './tick-encoder.js';
+import type { Principal } from './tokens.js';
+
+/** What the session needs from a socket (uWS WebSocket in production, a stub in unit tests). */
+export interface SocketLike {
+  /** 1 sent, 0 sent but backpressure built up, 2 dropped (over the hard limit). */
+  send(message: Uint8Array | string, isBinary: boolean): number;
+  getBufferedAmount(): number;
+  end(code: number, reason: string): void;
+}
+
+/** Counters the session reports into (metrics.ts implements them). */
+export interface SessionCounters {
+  sent(kind: 'ticks' | 'event' | 'control', bytes: number): void;
+  coalesced(ticks: number): void;
+  error(code: string): void;
+}
+
+/** Limits of one connection. */
+export interface SessionLimits {
+  readonly softLimitBytes: number;
+  readonly maxQueuedEvents: number;
+  readonly maxQueuedBytes: number;
+  readonly stallMs: number;
+}
+
+export class WsSession {
+  readonly streams = new Set<string>();
+  /** null = every instrument. */
+  tickFilter: Set<number> | null = null;
+  depth = false;
+  format: 'json' | 'binary' = 'json';
+  closed = false;
+  /** Times of recent bad commands (pruned to the strike window). */
+  strikes: number[] = [];
+  floodDrops = 0;
+  /** Start of the current flood window (monotonic ms), null when the client behaves. */
+  floodWindowStart: number | null = null;
+  private readonly pending = new Map<number, Tick>();
+  private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
+  private stallSince: number | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly principal: Principal,
+    readonly ip: string,
+    private readonly socket: SocketLike,
+    private readonly limits: SessionLimits,
+    private readonly counters: SessionCounters,
+    readonly flood: TokenBucket,
+  ) {}
+
+  get wantsTicks(): boolean {
+    return this.streams.has(MARKET_TICKS);
+  }
+
+  /** Ticks waiting in the coalescing buffer. */
+  get pendingTicks(): number {
+    return this.pending.size;
+  }
+
+  /** Events waiting in the bounded queue. */
+  get queuedEvents(): number {
+    return this.queue.length;
+  }
+
+  /** Sends a small control message now (pong, acks, errors): never queued behind data. */
+  control(msg: ServerMessage): void {
+    if (this.closed) return;
+    const text = JSON.stringify(msg);
+    this.socket.send(text, false);
+    this.counters.sent('control', text.length);
+  }
+
+  /** Tells the client about a refused input, without closing. */
+  error(code: ErrorCode, message: string): void {
+    this.counters.error(code);
+    this.control({ type: 'error', code, message });
+  }
+
+  /** Closes with the catalogued close code of `code`; the reason carries the code only. */
+  close(code: ErrorCode, message?: string): void {
+    if (this.closed) return;
+    if (message !== undefined) this.error(code, message);
+    this.closed = true;
+    const def: ErrorDef = CATALOGUE[code];
+    this.socket.end(def.wsClose ?? 1011, code);
+  }
+
+  /** Offers one batch of ticks (already latest-per-instrument). */
+  deliverTicks(ticks: readonly Tick[], encoder: TickEncoder): void {
+    if (this.closed || !this.wantsTicks || ticks.length === 0) return;
+    const filter = this.tickFilter;
+    const mine = filter === null ? ticks : ticks.filter((t) => filter.has(t.token));
+    if (mine.length === 0) return;
+    if (this.pending.size > 0 || this.backpressured()) {
+      let replaced = 0;
+      for (const t of mine) {
+        if (this.pending.has(t.token)) replaced++;
+        this.pending.set(t.token, t);
+      }
+      if (replaced > 0) this.counters.coalesced(replaced);
+      return;
+    }
+    const frame = filter === null ? encoder.all(this.format, this.depth) : encoder.subset(mine, this.format, this.depth);
+    this.sendData(frame, this.format === 'binary', 'ticks');
+  }
+
+  /** Offers one serialized event or health message of `stream`. */
+  deliver(stream: string, payload: Uint8Array): void {
+    if (this.closed || !this.streams.has(stream)) return;
+    if (this.queue.length > 0 || this.backpressured()) {
+      this.queue.push(payload);
+      this.queuedBytes += payload.byteLength;
+      if (this.queue.length > this.limits.maxQueuedEvents || this.queuedBytes > this.limits.maxQueuedBytes) {
+        this.close('ERR_WS_SLOW_CONSUMER', `event buffer passed ${this.limits.maxQueuedEvents} messages or ${this.limits.maxQueuedBytes} bytes`);
+      }
+      return;
+    }
+    this.sendData(payload, false, 'event');
+  }
+
+  /**
+   * Sends what waited while the socket was backpressured (after every batch, and on uWS drain —
+   * `drained` — which is progress, so the stall clock restarts).
+   */
+  flush(encoder: TickEncoder, nowMs: number, drained = false): void {
+    if (this.closed) return;
+    if (drained) this.stallSince = null;
+    if (this.pending.size > 0 && !this.backpressured()) {
+      const ticks = [...this.pending.values()];
+      this.pending.clear();
+      this.sendData(encoder.subset(ticks, this.format, this.depth), this.format === 'binary', 'ticks');
+    }
+    let sent = 0;
+    while (sent < this.queue.length && !this.backpressured() && !this.closed) {
+      const p = this.queue[sent++]!;
+      this.queuedBytes -= p.byteLength;
+      this.sendData(p, false, 'event');
+    }
+    if (sent > 0) this.queue = this.queue.slice(sent);
+    this.checkStall(nowMs);
+  }
+
+  /** Closes a client that made no progress for stallMs while it had data waiting. */
+  checkStall(nowMs: number): void {
+    if (this.closed) return;
+    const waiting = this.backpressured() || this.pending.size > 0 || this.queue.length > 0;
+    if (!waiting) {
+      this.stallSince = null;
+      return;
+    }
+    this.stallSince ??= nowMs;
+    if (nowMs - this.stallSince > this.limits.stallMs) {
+      this.close('ERR_WS_SLOW_CONSUMER', `socket stayed backpressured for more than ${this.limits.stallMs} ms`);
+    }
+  }
+
+  /** Drops every waiting message (socket closed). */
+  dispose(): void {
+    this.closed = true;
+    this.pending.clear();
+    this.queue = [];
+    this.queuedBytes = 0;
+  }
+
+  private backpressured(): boolean {
+    return this.socket.getBufferedAmount() > this.limits.softLimitBytes;
+  }
+
+  private sendData(payload: Uint8Array, binary: boolean, kind: 'ticks' | 'event'): void {
+    // 2 = uWS dropped it: the hard backpressure limit is passed, nothing sensible can follow
+    if (this.socket.send(payload, binary) === 2) {
+      this.close('ERR_WS_SLOW_CONSUMER');
+      return;
+    }
+    this.counters.sent(kind, payload.byteLength);
+  }
+}

@@ -1,0 +1,73 @@
+// Pluggable broker adapters of the trading engine: one per broker namespace. An adapter is a
+// synchronous, deterministic venue model whose whole state is exportable as JSON, so the engine can
+// persist it in the same LMDB transaction as the fills and orders it produced (restart safety).
+// Unknown or not yet implemented brokers are refused with ERR_BROKER_UNSUPPORTED (startup).
+import { appError, type Result } from '../../errors.js';
+import type { OrderRecord } from '../../domain/order/order.js';
+import type { PaperConfig, PaperError, PaperEvent } from '../../domain/paper/index.js';
+import type { Broker, Paise, TradingSignal } from '../../domain/types.js';
+import { createPaperAdapter } from './paper-adapter.js';
+
+/** What an adapter reports, in the order it happened (the paper broker's event vocabulary). */
+export type AdapterEvent = PaperEvent;
+
+/** A catalogued domain outcome of an adapter call (ERR_ORDER_DUPLICATE, ERR_ORDER_UNKNOWN ...). */
+export type AdapterError = PaperError;
+
+/** A risk-validated signal as handed to an adapter. */
+export interface AdapterSubmit {
+  readonly signal: TradingSignal;
+  readonly validatedQty: number;
+  /** Paise; 0 = none. */
+  readonly validatedPrice: Paise;
+  /** Instrument tick size in paise, when the instrument is known. */
+  readonly tickSize?: Paise;
+}
+
+/** The venue seen by the engine. Every call is synchronous and mutates only the adapter. */
+export interface BrokerAdapter {
+  readonly broker: Broker;
+  /** Places the order for a validated signal; a replayed signal is ERR_ORDER_DUPLICATE. */
+  submit(input: AdapterSubmit, nowMs: number): Result<readonly AdapterEvent[], AdapterError>;
+  /** Market data: works resting orders, brackets and stops of `token`. */
+  onTick(token: number, ltp: Paise, ts: number): readonly AdapterEvent[];
+  /** Session end: expires DAY orders and trims per-session memory. */
+  endOfDay(ts: number): readonly AdapterEvent[];
+  /** Cancels a working order. */
+  cancel(orderId: string, ts: number): Result<readonly AdapterEvent[], AdapterError>;
+  /** JSON state; `createAdapter(broker, config, state)` continues from it. */
+  exportState(): unknown;
+  /** Working orders, in creation order. */
+  openOrders(): readonly OrderRecord[];
+}
+
+/** Settings an adapter may need; each adapter reads its own section. */
+export interface AdapterConfig {
+  /** Paper broker settings in config units (rupees, percent). */
+  readonly paper: Partial<PaperConfig>;
+}
+
+type AdapterFactory = (config: AdapterConfig, state: unknown) => BrokerAdapter;
+
+// zerodha gets its adapter in a later issue; until then the engine refuses to start for it
+const ADAPTERS: Readonly<Partial<Record<string, AdapterFactory>>> = {
+  paper: (config, state) => createPaperAdapter(config.paper, state),
+};
+
+/** Brokers that have an adapter. */
+export function supportedBrokers(): string[] {
+  return Object.keys(ADAPTERS);
+}
+
+/** Throws ERR_BROKER_UNSUPPORTED unless `broker` has an adapter: the engine must not start for it. */
+export function assertBrokerSupported(broker: unknown): asserts broker is Broker {
+  if (typeof broker !== 'string' || !Object.hasOwn(ADAPTERS, broker)) {
+    throw appError('ERR_BROKER_UNSUPPORTED', { broker: String(broker), supported: supportedBrokers().join(', ') });
+  }
+}
+
+/** Creates the adapter of `broker`, restoring `state` (undefined = fresh); see assertBrokerSupported. */
+export function createAdapter(broker: unknown, config: AdapterConfig, state: unknown): BrokerAdapter {
+  assertBrokerSupported(broker);
+  return ADAPTERS[broker]!(config, state);
+}
