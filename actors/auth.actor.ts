@@ -92,9 +92,19 @@ export default defineActor((ctx) => {
     return { brokers: out, allReady };
   }
 
+  // Expiry is re-evaluated locally; a check that could not reach the broker is retried (the
+  // breaker decides whether the validator is actually called), one check at a time
+  let checking = false;
   ctx.every(args.checkIntervalMs ?? 60_000, () => {
     const now = ctx.clock.nowMs();
     for (const s of states.values()) set(refreshExpiry(s, now));
+    const z = states.get('zerodha');
+    if (!checking && z?.status === 'error' && z.reason === 'validator_unavailable' && z.session !== undefined) {
+      checking = true;
+      void check(z.session).finally(() => {
+        checking = false;
+      });
+    }
   });
 
   return {

@@ -17,8 +17,8 @@ import { registryWrites } from '../src/services/instrument-registry/records.js';
 import { K } from '../src/store/keyspace.js';
 import { appError } from '../src/errors.js';
 
-/** Invalid rows logged individually before the rest are only counted. */
-const LOGGED_ROWS = 10;
+/** Line numbers of invalid rows named in the load summary. */
+const LOGGED_LINES = 20;
 
 export default defineActor((ctx) => {
   const config = ctx.config as AppConfig;
@@ -31,10 +31,12 @@ export default defineActor((ctx) => {
     const source = config.feed.instrumentsFile;
     const text = readFileSync(source, 'utf8');
     const parsed = parseInstrumentsCsv(text);
-    parsed.errors.forEach((e, i) => {
-      ctx.countError(e.code, { line: e.line, reason: e.reason });
-      if (i < LOGGED_ROWS) ctx.log.warn({ code: e.code, line: e.line, reason: e.reason }, 'invalid instruments row skipped');
-    });
+    // Each row is counted (the first is logged with its reason); one summary names the first lines
+    for (const e of parsed.errors) ctx.countError(e.code, { source, line: e.line, reason: e.reason });
+    if (parsed.errors.length > 0) {
+      const lines = parsed.errors.slice(0, LOGGED_LINES).map((e) => e.line);
+      ctx.log.warn({ source, invalidRows: parsed.errors.length, lines }, 'invalid instruments rows skipped');
+    }
     const { puts, meta: fresh } = registryWrites(parsed, source, ctx.clock.nowMs());
     try {
       await db!.transaction(() => {

@@ -7,6 +7,7 @@ import { realClock } from '../src/runtime/clock.js';
 import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
 import { summaryLine, type SummarySample } from './summary.js';
 import { createSystem } from './system-factory.js';
+import { tradingBrokers } from './tree.js';
 
 async function main(): Promise<number> {
   const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
@@ -43,12 +44,26 @@ async function main(): Promise<number> {
   let previous: SummarySample | undefined;
   const timer = setInterval(() => {
     void (async () => {
-      const equity = await system
-        .actor('portfolio-manager')
-        ?.control()
-        ?.call('equity', null)
-        .catch(() => undefined);
-      const sample: SummarySample = { at: realClock.monoMs(), rings: system.ringStats(), equity: equity as SummarySample['equity'] };
+      const call = (actor: string, command: string): Promise<unknown> =>
+        system.actor(actor)?.control()?.call(command, null).catch(() => undefined) ?? Promise.resolve(undefined);
+      const snap = (actor: string): Promise<unknown> =>
+        system.actor(actor)?.control()?.snapshot().catch(() => undefined) ?? Promise.resolve(undefined);
+      const [equity, runner, risk, ...engines] = await Promise.all([
+        call('portfolio-manager', 'equity'),
+        snap('strategy-runner'),
+        snap('risk-manager'),
+        ...tradingBrokers(config).map((b) => snap(`trading-engine-${b}`)),
+      ]);
+      const r = risk as { counts?: { validated?: number; rejected?: number } } | undefined;
+      const e = engines as ({ published?: Record<string, number> } | undefined)[];
+      const counts = {
+        signals: (runner as { signalsPublished?: number } | undefined)?.signalsPublished ?? 0,
+        validated: r?.counts?.validated ?? 0,
+        rejected: r?.counts?.rejected ?? 0,
+        fills: e.reduce((a, x) => a + (x?.published?.['orders.filled'] ?? 0), 0),
+        failed: e.reduce((a, x) => a + (x?.published?.['orders.failed'] ?? 0), 0),
+      };
+      const sample: SummarySample = { at: realClock.monoMs(), rings: system.ringStats(), equity: equity as SummarySample['equity'], counts };
       log.info(summaryLine(previous, sample, system.status()));
       previous = sample;
     })();

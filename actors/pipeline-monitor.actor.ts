@@ -11,7 +11,7 @@ import { decodeHistoryArg, type MonitorStatus } from '../src/protocol/pipeline-m
 import { MonitorCore, monitorSettings } from '../src/services/pipeline-monitor/core.js';
 import { HealthHistoryStore } from '../src/services/pipeline-monitor/history-store.js';
 import { monitoredTopics } from '../src/services/pipeline-monitor/topics.js';
-import { strategyCountsFromYaml } from '../src/services/pipeline-monitor/strategy-counts.js';
+import { strategyCountsFromText } from '../src/services/pipeline-monitor/strategy-counts.js';
 import { BROKER_STAGES, type BrokerStage, type HealthRecord } from '../src/domain/monitor/index.js';
 import { appError } from '../src/errors.js';
 
@@ -31,7 +31,7 @@ export default defineActor((ctx) => {
   function strategyCounts(): Partial<Record<Broker, number>> | undefined {
     if (args.strategyCounts !== undefined) return args.strategyCounts;
     try {
-      const counts = strategyCountsFromYaml(readFileSync(config.strategies.file, 'utf8'), brokers);
+      const counts = strategyCountsFromText(readFileSync(config.strategies.file, 'utf8'), config.strategies.file, brokers);
       if (counts === undefined) ctx.log.warn({ file: config.strategies.file }, 'strategies file does not parse; strategy counts unknown');
       return counts;
     } catch (e) {
@@ -50,6 +50,8 @@ export default defineActor((ctx) => {
   const topics = monitoredTopics(brokers).map((t) => ({
     ...t,
     sub: ctx.subscribe<Envelope>(t.topic, (env) => {
+      // Watermarks are internal event-time markers, not pipeline activity
+      if (env.type === 'watermark') return;
       book.record(t.broker, t.stage, typeof env.ts === 'number' ? env.ts : ctx.clock.nowMs());
     }),
   }));

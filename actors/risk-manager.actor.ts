@@ -6,7 +6,7 @@ import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import { defineActor, type Subscription } from '../src/runtime/actor.js';
 import type { ChannelSender } from '../src/transport/channel.js';
-import { childEvent, type Envelope } from '../src/protocol/envelope.js';
+import { childEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
 import type { KillSwitchReply } from '../src/protocol/risk.js';
 import type { Broker } from '../src/domain/types.js';
@@ -66,6 +66,13 @@ export default defineActor(async (ctx) => {
   counts.resent = resend.length;
   await publish(resend);
 
+  // Ticks are gated by event time (watermarks and signal tickSeqs): never ahead of the signals
+  let tickGate = -1;
+  const ticks = ctx.subscribeTicks((tick) => {
+    for (const s of books.values()) onTick(s, tick.token, tick.ltp);
+  });
+  ticks.gate = () => tickGate;
+
   for (const b of brokers) {
     const state = books.get(b)!;
     const topic = rawTopic(b);
@@ -77,12 +84,29 @@ export default defineActor(async (ctx) => {
         if (!batch.hasOpen(b)) sub.releaseThrough(meta.seq);
         return;
       }
+      if (env?.type === 'watermark') {
+        // Event time: every signal of ticks ≤ tickSeq is judged above; forward the watermark on
+        // the validated topic after those verdicts (same outbox, same order) and release ticks
+        const wm = env.data as WatermarkData;
+        if (wm.tickSeq > tickGate) tickGate = wm.tickSeq;
+        const event = childEvent(env, ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'watermark', broker: b, key: env.key, data: wm });
+        batch.add(b, meta.seq, { broker: b, suffix: 'signals.validated', event: event as unknown as OutboxItem['event'] });
+        void commit().catch(() => undefined);
+        return;
+      }
       const parsed = env?.type === 'trading_signal' ? parseSignal(env.data) : { ok: false as const, reason: `expected a trading_signal event, was ${String(env?.type)}` };
       if (!parsed.ok) {
         ctx.countError('ERR_SIGNAL_INVALID', { topic, seq: meta.seq, reason: parsed.reason });
         counts.invalid += 1;
         batch.add(b, meta.seq);
       } else {
+        // Event time: apply exactly the ticks up to the one that produced this signal, so the
+        // price-deviation rule sees the same last price in every replay
+        const tickSeq = parsed.signal.tickSeq;
+        if (tickSeq !== undefined) {
+          if (tickSeq > tickGate) tickGate = tickSeq;
+          ticks.drainThrough(tickSeq);
+        }
         // Fills logged since the last notification count too (the log is the source of truth)
         catchUpRiskFills(db, state);
         const verdict = evaluateAndRecord(state, parsed.signal, limits);
@@ -100,9 +124,7 @@ export default defineActor(async (ctx) => {
       if (catchUpRiskFills(db, state).applied > 0) void commit().catch(() => undefined);
     });
   }
-  ctx.subscribeTicks((tick) => {
-    for (const s of books.values()) onTick(s, tick.token, tick.ltp);
-  });
+
 
   const killSwitch = async (arg: unknown): Promise<KillSwitchReply> => {
     const cmd = parseKillSwitch(arg, brokers);

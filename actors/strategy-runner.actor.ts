@@ -7,7 +7,7 @@ import type { AppConfig } from '../src/config.js';
 import { formatMessage } from '../src/errors.js';
 import { flushLogger } from '../src/log.js';
 import { defineActor } from '../src/runtime/actor.js';
-import { rootEvent, type Envelope } from '../src/protocol/envelope.js';
+import { rootEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
 import type { StrategyRunnerSnapshot } from '../src/protocol/strategy-runner.js';
 import type { ChannelSender } from '../src/transport/channel.js';
@@ -21,8 +21,11 @@ import { strategyInfos } from '../src/services/strategy/snapshot.js';
 
 /** How often the engine state is saved (also saved on stop). */
 const PERSIST_INTERVAL_MS = 5000;
+/** Watermark cadence: at most this many ticks or milliseconds between two watermarks. */
+const WATERMARK_EVERY = 256;
+const WATERMARK_MS = 2;
 
-type SignalEnvelope = Envelope<TradingSignal>;
+type SignalEnvelope = Envelope<TradingSignal | WatermarkData>;
 
 // A worker's stdout completes a write only once the parent thread consumed it: wait for that
 async function stdoutDrained(monoMs: () => number, timeoutMs: number): Promise<void> {
@@ -88,31 +91,62 @@ export default defineActor(async (ctx) => {
   let droppedClosed = 0;
   let signalsPublished = 0;
 
-  const publish = (s: TradingSignal): void => {
+  const publish = (s: TradingSignal, tickSeq: number): void => {
     // Every runnable strategy got a route above, so a miss is impossible
     const route = routes.get(s.strategyId)!;
+    const data: TradingSignal = { ...s, tickSeq };
     route.sender.send(
-      rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'trading_signal', broker: route.broker, key: `${s.strategyId}:${s.token}`, data: s }),
+      rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'trading_signal', broker: route.broker, key: `${s.strategyId}:${s.token}`, data }),
     );
     signalsPublished++;
   };
 
-  ctx.subscribeTicks((tick) => {
+  // Watermarks: after the signals of tick N are sent, "≤ N done" lets risk and the engine apply
+  // ticks up to N. Sent every WATERMARK_EVERY ticks or WATERMARK_MS, whichever comes first, and
+  // flushed by a timer so held-back ticks are released when the feed goes quiet.
+  let watermarkDue = false;
+  let lastTickSeq = -1;
+  let lastWatermark = -1;
+  let lastWatermarkAt = 0;
+  const sendWatermark = (): void => {
+    if (lastTickSeq <= lastWatermark) return;
+    for (const [broker, sender] of senders) {
+      sender.send(rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'watermark', broker, key: 'watermark', data: { tickSeq: lastTickSeq } }));
+    }
+    lastWatermark = lastTickSeq;
+    lastWatermarkAt = ctx.clock.monoMs();
+  };
+  ctx.every(WATERMARK_MS, sendWatermark);
+
+  ctx.subscribeTicks((tick, meta) => {
     ticksReceived++;
+    lastTickSeq = meta.seq;
+    if (meta.seq - lastWatermark >= WATERMARK_EVERY || ctx.clock.monoMs() - lastWatermarkAt >= WATERMARK_MS) {
+      // Deferred to the end of this tick's work below via the flag, so signals precede it
+      watermarkDue = true;
+    }
     const ts = tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs();
     if (!gate(ts)) {
       droppedClosed++;
+      if (watermarkDue) {
+        watermarkDue = false;
+        sendWatermark();
+      }
       return;
     }
     // The engine keeps only token, ltp and ts (never the object): the reused tick is safe to pass
     const out = engine.onTick(tick, ts);
     // Most ticks produce nothing (shared empty arrays): skip the loops without touching them
-    if (out.signals.length > 0) for (const s of out.signals) publish(s);
+    if (out.signals.length > 0) for (const s of out.signals) publish(s, meta.seq);
     if (out.errors.length > 0) {
       for (const e of out.errors) ctx.countError('ERR_STRATEGY_FAILED', { strategyId: e.strategyId, token: e.token, reason: e.message, fatal: e.fatal });
     }
     if (out.rejected.length > 0) {
       for (const r of out.rejected) ctx.countError('ERR_SIGNAL_INVALID', { strategyId: r.strategyId, token: r.token, reason: r.error.reason });
+    }
+    if (watermarkDue) {
+      watermarkDue = false;
+      sendWatermark();
     }
   });
 

@@ -3,16 +3,20 @@
 import type { RingStats } from '../src/transport/ring.js';
 import type { SupervisorStatus } from '../src/runtime/supervisor.js';
 
+/** Counts taken from the actors themselves (ring counters also carry internal watermarks). */
+export interface PipelineCounts {
+  readonly signals: number;
+  readonly validated: number;
+  readonly rejected: number;
+  readonly fills: number;
+  readonly failed: number;
+}
+
 export interface SummarySample {
   readonly at: number;
   readonly rings: Readonly<Record<string, RingStats>>;
   readonly equity: { readonly equity: number; readonly netPnl: number; readonly divisor: number } | undefined;
-}
-
-function sumPublished(rings: SummarySample['rings'], suffix: string): number {
-  let n = 0;
-  for (const [topic, s] of Object.entries(rings)) if (topic.endsWith(suffix)) n += s.published;
-  return n;
+  readonly counts: PipelineCounts;
 }
 
 function halted(s: SupervisorStatus): string[] {
@@ -38,11 +42,11 @@ export function summaryLine(prev: SummarySample | undefined, cur: SummarySample,
     `ticks/s ${rate.toFixed(0)}`,
     `ticks ${ticks}`,
     `dropped ${drops}`,
-    `signals ${sumPublished(cur.rings, '.signals.raw')}`,
-    `validated ${sumPublished(cur.rings, '.signals.validated')}`,
-    `rejected ${sumPublished(cur.rings, '.signals.rejected')}`,
-    `fills ${sumPublished(cur.rings, '.orders.filled')}`,
-    `failed ${sumPublished(cur.rings, '.orders.failed')}`,
+    `signals ${cur.counts.signals}`,
+    `validated ${cur.counts.validated}`,
+    `rejected ${cur.counts.rejected}`,
+    `fills ${cur.counts.fills}`,
+    `failed ${cur.counts.failed}`,
     `equity ${eq}`,
     h.length > 0 ? `HALTED ${h.join(',')}` : `tree ${status.state}`,
   ].join(' | ');

@@ -36,6 +36,7 @@ export function createSystem(config: AppConfig, opts: FactoryOptions = {}): Acto
     store: { path: config.store.path ?? `${config.app.dataDir}/lmdb`, durability: config.store.durability },
     logLevel: config.app.logLevel,
     redact: redactPaths(config.app.redactKeys),
+    redactKeys: config.app.redactKeys,
     nowMs: realClock.nowMs,
     random: Math.random,
     faultInjection: opts.faultInjection ?? false,

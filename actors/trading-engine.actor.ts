@@ -6,7 +6,7 @@
 import { appError, isAppError } from '../src/errors.js';
 import { defineActor } from '../src/runtime/actor.js';
 import { summarizeOrder, type CancelResult, type EngineStateRecord, type StoredOrder } from '../src/protocol/engine.js';
-import type { Envelope } from '../src/protocol/envelope.js';
+import type { Envelope, WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
@@ -77,11 +77,21 @@ export default defineActor((ctx) => {
   );
   const enqueue = (item: WorkItem): Promise<void> => committer.enqueue(item);
 
+  // Ticks never run ahead of the validated-signal stream (watermarks and signal tickSeqs)
+  let tickGate = -1;
   const signals = ctx.subscribe<unknown>(signalTopic, (env, meta) => {
     counts.signals += 1;
     if (alreadyApplied(position, ctx.runId, meta.seq)) {
       // Committed by an earlier incarnation of this run: release only, in order with pending work
       counts.skipped += 1;
+      void enqueue({ parent: null, events: [], releaseSeq: meta.seq });
+      return;
+    }
+    if ((env as Envelope | undefined)?.type === 'watermark') {
+      // Every validated signal of ticks ≤ tickSeq is before this record: ticks up to it may run.
+      // Released through the queue so earlier records are never released before their commit.
+      const wm = (env as Envelope<WatermarkData>).data.tickSeq;
+      if (wm > tickGate) tickGate = wm;
       void enqueue({ parent: null, events: [], releaseSeq: meta.seq });
       return;
     }
@@ -94,6 +104,13 @@ export default defineActor((ctx) => {
       return;
     }
     const p = decoded.value;
+    // Event time: the book sees exactly the ticks up to the one behind this signal before the
+    // order arrives, so a replay gives the same fills whatever the threads' timing
+    const tickSeq = p.signal.tickSeq;
+    if (tickSeq !== undefined) {
+      if (tickSeq > tickGate) tickGate = tickSeq;
+      ticks.drainThrough(tickSeq);
+    }
     const tickSize = tickSizeOf(db.get(K.instrument(p.signal.token)));
     const input = { signal: p.signal, validatedQty: p.validatedQty, validatedPrice: p.validatedPrice, ...(tickSize !== undefined ? { tickSize } : {}) };
     // The signal's validation time is the order time: a redelivered signal replays identically
@@ -107,12 +124,13 @@ export default defineActor((ctx) => {
     void enqueue({ parent: r.ok ? (env as Envelope) : null, events: r.ok ? r.value : [], position, releaseSeq: meta.seq });
   });
 
-  ctx.subscribeTicks((tick) => {
+  const ticks = ctx.subscribeTicks((tick) => {
     const events = adapter.onTick(tick.token, tick.ltp, tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs());
     if (events.length === 0) return;
     counts.tickEvents += events.length;
     void enqueue({ parent: null, events });
   });
+  ticks.gate = () => tickGate;
 
   const checkEndOfDay = (): void => {
     const due = dueEndOfDay(ctx.clock.nowMs(), lastEodDay, calendar);

@@ -65,7 +65,8 @@ export function buildTree(config: AppConfig): SupervisorSpec {
         subscribes: [
           ...per('signals.raw').map((topic) => ({ topic, manualRelease: true })),
           ...per('orders.filled').map((topic) => ({ topic })),
-          { topic: MARKET_TICKS, lossy: true },
+          // Gated by event time: lossy only when the ring's policy is (live feeds), so replays are exact
+          { topic: MARKET_TICKS },
         ],
         publishes: [...per('signals.validated'), ...per('signals.rejected')],
       }),

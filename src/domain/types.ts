@@ -72,6 +72,8 @@ export interface TradingSignal {
   readonly order: OrderInstructions;
   /** Free-form strategy metadata (indicator values, ML prediction). */
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Sequence of the market.ticks record that produced the signal (event-time ordering). */
+  readonly tickSeq?: number;
 }
 
 /** Fill of (part of) an order. `tradeId` is unique and deterministic: the dedup key. */

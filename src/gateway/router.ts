@@ -64,7 +64,7 @@ async function run(route: Route, out: Responder, body: Promise<Uint8Array> | und
   let status = 500;
   const req = out.req;
   try {
-    const auth = authorize(env.tokens, { authorization: req.authorization, queryToken: '' }, route.scope, false);
+    const auth = authorize(env.tokens, { authorization: req.authorization, queryToken: req.query.get('token') ?? '' }, route.scope, false);
     if (!auth.ok) {
       // Failed credentials spend the IP's budget too: guessing tokens is rate-limited
       limit(`ip:${req.ip}`, env);

@@ -8,6 +8,8 @@ import { appError } from '../errors.js';
 import type { TokenEntry } from './tokens.js';
 
 const Args = z.object({
+  /** Brokers with topics (the tree passes them; default: active and enabled in config). */
+  brokers: z.array(z.enum(['paper', 'zerodha'])).min(1).optional(),
   /** Enables test-only call commands (crash, reject). */
   testHooks: z.boolean().default(false),
   /** Period of the status poll feeding system.health and the actor gauges. */
@@ -67,7 +69,7 @@ export function gatewaySettings(config: AppConfig, args: Readonly<Record<string,
     maxPayloadBytes: g.maxPayloadBytes,
     idleTimeoutSec: g.idleTimeoutSec,
     dataDir: config.app.dataDir,
-    brokers: activeBrokers(config),
+    brokers: parsed.data.brokers ?? activeBrokers(config),
     tuning: parsed.data,
   };
 }

@@ -11,7 +11,9 @@ export type EventType =
   | 'order_filled'
   | 'order_failed'
   | 'pnl_snapshot'
-  | 'system_error';
+  | 'system_error'
+  /** Internal: "every signal derived from ticks ≤ tickSeq has been sent" (see WatermarkData). */
+  | 'watermark';
 
 export interface Envelope<T = unknown> {
   readonly id: string;
@@ -85,4 +87,18 @@ export function childEvent<T>(parent: Envelope, ids: IdSource, source: string, t
     version: 1,
     data: spec.data,
   };
+}
+
+/**
+ * Event-time watermark carried on `{b}.signals.raw` (from the strategy runner) and
+ * `{b}.signals.validated` (forwarded by the risk manager after everything before it). Consumers
+ * that merge ticks with signals (risk, engine) process ticks only up to the newest watermark or
+ * signal tickSeq, which makes a replay's interleaving — and therefore its fills — deterministic.
+ */
+export interface WatermarkData {
+  readonly tickSeq: number;
+}
+
+export function isWatermark(e: Envelope): e is Envelope<WatermarkData> {
+  return e.type === 'watermark';
 }

@@ -50,6 +50,13 @@ export interface TickPublisher {
 
 export interface TickSubscription {
   stats(): { received: number; dropped: number; decodeErrors: number; lag: number };
+  /**
+   * Event-time gate: the pump only delivers ticks with seq ≤ gate(). Used with watermarks so the
+   * merge of ticks and signals derived from them is deterministic.
+   */
+  gate: (() => number) | undefined;
+  /** Synchronously delivers every available tick with seq ≤ `seq` (call before handling a signal). */
+  drainThrough(seq: number): number;
 }
 
 export interface ActorContext {

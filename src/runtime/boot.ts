@@ -24,6 +24,8 @@ export interface WorkerBoot {
   readonly config: unknown;
   readonly logLevel: string;
   readonly redact: readonly string[];
+  /** Extra keys to redact (config app.redactKeys); the built-in secret keys are always redacted. */
+  readonly redactKeys: readonly string[];
   readonly heartbeat: { readonly sab: SharedArrayBuffer; readonly index: number; readonly intervalMs: number };
   readonly board: SharedArrayBuffer;
   readonly doorbell: number;

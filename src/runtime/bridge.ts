@@ -49,7 +49,10 @@ export function startBridge(sources: readonly BridgeSource[], intervalMs: number
               currentSeq = seq;
             },
             1024,
-            () => events.push({ topic: currentTopic, seq: currentSeq, msg: json }),
+            () => {
+              // Watermarks are internal event-time markers: clients never see them
+              if ((json as { type?: unknown } | null)?.type !== 'watermark') events.push({ topic: currentTopic, seq: currentSeq, msg: json });
+            },
           ) > 0
         );
       }

@@ -1,7 +1,7 @@
 // Entry of a process child (ProcessSpec): waits for the boot message, imports the module, serves
 // calls, forwards stream batches, and beats over IPC. If the main process goes away (IPC closed)
 // the child exits, so an orphaned gateway never keeps a port open.
-import { pino } from 'pino';
+import { actorLogger, createRootLogger, type LogSettings } from '../log.js';
 import type { RootDatabase } from 'lmdb';
 import { openStore } from '../store/lmdb.js';
 import type { HostToMain, MainToHost, ProcessBoot, ProcessContext, ProcessFactory, ProcessInstance, StreamBatch } from './process-protocol.js';
@@ -19,7 +19,7 @@ const streamHandlers: ((b: StreamBatch) => void)[] = [];
 let beat: NodeJS.Timeout | undefined;
 
 async function boot(b: ProcessBoot): Promise<void> {
-  const log = pino({ level: b.logLevel, base: { actor: b.name, gen: b.gen, pid: process.pid }, redact: { paths: [...b.redact], censor: '[redacted]' } });
+  const log = actorLogger(createRootLogger({ logLevel: b.logLevel as LogSettings['logLevel'], redactKeys: b.redactKeys }), b.name, b.gen);
   beat = setInterval(() => send({ type: 'hb' }), Math.max(10, Math.floor(b.heartbeatMs / 2)));
   if (b.store !== undefined) store = openStore({ path: b.store.path, durability: b.store.durability });
   const ctx: ProcessContext = {

@@ -12,6 +12,7 @@ export interface ProcessBoot {
   readonly config: unknown;
   readonly logLevel: string;
   readonly redact: readonly string[];
+  readonly redactKeys: readonly string[];
   readonly heartbeatMs: number;
   readonly store?: { readonly path: string; readonly durability: Durability };
   readonly args: Readonly<Record<string, unknown>>;

@@ -44,6 +44,8 @@ export interface SystemOptions {
   readonly storeReady?: () => Promise<void>;
   readonly logLevel: string;
   readonly redact: readonly string[];
+  /** Extra redaction keys (config app.redactKeys) for worker loggers. */
+  readonly redactKeys?: readonly string[];
   readonly nowMs: () => number;
   readonly random: () => number;
   readonly events?: SupervisorEvents;
@@ -214,6 +216,7 @@ export class ActorSystem {
       config: this.opts.config,
       logLevel: this.opts.logLevel,
       redact: this.opts.redact,
+      redactKeys: this.opts.redactKeys ?? [],
       heartbeatMs: this.opts.heartbeatMs,
       ...(spec.needsStore === true && this.opts.store !== undefined ? { store: this.opts.store } : {}),
       args: spec.args ?? {},
@@ -266,6 +269,7 @@ export class ActorSystem {
       config: this.opts.config,
       logLevel: this.opts.logLevel,
       redact: this.opts.redact,
+      redactKeys: this.opts.redactKeys ?? [],
       heartbeat: { sab: this.heartbeat.buffer as SharedArrayBuffer, index: idx, intervalMs: Math.max(10, Math.floor(this.opts.heartbeatMs / 2)) },
       board: this.board.buffer as SharedArrayBuffer,
       doorbell: idx,

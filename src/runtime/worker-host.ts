@@ -3,7 +3,7 @@
 // handling of its own around actor code: an exception or unhandled rejection ends the worker and
 // the supervisor restarts it (let it crash).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { pino } from 'pino';
+import { actorLogger, createRootLogger, type LogSettings } from '../log.js';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { RootDatabase } from 'lmdb';
@@ -22,10 +22,12 @@ const boot = workerData as WorkerBoot;
 if (parentPort === null) throw new Error('worker-host must run in a worker thread');
 
 const clock: ActorClock = { nowMs: realClock.nowMs, monoMs: realClock.monoMs, monoNs: sharedMonoNs };
-// Inside a worker, process.stdout has no fd: write to the stream (Node pipes it to the parent).
-const log = pino(
-  { level: boot.logLevel, base: { actor: boot.actor, gen: boot.gen }, redact: { paths: [...boot.redact], censor: '[redacted]' } },
-  process.stdout,
+// One root logger per thread (pino to process.stdout inside a worker), child per actor incarnation;
+// the redact paths come from the main thread so secrets are hidden the same way everywhere.
+const log = actorLogger(
+  createRootLogger({ logLevel: boot.logLevel as LogSettings['logLevel'], redactKeys: boot.redactKeys }),
+  boot.actor,
+  boot.gen,
 );
 const board = new Int32Array(boot.board);
 const heartbeat = new Int32Array(boot.heartbeat.sab);

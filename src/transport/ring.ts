@@ -429,12 +429,12 @@ export class RingConsumer {
   }
 
   /**
-   * Reads up to `max` records: `decode` copies one record out of its slot (it must not keep
+   * Reads up to `max` records with seq ≤ `maxSeq`: `decode` copies one record out of its slot (it must not keep
    * references into the ring), then, once the copy is verified untorn, `deliver` acts on it.
    * Returns how many were delivered. If `deliver` throws, the records of this batch are not
    * released, so a restarted consumer sees them again (at-least-once; dedupe by seq).
    */
-  poll(decode: RecordHandler, max: number, deliver?: () => void): number {
+  poll(decode: RecordHandler, max: number, deliver?: () => void, maxSeq = Infinity): number {
     const v = this.v;
     const i32 = v.i32;
     let pub = Atomics.load(v.header, W.PUB_CURSOR);
@@ -461,6 +461,10 @@ export class RingConsumer {
       }
       const gen = i32[(slot + SLOT.GEN) >> 2]!;
       const seq = v.f64[(slot + SLOT.SEQ) >> 3]!;
+      // Event-time gate: records past maxSeq stay unread (and unreleased) until the gate moves.
+      // Stamp-verified above, so `seq` belongs to this cursor's record; a lossy reader re-checks
+      // below before trusting anything it decoded.
+      if (seq > maxSeq) break;
       const tag = v.u16[(slot + SLOT.TAG) >> 1]!;
       const len = i32[(slot + SLOT.LEN) >> 2]!;
       decode(slot + SLOT.PAYLOAD, len, tag, seq, gen);
@@ -498,6 +502,18 @@ export class RingConsumer {
       Atomics.add(h, W.SPACE_SIGNAL, 1);
       Atomics.notify(h, W.SPACE_SIGNAL);
     }
+  }
+
+  /**
+   * Seq of the next record to read: Infinity when nothing is published, -Infinity when the slot is
+   * being rewritten under a lapped reader (poll() will count the loss), else the record's seq.
+   */
+  nextSeq(): number {
+    const v = this.v;
+    if (this.cursor === Atomics.load(v.header, W.PUB_CURSOR)) return Infinity;
+    const slot = v.slotOffset(this.cursor);
+    if (Atomics.load(v.i32, (slot + SLOT.STAMP) >> 2) !== ((this.cursor + 1) | 0)) return -Infinity;
+    return v.f64[(slot + SLOT.SEQ) >> 3]!;
   }
 
   /** The local read cursor; pair with releaseTo() to release after a commit. */

@@ -61,11 +61,29 @@ export class TickReceiver implements PumpSource {
     private readonly countError: (code: string, detail?: Readonly<Record<string, unknown>>) => void,
   ) {}
 
+  /**
+   * Optional event-time gate: the highest tick seq this consumer may process now. Actors that
+   * merge ticks with signals derived from them (risk, engine) hold ticks back until the upstream
+   * watermark passes them, so a replay gives the same interleaving every time.
+   */
+  gate: (() => number) | undefined;
+
   drain(max: number): number {
-    return this.consumer.poll(this.decode, max, this.deliver);
+    return this.consumer.poll(this.decode, max, this.deliver, this.gate === undefined ? Infinity : this.gate());
+  }
+  /** Synchronously processes every available tick with seq ≤ `seq` (before handling a signal). */
+  drainThrough(seq: number): number {
+    let n = 0;
+    for (;;) {
+      const k = this.consumer.poll(this.decode, 4096, this.deliver, seq);
+      n += k;
+      if (k < 4096) return n;
+    }
   }
   available(): number {
-    return this.consumer.available();
+    if (this.gate === undefined) return this.consumer.available();
+    // With a gate, only count what may be processed now (else the pump would spin on held ticks).
+    return this.consumer.available() > 0 && this.consumer.nextSeq() <= this.gate() ? 1 : 0;
   }
   park(): void {
     this.consumer.park();

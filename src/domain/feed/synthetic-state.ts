@@ -1,8 +1,9 @@
 // Serializable state of the synthetic feed, so a restarted feed actor continues the same walk.
 // PURE. Invariants: one walk per token; `ltp`, OHLC and `turnover` are integers in minor units;
-// `turnover` (Σ price × qty of the day) is a decimal string because it is summed as a BigInt.
+// `turnover` (Σ price × qty of the day) is a decimal string because it may pass 2^53.
 
 import type { Paise } from '../types.js';
+import { exactFromString, exactToString, type ExactInt } from './exact-int.js';
 
 /** Version tag of {@link SyntheticFeedState}; bump when the shape changes. */
 export const SYNTHETIC_STATE_VERSION = 1;
@@ -35,7 +36,7 @@ export interface SyntheticFeedState {
   readonly walks: readonly SyntheticWalkState[];
 }
 
-/** Mutable working copy of a walk (turnover as a BigInt). */
+/** Mutable working copy of a walk (turnover exact: a number while safe, then a BigInt). */
 export interface Walk {
   token: number;
   fair: number;
@@ -46,7 +47,7 @@ export interface Walk {
   low: Paise;
   close: Paise;
   volume: number;
-  turnover: bigint;
+  turnover: ExactInt;
   lastQty: number;
   lastTradeTs: number;
 }
@@ -63,7 +64,7 @@ export function freshWalk(token: number, price: Paise): Walk {
     low: 0,
     close: price,
     volume: 0,
-    turnover: 0n,
+    turnover: 0,
     lastQty: 0,
     lastTradeTs: 0,
   };
@@ -71,12 +72,12 @@ export function freshWalk(token: number, price: Paise): Walk {
 
 /** Snapshot of a working walk. */
 export function exportWalk(w: Walk): SyntheticWalkState {
-  return { ...w, turnover: w.turnover.toString() };
+  return { ...w, turnover: exactToString(w.turnover) };
 }
 
 /** Working copy of a stored walk. */
 export function importWalk(s: SyntheticWalkState): Walk {
-  return { ...s, turnover: BigInt(s.turnover) };
+  return { ...s, turnover: exactFromString(s.turnover) };
 }
 
 const isNonNegInt = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;

@@ -5,11 +5,13 @@
 
 import { appError } from '../../errors.js';
 import { isIndexToken, type Instrument } from '../instruments/instrument.js';
-import { tradingDay } from '../market-hours/ist.js';
+import { istDayNumber } from '../market-hours/ist.js';
+import { formatIsoDate } from '../market-hours/calendar.js';
 import { gaussian, randInt, seededRng, type Rng } from '../rng.js';
 import type { Paise, Tick } from '../types.js';
 import { referencePrice } from './reference-prices.js';
 import { syntheticBook, tradeQuantity } from './synthetic-depth.js';
+import { addProduct, roundedQuotient } from './exact-int.js';
 import {
   exportWalk,
   freshWalk,
@@ -87,6 +89,17 @@ export function createSyntheticFeed(opts: SyntheticFeedOptions): SyntheticFeed {
     });
   };
   if (opts.state !== undefined) importState(opts.state);
+  // The IST day key is only re-formatted when the day number changes (a string per tick is GC load)
+  let dayNumber = Number.NaN;
+  let dayKey = '';
+  const dayOf = (nowMs: number): string => {
+    const n = istDayNumber(nowMs);
+    if (n !== dayNumber) {
+      dayNumber = n;
+      dayKey = formatIsoDate(n);
+    }
+    return dayKey;
+  };
 
   return {
     next(nowMs: number): Tick {
@@ -98,7 +111,7 @@ export function createSyntheticFeed(opts: SyntheticFeedOptions): SyntheticFeed {
       const spec = specs[idx];
       const walk = walks[idx];
       if (spec === undefined || walk === undefined) throw appError('ERR_CONFIG_INVALID', { summary: `walk index ${idx} out of range` });
-      return stepWalk(spec, walk, rng, sigma, nowMs);
+      return stepWalk(spec, walk, rng, sigma, nowMs, dayOf(nowMs));
     },
     exportState: () => ({ v: SYNTHETIC_STATE_VERSION, seed, seq, walks: walks.map(exportWalk) }),
     importState,
@@ -120,8 +133,8 @@ function checkOptions(opts: SyntheticFeedOptions): { specs: readonly Spec[]; sig
 }
 
 /** Advances one walk by one tick (mutating it) and returns the tick. */
-function stepWalk(spec: Spec, walk: Walk, rng: Rng, sigma: number, nowMs: number): Tick {
-  rollDay(walk, tradingDay(nowMs));
+function stepWalk(spec: Spec, walk: Walk, rng: Rng, sigma: number, nowMs: number, day: string): Tick {
+  rollDay(walk, day);
   // Geometric step with the -σ²/2 drift correction so the expected price stays flat
   const z = gaussian(rng);
   walk.fair = Math.max(spec.tick, walk.fair * Math.exp(sigma * z - (sigma * sigma) / 2));
@@ -137,17 +150,27 @@ function stepWalk(spec: Spec, walk: Walk, rng: Rng, sigma: number, nowMs: number
 
   walk.lastQty = tradeQuantity(rng, spec.lot);
   walk.volume += walk.lastQty;
-  walk.turnover += BigInt(walk.ltp) * BigInt(walk.lastQty);
+  walk.turnover = addProduct(walk.turnover, walk.ltp, walk.lastQty);
   walk.lastTradeTs = nowMs;
   const book = syntheticBook(rng, walk.ltp, spec.tick, spec.lot);
   return {
-    ...ohlcFields(spec, walk, nowMs),
+    token: spec.token,
+    ltp: walk.ltp,
     lastQty: walk.lastQty,
-    avgPrice: vwap(walk.turnover, walk.volume),
+    avgPrice: walk.volume === 0 ? 0 : roundedQuotient(walk.turnover, walk.volume),
     volume: walk.volume,
     buyQty: book.buyQty,
     sellQty: book.sellQty,
+    open: walk.open,
+    high: walk.high,
+    low: walk.low,
+    close: walk.close,
+    oi: 0,
+    oiDayHigh: 0,
+    oiDayLow: 0,
+    divisor: spec.divisor,
     tradable: true,
+    exchangeTs: nowMs,
     lastTradeTs: walk.lastTradeTs,
     depthBuy: book.buy,
     depthSell: book.sell,
@@ -181,21 +204,20 @@ function rollDay(walk: Walk, day: string): void {
   walk.high = 0;
   walk.low = 0;
   walk.volume = 0;
-  walk.turnover = 0n;
+  walk.turnover = 0;
   walk.lastQty = 0;
 }
 
-/** Day VWAP in minor units, rounded half-up; 0 before the first trade. */
-function vwap(turnover: bigint, volume: number): Paise {
-  if (volume === 0) return 0;
-  const v = BigInt(volume);
-  return Number((2n * turnover + v) / (2n * v));
-}
-
-function ohlcFields(spec: Spec, walk: Walk, nowMs: number) {
+/** Index packets (Kite segment 9) carry only prices and the exchange timestamp. */
+function indexTick(spec: Spec, walk: Walk, nowMs: number): Tick {
   return {
     token: spec.token,
     ltp: walk.ltp,
+    lastQty: 0,
+    avgPrice: 0,
+    volume: 0,
+    buyQty: 0,
+    sellQty: 0,
     open: walk.open,
     high: walk.high,
     low: walk.low,
@@ -204,20 +226,8 @@ function ohlcFields(spec: Spec, walk: Walk, nowMs: number) {
     oiDayHigh: 0,
     oiDayLow: 0,
     divisor: spec.divisor,
-    exchangeTs: nowMs,
-  } as const;
-}
-
-/** Index packets (Kite segment 9) carry only prices and the exchange timestamp. */
-function indexTick(spec: Spec, walk: Walk, nowMs: number): Tick {
-  return {
-    ...ohlcFields(spec, walk, nowMs),
-    lastQty: 0,
-    avgPrice: 0,
-    volume: 0,
-    buyQty: 0,
-    sellQty: 0,
     tradable: false,
+    exchangeTs: nowMs,
     lastTradeTs: 0,
     depthBuy: [],
     depthSell: [],

@@ -161,9 +161,13 @@ async function main() {
   emit('resync', null);
   await initWatchlist();
   // Watchlist selection → tokens filter of the tick subscription
-  const subscribeTicks = (tokens) => socket.want('ticks', ['market.ticks'], tokens);
-  subscribeTicks(debug.watchlist);
-  on('watchlist', subscribeTicks);
+  socket.wantTicks(debug.watchlist);
+  // Debounced: auto-filling an empty watchlist adds many tokens in a burst (one message, not twenty)
+  let pendingTicks = null;
+  on('watchlist', (tokens) => {
+    clearTimeout(pendingTicks);
+    pendingTicks = setTimeout(() => socket.wantTicks(tokens), 150);
+  });
 }
 
 main().catch((e) => {

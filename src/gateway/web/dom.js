@@ -94,12 +94,15 @@ export class KeyedTable {
   }
 }
 
-/** Restarts a CSS flash animation on `node` with class `cls` (`flash-up` / `flash-down`). */
-export function flash(node, cls) {
-  node.classList.remove('flash-up', 'flash-down');
-  // Force a reflow so the same animation can run again
-  void node.offsetWidth;
-  node.classList.add(cls);
+/**
+ * Restarts the up/down flash on `node` (`dir` = 'up' | 'down'). Alternates between two identical
+ * animations instead of forcing a reflow, so a busy ticks table never thrashes layout.
+ */
+export function flash(node, dir) {
+  const alt = node.dataset.flip === 'a' ? 'b' : 'a';
+  node.dataset.flip = alt;
+  node.classList.remove('flash-up-a', 'flash-up-b', 'flash-down-a', 'flash-down-b');
+  node.classList.add(`flash-${dir}-${alt}`);
 }
 
 /** A small coloured pill. */

@@ -25,7 +25,9 @@ export class LiveSocket {
     this.timer = null;
     this.pingTimer = null;
     this.stopped = true;
-    this.wanted = new Map(); // stream group → { streams, tokens? }
+    this.wanted = new Map(); // stream group → { streams }
+    this.tickWanted = undefined; // undefined = no ticks, null = every instrument, Set = filter
+    this.tickSent = undefined; // what this connection's server session has, same encoding
     this.rttMs = null;
     this.pingSeq = 0;
     this.pending = new Map();
@@ -49,16 +51,48 @@ export class LiveSocket {
     this.emit('stopped');
   }
 
-  /** Sets a named subscription group and sends it now if connected (again after reconnects). */
-  want(group, streams, tokens) {
+  /** Sets a named subscription group (event streams) and sends it now if connected (again after reconnects). */
+  want(group, streams) {
     const prev = this.wanted.get(group);
-    this.wanted.set(group, { streams, tokens });
+    this.wanted.set(group, { streams });
     if (this.isOpen()) {
-      if (prev && prev.streams.some((s) => !streams.includes(s))) {
-        this.send({ op: 'unsubscribe', streams: prev.streams.filter((s) => !streams.includes(s)) });
-      }
+      const gone = prev ? prev.streams.filter((s) => !streams.includes(s)) : [];
+      if (gone.length > 0) this.send({ op: 'unsubscribe', streams: gone });
       this.sendWanted(group);
     }
+  }
+
+  /**
+   * Sets the market.ticks filter: an array of tokens, or null / [] for every instrument. The
+   * gateway's filter is additive (subscribe adds tokens, unsubscribe with tokens removes them), so
+   * only the difference to what this session already has is sent.
+   */
+  wantTicks(tokens) {
+    this.tickWanted = tokens === null || tokens.length === 0 ? null : new Set(tokens);
+    this.syncTicks();
+  }
+
+  syncTicks() {
+    if (!this.isOpen() || this.tickWanted === undefined) return;
+    const want = this.tickWanted;
+    const have = this.tickSent;
+    const sub = (tokens) => this.send({ op: 'subscribe', streams: ['market.ticks'], depth: true, ...(tokens ? { tokens } : {}) });
+    if (want === null) {
+      if (have === null) return;
+      if (have instanceof Set) this.send({ op: 'unsubscribe', streams: ['market.ticks'] });
+      sub(null);
+    } else if (have === undefined || have === null) {
+      // From nothing, or from "everything" (which cannot be narrowed by exclusion): start afresh
+      if (have === null) this.send({ op: 'unsubscribe', streams: ['market.ticks'] });
+      sub([...want]);
+    } else {
+      const added = [...want].filter((t) => !have.has(t));
+      const removed = [...have].filter((t) => !want.has(t));
+      // Add before removing so the filter never passes through empty (which would unsubscribe)
+      if (added.length > 0) sub(added);
+      if (removed.length > 0) this.send({ op: 'unsubscribe', streams: ['market.ticks'], tokens: removed });
+    }
+    this.tickSent = want === null ? null : new Set(want);
   }
 
   isOpen() {
@@ -75,9 +109,7 @@ export class LiveSocket {
   sendWanted(group) {
     const w = this.wanted.get(group);
     if (!w || w.streams.length === 0) return;
-    const msg = { op: 'subscribe', streams: w.streams };
-    if (Array.isArray(w.tokens) && w.tokens.length > 0) msg.tokens = w.tokens;
-    this.send(msg);
+    this.send({ op: 'subscribe', streams: w.streams });
   }
 
   emit(state, extra = {}) {
@@ -118,7 +150,10 @@ export class LiveSocket {
       if (msg.type === 'welcome') {
         // A healthy session: the next outage starts its backoff from the beginning again
         this.attempt = 0;
+        // A fresh server session has no subscriptions: send everything again
+        this.tickSent = undefined;
         for (const g of this.wanted.keys()) this.sendWanted(g);
+        this.syncTicks();
       } else if (msg.type === 'pong') {
         const sent = this.pending.get(msg.id);
         if (sent !== undefined) {

@@ -41,7 +41,8 @@ export interface CommitStats {
 }
 
 export class EngineCommitter {
-  private queue: { item: WorkItem; done: (() => void) | undefined }[] = [];
+  private queue: { item: WorkItem; done: () => void }[] = [];
+  private inFlight = 0;
   private running = false;
   readonly stats: CommitStats;
 
@@ -52,9 +53,9 @@ export class EngineCommitter {
     this.stats = { batches: 0, items: 0, fills: 0, lastFillSeq };
   }
 
-  /** Items waiting for a commit. */
+  /** Items not yet committed and published (queued or in the batch being committed). */
   pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.inFlight;
   }
 
   /** Resolves when everything queued so far is committed and published. */
@@ -78,8 +79,10 @@ export class EngineCommitter {
       while (this.queue.length > 0) {
         const batch = this.queue;
         this.queue = [];
+        this.inFlight = batch.length;
         await this.commitBatch(batch.map((b) => b.item));
-        for (const b of batch) b.done?.();
+        this.inFlight = 0;
+        for (const b of batch) b.done();
       }
       this.running = false;
     } catch (e) {

@@ -47,7 +47,7 @@ export interface SyntheticDriver {
 export function createSyntheticDriver(opts: SyntheticDriverOptions): SyntheticDriver {
   const periodMs = opts.periodMs ?? 5;
   const closedCheckMs = opts.closedCheckMs ?? 1000;
-  const budget = new TickBudget({ rate: opts.ticksPerSecond });
+  const budget = new TickBudget({ rate: opts.ticksPerSecond, maxBacklogMs: 100 });
   const { clock, feed, publisher } = opts;
   let timer: NodeJS.Timeout | undefined;
   let running = false;

@@ -62,6 +62,8 @@ describe('EngineCommitter', () => {
     const a = committer.enqueue({ parent: env(), events: unwrap(adapter.submit(input(sig()), T0)), position: { epoch: 'r', seq: 1 }, releaseSeq: 1 });
     const b = committer.enqueue({ parent: env(), events: unwrap(adapter.submit(input(sig({ ts: T0 + 1 })), T0 + 1)), position: { epoch: 'r', seq: 2 }, releaseSeq: 2 });
     expect(committer.pending()).toBe(2);
+    await Promise.resolve();
+    expect(committer.pending()).toBe(2);
     await Promise.all([a, b]);
     expect(log).toEqual(['order_placed:true', 'order_filled:true', 'order_placed:true', 'order_filled:true', 'release:2']);
     expect(db.get(positionKey)).toEqual({ epoch: 'r', seq: 2 });

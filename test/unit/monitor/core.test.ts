@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type AppConfig } from '../../../src/config.js';
 import { MonitorCore, monitorSettings } from '../../../src/services/pipeline-monitor/core.js';
 import { monitoredTopics } from '../../../src/services/pipeline-monitor/topics.js';
-import { countStrategies, strategyCountsFromYaml } from '../../../src/services/pipeline-monitor/strategy-counts.js';
+import { countStrategies, strategyCountsFromText } from '../../../src/services/pipeline-monitor/strategy-counts.js';
 import { decodeHistoryArg } from '../../../src/protocol/pipeline-monitor.js';
 import { istMidnightMs, clockMs } from '../../../src/domain/market-hours/index.js';
 
@@ -63,15 +63,16 @@ describe('monitor glue', () => {
     expect(monitoredTopics(['paper', 'zerodha'])).toHaveLength(14);
   });
 
-  it('counts enabled strategies per broker from YAML; unparsable text gives unknown', () => {
+  it('counts enabled strategies per broker from YAML or JSON; unparsable text gives unknown', () => {
     const yaml = `version: 1
 strategies:
   - { id: a, type: momentum, broker: paper, instruments: [1], params: { lookback_periods: 5, threshold: 0.01, position_size: 1 } }
   - { id: b, type: momentum, broker: paper, enabled: false, instruments: [1], params: { lookback_periods: 5, threshold: 0.01, position_size: 1 } }
 `;
-    expect(strategyCountsFromYaml(yaml, ['paper', 'zerodha'])).toEqual({ paper: 1, zerodha: 0 });
-    expect(strategyCountsFromYaml('strategies: [ {', ['paper'])).toBeUndefined();
-    expect(strategyCountsFromYaml('nonsense: 1', ['paper'])).toBeUndefined();
+    expect(strategyCountsFromText(yaml, 's.yaml', ['paper', 'zerodha'])).toEqual({ paper: 1, zerodha: 0 });
+    expect(strategyCountsFromText('strategies: [ {', 's.yaml', ['paper'])).toBeUndefined();
+    expect(strategyCountsFromText('nonsense: 1', 's.yaml', ['paper'])).toBeUndefined();
+    expect(strategyCountsFromText('{"strategies": []}', 's.json', ['zerodha'])).toEqual({ zerodha: 0 });
     expect(countStrategies([], ['paper'])).toEqual({ paper: 0 });
   });
 

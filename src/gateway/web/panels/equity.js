@@ -18,6 +18,11 @@ const books = new Map();
 
 const tzShift = (ms) => Math.floor(ms / 1000) - new Date(ms).getTimezoneOffset() * 60;
 
+/** A stored point worth drawing: an all-zero point is an empty book (before any strategy traded). */
+function usable(p) {
+  return p && typeof p.ts === 'number' && !(p.equity === 0 && p.cash === 0 && p.netPnl === 0);
+}
+
 function book(b) {
   let k = books.get(b);
   if (!k) books.set(b, (k = { seeded: false, strategies: new Map(), divisor: 100 }));
@@ -109,7 +114,7 @@ export async function reloadEquity() {
     const hist = itemsOf(await api.get('/api/v1/equity', { broker: b }), 'points', 'equity');
     if (b !== broker) return;
     points = hist
-      .filter((p) => p && typeof p.ts === 'number')
+      .filter(usable)
       .map((p) => ({ ts: p.ts, equity: p.equity, netPnl: p.netPnl, divisor: p.divisor ?? 100 }))
       .sort((x, y) => x.ts - y.ts);
     redraw();
@@ -220,7 +225,7 @@ async function fetchNewer() {
   try {
     const hist = itemsOf(await api.get('/api/v1/equity', { broker: b, from: last ? last.ts + 1 : undefined }), 'points', 'equity');
     if (b !== broker) return;
-    for (const p of hist) if (p && typeof p.ts === 'number') addPoint({ ts: p.ts, equity: p.equity, netPnl: p.netPnl, divisor: p.divisor ?? 100 });
+    for (const p of hist) if (usable(p)) addPoint({ ts: p.ts, equity: p.equity, netPnl: p.netPnl, divisor: p.divisor ?? 100 });
   } catch {
     debug.restErrors++;
   }

@@ -21,6 +21,7 @@ export function toast(text, kind = 'info') {
 export function banner(text, kind = 'warn') {
   const b = $('banner');
   b.hidden = text === null;
+  document.body.classList.toggle('with-banner', text !== null);
   b.className = `banner ${kind}`;
   b.textContent = text ?? '';
 }
@@ -51,13 +52,17 @@ export function renderTree(status) {
     debug.runId = status.runId;
   }
   if (typeof status.startedAt === 'number') startedAt = status.startedAt;
-  const tree = status.tree;
-  if (tree && typeof tree.state === 'string') {
-    const st = tree.state.toUpperCase();
-    debug.treeState = st;
+  // The gateway's status view carries `state` (root state) and `halted` (supervisors that gave up);
+  // a raw supervision tree (`tree.state`) is accepted too
+  const st = typeof status.state === 'string' ? status.state : status.tree?.state;
+  if (typeof st === 'string') {
+    const halted = Array.isArray(status.halted) ? status.halted : [];
+    const shown = halted.length > 0 && st === 'running' ? 'halted' : st;
+    debug.treeState = shown.toUpperCase();
     const t = $('tree-state');
-    t.textContent = st;
-    t.className = `pill tree-${tree.state}`;
+    t.textContent = halted.length > 0 && st === 'running' ? `HALTED: ${halted.join(', ')}` : shown.toUpperCase();
+    t.className = `pill tree-${shown}`;
+    t.title = halted.length > 0 ? `Supervisors that gave up restarting: ${halted.join(', ')}` : `Root supervisor: ${st}`;
   }
   const ks = findKill(status);
   if (ks !== null) setKill(ks);
@@ -80,6 +85,7 @@ function setKill(engaged) {
   $('kill-state').hidden = !engaged;
   const btn = $('kill-btn');
   btn.textContent = engaged ? 'RELEASE KILL' : 'KILL SWITCH';
+  debug.killEngaged = engaged;
   btn.classList.toggle('danger', !engaged);
   btn.classList.toggle('warn', engaged);
 }
@@ -92,15 +98,35 @@ function renderScopes() {
   btn.title = canTrade ? 'Engage or release the kill switch (all brokers)' : 'Requires the trade scope — this token is read-only';
 }
 
+let lastExplicit = 0;
+
+/** A kill-switch state seen in the event stream (rejections by the KillSwitch rule, validations). */
+function observeKill(engaged) {
+  // Verdicts published just before an explicit change may still be in flight: trust the click
+  if (Date.now() - lastExplicit < 3000 || killEngaged === engaged) return;
+  setKill(engaged);
+}
+
+async function sendKill(api, engage, reason) {
+  const reply = await api.post('/api/v1/kill-switch', { engaged: engage, reason: reason || 'dashboard' });
+  const ks = reply && typeof reply === 'object' ? findKill({ killSwitch: reply.killSwitch ?? reply }) : null;
+  lastExplicit = Date.now();
+  setKill(ks ?? engage);
+  toast(engage ? 'Kill switch ENGAGED for every broker' : 'Kill switch released', engage ? 'bad' : 'good');
+}
+
 function confirmKill(api) {
+  // Unknown state (page just loaded, the gateway does not report it): offer both actions
   const engage = killEngaged !== true;
   $('confirm-title').textContent = engage ? 'Engage the kill switch?' : 'Release the kill switch?';
   $('confirm-text').textContent = engage
-    ? 'Every broker stops accepting new signals immediately. Open positions are NOT closed. Give a reason for the audit log.'
-    : 'Trading resumes for every broker. Give a reason for the audit log.';
+    ? 'Every broker rejects new signals immediately. Open positions and resting orders are NOT touched. The reason goes to the audit log.'
+    : 'Signals are accepted again for every broker. The reason goes to the audit log.';
   const ok = $('confirm-ok');
   ok.textContent = engage ? 'Engage kill switch' : 'Release';
   ok.className = `btn ${engage ? 'danger' : 'primary'}`;
+  const alt = $('confirm-alt');
+  alt.hidden = killEngaged !== null;
   const reason = $('confirm-reason');
   reason.value = engage ? 'manual halt from dashboard' : 'manual release from dashboard';
   $('confirm-error').hidden = true;
@@ -112,22 +138,23 @@ function confirmKill(api) {
     $('confirm').hidden = true;
     form.onsubmit = null;
   };
-  $('confirm-cancel').onclick = close;
-  form.onsubmit = async (ev) => {
-    ev.preventDefault();
-    ok.disabled = true;
+  const run = async (what) => {
+    ok.disabled = alt.disabled = true;
     try {
-      const reply = await api.post('/api/v1/kill-switch', { engaged: engage, reason: reason.value.trim() || 'dashboard' });
-      const ks = reply && typeof reply === 'object' ? findKill({ killSwitch: reply.killSwitch ?? reply }) : null;
-      setKill(ks ?? engage);
+      await sendKill(api, what, reason.value.trim());
       close();
-      toast(engage ? 'Kill switch ENGAGED' : 'Kill switch released', engage ? 'bad' : 'good');
     } catch (e) {
       $('confirm-error').textContent = `${e.code ?? 'ERROR'}: ${e.message}`;
       $('confirm-error').hidden = false;
     } finally {
-      ok.disabled = false;
+      ok.disabled = alt.disabled = false;
     }
+  };
+  $('confirm-cancel').onclick = close;
+  alt.onclick = () => void run(false);
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    void run(engage);
   };
 }
 
@@ -137,6 +164,7 @@ export function initHeader(api, { onLogout, onRetry }) {
   on('scopes', renderScopes);
   on('status', renderTree);
   on('health', renderTree);
+  on('kill-observed', observeKill);
   on('pnl-total', (t) => {
     const h = $('h-pnl');
     h.textContent = fmtMinor(t.netPnl, t.divisor ?? 100, { sign: true });

@@ -1,5 +1,5 @@
 // Actor health: the supervision tree flattened (supervisors as group rows), with state, generation,
-// restarts, uptime, heap and last error, from the `system.health` stream or GET /api/v1/status.
+// worker health, restarts, uptime and last error, from the `system.health` stream or GET /api/v1/status.
 import { $, badge, KeyedTable } from '../dom.js';
 import { debug, on } from '../bus.js';
 import { fmtDuration, fmtInt, fmtTime } from '../format.js';
@@ -16,18 +16,30 @@ export function flattenTree(node, depth = 0, out = []) {
   return out;
 }
 
-const heapOf = (w) => {
-  const h = w?.memory?.heapUsed;
-  return typeof h === 'number' ? `${fmtInt(h / 1048576)} MB` : '—';
-};
+/** Rows of a status payload: the gateway's flat `nodes` (depth = path length) or a raw `tree`. */
+export function rowsOf(status) {
+  if (Array.isArray(status?.nodes)) return status.nodes.map((n) => ({ ...n, depth: Array.isArray(n.path) ? n.path.length : 0 }));
+  if (status?.tree) {
+    const workers = status.workers ?? {};
+    return flattenTree(status.tree).map((r) => ({ ...r, health: workers[r.name]?.health?.status ?? workers[r.name]?.health ?? null }));
+  }
+  return null;
+}
+
+const HEALTH_CLS = { healthy: 'good', ok: 'good', degraded: 'warn', unhealthy: 'bad', unknown: 'mute' };
 
 const columns = [
   { cell: (r) => ({ text: `${'\u2003'.repeat(r.depth)}${r.kind === 'supervisor' ? '▾ ' : ''}${r.name}`, cls: r.kind === 'supervisor' ? 'sup' : 'actor' }) },
   { cell: (r) => ({ node: badge(String(r.state ?? '?').toUpperCase(), STATE_CLS[r.state] ?? 'mute'), sig: r.state }) },
-  { cell: (r) => ({ text: r.kind === 'supervisor' ? '' : fmtInt(r.gen), cls: 'num dim' }) },
+  {
+    cell: (r) => {
+      const h = typeof r.health === 'string' ? r.health : null;
+      return h === null ? { text: '' } : { node: badge(h, HEALTH_CLS[h] ?? 'mute'), sig: `${h}|${r.healthDetail ?? ''}`, title: r.healthDetail ?? '' };
+    },
+  },
+  { cell: (r) => ({ text: r.kind === 'supervisor' || typeof r.gen !== 'number' ? '' : fmtInt(r.gen), cls: 'num dim' }) },
   { cell: (r) => ({ text: fmtInt(r.restarts), cls: `num ${r.restarts > 0 ? 'warn-text' : 'dim'}` }) },
-  { cell: (r) => ({ text: r.kind === 'supervisor' ? '' : r.state === 'running' ? fmtDuration(r.uptimeMs) : '—', cls: 'num mono' }) },
-  { cell: (r) => ({ text: r.kind === 'supervisor' ? '' : heapOf(r.worker), cls: 'num dim' }) },
+  { cell: (r) => ({ text: r.kind === 'supervisor' ? '' : r.state === 'running' && typeof r.uptimeMs === 'number' ? fmtDuration(r.uptimeMs) : '—', cls: 'num mono' }) },
   {
     cell: (r) => {
       const e = r.lastError;
@@ -37,11 +49,10 @@ const columns = [
   },
 ];
 
-/** Renders a status payload `{ tree, workers }`. */
+/** Renders a status payload (`{ nodes }` from the gateway, or `{ tree, workers }`). */
 export function renderHealth(status) {
-  if (!status || !status.tree) return;
-  const workers = status.workers ?? {};
-  const rows = flattenTree(status.tree).map((r) => ({ ...r, worker: workers[r.name] ?? null }));
+  const rows = rowsOf(status);
+  if (rows === null) return;
   table.update(rows);
   const actors = rows.filter((r) => r.kind !== 'supervisor');
   const running = actors.filter((r) => r.state === 'running').length;

@@ -16,6 +16,7 @@ let fillsTable;
 let tab = 'open';
 const orders = new Map(); // orderId → order (+ ts, broker, reason)
 const fills = new Map(); // broker|tradeId → fill
+const fillCursor = new Map(); // broker → highest fillSeq loaded
 let dirty = true;
 
 function upsertOrder(o, broker, ts, reason) {
@@ -37,11 +38,14 @@ function upsertOrder(o, broker, ts, reason) {
 function addFill(f, broker) {
   if (!f || typeof f.tradeId !== 'string') return;
   fills.set(`${f.broker ?? broker}|${f.tradeId}`, { ...f, broker: f.broker ?? broker });
-  if (fills.size > MAX_FILLS) {
-    const old = [...fills.entries()].sort((a, b) => a[1].ts - b[1].ts);
-    for (const [k] of old.slice(0, fills.size - MAX_FILLS)) fills.delete(k);
-  }
   dirty = true;
+}
+
+/** Keeps the newest MAX_FILLS fills (called after each batch, not per fill). */
+function trimFills() {
+  if (fills.size <= MAX_FILLS) return;
+  const old = [...fills.entries()].sort((a, b) => a[1].ts - b[1].ts || (a[1].fillSeq ?? 0) - (b[1].fillSeq ?? 0));
+  for (const [k] of old.slice(0, fills.size - MAX_FILLS)) fills.delete(k);
 }
 
 const sideCell = (s) => ({ text: s ?? '—', cls: s === 'BUY' ? 'buy' : s === 'SELL' ? 'sell' : '' });
@@ -117,12 +121,33 @@ function render() {
   debug.fills = fills.size;
 }
 
-/** Refetches recent orders and fills of every broker. */
+/**
+ * Loads fills of `broker` after the last one seen. The fill log pages oldest-first by fillSeq
+ * (`afterSeq` cursor, `nextAfterSeq` null at the end), so the first load walks to the end and keeps
+ * the newest; later refreshes fetch only what is new.
+ */
+async function refreshFills(broker) {
+  let after = fillCursor.get(broker) ?? 0;
+  for (let n = 0; n < 100; n++) {
+    const data = await api.get('/api/v1/fills', { broker, size: 1000, afterSeq: after });
+    const items = itemsOf(data, 'fills');
+    for (const f of items) {
+      addFill(f, broker);
+      if (typeof f.fillSeq === 'number' && f.fillSeq > after) after = f.fillSeq;
+    }
+    trimFills();
+    if (items.length === 0 || typeof data?.nextAfterSeq !== 'number') break;
+    after = Math.max(after, data.nextAfterSeq);
+  }
+  fillCursor.set(broker, after);
+}
+
+/** Refetches recent orders (newest first) and new fills of every broker. */
 export async function refreshOrders() {
   for (const b of state.brokers) {
     try {
       for (const o of itemsOf(await api.get('/api/v1/orders', { broker: b, size: 200 }), 'orders')) upsertOrder(o, b);
-      for (const f of itemsOf(await api.get('/api/v1/fills', { broker: b, size: 200 }), 'fills')) addFill(f, b);
+      await refreshFills(b);
     } catch {
       debug.restErrors++;
     }
@@ -138,6 +163,7 @@ function onEvent({ stream, data }) {
   else if (ev === 'filled') {
     upsertOrder(p.order, broker, p.fill?.ts ?? data.ts);
     addFill(p.fill, broker);
+    trimFills();
   } else if (ev === 'failed') upsertOrder(p.order, broker, p.ts ?? data.ts, `${p.kind ?? ''} ${p.code ?? ''}: ${p.message ?? ''}`.trim());
 }
 

@@ -1,7 +1,7 @@
 // Pipeline status per broker (pipeline monitor via GET /api/v1/monitor/pipeline, or the health
 // stream when it carries it): overall grade and the five stages with event counts and ages.
 import { $, badge, el } from '../dom.js';
-import { debug, on, state } from '../bus.js';
+import { debug, on } from '../bus.js';
 import { fmtAge, fmtInt } from '../format.js';
 
 let api;
@@ -9,30 +9,48 @@ const STAGES = ['market_data', 'signal_generation', 'risk_validation', 'order_ex
 const LABEL = { market_data: 'Market data', signal_generation: 'Signals', risk_validation: 'Risk', order_execution: 'Orders', portfolio_updates: 'Portfolio' };
 const GRADE = { healthy: 'good', warning: 'warn', degraded: 'warn', critical: 'bad', idle: 'mute', startup: 'info' };
 
-/** Finds per-broker validations in whatever shape the answer has. */
+const METRIC = { market_data: 'market_ticks', signal_generation: 'signals', risk_validation: 'signals_validated', order_execution: 'orders', portfolio_updates: 'portfolio_updates' };
+
+/**
+ * Per-broker validations in whatever shape the answer has: the monitor's status
+ * (`{ brokers: { b: { validation, metrics, marketStatus } } }`), a bare validation, or a list.
+ * Stage counters (`metrics`) are attached so counts show even while validation is deferred.
+ */
 export function validationsOf(data) {
   if (!data || typeof data !== 'object') return [];
-  if (typeof data.overall === 'string') return [data];
   if (Array.isArray(data)) return data.flatMap(validationsOf);
-  for (const k of ['brokers', 'validations', 'pipeline', 'results']) if (data[k]) return validationsOf(data[k]);
-  return Object.entries(data).flatMap(([k, v]) => validationsOf(v).map((x) => ({ broker: k, ...x })));
+  if (typeof data.overall === 'string') return [data];
+  if (data.validation && typeof data.validation.overall === 'string') {
+    return [{ ...data.validation, broker: data.validation.broker ?? data.broker, metrics: data.metrics ?? null, marketStatus: data.marketStatus ?? null }];
+  }
+  if (data.brokers && typeof data.brokers === 'object') {
+    return Object.entries(data.brokers).flatMap(([b, v]) => validationsOf(v).map((x) => ({ ...x, broker: x.broker ?? b })));
+  }
+  return [];
 }
 
 function card(v) {
   const stages = v.stages ?? {};
   const rows = STAGES.map((s) => {
     const r = stages[s];
+    const m = v.metrics?.[METRIC[s]];
+    const count = r?.count ?? m?.count;
     const cls = !r ? 'mute' : r.skipped ? 'mute' : r.healthy ? 'good' : 'bad';
-    const age = r?.ageMs === null || r?.ageMs === undefined ? '—' : fmtAge(r.ageMs);
-    return el('div', { class: `stage ${cls}`, title: `${LABEL[s]}: ${r?.issue ?? r?.info ?? (r?.skipped ? `skipped (${r.skipped})` : 'healthy')}${r ? ` · threshold ${fmtAge(r.thresholdMs)}` : ''}` },
+    const lastMs = r?.lastMs ?? m?.lastMs ?? null;
+    const age = typeof r?.ageMs === 'number' ? r.ageMs : lastMs !== null && typeof v.ts === 'number' ? Math.max(0, v.ts - lastMs) : null;
+    const sub = r?.skipped ? r.skipped.replace('_', ' ') : age !== null ? `${fmtAge(age)} ago` : 'no events';
+    const why = r?.issue ?? r?.info ?? (r?.skipped ? `skipped (${r.skipped})` : r ? 'healthy' : 'not judged yet');
+    return el('div', { class: `stage ${cls}`, title: `${LABEL[s]}: ${why}${r ? ` · threshold ${fmtAge(r.thresholdMs)}` : ''}` },
       el('span', { class: 'sname' }, LABEL[s]),
-      el('span', { class: 'scount mono' }, r ? fmtInt(r.count) : '—'),
-      el('span', { class: 'sage mono' }, r?.skipped ? r.skipped.replace('_', ' ') : r ? `${age} ago` : '—'));
+      el('span', { class: 'scount mono' }, typeof count === 'number' ? fmtInt(count) : '—'),
+      el('span', { class: 'sage mono' }, sub));
   });
   const issues = (v.bottlenecks ?? []).map((b) => el('div', { class: 'issue' }, `${LABEL[b.stage] ?? b.stage}: ${b.issue}`));
+  const note = v.totalStages ? `${v.healthyStages}/${v.totalStages} healthy` : v.message ?? '';
   return el('div', { class: 'pcard' },
     el('div', { class: 'pcard-h' }, el('b', {}, v.broker ?? '?'), badge(String(v.overall).toUpperCase(), GRADE[v.overall] ?? 'mute'),
-      el('span', { class: 'dim' }, v.totalStages ? `${v.healthyStages}/${v.totalStages} healthy` : v.message ?? '')),
+      v.marketStatus ? el('span', { class: 'dim' }, `market ${v.marketStatus}`) : null,
+      el('span', { class: 'dim note' }, note)),
     el('div', { class: 'stages' }, ...rows), ...issues);
 }
 
@@ -46,13 +64,8 @@ export function renderPipeline(list) {
 
 async function refresh() {
   try {
-    const brokers = state.brokers.length ? state.brokers : [undefined];
-    const all = [];
-    for (const b of brokers) {
-      const found = validationsOf(await api.get('/api/v1/monitor/pipeline', { broker: b }));
-      for (const v of found) if (!all.some((x) => x.broker === v.broker)) all.push(v);
-    }
-    renderPipeline(all);
+    // One call answers for every broker the monitor watches
+    renderPipeline(validationsOf(await api.get('/api/v1/monitor/pipeline')));
   } catch {
     debug.restErrors++;
   }

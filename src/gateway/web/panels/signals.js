@@ -2,7 +2,7 @@
 // verdict (`validated` / `rejected` with reasons; linked by the envelope's causationId), newest
 // first. Bounded: the oldest rows are dropped.
 import { $, badge, KeyedTable } from '../dom.js';
-import { debug, on, state } from '../bus.js';
+import { debug, emit, on, state } from '../bus.js';
 import { fmtInt, fmtMinor, fmtTime } from '../format.js';
 import { symbolOf } from '../instruments.js';
 
@@ -40,6 +40,10 @@ function onEvent({ stream, data }) {
   else if (sig.metadata && typeof sig.metadata.reason === 'string') reason = sig.metadata.reason;
   counts[ev]++;
   debug.signals++;
+  // The switch state is not in any REST answer: verdicts reveal it
+  if (ev === 'rejected' && Array.isArray(p.reasons)) {
+    if (p.reasons.some((r) => r.code === 'ERR_RISK_KILL_SWITCH' || r.rule === 'KillSwitch')) emit('kill-observed', true);
+  } else if (ev === 'validated') emit('kill-observed', false);
   dirty = true;
   // A verdict is a child event of the raw signal: causationId links the two into one row
   const id = ev === 'raw' ? data.id : data.causationId ?? data.id;

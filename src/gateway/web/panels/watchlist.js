@@ -13,7 +13,7 @@ const lastDir = new Map();
 let table;
 let dirty = false;
 
-/** Normalises a TickJson (depth may come as `depth.{buy,sell}` or `depthBuy/depthSell`). */
+/** Normalises a TickJson (best bid/ask from `depth.{buy,sell}` when subscribed with depth). */
 export function normalizeTick(t) {
   const buy = t.depth?.buy ?? t.depthBuy ?? [];
   const sell = t.depth?.sell ?? t.depthSell ?? [];
@@ -29,7 +29,8 @@ export function normalizeTick(t) {
     ask: t.ask ?? sell[0]?.price ?? null,
     bidQty: buy[0]?.quantity ?? t.buyQty ?? null,
     askQty: sell[0]?.quantity ?? t.sellQty ?? null,
-    change: typeof t.change === 'number' ? t.change : null,
+    // Change in basis points of the previous close as the gateway computes it (exact integers)
+    changeBps: typeof t.changeBps === 'number' ? t.changeBps : null,
     ts: t.exchangeTs || t.ts || 0,
   };
 }
@@ -54,8 +55,7 @@ function removeToken(token) {
 }
 
 function pctOf(t) {
-  const p = changePct(t.ltp, t.close);
-  return p ?? t.change;
+  return t.changeBps !== null ? t.changeBps / 100 : changePct(t.ltp, t.close);
 }
 
 const columns = [
@@ -158,13 +158,13 @@ export async function initWatchlist() {
   table = new KeyedTable($('ticks-body'), columns, (r) => r.token, {
     empty: 'No instruments — add one with the picker',
     onCell: (td, _b, _a, r, i) => {
-      if (i === 1) flash(td, lastDir.get(r.token) === 'down' ? 'flash-down' : 'flash-up');
+      if (i === 1) flash(td, lastDir.get(r.token) === 'down' ? 'down' : 'up');
     },
   });
   on('ticks', onTicks);
   on('instruments', () => { table.rows.forEach((tr) => delete tr.children[0].dataset.sig); dirty = true; });
   initPicker();
-  setInterval(() => requestAnimationFrame(render), 100);
+  setInterval(() => requestAnimationFrame(render), 200);
   try {
     const saved = JSON.parse(localStorage.getItem(KEY) ?? 'null');
     if (Array.isArray(saved) && saved.every((t) => typeof t === 'number') && saved.length > 0) selection = saved.slice(0, MAX);

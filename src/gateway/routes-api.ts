@@ -1,0 +1,118 @@
+// Read-only REST routes under /api/v1 (scope `read`): each calls one actor through the main thread
+// (`actor-call`) or reads LMDB, and answers `{ ok: true, data }`; lists are `{ items, total?, page,
+// size }`. Query parameters are validated here (query.ts); actor replies are passed through.
+import type { RootDatabase } from 'lmdb';
+import type { Logger } from 'pino';
+import { appError } from '../errors.js';
+import type { Broker } from '../domain/types.js';
+import { readEquity } from './equity.js';
+import type { Reply } from './http.js';
+import { brokerOrFirst, brokerParam, idParam, intParam, pageParams, textParam } from './query.js';
+import type { Route } from './router.js';
+import type { Upstream } from './upstream.js';
+
+/** Dependencies of the API routes. */
+export interface ApiDeps {
+  readonly upstream: Upstream;
+  readonly brokers: readonly Broker[];
+  readonly store: RootDatabase | undefined;
+  readonly log: Logger;
+  nowMs(): number;
+}
+
+const json = (data: unknown): Reply => ({ kind: 'json', data });
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The items of a reply that may be a bare list or wrap one under `key`. */
+function listOf(reply: unknown, key: string): unknown[] {
+  if (Array.isArray(reply)) return reply;
+  const r = reply as Record<string, unknown> | null;
+  const inner = r !== null && typeof r === 'object' ? r[key] : undefined;
+  return Array.isArray(inner) ? inner : [];
+}
+
+function pathBroker(value: string, brokers: readonly Broker[]): Broker {
+  if (!(brokers as readonly string[]).includes(value)) throw appError('ERR_HTTP_NOT_FOUND', { what: `broker "${value.slice(0, 20)}" (active: ${brokers.join(', ')})` });
+  return value as Broker;
+}
+
+const engine = (b: Broker): string => `trading-engine-${b}`;
+
+/** The read-only routes. */
+export function apiRoutes(d: ApiDeps): Route[] {
+  const get = (pattern: string, handler: Route['handler']): Route => ({ method: 'get', pattern, scope: 'read', handler });
+  return [
+    get('/api/v1/portfolios', async () => {
+      const items = await Promise.all(d.brokers.map((broker) => d.upstream.call('portfolio-manager', 'portfolio', { broker })));
+      return json({ items });
+    }),
+    get('/api/v1/portfolios/:broker', async ({ req }) => {
+      const broker = pathBroker(req.params[0] ?? '', d.brokers);
+      return json(await d.upstream.call('portfolio-manager', 'portfolio', { broker }));
+    }),
+    get('/api/v1/positions', async ({ req }) => {
+      const broker = brokerParam(req.query, d.brokers);
+      const strategyId = textParam(req.query, 'strategy');
+      const reply = await d.upstream.call('portfolio-manager', 'positions', { ...(broker !== undefined ? { broker } : {}), ...(strategyId !== undefined ? { strategyId } : {}) });
+      return json(Array.isArray(reply) ? { items: reply } : reply);
+    }),
+    get('/api/v1/orders', async ({ req }) => {
+      const broker = brokerOrFirst(req.query, d.brokers);
+      const { page, size, offset } = pageParams(req.query);
+      const strategyId = textParam(req.query, 'strategy');
+      const status = textParam(req.query, 'status', 32);
+      const reply = (await d.upstream.call(engine(broker), 'orders', {
+        limit: size,
+        offset,
+        ...(strategyId !== undefined ? { strategyId } : {}),
+        ...(status !== undefined ? { status } : {}),
+      })) as { total?: unknown } | null;
+      return json({ broker, items: listOf(reply, 'orders'), total: typeof reply?.total === 'number' ? reply.total : undefined, page, size });
+    }),
+    get('/api/v1/fills', async ({ req }) => {
+      const broker = brokerOrFirst(req.query, d.brokers);
+      const { page, size, offset } = pageParams(req.query);
+      // The fill log is keyed by a gap-free fillSeq from 1, so page n starts after seq (n-1)·size
+      const afterSeq = intParam(req.query, 'afterSeq', 0, Number.MAX_SAFE_INTEGER, offset);
+      const reply = (await d.upstream.call(engine(broker), 'fills', { limit: size, afterSeq })) as { nextAfterSeq?: unknown } | null;
+      return json({ broker, items: listOf(reply, 'fills'), page, size, nextAfterSeq: typeof reply?.nextAfterSeq === 'number' ? reply.nextAfterSeq : null });
+    }),
+    get('/api/v1/equity', ({ req }) => {
+      const broker = brokerOrFirst(req.query, d.brokers);
+      const to = intParam(req.query, 'to', 0, 8.64e15, d.nowMs());
+      const from = intParam(req.query, 'from', 0, 8.64e15, to - DAY_MS);
+      const maxPoints = intParam(req.query, 'points', 2, 5000, 1000);
+      if (from > to) throw appError('ERR_HTTP_BAD_REQUEST', { reason: `expected from <= to, was from=${from} to=${to}` });
+      if (d.store === undefined) throw appError('ERR_UPSTREAM_UNAVAILABLE', { target: 'store', reason: 'the gateway was started without LMDB' });
+      const curve = readEquity(d.store, broker, from, to, maxPoints);
+      return json({ ...curve, divisor: 100 });
+    }),
+    get('/api/v1/instruments', async ({ req }) => {
+      const q = textParam(req.query, 'q', 64);
+      const limit = intParam(req.query, 'limit', 1, 1000, 50);
+      if (q !== undefined) return json({ items: listOf(await d.upstream.call('instrument-registry', 'search', { q, limit }), 'items').slice(0, limit) });
+      const all = listOf(await d.upstream.call('instrument-registry', 'list'), 'items');
+      return json({ items: all.slice(0, limit), total: all.length });
+    }),
+    get('/api/v1/instruments/:ref', async ({ req }) => {
+      const ref = idParam(req.params[0] ?? '', 'instrument reference');
+      const arg = /^\d+$/.test(ref) ? { token: Number(ref) } : { symbol: ref };
+      return json(await d.upstream.call('instrument-registry', 'lookup', arg));
+    }),
+    get('/api/v1/strategies', async () => {
+      const reply = await d.upstream.call('strategy-runner', 'strategies');
+      return json(Array.isArray(reply) ? { items: reply } : reply);
+    }),
+    get('/api/v1/monitor/pipeline', async ({ req }) => {
+      const broker = brokerParam(req.query, d.brokers);
+      return json(await d.upstream.call('pipeline-monitor', 'status', broker !== undefined ? { broker } : null));
+    }),
+    get('/api/v1/monitor/history', async ({ req }) => {
+      const broker = brokerOrFirst(req.query, d.brokers);
+      const limit = intParam(req.query, 'limit', 1, 1000, 50);
+      const reply = await d.upstream.call('pipeline-monitor', 'history', { broker, limit });
+      return json(Array.isArray(reply) ? { broker, items: reply } : reply);
+    }),
+    get('/api/v1/auth/status', async () => json(await d.upstream.call('auth', 'status'))),
+  ];
+}

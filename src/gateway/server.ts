@@ -1,0 +1,197 @@
+// The gateway server: builds the uWS app (routes, /ws), listens, polls the main thread's status for
+// system.health and the gauges, fans stream batches out, and shuts down by closing every socket and
+// the listen socket (`us_listen_socket_close`) — also synchronously from the crash handler, since
+// uWS handles left open when the process dies are what abort a process.
+import type { RootDatabase } from 'lmdb';
+import type { Logger } from 'pino';
+import type { us_listen_socket } from '@trufflesuite/uws-js-unofficial';
+import { appError } from '../errors.js';
+import type { Clock } from '../runtime/clock.js';
+import type { StreamBatch } from '../runtime/process-protocol.js';
+import { GatewayMetrics } from './metrics.js';
+import { KeyedLimiter } from './rate-limit.js';
+import { registerRoutes } from './router.js';
+import { apiRoutes } from './routes-api.js';
+import { controlRoutes } from './routes-control.js';
+import { systemRoutes } from './routes-system.js';
+import type { GatewaySettings } from './settings.js';
+import { StaticFiles } from './static.js';
+import { readiness, viewStatus, type StatusView } from './status-view.js';
+import { loadTokens, type TokenStore } from './tokens.js';
+import { Upstream, type RequestFn } from './upstream.js';
+import { loadNativeUws } from './uws.js';
+import { availableStreams } from './ws-protocol.js';
+import { WsHub } from './ws-hub.js';
+import { registerWs, type SocketSet } from './ws-server.js';
+
+/** What the server needs from its process. */
+export interface ServerDeps {
+  readonly settings: GatewaySettings;
+  readonly request: RequestFn;
+  readonly store: RootDatabase | undefined;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly gen: number;
+}
+
+/** Where the gateway listens. */
+export interface Address {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+}
+
+export class GatewayServer {
+  readonly metrics = new GatewayMetrics();
+  readonly hub: WsHub;
+  readonly tokens: TokenStore;
+  private readonly upstream: Upstream;
+  private readonly sockets: SocketSet = new Set();
+  private listenSocket: us_listen_socket | undefined;
+  private addr: Address | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private latest: StatusView | undefined;
+  private readonly startedAt: number;
+
+  constructor(private readonly deps: ServerDeps) {
+    this.hub = new WsHub(this.metrics, () => deps.clock.monoMs());
+    this.tokens = loadTokens(deps.settings.tokens, deps.settings.dataDir);
+    this.upstream = new Upstream(deps.request, deps.settings.tuning.upstreamTimeoutMs);
+    this.startedAt = deps.clock.nowMs();
+  }
+
+  /** Builds the app and listens; resolves with the bound address. */
+  async start(): Promise<Address> {
+    const uWS = loadNativeUws();
+    const { settings: s, clock, log } = this.deps;
+    const app = uWS.App();
+    const limiter = new KeyedLimiter({ perMinute: s.rateLimitPerMinute, burst: s.rateLimitPerMinute });
+    const files = StaticFiles.atProjectRoot(s.tuning.webRoot);
+    const streams = availableStreams(s.brokers);
+    const api = { upstream: this.upstream, brokers: s.brokers, store: this.deps.store, log, nowMs: () => clock.nowMs() };
+    const system = {
+      upstream: this.upstream,
+      metrics: this.metrics,
+      files,
+      readySupervisor: s.tuning.readySupervisor,
+      gateway: () => this.info(),
+      nowMs: () => clock.nowMs(),
+      noteStatus: (v: StatusView) => {
+        this.latest = v;
+      },
+      lastStatus: () => this.latest,
+    };
+    registerWs(
+      app,
+      {
+        settings: s,
+        tokens: this.tokens,
+        limiter,
+        hub: this.hub,
+        metrics: this.metrics,
+        log,
+        gen: this.deps.gen,
+        streams,
+        monoMs: () => clock.monoMs(),
+        commands: {
+          streams: new Set(streams),
+          maxPayloadBytes: s.maxPayloadBytes,
+          strikeLimit: s.tuning.strikeLimit,
+          strikeWindowMs: s.tuning.strikeWindowMs,
+          floodCloseAfter: s.tuning.floodCloseAfter,
+          floodWindowMs: s.tuning.floodWindowMs,
+          floodPerMinute: s.rateLimitPerMinute,
+          monoMs: () => clock.monoMs(),
+          wallMs: () => clock.nowMs(),
+          lastHealth: () => this.hub.lastHealth(),
+        },
+      },
+      this.sockets,
+    );
+    registerRoutes(app, [...systemRoutes(system), ...apiRoutes(api), ...controlRoutes(api)], {
+      tokens: this.tokens,
+      limiter,
+      perMinute: s.rateLimitPerMinute,
+      corsOrigins: s.corsOrigins,
+      maxBodyBytes: Math.min(s.maxPayloadBytes, 64 * 1024),
+      metrics: this.metrics,
+      log,
+      monoMs: () => clock.monoMs(),
+      fallback: (path) => files.file(path),
+    });
+    const listen = await new Promise<us_listen_socket | false>((resolve) => app.listen(s.host, s.port, resolve));
+    if (listen === false) throw appError('ERR_GATEWAY_LISTEN', { host: s.host, port: s.port });
+    this.listenSocket = listen;
+    const port = uWS.us_socket_local_port(listen);
+    const shownHost = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
+    this.addr = { host: s.host, port, url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/` };
+    this.healthTimer = setInterval(() => void this.pollHealth(), s.tuning.healthIntervalMs);
+    void this.pollHealth();
+    return this.addr;
+  }
+
+  /** The bound address (after start). */
+  address(): Address | undefined {
+    return this.addr;
+  }
+
+  /** One stream batch from the main thread. */
+  onBatch(batch: StreamBatch): void {
+    this.hub.deliver(batch);
+  }
+
+  /** Summary of this process for /health and /api/v1/status. */
+  info(): Record<string, unknown> {
+    return { gen: this.deps.gen, pid: process.pid, uptimeMs: this.deps.clock.nowMs() - this.startedAt, connections: this.hub.entries.size };
+  }
+
+  /**
+   * Closes every socket and the listen socket, synchronously (safe inside an uncaughtException
+   * handler). Idempotent.
+   */
+  closeAll(): void {
+    clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
+    if (this.listenSocket !== undefined) {
+      loadNativeUws().us_listen_socket_close(this.listenSocket);
+      this.listenSocket = undefined;
+    }
+    for (const ws of [...this.sockets]) {
+      try {
+        ws.close();
+      } catch {
+        // already closed: uWS invalidates a socket after its close event
+      }
+    }
+    this.sockets.clear();
+  }
+
+  /** Graceful stop: clients get a 1001 "going away" close frame, then everything is closed. */
+  stop(): void {
+    for (const ws of [...this.sockets]) {
+      try {
+        ws.end(1001, 'gateway stopping');
+      } catch {
+        // closed meanwhile
+      }
+    }
+    this.closeAll();
+  }
+
+  private async pollHealth(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const view = viewStatus(await this.upstream.status(), this.deps.clock.nowMs());
+      this.latest = view;
+      this.metrics.fromStatus(view);
+      const ready = readiness(view, this.deps.settings.tuning.readySupervisor);
+      this.hub.publishHealth({ ts: this.deps.clock.nowMs(), state: view.state, ready, halted: view.halted, nodes: view.nodes, rings: view.rings, gateway: this.info() });
+    } catch (e) {
+      this.deps.log.debug({ err: (e as Error).message }, 'status poll failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+}
