@@ -33,7 +33,8 @@ async function open(path: string, allowed?: RegExp): Promise<Opened> {
 
 /** Reads `window.__dashboard[key]`. */
 function dbg<T>(page: Page, key: string): Promise<T> {
-  return page.evaluate((k) => (window as unknown as { __dashboard: Record<string, unknown> }).__dashboard[k], key) as Promise<T>;
+  // The test tsconfig has no DOM lib: reach the page's globals through globalThis
+  return page.evaluate((k) => (globalThis as unknown as { __dashboard: Record<string, unknown> }).__dashboard[k], key) as Promise<T>;
 }
 
 /** Waits until `window.__dashboard` satisfies `pred` (a function source over `d`). */
@@ -79,14 +80,14 @@ describe('dashboard (fake gateway)', () => {
     expect(await kill.isVisible()).toBe(true);
     expect(await kill.isDisabled()).toBe(true);
     expect(await kill.getAttribute('title')).toMatch(/trade scope/);
-    expect(await page.evaluate(() => sessionStorage.getItem('alphaPanda.token'))).toBe('read-token');
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('alphaPanda.token'))).toBe('read-token');
     expect(errors).toEqual([]);
   });
 
   it('streams live ticks, equity points, positions, signals and actor health', async () => {
     const { page, errors } = await liveWithTrade();
     expect(page.url()).not.toContain('token=');
-    expect(await page.evaluate(() => sessionStorage.getItem('alphaPanda.token'))).toBe('trade-token');
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('alphaPanda.token'))).toBe('trade-token');
     expect(await page.textContent('#conn-text')).toBe('LIVE');
 
     // Ticks table: a row per watchlist instrument, and an LTP cell whose text changes live
@@ -189,7 +190,7 @@ describe('dashboard (fake gateway)', () => {
       await until(page, "d.treeState === 'HALTED'");
       const badge = page.locator('#tree-state');
       expect(await badge.textContent()).toBe('HALTED');
-      const bg = await badge.evaluate((e) => getComputedStyle(e).backgroundColor);
+      const bg = await badge.evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
       const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
       expect(r).toBeGreaterThan(180);
       expect(g ?? 255).toBeLessThan(120);

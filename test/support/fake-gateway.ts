@@ -24,7 +24,7 @@ export interface FakeInstrument { token: number; tradingsymbol: string; name: st
 
 interface Pos { strategyId: string; token: number; qty: number; costBasis: number; realizedPnl: number; fees: number; fillCount: number; updatedTs: number }
 interface Order { orderId: string; broker: string; strategyId: string; token: number; side: 'BUY' | 'SELL'; type: string; tif: string; qty: number; filledQty: number; limitPrice: number | null; stopPrice: number | null; status: string; parentOrderId: null; createdTs: number; updatedTs: number; filledNotional: number; fees: number; history: { status: string; ts: number; reason?: string }[] }
-interface Client { ws: WebSocket; scopes: string[]; streams: Set<string>; tokens: Set<number> | null }
+interface Client { ws: WebSocket; scopes: string[]; streams: Set<string>; tokens: Set<number> | null; depth: boolean }
 
 /** Options of {@link startFakeGateway}. */
 export interface FakeGatewayOptions {
@@ -160,28 +160,41 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     });
   }
 
+  /** The gateway's StatusView (src/gateway/status-view.ts): the tree flattened into nodes. */
   function status(): Record<string, unknown> {
     const now = Date.now();
-    const actor = (name: string, restarts = 0, lastError: unknown = null): Record<string, unknown> => ({ kind: 'actor', name, state: treeState === 'halted' ? 'stopped' : 'running', gen: restarts, restarts, uptimeMs: now - startedAt - restarts * 60_000, lastError });
-    const tree = {
-      kind: 'supervisor', name: 'root', state: treeState, strategy: 'one_for_one', restarts: 0, lastError: null,
-      children: [
-        { kind: 'supervisor', name: 'infrastructure', state: treeState, strategy: 'one_for_one', restarts: 0, lastError: null, children: [actor('auth'), actor('instrument-registry'), actor('market-feed', 1, { code: 'ERR_FEED_DISCONNECTED', message: 'socket closed by peer', at: now - 5400_000 }), actor('gateway')] },
-        { kind: 'supervisor', name: 'trading', state: treeState, strategy: 'rest_for_one', restarts: 0, lastError: null, children: [actor('strategy-runner'), actor('risk-manager'), actor(`trading-engine-${BROKER}`), actor('portfolio-manager'), actor('pipeline-monitor')] },
-      ],
-    };
-    const workers: Record<string, unknown> = {};
-    for (const n of ['auth', 'instrument-registry', 'market-feed', 'strategy-runner', 'risk-manager', `trading-engine-${BROKER}`, 'portfolio-manager', 'pipeline-monitor']) {
-      workers[n] = { name: n, gen: 0, health: 'ok', errors: {}, pump: { delivered: 0, parks: 0, spinHits: 0 }, memory: { heapUsed: (18 + n.length) * 1048576, rss: 90 * 1048576 } };
-    }
-    return { tree, workers, rings: {}, runId: 'run-20250114-0915', startedAt, killSwitch: { [BROKER]: kill } };
+    const up = now - startedAt;
+    const st = (s: string): string => (treeState === 'halted' && s !== 'root' ? 'stopped' : 'running');
+    const sup = (name: string, path: string[], state: string): Record<string, unknown> => ({ name, kind: 'supervisor', path, state, gen: null, restarts: 0, uptimeMs: null, lastError: null, health: state === 'running' ? 'healthy' : 'unhealthy', healthDetail: null });
+    const act = (name: string, path: string[], restarts = 0, lastError: unknown = null): Record<string, unknown> => ({ name, kind: 'actor', path, state: st(name), gen: restarts + 1, restarts, uptimeMs: up - restarts * 60_000, lastError, health: 'healthy', healthDetail: null });
+    const trading = treeState === 'halted' ? 'halted' : 'running';
+    const nodes = [
+      sup('root', [], 'running'),
+      act('instrument-registry', ['root']),
+      act('auth', ['root']),
+      sup('trading_sup', ['root'], trading),
+      act('portfolio-manager', ['root', 'trading_sup']),
+      act('risk-manager', ['root', 'trading_sup']),
+      act(`trading-engine-${BROKER}`, ['root', 'trading_sup']),
+      act('market-feed', ['root', 'trading_sup'], 1, { code: 'ERR_FEED_DISCONNECTED', message: 'socket closed by peer', at: now - 5400_000 }),
+      act('strategy-runner', ['root', 'trading_sup']),
+      act('pipeline-monitor', ['root']),
+      sup('gateway_sup', ['root'], 'running'),
+      { ...act('gateway', ['root', 'gateway_sup']), state: 'running' },
+    ];
+    const halted = treeState === 'halted' ? ['trading_sup'] : [];
+    return { runId: 'run-20250114-0915', startedAt, uptimeMs: up, state: 'running', halted, nodes, rings: {}, ready: { ready: halted.length === 0, supervisor: 'trading_sup', state: trading } };
   }
 
+  /** The pipeline monitor's status answer (`{ brokers: { b: { validation, metrics, ... } } }`). */
   function pipeline(): Record<string, unknown> {
     const now = Date.now();
     const st = (count: number, age: number | null, threshold: number): Record<string, unknown> => ({ healthy: age !== null && age <= threshold, count, lastMs: age === null ? null : now - age, ageMs: age, thresholdMs: threshold, ...(age !== null && age > threshold ? { issue: `no events for ${Math.round(age / 1000)}s (threshold ${threshold / 1000}s)` } : {}) });
     const stages = { market_data: st(48_211, 80, 1000), signal_generation: st(316, 1800, 5000), risk_validation: st(316, 1800, 2000), order_execution: st(142, 12_500, 10_000), portfolio_updates: st(2_031, 400, 3000) };
-    return { broker: BROKER, ts: now, overall: 'warning', stages, bottlenecks: [{ stage: 'order_execution', issue: 'no orders for 12s (threshold 10s)' }], healthyStages: 4, totalStages: 5 };
+    const validation = { broker: BROKER, ts: now, overall: 'warning', stages, bottlenecks: [{ stage: 'order_execution', issue: 'no orders for 12s (threshold 10s)' }], healthyStages: 4, totalStages: 5 };
+    const c = (count: number, age: number): Record<string, unknown> => ({ count, missed: 0, lastMs: now - age });
+    const metrics = { market_ticks: c(48_211, 80), signals: c(316, 1800), signals_validated: c(230, 1800), signals_rejected: c(86, 2500), orders: c(142, 12_500), portfolio_updates: c(2_031, 400) };
+    return { ts: now, startedAt, uptimeMs: now - startedAt, overallHealthy: false, brokers: { [BROKER]: { broker: BROKER, validation, marketStatus: 'open', strategies: 2, metrics, rings: [] } } };
   }
 
   const page = (items: unknown[], q: URLSearchParams): Record<string, unknown> => {
@@ -205,20 +218,28 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       return [404, { code: 'ERR_HTTP_NOT_FOUND', message: path }];
     }
     if (path === '/api/v1/status') return [200, status()];
-    if (path === '/api/v1/positions') return [200, positionViews()];
+    if (path === '/api/v1/positions') return [200, { items: positionViews() }];
     if (path === `/api/v1/portfolios/${BROKER}`) return [200, { kind: 'broker-pnl-snapshot', v: 1, broker: BROKER, ts: Date.now(), currencyDivisor: 100, strategies: strategies.map((s) => ({ strategyId: s, totals: totals(s) })), totals: totals(), positions: positionViews() }];
-    if (path === '/api/v1/orders') return [200, page([...orders].reverse(), q)];
-    if (path === '/api/v1/fills') return [200, page([...fills].reverse(), q)];
+    if (path === '/api/v1/orders') return [200, { broker: BROKER, ...page([...orders].reverse(), q) }];
+    if (path === '/api/v1/fills') {
+      // The real fill log pages oldest-first by fillSeq with an afterSeq cursor
+      const size = Math.min(1000, Math.max(1, Number(q.get('size') ?? 50)));
+      const after = Number(q.get('afterSeq') ?? 0);
+      const items = fills.filter((f) => (f['fillSeq'] as number) > after).slice(0, size);
+      const last = items[items.length - 1];
+      return [200, { broker: BROKER, items, page: 1, size, nextAfterSeq: items.length === size && last ? last['fillSeq'] : null }];
+    }
     if (path === '/api/v1/equity') {
-      const from = Number(q.get('from') ?? 0);
-      return [200, equityHistory.filter((p) => (p['ts'] ?? 0) >= from)];
+      const to = Number(q.get('to') ?? Date.now());
+      const from = Number(q.get('from') ?? to - 86_400_000);
+      return [200, { broker: BROKER, from, to, downsampled: false, points: equityHistory.filter((p) => (p['ts'] ?? 0) >= from && (p['ts'] ?? 0) <= to), divisor: 100 }];
     }
     if (path === '/api/v1/monitor/pipeline') return [200, pipeline()];
     if (path === '/api/v1/instruments') {
       const text = (q.get('q') ?? '').toUpperCase();
       const limit = Number(q.get('limit') ?? 50);
       const hits = instruments.filter((i) => text === '' || i.tradingsymbol.includes(text) || i.name.includes(text));
-      return [200, hits.slice(0, limit)];
+      return [200, { items: hits.slice(0, limit), total: hits.length }];
     }
     const im = /^\/api\/v1\/instruments\/([^/]+)$/.exec(path);
     if (im) {
@@ -289,29 +310,51 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       connections++;
-      const c: Client = { ws, scopes, streams: new Set(), tokens: null };
+      const c: Client = { ws, scopes, streams: new Set(), tokens: null, depth: false };
       clients.add(c);
       ws.on('close', () => clients.delete(c));
       ws.on('message', (raw) => {
-        let msg: { op?: string; streams?: unknown; tokens?: unknown; id?: unknown };
+        let msg: { op?: string; streams?: unknown; tokens?: unknown; id?: unknown; depth?: unknown };
         try {
           msg = JSON.parse(String(raw)) as typeof msg;
         } catch {
           return ws.send(JSON.stringify({ type: 'error', code: 'ERR_WS_BAD_COMMAND', message: 'invalid JSON' }));
         }
         const streams = Array.isArray(msg.streams) ? msg.streams.filter((s): s is string => typeof s === 'string' && STREAMS.includes(s)) : [];
+        const tokens = Array.isArray(msg.tokens) ? msg.tokens.filter((t): t is number => typeof t === 'number') : undefined;
+        const filterList = (): number[] | null => (c.tokens === null ? null : [...c.tokens].sort((a, b) => a - b));
         if (msg.op === 'subscribe') {
+          if (streams.includes('market.ticks')) {
+            // Same semantics as src/gateway/ws-commands.ts: additive; no tokens = every instrument
+            const wasAll = c.streams.has('market.ticks') && c.tokens === null;
+            c.tokens = tokens === undefined || wasAll ? null : new Set([...(c.streams.has('market.ticks') ? (c.tokens ?? []) : []), ...tokens]);
+            if (typeof msg.depth === 'boolean') c.depth = msg.depth;
+          }
           for (const s of streams) c.streams.add(s);
-          if (streams.includes('market.ticks')) c.tokens = Array.isArray(msg.tokens) ? new Set(msg.tokens.filter((t): t is number => typeof t === 'number')) : null;
-          ws.send(JSON.stringify({ type: 'subscribed', streams: [...c.streams] }));
+          ws.send(JSON.stringify({ type: 'subscribed', streams: [...c.streams], tokens: filterList() }));
+          if (streams.includes('system.health')) ws.send(JSON.stringify({ type: 'health', data: healthPayload() }));
         } else if (msg.op === 'unsubscribe') {
-          for (const s of streams) c.streams.delete(s);
-        } else if (msg.op === 'ping') ws.send(JSON.stringify({ type: 'pong', id: msg.id }));
+          for (const s of streams) {
+            if (s === 'market.ticks' && tokens !== undefined) {
+              if (c.tokens === null) continue;
+              for (const t of tokens) c.tokens.delete(t);
+              if (c.tokens.size > 0) continue;
+            }
+            c.streams.delete(s);
+          }
+          if (!c.streams.has('market.ticks')) c.tokens = null;
+          ws.send(JSON.stringify({ type: 'unsubscribed', streams, tokens: filterList() }));
+        } else if (msg.op === 'ping') ws.send(JSON.stringify({ type: 'pong', id: msg.id ?? null, ts: Date.now() }));
         else ws.send(JSON.stringify({ type: 'error', code: 'ERR_WS_BAD_COMMAND', message: `unknown op ${String(msg.op)}` }));
       });
-      ws.send(JSON.stringify({ type: 'welcome', streams: STREAMS, scopes }));
+      ws.send(JSON.stringify({ type: 'welcome', streams: STREAMS, scopes, gen: 1, limits: {} }));
     });
   });
+
+  function healthPayload(): Record<string, unknown> {
+    const v = status();
+    return { ts: Date.now(), state: v['state'], ready: v['ready'], halted: v['halted'], nodes: v['nodes'], rings: v['rings'], gateway: { gen: 1, connections: clients.size } };
+  }
 
   const publish = (stream: string, data: unknown): void => {
     const text = JSON.stringify({ type: 'event', stream, data });
@@ -356,12 +399,14 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       p.high = Math.max(p.high, p.ltp);
       p.low = Math.min(p.low, p.ltp);
       const lvl = (d: number, side: number): { price: number; quantity: number; orders: number }[] => [0, 1, 2, 3, 4].map((n) => ({ price: p.ltp + side * (d + n) * 5, quantity: 50 + Math.round(rand() * 900), orders: 1 + Math.round(rand() * 9) }));
-      batch.push({ token: i.token, ltp: p.ltp, divisor: 100, volume: p.volume, open: p.close, high: p.high, low: p.low, close: p.close, change: ((p.ltp - p.close) / p.close) * 100, exchangeTs: now, depth: { buy: lvl(1, -1), sell: lvl(1, 1) } });
+      const bps = ((p.ltp - p.close) * 10_000) / p.close;
+      batch.push({ token: i.token, ltp: p.ltp, divisor: 100, volume: p.volume, lastQty: 1, avgPrice: p.ltp, buyQty: 0, sellQty: 0, open: p.close, high: p.high, low: p.low, close: p.close, change: p.ltp - p.close, changeBps: Math.sign(bps) * Math.round(Math.abs(bps)), oi: 0, tradable: i.tradable, exchangeTs: now, lastTradeTs: now, depth: { buy: lvl(1, -1), sell: lvl(1, 1) } });
     }
     for (const c of clients) {
       if (!c.streams.has('market.ticks')) continue;
-      const mine = c.tokens === null || c.tokens.size === 0 ? batch : batch.filter((t) => c.tokens!.has(t['token'] as number));
-      if (mine.length > 0) c.ws.send(JSON.stringify({ type: 'ticks', data: mine }));
+      const mine = c.tokens === null ? batch : batch.filter((t) => c.tokens!.has(t['token'] as number));
+      const out = c.depth ? mine : mine.map(({ depth: _d, ...rest }) => rest);
+      if (out.length > 0) c.ws.send(JSON.stringify({ type: 'ticks', data: out }));
     }
   }, opts.tickMs ?? 150));
 
@@ -376,7 +421,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
   }, opts.pnlMs ?? 700));
 
   timers.push(setInterval(() => {
-    for (const c of clients) if (c.streams.has('system.health')) c.ws.send(JSON.stringify({ type: 'health', data: status() }));
+    for (const c of clients) if (c.streams.has('system.health')) c.ws.send(JSON.stringify({ type: 'health', data: healthPayload() }));
   }, opts.healthMs ?? 1000));
 
   timers.push(setInterval(() => {
