@@ -7,6 +7,8 @@ import { realClock } from '../src/runtime/clock.js';
 import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
 import { summaryLine, type SummarySample } from './summary.js';
 import { createSystem } from './system-factory.js';
+import { isAppError } from '../src/errors.js';
+import { assertBrokerSupported } from '../src/services/engine/adapter.js';
 import { tradingBrokers } from './tree.js';
 
 async function main(): Promise<number> {
@@ -21,10 +23,18 @@ async function main(): Promise<number> {
   const runId = realClock.nowMs().toString(36);
   let system: ActorSystem;
   try {
+    // A broker without an adapter would crash-loop its engine and halt paper trading with it:
+    // refuse it at start-up instead, with the catalogued error.
+    for (const b of tradingBrokers(config)) assertBrokerSupported(b);
     system = createSystem(config, { runId, log });
   } catch (e) {
     if (e instanceof InvalidTreeError) {
       for (const err of e.errors) log.fatal({ code: err.code }, err.message);
+      await flushLogger(log);
+      return 1;
+    }
+    if (isAppError(e)) {
+      log.fatal({ code: e.code }, e.message);
       await flushLogger(log);
       return 1;
     }

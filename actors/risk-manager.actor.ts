@@ -71,7 +71,9 @@ export default defineActor(async (ctx) => {
   const ticks = ctx.subscribeTicks((tick) => {
     for (const s of books.values()) onTick(s, tick.token, tick.ltp);
   });
-  ticks.gate = () => tickGate;
+  // Only when the tree has a watermark source (args.eventTime, set by actors/tree.ts); a tree
+  // without one (tests, external signal sources) processes ticks as they come
+  if (ctx.args['eventTime'] === true) ticks.gate = () => tickGate;
 
   for (const b of brokers) {
     const state = books.get(b)!;

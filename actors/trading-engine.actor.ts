@@ -130,7 +130,9 @@ export default defineActor((ctx) => {
     counts.tickEvents += events.length;
     void enqueue({ parent: null, events });
   });
-  ticks.gate = () => tickGate;
+  // Only when the tree has a watermark source (args.eventTime, set by actors/tree.ts); a tree
+  // without one (tests, external signal sources) processes ticks as they come
+  if (ctx.args['eventTime'] === true) ticks.gate = () => tickGate;
 
   const checkEndOfDay = (): void => {
     const due = dueEndOfDay(ctx.clock.nowMs(), lastEodDay, calendar);

@@ -41,7 +41,7 @@ export function buildTree(config: AppConfig): SupervisorSpec {
   const engines: ActorSpec[] = brokers.map((b) =>
     actor(`trading-engine-${b}`, {
       broker: b,
-      args: { broker: b },
+      args: { broker: b, eventTime: true },
       subscribes: [{ topic: brokerTopic(b, 'signals.validated'), manualRelease: true }, { topic: MARKET_TICKS }],
       publishes: [brokerTopic(b, 'orders.submitted'), brokerTopic(b, 'orders.filled'), brokerTopic(b, 'orders.failed')],
     }),
@@ -61,7 +61,7 @@ export function buildTree(config: AppConfig): SupervisorSpec {
         publishes: per('pnl.snapshots'),
       }),
       actor('risk-manager', {
-        args: { brokers },
+        args: { brokers, eventTime: true },
         subscribes: [
           ...per('signals.raw').map((topic) => ({ topic, manualRelease: true })),
           ...per('orders.filled').map((topic) => ({ topic })),

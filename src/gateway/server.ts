@@ -50,6 +50,7 @@ export class GatewayServer {
   private listenSocket: us_listen_socket | undefined;
   private addr: Address | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private latest: StatusView | undefined;
   private readonly startedAt: number;
@@ -120,13 +121,18 @@ export class GatewayServer {
       monoMs: () => clock.monoMs(),
       fallback: (path) => files.file(path),
     });
-    const listen = await new Promise<us_listen_socket | false>((resolve) => app.listen(s.host, s.port, resolve));
+    // Exclusive: uWS defaults to SO_REUSEPORT, which would let a second gateway (e.g. an orphan of a
+    // previous run) silently share the port and take half the connections. The 4-argument form
+    // exists natively but not in the package's typings.
+    const listenExclusive = app.listen as unknown as (host: string, port: number, options: number, cb: (ls: us_listen_socket | false) => void) => void;
+    const listen = await new Promise<us_listen_socket | false>((resolve) => listenExclusive.call(app, s.host, s.port, uWS.LIBUS_LISTEN_EXCLUSIVE_PORT, resolve));
     if (listen === false) throw appError('ERR_GATEWAY_LISTEN', { host: s.host, port: s.port });
     this.listenSocket = listen;
     const port = uWS.us_socket_local_port(listen);
     const shownHost = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
     this.addr = { host: s.host, port, url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/` };
     this.healthTimer = setInterval(() => void this.pollHealth(), s.tuning.healthIntervalMs);
+    this.sweepTimer = setInterval(() => this.hub.sweep(), Math.max(100, Math.min(1000, Math.floor(s.tuning.stallMs / 4))));
     void this.pollHealth();
     return this.addr;
   }
@@ -152,7 +158,9 @@ export class GatewayServer {
    */
   closeAll(): void {
     clearInterval(this.healthTimer);
+    clearInterval(this.sweepTimer);
     this.healthTimer = undefined;
+    this.sweepTimer = undefined;
     if (this.listenSocket !== undefined) {
       loadNativeUws().us_listen_socket_close(this.listenSocket);
       this.listenSocket = undefined;

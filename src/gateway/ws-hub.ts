@@ -75,6 +75,12 @@ export class WsHub {
     }
   }
 
+  /** Closes stalled clients even when no batch arrives (quiet market, idle pipeline). */
+  sweep(): void {
+    const now = this.monoMs();
+    for (const { session, cork } of this.entries.values()) if (!session.closed) cork(() => session.checkStall(now));
+  }
+
   /** A socket drained: send what waited. */
   drained(id: number): void {
     const e = this.entries.get(id);

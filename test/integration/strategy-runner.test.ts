@@ -81,7 +81,8 @@ const call = (s: ActorSystem, actor: string, cmd: string, arg: unknown = null): 
 async function signalsAtSink(s: ActorSystem, n: number): Promise<Envelope<TradingSignal>[]> {
   let got: Envelope<TradingSignal>[] = [];
   await eventually(async () => {
-    got = (await call(s, 'sink', 'received')) as Envelope<TradingSignal>[];
+    // Watermarks (event-time markers) travel on the same topic; signals are the rest
+    got = ((await call(s, 'sink', 'received')) as Envelope<TradingSignal>[]).filter((e) => e.type !== 'watermark');
     return got.length >= n;
   }, 15_000, `${n} signals at the sink`);
   return got;
@@ -109,6 +110,16 @@ describe('strategy runner', () => {
       expect(e.correlationId).toBe(e.id);
       expect(e.key).toBe(`${e.data.strategyId}:${e.data.token}`);
     }
+    // Every signal carries the seq of the tick behind it, and a watermark at or past the last
+    // signal's tick follows it on the topic (what lets risk and the engine release ticks)
+    const all = (await call(s, 'sink', 'received')) as Envelope<TradingSignal | { tickSeq: number }>[];
+    const lastSignalAt = all.map((e) => e.type).lastIndexOf('trading_signal');
+    const maxTickSeq = Math.max(...got.map((e) => e.data.tickSeq ?? -1));
+    expect(got.every((e) => typeof e.data.tickSeq === 'number')).toBe(true);
+    await eventually(async () => {
+      const now = (await call(s, 'sink', 'received')) as Envelope<{ tickSeq: number }>[];
+      return now.slice(lastSignalAt + 1).some((e) => e.type === 'watermark' && e.data.tickSeq >= maxTickSeq);
+    }, 5000, 'a watermark after the last signal');
     const mom = got.filter((e) => e.data.strategyId === 'mom').map((e) => e.data);
     expect(mom.map((d) => [d.price, d.ts, d.quantity])).toEqual([
       [10300, OPEN + 3000, 5],

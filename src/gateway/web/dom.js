@@ -31,6 +31,9 @@ export class KeyedTable {
     this.rows = new Map();
     this.onCell = opts.onCell ?? null;
     this.rowClass = opts.rowClass ?? null;
+    /** Optional second line under a row (e.g. a rejection reason): `detail(row) → string | null`. */
+    this.detail = opts.detail ?? null;
+    this.details = new Map();
     this.empty = opts.empty ?? 'No data';
     this.emptyRow = el('tr', { class: 'empty' }, el('td', { colspan: columns.length }, this.empty));
     tbody.append(this.emptyRow);
@@ -57,10 +60,28 @@ export class KeyedTable {
       const want = prev === null ? this.tbody.firstChild : prev.nextSibling;
       if (want !== tr) this.tbody.insertBefore(tr, want);
       prev = tr;
+      const text = this.detail ? this.detail(row) : null;
+      tr.classList.toggle('has-detail', Boolean(text));
+      let dr = this.details.get(key);
+      if (text) {
+        if (dr === undefined) {
+          dr = el('tr', { class: 'detail' }, el('td', { colspan: this.columns.length }));
+          this.details.set(key, dr);
+        }
+        if (dr.firstChild.textContent !== text) dr.firstChild.textContent = text;
+        dr.firstChild.title = text;
+        if (tr.nextSibling !== dr) this.tbody.insertBefore(dr, tr.nextSibling);
+        prev = dr;
+      } else if (dr !== undefined) {
+        dr.remove();
+        this.details.delete(key);
+      }
     }
     for (const [key, tr] of this.rows) {
       if (!seen.has(key)) {
         tr.remove();
+        this.details.get(key)?.remove();
+        this.details.delete(key);
         this.rows.delete(key);
       }
     }

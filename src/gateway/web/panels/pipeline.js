@@ -6,7 +6,7 @@ import { fmtAge, fmtInt } from '../format.js';
 
 let api;
 const STAGES = ['market_data', 'signal_generation', 'risk_validation', 'order_execution', 'portfolio_updates'];
-const LABEL = { market_data: 'Market data', signal_generation: 'Signals', risk_validation: 'Risk', order_execution: 'Orders', portfolio_updates: 'Portfolio' };
+const LABEL = { market_data: 'Ticks', signal_generation: 'Signals', risk_validation: 'Risk', order_execution: 'Orders', portfolio_updates: 'Portfolio' };
 const GRADE = { healthy: 'good', warning: 'warn', degraded: 'warn', critical: 'bad', idle: 'mute', startup: 'info' };
 
 const METRIC = { market_data: 'market_ticks', signal_generation: 'signals', risk_validation: 'signals_validated', order_execution: 'orders', portfolio_updates: 'portfolio_updates' };

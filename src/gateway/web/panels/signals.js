@@ -25,7 +25,6 @@ const columns = [
   { cell: (r) => ({ text: fmtInt(r.qty), cls: 'num' }) },
   { cell: (r) => ({ text: fmtMinor(r.price, 100), cls: 'num' }) },
   { cell: (r) => ({ text: typeof r.confidence === 'number' ? r.confidence.toFixed(2) : '—', cls: 'num dim' }) },
-  { cell: (r) => ({ text: r.reason, cls: r.stage === 'rejected' ? 'reason bad-text' : 'reason dim', title: r.reason }) },
 ];
 
 function onEvent({ stream, data }) {
@@ -79,7 +78,12 @@ function render() {
 
 /** Wires the panel. */
 export function initSignals() {
-  table = new KeyedTable($('signals-body'), columns, (r) => r.id, { empty: 'No signals yet', rowClass: (r) => `sig-${r.stage}` });
+  table = new KeyedTable($('signals-body'), columns, (r) => r.id, {
+    empty: 'No signals yet',
+    rowClass: (r) => `sig-${r.stage}`,
+    // Rejection reasons are long: a second line under the signal, not a clipped column
+    detail: (r) => (r.reason ? `↳ ${r.reason}` : null),
+  });
   for (const b of document.querySelectorAll('#p-signals [data-sig]')) {
     b.addEventListener('click', () => {
       filter = b.dataset.sig;

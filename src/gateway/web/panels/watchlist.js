@@ -62,12 +62,14 @@ const columns = [
   {
     cell: (r) => {
       const i = instrument(r.token);
-      return { node: el('span', { class: 'sym' }, symbolOf(r.token), i ? el('small', {}, i.exchange ?? '') : null), sig: `${symbolOf(r.token)}|${i ? 1 : 0}` };
+      // The exchange is shown only when it is not the usual NSE (keeps the column narrow)
+      const ex = i && i.exchange && i.exchange !== 'NSE' ? i.exchange : '';
+      return { node: el('span', { class: 'sym', title: i?.name ?? '' }, symbolOf(r.token), ex ? el('small', {}, ex) : null), sig: `${symbolOf(r.token)}|${ex}|${i ? 1 : 0}` };
     },
   },
   { cell: (r) => ({ text: r.t ? fmtMinor(r.t.ltp, r.t.divisor) : '—', cls: `num ltp ${lastDir.get(r.token) ?? ''}` }) },
   { cell: (r) => { const p = r.t ? pctOf(r.t) : null; return { text: fmtPct(p), cls: `num ${signClass(p)}` }; } },
-  { cell: (r) => ({ text: r.t ? fmtVolume(r.t.volume) : '—', cls: 'num dim' }) },
+  { cell: (r) => ({ text: r.t ? fmtVolume(r.t.volume) : '—', cls: 'num dim c-vol' }) },
   { cell: (r) => ({ text: r.t?.bid ? fmtMinor(r.t.bid, r.t.divisor) : '—', cls: 'num bid', title: r.t?.bidQty ? `qty ${r.t.bidQty}` : '' }) },
   { cell: (r) => ({ text: r.t?.ask ? fmtMinor(r.t.ask, r.t.divisor) : '—', cls: 'num ask', title: r.t?.askQty ? `qty ${r.t.askQty}` : '' }) },
   { cell: (r) => ({ node: el('button', { class: 'x', title: 'Remove', onclick: () => removeToken(r.token) }, '×'), sig: 'x' }) },
