@@ -19,7 +19,7 @@ import { StaticFiles } from './static.js';
 import { readiness, viewStatus, type StatusView } from './status-view.js';
 import { loadTokens, type TokenStore } from './tokens.js';
 import { Upstream, type RequestFn } from './upstream.js';
-import { loadNativeUws } from './uws.js';
+import { exclusivePortOption, loadNativeUws } from './uws.js';
 import { availableStreams } from './ws-protocol.js';
 import { WsHub } from './ws-hub.js';
 import { registerWs, type SocketSet } from './ws-server.js';
@@ -125,7 +125,7 @@ export class GatewayServer {
     // previous run) silently share the port and take half the connections. The 4-argument form
     // exists natively but not in the package's typings.
     const listenExclusive = app.listen as unknown as (host: string, port: number, options: number, cb: (ls: us_listen_socket | false) => void) => void;
-    const listen = await new Promise<us_listen_socket | false>((resolve) => listenExclusive.call(app, s.host, s.port, uWS.LIBUS_LISTEN_EXCLUSIVE_PORT, resolve));
+    const listen = await new Promise<us_listen_socket | false>((resolve) => listenExclusive.call(app, s.host, s.port, exclusivePortOption(uWS), resolve));
     if (listen === false) throw appError('ERR_GATEWAY_LISTEN', { host: s.host, port: s.port });
     this.listenSocket = listen;
     const port = uWS.us_socket_local_port(listen);

@@ -7,6 +7,12 @@ import { appError } from '../errors.js';
 /** The uWS module namespace. */
 export type Uws = typeof uWS;
 
+/** Listen option refusing a port another socket holds (native value 1; missing from the typings). */
+export function exclusivePortOption(mod: Uws): number {
+  const v = (mod as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: unknown }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+  return typeof v === 'number' ? v : 1;
+}
+
 /** Returns the native uWS module or throws ERR_GATEWAY_NATIVE_MISSING. */
 export function loadNativeUws(): Uws {
   const mod = uWS as unknown as Record<string, unknown>;

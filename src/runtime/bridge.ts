@@ -16,7 +16,13 @@ export interface BridgeSource {
 }
 
 /** Starts a bridge; returns the stop function. */
-export function startBridge(sources: readonly BridgeSource[], intervalMs: number, send: (b: StreamBatch) => void): () => void {
+export function startBridge(
+  sources: readonly BridgeSource[],
+  intervalMs: number,
+  send: (b: StreamBatch) => void,
+  onError?: (e: unknown) => void,
+): () => void {
+  let errors = 0;
   const consumers = sources.map((s) => ({ topic: s.topic, c: new RingConsumer(s.sab, s.consumerIndex, { lossy: true }), lastDropped: 0 }));
   for (const k of consumers) k.lastDropped = k.c.droppedCount;
   const scratch = newMutableTick();
@@ -34,6 +40,19 @@ export function startBridge(sources: readonly BridgeSource[], intervalMs: number
     if (decodedOk) latest.set(scratch.token, copyTick(scratch));
   };
   const timer = setInterval(() => {
+    // The main thread must never die: a bad record costs that batch, counted, not the process
+    try {
+      pump();
+    } catch (e) {
+      errors += 1;
+      onError?.(e);
+      latest = new Map();
+      events = [];
+    }
+  }, intervalMs);
+  return () => clearInterval(timer);
+
+  function pump(): void {
     const dropped: Record<string, number> = {};
     for (const k of consumers) {
       if (k.topic === MARKET_TICKS) {
@@ -64,6 +83,5 @@ export function startBridge(sources: readonly BridgeSource[], intervalMs: number
     send({ ticks: [...latest.values()], events, dropped });
     latest = new Map();
     events = [];
-  }, intervalMs);
-  return () => clearInterval(timer);
+  }
 }

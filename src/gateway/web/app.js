@@ -6,7 +6,7 @@ import { askForToken, clearToken, readInitialToken, saveToken } from './auth.js'
 import { debug, emit, on, state } from './bus.js';
 import { initInstruments } from './instruments.js';
 import { LiveSocket } from './ws.js';
-import { banner, initHeader } from './panels/header.js';
+import { banner, initHeader, toast } from './panels/header.js';
 import { initWatchlist } from './panels/watchlist.js';
 import { initEquity } from './panels/equity.js';
 import { initPositions } from './panels/positions.js';
@@ -18,6 +18,7 @@ import { initPipeline } from './panels/pipeline.js';
 const EVENT_SUFFIXES = ['signals.raw', 'signals.validated', 'signals.rejected', 'orders.submitted', 'orders.filled', 'orders.failed', 'pnl.snapshots'];
 
 let reauthing = null;
+let resyncTimer = null;
 const api = createApi(() => state.token, () => void reauth('Token rejected by the gateway (401). Enter a valid token.'));
 let socket = null;
 
@@ -93,6 +94,13 @@ function onMessage(msg) {
     case 'error':
       debug.errors.push(`${msg.code}: ${msg.message}`);
       if (debug.errors.length > 50) debug.errors.shift();
+      toast(`Gateway: ${msg.code} — ${msg.message}`, 'bad');
+      return;
+    case 'dropped':
+      // The gateway's bridge is lossy under load: missed events are recovered from REST snapshots
+      debug.dropped += typeof msg.count === 'number' ? msg.count : 1;
+      clearTimeout(resyncTimer);
+      resyncTimer = setTimeout(() => emit('resync', null), 1000);
       return;
     default:
       return;

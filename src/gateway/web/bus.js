@@ -42,6 +42,8 @@ export const debug = {
   positions: 0,
   pipelineBrokers: 0,
   restErrors: 0,
+  dropped: 0,
+  killEngaged: null,
   errors: [],
 };
 window.__dashboard = debug;

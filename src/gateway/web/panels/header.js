@@ -169,6 +169,8 @@ export function initHeader(api, { onLogout, onRetry }) {
     const h = $('h-pnl');
     h.textContent = fmtMinor(t.netPnl, t.divisor ?? 100, { sign: true });
     h.className = `val mono ${signClass(t.netPnl)}`;
+    // The tab title carries the PnL: visible even when the dashboard is a background tab
+    document.title = `${fmtMinor(t.netPnl, t.divisor ?? 100, { sign: true })} · Alpha Panda`;
   });
   $('kill-btn').addEventListener('click', () => state.canTrade() && confirmKill(api));
   $('logout').addEventListener('click', onLogout);
