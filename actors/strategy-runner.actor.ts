@@ -116,11 +116,19 @@ export default defineActor(async (ctx) => {
     lastWatermark = lastTickSeq;
     lastWatermarkAt = ctx.clock.monoMs();
   };
-  ctx.every(WATERMARK_MS, sendWatermark);
+  // The flush timer is armed only while a watermark is owed: an idle runner wakes up for nothing
+  let flushTimer: NodeJS.Timeout | undefined;
+  const armFlush = (): void => {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      sendWatermark();
+    }, WATERMARK_MS);
+  };
 
   ctx.subscribeTicks((tick, meta) => {
     ticksReceived++;
     lastTickSeq = meta.seq;
+    armFlush();
     if (meta.seq - lastWatermark >= WATERMARK_EVERY || ctx.clock.monoMs() - lastWatermarkAt >= WATERMARK_MS) {
       // Deferred to the end of this tick's work below via the flag, so signals precede it
       watermarkDue = true;
@@ -207,6 +215,7 @@ export default defineActor(async (ctx) => {
       }
     },
     async stop() {
+      clearTimeout(flushTimer);
       await save();
     },
   };

@@ -95,7 +95,9 @@ export const RuntimeSection = z.strictObject({
     .max(65_536)
     .refine((v) => v % 8 === 0, { message: 'expected a multiple of 8' })
     .default(2048),
-  heartbeatMs: positiveInt(100),
+  // Workers beat every heartbeatMs/2; 500 ms keeps an idle tree cheap and still detects a hang
+  // well inside hangTimeoutMs.
+  heartbeatMs: positiveInt(500),
   hangTimeoutMs: positiveInt(3000),
   startTimeoutMs: positiveInt(10_000),
   stopDeadlineMs: positiveInt(5000),

@@ -15,6 +15,7 @@ export interface Credentials {
   readonly queryToken: string;
 }
 
+/** Outcome of authorize(): the principal (null on public routes) or a 401/403 code with its reason. */
 export type AuthDecision =
   | { readonly ok: true; readonly principal: Principal | null }
   | { readonly ok: false; readonly code: Extract<ErrorCode, 'ERR_WS_UNAUTHORIZED' | 'ERR_WS_FORBIDDEN'>; readonly reason: string };

@@ -42,6 +42,15 @@ const statusLine = (s: number): string => STATUS[s] ?? `${s} Status`;
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const decoder = new TextDecoder();
 
+/** Percent-decoding that never throws (a malformed escape stays as sent and fails validation). */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Copies what handlers need out of a uWS request (call synchronously inside the uWS handler). */
 export function captureRequest(res: HttpResponse, req: HttpRequest, paramCount: number): RequestInfo {
   const given = req.getHeader('x-request-id');
@@ -49,7 +58,7 @@ export function captureRequest(res: HttpResponse, req: HttpRequest, paramCount: 
     method: req.getMethod().toUpperCase(),
     path: req.getUrl(),
     query: new URLSearchParams(req.getQuery() ?? ''),
-    params: Array.from({ length: paramCount }, (_, i) => decodeURIComponent(req.getParameter(i))),
+    params: Array.from({ length: paramCount }, (_, i) => safeDecode(req.getParameter(i))),
     authorization: req.getHeader('authorization'),
     origin: req.getHeader('origin'),
     host: req.getHeader('host'),

@@ -10,6 +10,7 @@ import type { SessionCounters } from './ws-session.js';
 const rec = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
+/** Every metric the gateway exposes, in its own registry (never prom-client's global one). */
 export class GatewayMetrics implements SessionCounters {
   readonly registry = new Registry();
   private readonly topicPublished: Gauge;

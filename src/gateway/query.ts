@@ -15,7 +15,7 @@ const bad = (name: string, expected: string, was: string): never => {
   throw appError('ERR_HTTP_BAD_REQUEST', { reason: `expected ${name} to be ${expected}, was "${was.slice(0, 40)}"` });
 };
 
-/** An optional integer parameter in [min, max]; `fallback` when absent. */
+/** An integer parameter in [min, max]: `fallback` (or undefined) when absent, ERR_HTTP_BAD_REQUEST when malformed. */
 export function intParam(q: URLSearchParams, name: string, min: number, max: number, fallback: number): number;
 export function intParam(q: URLSearchParams, name: string, min: number, max: number): number | undefined;
 export function intParam(q: URLSearchParams, name: string, min: number, max: number, fallback?: number): number | undefined {

@@ -20,6 +20,7 @@ export interface RouteCtx {
   readonly principal: Principal | null;
 }
 
+/** One HTTP route: method, uWS pattern, required scope and handler. */
 export interface Route {
   readonly method: 'get' | 'post';
   /** uWS pattern, e.g. `/api/v1/portfolios/:broker`; also the metrics label. */
@@ -30,6 +31,7 @@ export interface Route {
   readonly handler: (ctx: RouteCtx) => Reply | Promise<Reply>;
 }
 
+/** What dispatch needs: tokens, limiter, CORS, body limit, metrics, log, clock, static fallback. */
 export interface RouterEnv {
   readonly tokens: TokenStore;
   readonly limiter: KeyedLimiter;

@@ -41,6 +41,7 @@ export interface Address {
   readonly url: string;
 }
 
+/** One gateway instance: start() listens, onBatch() fans out, stop()/closeAll() release every uWS handle. */
 export class GatewayServer {
   readonly metrics = new GatewayMetrics();
   readonly hub: WsHub;

@@ -46,6 +46,7 @@ export function findProjectRoot(): string {
   return dir;
 }
 
+/** Serves the dashboard directory and the charts library; missing files are undefined (→ 404). */
 export class StaticFiles {
   private vendor: Uint8Array | undefined;
 

@@ -11,9 +11,13 @@
 //                                          56 f64 exchangeTs (epoch ms)  64 f64 lastTradeTs
 import type { Tick } from '../domain/types.js';
 
+/** "APTK" read as a little-endian u32. */
 export const FRAME_MAGIC = 0x4b545041;
+/** Frame layout version. */
 export const FRAME_VERSION = 1;
+/** Bytes before the first record. */
 export const FRAME_HEADER_BYTES = 16;
+/** Bytes per record in version 1 (clients step by the header's recordBytes). */
 export const FRAME_RECORD_BYTES = 72;
 
 /** The decoded form of one record (what a client reconstructs). */

@@ -32,6 +32,7 @@ export type TokenSource = { readonly kind: 'config' } | { readonly kind: 'file';
 
 const digest = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
+/** Known tokens by SHA-256 digest → principal (name + scopes). */
 export class TokenStore {
   private readonly byDigest = new Map<string, Principal>();
 

@@ -17,6 +17,7 @@ function coded(code: ErrorCode, message: string, detail: Record<string, unknown>
   return e;
 }
 
+/** The gateway's client of the main thread: status, actor calls and snapshots, each with a deadline. */
 export class Upstream {
   constructor(
     private readonly request: RequestFn,

@@ -18,6 +18,7 @@ export interface HubEntry {
 const utf8 = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value), 'utf8');
 const EMPTY = new TickEncoder([]);
 
+/** The open sessions and the latest health message; delivers batches, health, drains and stall sweeps. */
 export class WsHub {
   readonly entries = new Map<number, HubEntry>();
   private health: Uint8Array | undefined;

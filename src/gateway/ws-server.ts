@@ -23,6 +23,7 @@ export interface SocketData {
   readonly ip: string;
 }
 
+/** What the /ws endpoint needs from the server. */
 export interface WsEnv {
   readonly settings: GatewaySettings;
   readonly tokens: TokenStore;
@@ -39,6 +40,7 @@ export interface WsEnv {
 /** Every open socket, for shutdown (uWS sockets are invalid after their close event). */
 export type SocketSet = Set<WebSocket<SocketData>>;
 
+/** Registers /ws on `app`; open sockets are tracked in `sockets` for shutdown. */
 export function registerWs(app: TemplatedApp, env: WsEnv, sockets: SocketSet): void {
   const s = env.settings;
   const t = s.tuning;

@@ -33,6 +33,7 @@ export interface SessionLimits {
   readonly stallMs: number;
 }
 
+/** One connection: subscriptions, tick filter, format, strikes, flood state and its waiting data. */
 export class WsSession {
   readonly streams = new Set<string>();
   /** null = every instrument. */

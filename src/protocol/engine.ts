@@ -21,6 +21,8 @@ export interface OrderSummary {
   readonly status: OrderStatus;
   /** Entry order of a bracket exit; null otherwise. */
   readonly parentOrderId: string | null;
+  /** `market.ticks` seq of the tick behind the order's signal, when known (OrderRecord.tickSeq). */
+  readonly tickSeq?: number;
 }
 
 /** `order_placed` on `{broker}.orders.submitted`: the order was submitted or accepted (resting). */
@@ -122,5 +124,7 @@ export function summarizeOrder(o: OrderRecord): OrderSummary {
     stopPrice: o.stopPrice,
     status: o.status,
     parentOrderId: o.parentOrderId,
+    // Only when known: events of orders without a tick origin keep their exact previous shape
+    ...(o.tickSeq !== undefined ? { tickSeq: o.tickSeq } : {}),
   };
 }

@@ -117,7 +117,8 @@ describe('dashboard (real gateway and pipeline)', () => {
     await expect.poll(() => page.locator('#fills-body tr[data-key]').count()).toBeGreaterThan(0);
     expect(await page.textContent('#pipeline-body')).toMatch(/paper/i);
     expect(await page.locator('#kill-btn').isEnabled()).toBe(true);
-    await page.waitForTimeout(1500);
+    // A few seconds of curve (one point per second) so the screenshot shows a working desk
+    await until(page, [['equityPoints', '>=', 6]], 30_000);
     await page.screenshot({ path: '/tmp/dashboard-real.png' });
     expect(errors).toEqual([]);
   });

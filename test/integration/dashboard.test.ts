@@ -57,6 +57,12 @@ describe('dashboard (fake gateway)', () => {
     expect(await kill.isDisabled()).toBe(true);
     expect(await kill.getAttribute('title')).toMatch(/trade scope/);
     expect(await storedToken(page)).toBe('read-token');
+
+    // Logout forgets the token and closes the stream
+    await page.click('#logout');
+    await page.locator('#login').waitFor({ state: 'visible' });
+    expect(await storedToken(page)).toBe(null);
+    await until(page, [['wsState', '==', 'stopped'], ['authenticated', '==', false]]);
     expect(errors).toEqual([]);
   });
 

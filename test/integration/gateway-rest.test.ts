@@ -148,11 +148,29 @@ describe('gateway REST API', () => {
     expect((await lib.text()).length).toBeGreaterThan(10_000);
     const js = await fetch(`${h.base}/dashboard/api.js`);
     expect(js.status).toBe(200);
+    for (const p of ['/dashboard', '/dashboard/']) {
+      const r = await fetch(`${h.base}${p}`);
+      expect(r.status, p).toBe(200);
+      expect(r.headers.get('content-type'), p).toContain('text/html');
+      expect(r.headers.get('content-security-policy'), p).toContain("default-src 'self'");
+    }
+    // relative references of a page served at / resolve to the web root
+    const rootFile = await fetch(`${h.base}/api.js`);
+    expect(rootFile.headers.get('content-type')).toContain('javascript');
     for (const p of ['/dashboard/../../package.json', '/dashboard/%2e%2e/%2e%2e/package.json', '/dashboard/..%2f..%2fpackage.json', '/../package.json', '/dashboard/.hidden.js']) {
       const r = await rawGet(p);
       expect(r.split('\r\n')[0], p).toBe('HTTP/1.1 404 Not Found');
       expect(r).not.toContain('"name": "alpha-panda"');
     }
+  });
+
+  it('survives malformed percent-escapes and query strings', async () => {
+    for (const p of ['/api/v1/portfolios/%E0%A4%A', '/api/v1/instruments/%ZZ', '/api/v1/orders?page=%E0%A4%A', '/dashboard/%E0%A4%A.js']) {
+      const r = await get(p);
+      expect(r.status, p).toBeGreaterThanOrEqual(400);
+      expect(r.status, p).toBeLessThan(500);
+    }
+    expect(h.system.process('gateway')!.gen).toBe(1);
   });
 
   it('answers /health without auth (liveness only)', async () => {

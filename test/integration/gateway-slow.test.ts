@@ -74,7 +74,8 @@ describe('slow WebSocket reader', () => {
       rssDeltaMb: (rssAfter - rssBefore) / 2 ** 20,
     };
     console.log('slow-reader measurements', JSON.stringify(summary));
-    expect(summary.loadedP95).toBeLessThan(Math.max(3 * summary.baselineP95, 300));
+    // A blocked fan-out would stall the fast client for seconds; 2 shared cores add noise, hence the floor
+    expect(summary.loadedP95).toBeLessThan(Math.max(3 * summary.baselineP95, 500));
     expect(coalesced).toBeGreaterThan(0);
     expect(summary.rssDeltaMb).toBeLessThan(150);
 

@@ -41,6 +41,12 @@ export interface OrderRecord {
   readonly fees: Paise;
   /** For bracket exits: the entry order that armed the bracket; otherwise null. */
   readonly parentOrderId: string | null;
+  /**
+   * `market.ticks` sequence of the tick that produced the signal behind this order (copied from
+   * TradingSignal.tickSeq). Absent for orders not caused by a tick-driven signal (bracket exits,
+   * signals from other sources). Lets tick-to-fill latency be traced through the fill events.
+   */
+  readonly tickSeq?: number;
 }
 
 /** Everything needed to create an order; the rest starts at zero / Initialized. */

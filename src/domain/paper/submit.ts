@@ -65,6 +65,8 @@ export function submitSignal(ctx: ExecCtx, input: PaperSubmitInput, nowMs: numbe
       stopPrice: plan.stopPrice,
       signalKey: key,
       parentOrderId: null,
+      // Traceability only (never part of the signal key): the tick behind the signal
+      ...(s.tickSeq !== undefined ? { tickSeq: s.tickSeq } : {}),
     },
     nowMs,
   );

@@ -19,9 +19,12 @@ export class ApiError extends Error {
  */
 export function createApi(getToken, onAuthError = () => {}) {
   async function request(method, path, { query, body, timeoutMs = 8000 } = {}) {
+    const token = getToken();
+    // Panels poll on timers: before login (or while re-authenticating) nothing is sent at all
+    if (!token) throw new ApiError(0, 'ERR_NO_TOKEN', 'not authenticated yet');
     const url = new URL(path, location.origin);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
-    const headers = { Accept: 'application/json', Authorization: `Bearer ${getToken() ?? ''}` };
+    const headers = { Accept: 'application/json', Authorization: `Bearer ${token}` };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), timeoutMs);

@@ -42,6 +42,7 @@ async function reauth(message) {
   if (reauthing) return reauthing;
   debug.authenticated = false;
   clearToken();
+  state.token = null;
   socket?.stop();
   reauthing = askForToken(message, verify).then((token) => {
     saveToken(token);

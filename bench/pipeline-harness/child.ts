@@ -1,0 +1,105 @@
+// Child-process entry of the pipeline benches: receives one PipelineJob over IPC, starts the bench
+// system (real actors, real LMDB in a temp dir, real config loader), runs its steps one after the
+// other and sends back a JobResult. One system per process so `--trace-gc` (every thread's GC) and
+// `--cpu-prof` can be applied by the parent, and each job starts from an empty store.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSystem } from '../../actors/system-factory.js';
+import type { ActorSystem } from '../../src/runtime/system.js';
+import type { InjectResult } from '../actors/tick-injector.actor.js';
+import type { ProbeProgress, ProbeResult } from '../actors/fill-probe.actor.js';
+import { Histogram } from '../harness/histogram.js';
+import { MARK, type ActorMem, type JobResult, type PipelineJob, type StepResult, type StepSpec } from './job.js';
+import { createStampTable } from './stamps.js';
+import { benchConfig, benchEnv, buildBenchTree } from './tree.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function control(system: ActorSystem, name: string) {
+  const c = system.actor(name)?.control();
+  if (c === undefined || c === null) throw new Error(`bench: actor ${name} is not running`);
+  return c;
+}
+
+const call = <T>(system: ActorSystem, name: string, cmd: string, arg: unknown = null): Promise<T> => control(system, name).call(cmd, arg) as Promise<T>;
+
+async function heapOf(system: ActorSystem, names: readonly string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const n of names) out[n] = (await control(system, n).status()).memory.heapUsed;
+  return out;
+}
+
+async function runStep(system: ActorSystem, job: PipelineJob, spec: StepSpec, index: number, actors: readonly string[]): Promise<StepResult> {
+  const fromSeq = await call<number>(system, 'tick-injector', 'next-seq');
+  const toSeq = fromSeq + spec.count - 1;
+  await call(system, 'fill-probe', 'begin', { fromSeq, warmSeq: fromSeq + Math.floor(spec.count * spec.warmupFrac), toSeq });
+  const heap0 = await heapOf(system, actors);
+  process.stdout.write(`${MARK} begin ${index}\n`);
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const inject = await call<InjectResult>(system, 'tick-injector', 'run', { rate: spec.rate, count: spec.count, mode: spec.mode });
+  // Wait for the fills: done when every tick is accounted for, or nothing moved for a while
+  const injectedAt = performance.now();
+  let last = -1;
+  let lastMoved = injectedAt;
+  for (;;) {
+    const p = await call<ProbeProgress>(system, 'fill-probe', 'progress');
+    const seen = p.fills + p.failed + p.rejected;
+    if (seen >= spec.count) break;
+    if (seen !== last) {
+      last = seen;
+      lastMoved = performance.now();
+    }
+    if (performance.now() - lastMoved > 3_000 || performance.now() - injectedAt > job.drainTimeoutMs) break;
+    await sleep(10);
+  }
+  const drainMs = performance.now() - injectedAt;
+  const cpu = process.cpuUsage(cpu0);
+  const wallS = (performance.now() - wall0) / 1000;
+  process.stdout.write(`${MARK} end ${index}\n`);
+  const probe = await call<ProbeResult>(system, 'fill-probe', 'end');
+  const heap1 = await heapOf(system, actors);
+  const engineName = job.topology === 'split' ? 'trading-engine-paper' : 'trading-core';
+  const engine = await control(system, engineName).snapshot();
+  const heap: Record<string, ActorMem> = {};
+  for (const n of actors) heap[n] = { before: heap0[n]!, after: heap1[n]! };
+  const complete = probe.fills === spec.count && probe.failed === 0 && probe.rejected === 0 && probe.stale === 0;
+  return { spec, inject, probe, drainMs, complete, heap, engine, cpuS: (cpu.user + cpu.system) / 1e6, wallS };
+}
+
+async function runJob(job: PipelineJob): Promise<JobResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'ap-bench-'));
+  const t0 = performance.now();
+  let system: ActorSystem | undefined;
+  const steps: StepResult[] = [];
+  try {
+    const config = benchConfig(benchEnv(dir, job.env));
+    const root = buildBenchTree(job.topology, { stamps: createStampTable(), baseMs: performance.timeOrigin });
+    system = createSystem(config, { runId: `bench${Date.now().toString(36)}`, overrides: { root } });
+    await system.start();
+    const startupMs = performance.now() - t0;
+    const actors =
+      job.topology === 'split'
+        ? ['tick-injector', 'strategy-runner', 'risk-manager', 'trading-engine-paper', 'portfolio-manager', 'fill-probe']
+        : ['tick-injector', 'trading-core', 'portfolio-manager', 'fill-probe'];
+    for (const [i, spec] of job.steps.entries()) {
+      const r = await runStep(system, job, spec, i, actors);
+      steps.push(r);
+      const p99 = new Histogram(Float64Array.from(r.probe.scheduled)).summary(r.probe.timerNs).p99Ns;
+      if (!r.complete || (job.stopAboveP99Ns !== undefined && !(p99 <= job.stopAboveP99Ns))) break;
+    }
+    return { steps, startupMs };
+  } catch (e) {
+    return { steps, startupMs: performance.now() - t0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  } finally {
+    await system?.stop('bench done').catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+process.once('message', (job: PipelineJob) => {
+  void runJob(job).then((r) => {
+    process.send?.(r, () => process.exit(0));
+  });
+});

@@ -1,0 +1,161 @@
+// Command-line arguments of the sweep CLI (actors/sweep.ts), validated with zod at the trust
+// boundary. Every problem is reported at once as ERR_CONFIG_INVALID values (the CLI prints them
+// and exits non-zero). PURE: argv in, Result out.
+import { z } from 'zod';
+import { err, ok, type Result } from '../errors.js';
+import { gridSize, parseParamValue, type ParamAxis } from './grid.js';
+
+/** Where the sweep's ticks come from. */
+export type TicksArg = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'synthetic'; readonly seed: string; readonly n: number };
+
+/** Validated sweep arguments. */
+export interface SweepArgs {
+  readonly strategiesFile: string;
+  readonly strategy: string;
+  readonly axes: readonly ParamAxis[];
+  readonly ticks: TicksArg;
+  readonly json: boolean;
+  /** Pool size; null = one per CPU. */
+  readonly threads: number | null;
+  /** App config file (risk, paper and calendar settings), as `--config` of the main job. */
+  readonly config: string | null;
+}
+
+/** One argument problem. */
+export interface SweepArgsError {
+  readonly code: 'ERR_CONFIG_INVALID';
+  /** The option at fault, e.g. `--param #2`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Largest grid a sweep accepts (a typo like `--param n=1..100000` must not queue a day of work). */
+export const MAX_GRID = 10_000;
+/** Largest synthetic series. */
+export const MAX_SYNTHETIC_TICKS = 100_000_000;
+
+export const SWEEP_USAGE = `usage: node dist/actors/sweep.js --strategy <id> --ticks <file.jsonl|file.csv|synthetic:SEED:N>
+         [--strategies src/defaults/strategies.yaml] [--param key=v1,v2,...]... [--threads N] [--config app.yaml] [--json]`;
+
+const VALUE_OPTIONS = ['strategies', 'strategy', 'param', 'ticks', 'threads', 'config'] as const;
+const FLAG_OPTIONS = ['json', 'help'] as const;
+const REPEATABLE = new Set(['param']);
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+const problem = (path: string, message: string): SweepArgsError => ({ code: 'ERR_CONFIG_INVALID', path, message });
+
+const ParamArg = z.string().transform((s, ctx): ParamAxis => {
+  const eq = s.indexOf('=');
+  const key = eq < 0 ? s : s.slice(0, eq);
+  if (eq < 0 || !KEY.test(key)) {
+    ctx.addIssue({ code: 'custom', message: `expected key=v1,v2,... with a parameter name (dots for nested params), was "${s}"` });
+    return z.NEVER;
+  }
+  const parts = s.slice(eq + 1).split(',').map((v) => v.trim());
+  if (parts.some((v) => v === '')) {
+    ctx.addIssue({ code: 'custom', message: `"${key}": expected a comma-separated list of non-empty values, was "${s.slice(eq + 1)}"` });
+    return z.NEVER;
+  }
+  const values = parts.map(parseParamValue);
+  const seen = new Set(values.map((v) => `${typeof v}:${String(v)}`));
+  if (seen.size !== values.length) ctx.addIssue({ code: 'custom', message: `"${key}": a value is listed twice` });
+  return { key, values };
+});
+
+const TicksArgSchema = z.string().min(1, 'expected a tick file or synthetic:SEED:N').transform((s, ctx): TicksArg => {
+  if (!s.startsWith('synthetic:')) return { kind: 'file', path: s };
+  const m = /^synthetic:([^:\s]+):(\d+)$/.exec(s);
+  const n = m === null ? Number.NaN : Number(m[2]);
+  if (m === null || !Number.isSafeInteger(n) || n < 1 || n > MAX_SYNTHETIC_TICKS) {
+    ctx.addIssue({ code: 'custom', message: `expected synthetic:SEED:N with N an integer in [1, ${MAX_SYNTHETIC_TICKS}], was "${s}"` });
+    return z.NEVER;
+  }
+  return { kind: 'synthetic', seed: m[1]!, n };
+});
+
+const ArgsSchema = z
+  .strictObject({
+    strategies: z.string().min(1).default('src/defaults/strategies.yaml'),
+    strategy: z.string({ error: 'is required (the id of one strategy in the strategies file)' }).min(1),
+    param: z.array(ParamArg).default([]),
+    ticks: z.string({ error: 'is required: a tick file or synthetic:SEED:N' }).pipe(TicksArgSchema),
+    json: z.boolean().default(false),
+    threads: z
+      .string()
+      .regex(/^\d+$/, 'expected a positive integer')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'expected at least 1').max(256, 'expected at most 256'))
+      .optional(),
+    config: z.string().min(1).optional(),
+  })
+  .superRefine((a, ctx) => {
+    const keys = a.param.map((p) => p.key);
+    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (dup !== undefined) ctx.addIssue({ code: 'custom', path: ['param'], message: `"${dup}" is swept twice; give all its values in one --param` });
+    const size = gridSize(a.param);
+    if (size > MAX_GRID) ctx.addIssue({ code: 'custom', path: ['param'], message: `the grid has ${size} combinations, more than ${MAX_GRID}` });
+  });
+
+/** Splits argv into option values (`--k v` or `--k=v`), reporting unknown, repeated or valueless options. */
+function tokenize(argv: readonly string[]): { raw: Record<string, string | string[] | boolean>; problems: SweepArgsError[] } {
+  const raw: Record<string, string | string[] | boolean> = {};
+  const problems: SweepArgsError[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      problems.push(problem(arg, `unexpected argument "${arg}" (options start with --)`));
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    if ((FLAG_OPTIONS as readonly string[]).includes(name)) {
+      if (eq >= 0) problems.push(problem(`--${name}`, 'is a flag and takes no value'));
+      else raw[name] = true;
+      continue;
+    }
+    if (!(VALUE_OPTIONS as readonly string[]).includes(name)) {
+      problems.push(problem(`--${name}`, `unknown option; expected one of ${[...VALUE_OPTIONS, ...FLAG_OPTIONS].map((o) => `--${o}`).join(', ')}`));
+      continue;
+    }
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) value = argv[++i];
+    if (value === undefined) {
+      problems.push(problem(`--${name}`, 'expects a value'));
+      continue;
+    }
+    if (REPEATABLE.has(name)) raw[name] = [...((raw[name] as string[] | undefined) ?? []), value];
+    else if (raw[name] !== undefined) problems.push(problem(`--${name}`, 'is given more than once'));
+    else raw[name] = value;
+  }
+  return { raw, problems };
+}
+
+/** `['param', 1]` → `--param #2`. */
+function optionPath(path: readonly PropertyKey[]): string {
+  const [head, index] = path;
+  if (head === undefined) return '(arguments)';
+  return typeof index === 'number' ? `--${String(head)} #${index + 1}` : `--${String(head)}`;
+}
+
+/** Parses and validates argv (without node and script). `help` short-circuits everything else. */
+export function parseSweepArgs(argv: readonly string[]): Result<SweepArgs | 'help', SweepArgsError[]> {
+  const { raw, problems } = tokenize(argv);
+  if (raw['help'] === true) return ok('help');
+  delete raw['help'];
+  const parsed = ArgsSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) problems.push(problem(optionPath(i.path), i.message));
+  }
+  if (problems.length > 0 || !parsed.success) return err(problems);
+  const a = parsed.data;
+  return ok({
+    strategiesFile: a.strategies,
+    strategy: a.strategy,
+    axes: a.param,
+    ticks: a.ticks,
+    json: a.json,
+    threads: a.threads ?? null,
+    config: a.config ?? null,
+  });
+}
