@@ -10,6 +10,7 @@ import { TICK_SLOT_BYTES } from '../src/protocol/tick-record.js';
 import { Histogram } from './harness/histogram.js';
 import { BenchWorker, clockOrigin } from './harness/workers.js';
 import type { GcStats } from './harness/gc.js';
+import { LoadMeter } from './harness/load.js';
 
 const SCRIPT = new URL('./ring-workers.js', import.meta.url);
 /** Production default tick ring (config runtime.tickRingCapacity). */
@@ -34,6 +35,8 @@ export interface TputResult {
   readonly count: number;
   readonly elapsedMs: number;
   readonly gc: GcStats;
+  /** Share of all CPUs other processes used during the run (null if unknown). */
+  readonly otherLoad: number | null;
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
@@ -53,11 +56,14 @@ export async function ringThroughput(n: number): Promise<TputResult> {
   const prod = new BenchWorker(SCRIPT, { role: 'ring-tput-prod', origin, sab, board, n });
   return withWorkers([cons, prod], async () => {
     await Promise.all([cons.next('ready'), prod.next('ready')]);
+    const load = new LoadMeter().start();
     prod.post({ type: 'go' });
     const r = await cons.next<TputMsg>('result');
+    const otherLoad = load.otherLoad();
     const p = await prod.next<{ type: 'done'; fullSpins: number }>('done');
     if (r.count !== n) throw new Error(`ring throughput: consumer saw ${r.count} of ${n}`);
-    return { perSec: ((n - 1) / r.elapsedMs) * 1e3, count: n, elapsedMs: r.elapsedMs, gc: r.gc, extra: { pump: r.pump, producerFullSpins: p.fullSpins, dropped: r.dropped } };
+    const extra = { pump: r.pump, producerFullSpins: p.fullSpins, dropped: r.dropped };
+    return { perSec: ((n - 1) / r.elapsedMs) * 1e3, count: n, elapsedMs: r.elapsedMs, gc: r.gc, otherLoad, extra };
   });
 }
 
@@ -71,10 +77,12 @@ export async function postMessageThroughput(n: number): Promise<TputResult> {
   const prod = new BenchWorker(SCRIPT, { role: 'pm-tput-prod', origin, port: port1, n, window }, [port1]);
   return withWorkers([cons, prod], async () => {
     await Promise.all([cons.next('ready'), prod.next('ready')]);
+    const load = new LoadMeter().start();
     prod.post({ type: 'go' });
     const r = await cons.next<TputMsg>('result');
+    const otherLoad = load.otherLoad();
     if (r.count !== n) throw new Error(`postMessage throughput: consumer saw ${r.count} of ${n}`);
-    return { perSec: ((n - 1) / r.elapsedMs) * 1e3, count: n, elapsedMs: r.elapsedMs, gc: r.gc, extra: { window, ackEvery } };
+    return { perSec: ((n - 1) / r.elapsedMs) * 1e3, count: n, elapsedMs: r.elapsedMs, gc: r.gc, otherLoad, extra: { window, ackEvery } };
   });
 }
 
@@ -86,6 +94,7 @@ export interface LatResult {
   readonly negatives: number;
   readonly gc: GcStats;
   readonly producer: { readonly maxLateNs: number; readonly late10us: number; readonly blocked: number };
+  readonly otherLoad: number | null;
   readonly pump?: unknown;
 }
 
@@ -118,10 +127,13 @@ export async function hopLatency(kind: LatKind, rate: number, count: number, war
     await Promise.all([cons.next('ready'), prod.next('ready')]);
     // Let a pump consumer reach its steady idle state (spin budget decayed, parked) first.
     await sleep(kind === 'ring-pump' ? 300 : 20);
+    const load = new LoadMeter().start();
     prod.post({ type: 'go' });
     const p = await prod.next<{ type: 'done'; maxLateNs: number; late10us: number; blocked: number }>('done');
     const r = await cons.next<LatMsg>('result');
+    const otherLoad = load.otherLoad();
     const res: LatResult = {
+      otherLoad,
       hist: new Histogram(new Float64Array(r.counts)),
       timerNs: r.timerNs,
       negatives: r.negatives,
@@ -137,6 +149,7 @@ export interface PingPongResult {
   readonly timerNs: number;
   /** Clock offset between the two threads (B − A), from the fastest round trips. */
   readonly offsetNs: number;
+  readonly otherLoad: number | null;
 }
 
 /** Raw Atomics spin ping-pong between two workers: the JS cross-thread floor (G13). */
@@ -147,9 +160,10 @@ export async function spinPingPong(n: number, warmup: number): Promise<PingPongR
   const b = new BenchWorker(SCRIPT, { role: 'pp-b', origin, sab });
   return withWorkers([a, b], async () => {
     await Promise.all([a.next('ready'), b.next('ready')]);
+    const load = new LoadMeter().start();
     a.post({ type: 'go' });
     const r = await a.next<{ type: 'result'; counts: Float64Array; timerNs: number; offsetNs: number }>('result');
-    return { rtt: new Histogram(new Float64Array(r.counts)), timerNs: r.timerNs, offsetNs: r.offsetNs };
+    return { rtt: new Histogram(new Float64Array(r.counts)), timerNs: r.timerNs, offsetNs: r.offsetNs, otherLoad: load.otherLoad() };
   });
 }
 
@@ -159,6 +173,7 @@ export interface IdleResult {
   readonly cpuMs: number;
   /** Process CPU (all threads) as % of one core. */
   readonly cpuPctOfOneCore: number;
+  readonly otherLoad: number | null;
   readonly pumpParks?: number;
 }
 
@@ -174,10 +189,12 @@ export async function idleCpu(kind: 'pump' | 'bare', count: number, durationMs: 
     await Promise.all(ws.map((w) => w.next('ready')));
     // Settle: start-up work done, pumps' spin budgets decayed to their floor and parked.
     await sleep(1_500);
+    const load = new LoadMeter().start();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     await sleep(durationMs);
     const c = process.cpuUsage(c0);
+    const otherLoad = load.otherLoad();
     const wallMs = performance.now() - t0;
     const cpuMs = (c.user + c.system) / 1000;
     let pumpParks: number | undefined;
@@ -186,7 +203,7 @@ export async function idleCpu(kind: 'pump' | 'bare', count: number, durationMs: 
       const stats = await Promise.all(ws.map((w) => w.next<{ type: 'stats'; parks: number }>('stats')));
       pumpParks = stats.reduce((s, x) => s + x.parks, 0);
     }
-    const base = { workers: count, wallMs, cpuMs, cpuPctOfOneCore: (cpuMs / wallMs) * 100 };
+    const base = { workers: count, wallMs, cpuMs, cpuPctOfOneCore: (cpuMs / wallMs) * 100, otherLoad };
     return pumpParks === undefined ? base : { ...base, pumpParks };
   });
 }

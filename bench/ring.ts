@@ -47,6 +47,13 @@ interface LatAgg {
   readonly producerLate10us: number;
   readonly producerBlocked: number;
   readonly gcPer1M: { count: number; totalMs: number; maxMs: number };
+  readonly otherLoad: readonly (number | null)[];
+}
+
+/** Median share of the box other processes used during the runs, as text. */
+function loadStr(xs: readonly (number | null)[]): string {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length === 0 ? '?' : `${(spread(known).median * 100).toFixed(0)} %`;
 }
 
 function aggregate(kind: LatKind, runs: readonly LatResult[]): LatAgg {
@@ -69,6 +76,7 @@ function aggregate(kind: LatKind, runs: readonly LatResult[]): LatAgg {
       totalMs: runs.reduce((s, r) => s + r.gc.totalMs, 0) * per1M,
       maxMs: Math.max(...runs.map((r) => r.gc.maxMs)),
     },
+    otherLoad: runs.map((r) => r.otherLoad),
   };
 }
 
@@ -86,7 +94,7 @@ const range = (s: Spread, f: (v: number) => string): string => (s.runs.length > 
 
 function latRows(aggs: readonly LatAgg[]): string[][] {
   return [
-    ['transport', 'p50', 'p90', 'p99', 'p99.9', 'max', 'p50 spread', 'p99 spread', 'samples', 'GC/1M'],
+    ['transport', 'p50', 'p90', 'p99', 'p99.9', 'max', 'p50 spread', 'p99 spread', 'samples', 'GC/1M (ms)', 'other load'],
     ...aggs.map((a) => {
       const mid = medianRun(a.runs, (s) => s.p99Ns);
       return [
@@ -99,7 +107,8 @@ function latRows(aggs: readonly LatAgg[]): string[][] {
         range(a.p50, ns),
         range(a.p99, ns),
         String(a.runs.reduce((s, r) => s + r.count, 0)),
-        `${a.gcPer1M.count.toFixed(0)} (${a.gcPer1M.totalMs.toFixed(1)} ms)`,
+        `${a.gcPer1M.count.toFixed(0)} (${a.gcPer1M.totalMs.toFixed(1)})`,
+        loadStr(a.otherLoad),
       ];
     }),
   ];
@@ -176,19 +185,28 @@ export const ringSuite: BenchSuite = {
 
     // ------------------------------------------------------------ report
     const tputRows = [
-      ['transport', 'msgs/s (median)', 'spread', 'runs × msgs', 'GC/1M (ms)'],
-      ['ring (TickSender→TickReceiver)', rate(ringTp.rate.median), range(ringTp.rate, rate), `${runs} × ${z.ringN}`, `${ringTp.gcPer1M.toFixed(1)} (${ringTp.gcMsPer1M.toFixed(1)})`],
-      ['postMessage (MessageChannel)', rate(pmTp.rate.median), range(pmTp.rate, rate), `${runs} × ${z.pmN}`, `${pmTp.gcPer1M.toFixed(1)} (${pmTp.gcMsPer1M.toFixed(1)})`],
-      ['ratio ring ÷ postMessage', ratio(g1), '', '', ''],
+      ['transport', 'msgs/s (median)', 'spread', 'runs × msgs', 'GC/1M (ms)', 'other load'],
+      ['ring (TickSender→TickReceiver)', rate(ringTp.rate.median), range(ringTp.rate, rate), `${runs} × ${z.ringN}`, `${ringTp.gcPer1M.toFixed(1)} (${ringTp.gcMsPer1M.toFixed(1)})`, loadStr(ringT.map((r) => r.otherLoad))],
+      ['postMessage (MessageChannel)', rate(pmTp.rate.median), range(pmTp.rate, rate), `${runs} × ${z.pmN}`, `${pmTp.gcPer1M.toFixed(1)} (${pmTp.gcMsPer1M.toFixed(1)})`, loadStr(pmT.map((r) => r.otherLoad))],
+      ['ratio ring ÷ postMessage', ratio(g1), '', '', '', ''],
     ];
     const ppRows = [
-      ['spin ping-pong', 'RTT p50', 'RTT p99', 'RTT p99.9', 'RTT/2 p50', 'clock offset', 'timer cost'],
-      ['Atomics.load/store', ns(rttP50.median), ns(spread(ppSum.map((s) => s.p99Ns)).median), ns(spread(ppSum.map((s) => s.p999Ns)).median), ns(floorOneWay), ns(spread(pp.map((r) => r.offsetNs)).median), ns(pp[0]!.timerNs)],
+      ['spin ping-pong', 'RTT p50', 'RTT p99', 'RTT p99.9', 'RTT/2 p50', 'clock offset', 'timer cost', 'other load'],
+      [
+        'Atomics.load/store',
+        ns(rttP50.median),
+        ns(spread(ppSum.map((s) => s.p99Ns)).median),
+        ns(spread(ppSum.map((s) => s.p999Ns)).median),
+        ns(floorOneWay),
+        ns(spread(pp.map((r) => r.offsetNs)).median),
+        ns(pp[0]!.timerNs),
+        loadStr(pp.map((r) => r.otherLoad)),
+      ],
     ];
     const idleRows = [
-      ['idle workers', 'count', 'CPU (% of one core)', 'wall', 'pump parks'],
-      ['Pump over an empty tick ring', String(IDLE_WORKERS), pct(idlePump.cpuPctOfOneCore), ns(idlePump.wallMs * 1e6), String(idlePump.pumpParks ?? '—')],
-      ['bare worker (baseline)', String(IDLE_WORKERS), pct(idleBare.cpuPctOfOneCore), ns(idleBare.wallMs * 1e6), '—'],
+      ['idle workers', 'count', 'CPU (% of one core)', 'wall', 'pump parks', 'other load'],
+      ['Pump over an empty tick ring', String(IDLE_WORKERS), pct(idlePump.cpuPctOfOneCore), ns(idlePump.wallMs * 1e6), String(idlePump.pumpParks ?? '—'), loadStr([idlePump.otherLoad])],
+      ['bare worker (baseline)', String(IDLE_WORKERS), pct(idleBare.cpuPctOfOneCore), ns(idleBare.wallMs * 1e6), '—', loadStr([idleBare.otherLoad])],
     ];
     const goalRows = [['goal', 'what', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.stretch, g.verdict])];
     const timer = ns(hop.timerNs);
@@ -198,6 +216,7 @@ export const ringSuite: BenchSuite = {
       `ring-spin = consumer spinning on drain() (awake); ring-pump = production Pump (adaptive spin, then park on the doorbell).`,
       `Producer injections > 10 µs late: @100k ${lat100k.map((a) => `${a.kind} ${a.producerLate10us}`).join(', ')}; @1k ${wake1k.map((a) => `${a.kind} ${a.producerLate10us}`).join(', ')}.`,
       `Negative samples (clock skew): ${[...lat100k, ...wake1k].reduce((s, a) => s + a.negatives, 0)}. Load average at start ${ctx.machine.loadAvgAtStart.join(' / ')}.`,
+      `"other load" = share of both CPUs used by other processes during the measurement (/proc/stat minus this process): anything above a few % means the numbers on that row are contaminated.`,
     ];
     const text = [
       `Machine: ${describeMachine(ctx.machine)}${ctx.quick ? '  [QUICK: sizes too small for conclusions]' : ''}`,
@@ -261,7 +280,14 @@ export const ringSuite: BenchSuite = {
         throughput: { ring: ringTp, postMessage: pmTp, ratio: g1 },
         latency100k: lat100k,
         wake1k,
-        pingPong: { runs: ppSum, rttP50: rttP50, oneWayFloorNs: floorOneWay, offsetNs: pp.map((r) => r.offsetNs), timerNs: pp.map((r) => r.timerNs) },
+        pingPong: {
+          runs: ppSum,
+          rttP50,
+          oneWayFloorNs: floorOneWay,
+          offsetNs: pp.map((r) => r.offsetNs),
+          timerNs: pp.map((r) => r.timerNs),
+          otherLoad: pp.map((r) => r.otherLoad),
+        },
         idle: { pump: idlePump, bare: idleBare },
       },
       goals,

@@ -31,8 +31,8 @@ export function compareFills(a: readonly Fill[], b: readonly Fill[]): FillCompar
   while (i < n && same(a[i]!, b[i]!)) i++;
   const identical = i === a.length && i === b.length;
   if (identical) return { identical, countA: a.length, countB: b.length, matchingPrefix: i };
-  const at: { index: number; a?: Fill; b?: Fill } = { index: i };
-  if (a[i] !== undefined) at.a = a[i];
-  if (b[i] !== undefined) at.b = b[i];
+  const fa = a[i];
+  const fb = b[i];
+  const at = { index: i, ...(fa !== undefined ? { a: fa } : {}), ...(fb !== undefined ? { b: fb } : {}) };
   return { identical, countA: a.length, countB: b.length, matchingPrefix: i, firstMismatch: at };
 }

@@ -125,7 +125,7 @@ export const FeedSection = z.strictObject({
   ticksPerSecond: z.number().positive().max(1_000_000).default(200),
   seed: seed('alpha-panda-feed'),
   /** Scale of synthetic price moves in basis points; the synthetic feed documents its exact use. */
-  volatilityBps: z.number().min(0).max(1000).default(10),
+  volatilityBps: z.number().min(0).max(1000).default(2),
   instrumentsFile: z.string().min(1).default('src/defaults/instruments.csv'),
   replayFile: z.string().min(1).optional(),
   replayPace: z.enum(['realtime', 'max']).default('realtime'),

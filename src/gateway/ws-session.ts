@@ -137,7 +137,8 @@ export class WsSession {
    */
   flush(encoder: TickEncoder, nowMs: number, drained = false): void {
     if (this.closed) return;
-    if (drained) this.stallSince = null;
+    // Progress only counts when the socket really has room again, not when uWS moved a few bytes
+    if (drained && !this.backpressured()) this.stallSince = null;
     if (this.pending.size > 0 && !this.backpressured()) {
       const ticks = [...this.pending.values()];
       this.pending.clear();

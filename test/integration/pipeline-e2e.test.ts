@@ -120,17 +120,18 @@ describe('pipeline end to end', () => {
     await livePortfolioMatchesLog(p, []);
 
     // The monitor judges all five stages healthy (a warning at worst) with every counter moving
+    let st: MonitorStatus | undefined;
     await eventually(
       async () => {
-        const st = await call<MonitorStatus>(s, 'pipeline-monitor', 'status');
+        st = await call<MonitorStatus>(s, 'pipeline-monitor', 'status');
         const b = st.brokers['paper'];
         return b !== undefined && (b.validation.overall === 'healthy' || b.validation.overall === 'warning');
       },
       20_000,
       'monitor healthy',
     );
-    const st = await call<MonitorStatus>(s, 'pipeline-monitor', 'status');
-    const paper = st.brokers['paper']!;
+    expect(st!.overallHealthy).toBe(true);
+    const paper = st!.brokers['paper']!;
     expect(paper.validation.totalStages).toBe(5);
     expect(paper.validation.healthyStages).toBeGreaterThanOrEqual(4);
     for (const [stage, c] of Object.entries(paper.metrics)) {
@@ -138,6 +139,9 @@ describe('pipeline end to end', () => {
       expect(c.count, stage).toBeGreaterThan(0);
     }
     expect(paper.metrics.signals_validated.count + paper.metrics.signals_rejected.count).toBeGreaterThan(0);
+
+    // A healthy run crashes nothing
+    expect(supervisorStatus(s, 'trading_sup')).toMatchObject({ state: 'running', restarts: 0 });
 
     // Stop: the store is exact
     await p.stop();

@@ -60,6 +60,7 @@ describe('pipeline under worker crashes (F1)', () => {
     handle = p;
     cleanups.push(p.cleanup);
     const s = p.system;
+    const t0 = Date.now();
     await eventually(async () => (await lastFillSeq(p)) >= 10, 30_000, 'first fills');
 
     for (const [i, [name, how, code]] of PLAN.entries()) {
@@ -78,6 +79,7 @@ describe('pipeline under worker crashes (F1)', () => {
       TRADING_ACTORS.forEach((n, j) => expect(now[n], `${n} gen after crashing ${name}`).toBe(gens[n]! + (j >= idx ? 1 : 0)));
       expect(actorStatus(s, name).lastError?.code, `${name} crash kind`).toBe(code);
       expect(supervisorStatus(s, 'trading_sup').restarts).toBe(i + 1);
+      console.log(`${name} (${how}) restarted at +${Date.now() - t0} ms, fill log at ${await lastFillSeq(p)}`);
     }
 
     // The pipeline trades again after the last restart
