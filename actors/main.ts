@@ -45,9 +45,10 @@ async function main(): Promise<number> {
   log.info({ state: system.status().state }, 'supervision tree started');
   const gateway = system.process('gateway');
   if (gateway !== undefined) {
-    const addr = (await gateway.call('address', null).catch(() => undefined)) as { url?: string; tokenFile?: string } | undefined;
+    const addr = (await gateway.call('address', null).catch(() => undefined)) as { url?: string } | undefined;
     if (addr?.url !== undefined) {
-      log.info({ url: addr.url }, `dashboard: ${addr.url}  (authenticate with a token from ${addr.tokenFile ?? 'config gateway.tokens'}: open ${addr.url}?token=<token> or send "Authorization: Bearer <token>")`);
+      const from = config.gateway.tokens.length > 0 ? 'config gateway.tokens' : `${config.app.dataDir}/gateway-tokens.json`;
+      log.info({ url: addr.url }, `dashboard: ${addr.url}?token=<token>  (token in ${from}; API clients send "Authorization: Bearer <token>")`);
     }
   }
 

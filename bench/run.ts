@@ -10,8 +10,11 @@ import { cpuBusyFraction, machineInfo, waitForQuiet } from './harness/machine.js
 import { mergeResults, writeMarkdownSection } from './harness/results.js';
 import type { BenchSuite, SuiteResult } from './harness/suite.js';
 import { ringSuite } from './ring.js';
+import { tickToFillSuite } from './tick-to-fill.js';
+import { topologySuite } from './topology.js';
+import { taxSuite } from './tax.js';
 
-const SUITES: readonly BenchSuite[] = [ringSuite];
+const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite];
 
 interface Args {
   quick: boolean;

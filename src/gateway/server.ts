@@ -192,11 +192,13 @@ export class GatewayServer {
     if (this.polling) return;
     this.polling = true;
     try {
-      const view = viewStatus(await this.upstream.status(), this.deps.clock.nowMs());
+      // Pipeline status is optional: a missing or halted monitor must not stop the health stream
+      const [raw, pipeline] = await Promise.all([this.upstream.status(), this.upstream.call('pipeline-monitor', 'status').catch(() => null)]);
+      const view = viewStatus(raw, this.deps.clock.nowMs());
       this.latest = view;
       this.metrics.fromStatus(view);
       const ready = readiness(view, this.deps.settings.tuning.readySupervisor);
-      this.hub.publishHealth({ ts: this.deps.clock.nowMs(), state: view.state, ready, halted: view.halted, nodes: view.nodes, rings: view.rings, gateway: this.info() });
+      this.hub.publishHealth({ ts: this.deps.clock.nowMs(), state: view.state, ready, halted: view.halted, nodes: view.nodes, rings: view.rings, pipeline, gateway: this.info() });
     } catch (e) {
       this.deps.log.debug({ err: (e as Error).message }, 'status poll failed');
     } finally {

@@ -133,7 +133,7 @@ export class WsSession {
 
   /**
    * Sends what waited while the socket was backpressured (after every batch, and on uWS drain —
-   * `drained` — which is progress, so the stall clock restarts).
+   * `drained` — which restarts the stall clock when the socket is below the soft limit again).
    */
   flush(encoder: TickEncoder, nowMs: number, drained = false): void {
     if (this.closed) return;

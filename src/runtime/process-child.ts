@@ -179,7 +179,8 @@ export class OsProcess {
       case 'request':
         this.env.onProcessRequest(this.spec, m.command, m.arg).then(
           (value) => this.send({ type: 'reply', id: m.id, ok: true, value }),
-          (e: unknown) => this.send({ type: 'reply', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+          // Keep the catalogued code across the process boundary: `CODE: message`
+          (e: unknown) => this.send({ type: 'reply', id: m.id, ok: false, error: e instanceof AlphaPandaError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e) }),
         );
         return;
     }

@@ -1,0 +1,209 @@
+// Replay suite (G7): one deterministic dataset (quick 50k ticks, full 2M ticks over the 20 default
+// instruments, one NSE session) through (i) the in-process backtest (src/backtest: same strategy,
+// risk, paper broker and portfolio code, simulated clock) and (ii) the real actor pipeline replaying
+// the same JSONL file at max pace; ticks/s of each, their ratio, and a fill-by-fill identity check
+// (tradeId, price, qty, fees) between the two paths and across runs. Default strategies and config.
+import * as os from 'node:os';
+import { columnTicks, compareFills, runBacktest, type BacktestInput, type BacktestResult, type FillComparison } from '../src/backtest/index.js';
+import { paperConfigFrom } from '../src/services/engine/config.js';
+import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
+import { readStrategiesFile } from '../src/services/strategy/load.js';
+import { readTickFile } from '../actors/sweep.js';
+import { GcMeter, type GcStats } from './harness/gc.js';
+import { mdTable, rate, ratio, spread, textTable, type Spread } from './harness/format.js';
+import { describeMachine } from './harness/machine.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { makeDataset } from './replay-data.js';
+import { diagnose, type Divergence } from './replay-diagnose.js';
+import { pipelineConfig, runPipelineReplay, type PipelineRun } from './replay-pipeline.js';
+
+const QUICK_N = 50_000;
+const FULL_N = 2_000_000;
+/** Daily trade cap lifted (as the pipeline replay test does) so risk keeps judging the whole file. */
+const ENV = { RISK__MAX_DAILY_TRADES: '1000000' };
+
+interface BtRun {
+  readonly ms: number;
+  readonly perSec: number;
+  readonly gc: GcStats;
+  readonly result: BacktestResult;
+}
+
+/** One timed backtest with its GC meter (the meter is read after the clock stops). */
+async function timedBacktest(input: BacktestInput, n: number): Promise<BtRun> {
+  const gc = new GcMeter();
+  gc.start();
+  const t0 = performance.now();
+  const r = runBacktest(input);
+  const ms = performance.now() - t0;
+  const stats = await gc.stop();
+  if (!r.ok) throw new Error(`backtest config: ${JSON.stringify(r.error)}`);
+  return { ms, perSec: (n * 1000) / ms, gc: stats, result: r.value };
+}
+
+const range = (s: Spread): string => (s.runs.length > 1 ? `${rate(s.min)} – ${rate(s.max)}` : '—');
+
+export const replaySuite: BenchSuite = {
+  name: 'replay',
+  title: 'Backtest replay: in-process vs actor pipeline, identical fills (G7)',
+  async run(ctx: BenchContext): Promise<SuiteResult> {
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    const n = ctx.quick ? QUICK_N : FULL_N;
+    const runs = ctx.quick ? 1 : ctx.runs;
+    ctx.log(`replay: generating ${n} ticks`);
+    const data = await makeDataset(n, 'bench-replay');
+    try {
+      // The backtest gets exactly the pipeline's settings: same loader, same env overlay
+      const config = pipelineConfig('/nonexistent', data.file, ENV);
+      const strategies = readStrategiesFile(config.strategies.file);
+      if (!strategies.ok) throw new Error(`strategies: ${JSON.stringify(strategies.error)}`);
+      const base = {
+        strategies: strategies.value,
+        risk: riskLimitsFromConfig(config.risk),
+        paper: paperConfigFrom(config.paper),
+        calendar: { market24x7: config.feed.market24x7 ?? false, holidays: config.feed.holidays },
+      };
+
+      const mem: BtRun[] = [];
+      const file: BtRun[] = [];
+      for (let i = 0; i < runs; i++) {
+        ctx.log(`replay: in-process backtest run ${i + 1}/${runs}`);
+        mem.push(await timedBacktest({ ...base, tickIterator: columnTicks(data.columns) }, n));
+        ctx.log(`replay: backtest from the JSONL file (decode included) run ${i + 1}/${runs}`);
+        const gc = new GcMeter();
+        gc.start();
+        const f0 = performance.now();
+        const tf = await readTickFile(data.file);
+        const r = runBacktest({ ...base, tickIterator: columnTicks(tf.columns), keepFills: false, equityEvery: 0 });
+        const ms = performance.now() - f0;
+        if (!r.ok || tf.badLines > 0) throw new Error('backtest from file failed');
+        file.push({ ms, perSec: (n * 1000) / ms, gc: await gc.stop(), result: r.value });
+      }
+      const reference = mem[0]!.result;
+      const btDeterministic = mem.every((m) => compareFills(reference.fills, m.result.fills).identical) && file.every((f) => f.result.stats.fills === reference.stats.fills && f.result.stats.netPnl === reference.stats.netPnl);
+
+      const pipe: PipelineRun[] = [];
+      const cmps: FillComparison[] = [];
+      for (let i = 0; i < runs; i++) {
+        ctx.log(`replay: actor pipeline run ${i + 1}/${runs}`);
+        const p = await runPipelineReplay(data.file, n, ENV, ctx.log);
+        pipe.push(p);
+        cmps.push(compareFills(reference.fills, p.fills));
+      }
+      const identical = cmps.every((c) => c.identical);
+      const pipesAgree = pipe.every((p) => compareFills(pipe[0]!.fills, p.fills).identical);
+      let divergence: Divergence | null = null;
+      const bad = cmps.findIndex((c) => !c.identical);
+      if (bad >= 0) {
+        ctx.log('replay: fills differ; tracing the backtest to find the first divergent signal');
+        const traced = runBacktest({ ...base, tickIterator: columnTicks(data.columns), traceSignals: true, equityEvery: 0 });
+        if (traced.ok) divergence = diagnose(traced.value, pipe[bad]!.orders, cmps[bad]!);
+      }
+
+      // ------------------------------------------------------------ goals
+      const memRate = spread(mem.map((m) => m.perSec));
+      const fileRate = spread(file.map((m) => m.perSec));
+      const pipeRate = spread(pipe.map((p) => p.ticksPerSec));
+      const gap = memRate.median / pipeRate.median;
+      const gapFile = fileRate.median / pipeRate.median;
+      const goals: GoalCheck[] = [
+        { id: 'G7a', what: 'in-process ticks/s ÷ pipeline ticks/s (transport overhead)', measured: ratio(gap), floor: '≤ 3× (report)', stretch: '—', verdict: verdict(gap, 3, 0, true) },
+        { id: 'G7a file', what: 'same, backtest decoding the JSONL file too', measured: ratio(gapFile), floor: '≤ 3× (report)', stretch: '—', verdict: verdict(gapFile, 3, 0, true) },
+        { id: 'G7 abs bt', what: 'in-process ticks/s (6 default strategies, risk, fills)', measured: rate(memRate.median), floor: '≥ 2 M/s', stretch: '—', verdict: verdict(memRate.median, 2e6, Number.POSITIVE_INFINITY, false) },
+        { id: 'G7 abs pipe', what: 'pipeline ticks/s (max pace, replay)', measured: rate(pipeRate.median), floor: '≥ 1 M/s', stretch: '—', verdict: verdict(pipeRate.median, 1e6, Number.POSITIVE_INFINITY, false) },
+        { id: 'G7 identical', what: 'backtest fills = pipeline fills (tradeId, price, qty, fees)', measured: String(identical), floor: 'true', stretch: '—', verdict: identical ? 'pass' : 'fail' },
+        { id: 'G7 runs', what: 'identical across runs (backtest / pipeline)', measured: `${btDeterministic} / ${pipesAgree}`, floor: 'true / true', stretch: '—', verdict: btDeterministic && pipesAgree ? 'pass' : 'fail' },
+        { id: 'G7b', what: 'our replay bars/s ÷ backtrader bars/s', measured: 'not measured', floor: '≥ 50×', stretch: '≥ 200×', verdict: 'n/a' },
+      ];
+
+      // ------------------------------------------------------------ report
+      const gcCell = (rs: readonly BtRun[]): string => {
+        const c = rs.reduce((s, r) => s + r.gc.count, 0);
+        const ms = rs.reduce((s, r) => s + r.gc.totalMs, 0);
+        return `${((c * 1e6) / (n * rs.length)).toFixed(0)} (${((ms * 1e6) / (n * rs.length)).toFixed(0)} ms)`;
+      };
+      const rows = [
+        ['path', 'ticks/s (median)', 'spread', 'runs × ticks', 'GC/1M ticks (ms)', 'CPU µs/tick'],
+        ['in-process backtest (columns in memory)', rate(memRate.median), range(memRate), `${runs} × ${n}`, gcCell(mem), '—'],
+        ['in-process backtest (JSONL decode + run)', rate(fileRate.median), range(fileRate), `${runs} × ${n}`, gcCell(file), '—'],
+        ['actor pipeline (replay, max pace)', rate(pipeRate.median), range(pipeRate), `${runs} × ${n}`, '—', spread(pipe.map((p) => p.cpuUsPerTick)).median.toFixed(2)],
+        ['ratio in-process ÷ pipeline', ratio(gap), '', '', '', ''],
+      ];
+      const ref = reference;
+      const sigs = ref.signals.reduce((a, s) => ({ g: a.g + s.generated, v: a.v + s.validated, r: a.r + s.rejected }), { g: 0, v: 0, r: 0 });
+      const outRows = [
+        ['output', 'backtest', ...pipe.map((_, i) => `pipeline run ${i + 1}`)],
+        ['fills', String(ref.fills.length), ...pipe.map((p) => String(p.fills.length))],
+        ['orders', String(ref.orders.created), ...pipe.map((p) => String(p.orders.length))],
+        ['signals validated / rejected by risk', `${sigs.v} / ${sigs.r}`, ...pipe.map((p) => `${p.risk.validated} / ${p.risk.rejected}`)],
+        ['fills identical to the backtest', '—', ...cmps.map((c) => (c.identical ? 'yes' : `no (first ${c.matchingPrefix} equal)`))],
+        ['pipeline startup / drain after last tick', '—', ...pipe.map((p) => `${(p.startupMs / 1000).toFixed(1)} s / ${(p.drainMs / 1000).toFixed(1)} s`)],
+      ];
+      const goalRows = [['goal', 'what', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.stretch, g.verdict])];
+      const notes = [
+        `Dataset: ${n} synthetic ticks (seed bench-replay, 2 bp/tick walk) round-robin over the 20 default instruments, ${data.gapMs} ms apart from 2025-01-24 09:15 IST (one NSE session); JSONL ${(data.bytes / 2 ** 20).toFixed(1)} MiB (token, ltp, exchangeTs).`,
+        `Both paths: src/defaults/strategies.yaml (6 strategies), the default paper and risk config with RISK__MAX_DAILY_TRADES=${ENV.RISK__MAX_DAILY_TRADES}; ${sigs.g} signals, ${ref.fills.length} fills, net PnL ${(ref.stats.netPnl / 100).toFixed(2)} ₹ in the backtest.`,
+        'Pipeline rate: engine consumer of market.ticks, from the last ring poll that saw 0 consumed to the first that saw all (1 ms polls); startup and the drain of the last commits are excluded (shown separately). CPU is the whole process (all actor threads).',
+        'G7b needs CPython backtrader on the box (not installed): not measured.',
+        ...(divergence === null ? [] : [`DIVERGENCE: ${divergence.summary}.`, ...divergence.details]),
+      ];
+      const text = [
+        `Machine: ${describeMachine(ctx.machine)}${ctx.quick ? '  [QUICK: sizes too small for conclusions]' : ''}`,
+        '',
+        'Throughput (G7a)',
+        textTable(rows),
+        '',
+        'Outputs',
+        textTable(outRows),
+        '',
+        'Goals',
+        textTable(goalRows),
+        '',
+        ...notes,
+      ].join('\n');
+      const markdown = [
+        `## Backtest replay (suite \`replay\`, run ${startedAt}${ctx.quick ? ', QUICK' : ''})`,
+        '',
+        `Machine: ${describeMachine(ctx.machine)}. ${runs} run(s) per path; medians shown, spread = min – max over runs.`,
+        '',
+        '### Goals',
+        mdTable(goalRows),
+        '',
+        '### Throughput (G7a)',
+        mdTable(rows),
+        '',
+        '### Outputs',
+        mdTable(outRows),
+        '',
+        ...notes.map((x) => `- ${x}`),
+      ].join('\n');
+      return {
+        suite: 'replay',
+        title: replaySuite.title,
+        quick: ctx.quick,
+        startedAt,
+        durationMs: performance.now() - t0,
+        machine: ctx.machine,
+        loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+        metrics: {
+          config: { ticks: n, gapMs: data.gapMs, fileBytes: data.bytes, runs, env: ENV, genMs: data.genMs },
+          backtest: { ticksPerSec: memRate, ms: mem.map((m) => m.ms), gc: mem.map((m) => m.gc) },
+          backtestFromFile: { ticksPerSec: fileRate, ms: file.map((m) => m.ms), gc: file.map((m) => m.gc) },
+          pipeline: pipe.map((p) => ({ ticksPerSec: p.ticksPerSec, elapsedMs: p.elapsedMs, startupMs: p.startupMs, drainMs: p.drainMs, cpuUsPerTick: p.cpuUsPerTick, fills: p.fills.length, orders: p.orders.length, risk: p.risk, engine: p.engine })),
+          ratio: { inProcessOverPipeline: gap, fromFileOverPipeline: gapFile },
+          outputs: { fills: ref.fills.length, orders: ref.orders, signals: ref.signals, stats: ref.stats },
+          identical,
+          deterministic: { backtest: btDeterministic, pipeline: pipesAgree },
+          comparisons: cmps.map((c) => ({ identical: c.identical, countBacktest: c.countA, countPipeline: c.countB, matchingPrefix: c.matchingPrefix, firstMismatch: c.firstMismatch ?? null })),
+          divergence,
+        },
+        goals,
+        text,
+        markdown,
+      };
+    } finally {
+      data.cleanup();
+    }
+  },
+};

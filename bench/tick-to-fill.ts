@@ -1,0 +1,243 @@
+// Tick-to-fill suite (G4, G6): the real split pipeline (strategy runner → risk manager → trading
+// engine → portfolio manager) fed open-loop by a bench injector at fixed rates, with the event
+// topics on SAB rings (RUNTIME__TRANSPORT=ring) vs postMessage through the main-thread hub (=port).
+// Latency = time the fill event reaches a subscriber beside the portfolio − injection stamp of the
+// tick behind it (its tickSeq rides the signal → order → order_filled summary). Then a rising-rate
+// ramp per transport finds the highest rate whose schedule-based p99 stays ≤ 1 ms (G6).
+import * as os from 'node:os';
+import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
+import { describeMachine } from './harness/machine.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import type { PipelineJob } from './pipeline-harness/job.js';
+import { gcCell, heapCell, latCells, sustainable, type StepSummary } from './pipeline-harness/measure.js';
+import { aggregate, attempt, nsSpread, profiled, profileMarkdown, type Agg } from './pipeline-harness/report.js';
+
+type Transport = 'ring' | 'port';
+const TRANSPORTS: readonly Transport[] = ['ring', 'port'];
+const P99_BOUND_NS = 1_000_000;
+const RAMP_UP = [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
+const RAMP_DOWN = [500, 200, 100];
+
+interface Fixed {
+  readonly rate: number;
+  readonly seconds: number;
+}
+const FULL_FIXED: readonly Fixed[] = [
+  { rate: 1_000, seconds: 5 },
+  { rate: 10_000, seconds: 3 },
+];
+const QUICK_FIXED: readonly Fixed[] = [{ rate: 1_000, seconds: 2 }];
+
+const job = (t: Transport, r: number, seconds: number): PipelineJob => ({
+  topology: 'split',
+  env: { RUNTIME__TRANSPORT: t },
+  steps: [{ rate: r, count: Math.min(1_000_000, Math.max(1_000, Math.round(r * seconds))), mode: 'paced', warmupFrac: 0.1 }],
+  drainTimeoutMs: 30_000,
+});
+
+interface Ramp {
+  readonly transport: Transport;
+  readonly tried: readonly { rate: number; ok: boolean; step: StepSummary | undefined }[];
+  /** Highest rate that passed with every lower tried rate passing; 0 when none did. */
+  readonly maxSustainable: number;
+  /** The lowest failing rate (the bound is below it). */
+  readonly firstFail: number | null;
+}
+
+const key = (s: StepSummary): number => s.lat.p99Ns;
+
+export const tickToFillSuite: BenchSuite = {
+  name: 'tick-to-fill',
+  title: 'Tick-to-fill latency through the real pipeline: ring vs postMessage transport (G4, G6)',
+  async run(ctx: BenchContext): Promise<SuiteResult> {
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    const fixedRates = ctx.quick ? QUICK_FIXED : FULL_FIXED;
+    const runs = ctx.quick ? 1 : ctx.runs;
+    const results = new Map<string, { steps: StepSummary[]; errors: string[] }>();
+    const slot = (t: Transport, r: number) => {
+      const k = `${t}@${r}`;
+      if (!results.has(k)) results.set(k, { steps: [], errors: [] });
+      return results.get(k)!;
+    };
+    // Alternate transports inside each run so drift on a shared box hits both alike
+    for (let i = 0; i < runs; i++) {
+      for (const f of fixedRates) {
+        for (const t of TRANSPORTS) {
+          const r = await attempt(job(t, f.rate, f.seconds), ctx.log, `tick-to-fill: ${t} @ ${rate(f.rate)}, run ${i + 1}/${runs}`);
+          const s = slot(t, f.rate);
+          if (r.steps[0] !== undefined) s.steps.push(r.steps[0]);
+          if (r.error !== undefined) s.errors.push(r.error.split('\n')[0]!);
+        }
+      }
+    }
+    const agg = (t: Transport, r: number): Agg => {
+      const s = slot(t, r);
+      return aggregate(s.steps, s.errors, key);
+    };
+
+    // G6 ramp (full only): reuse the fixed-rate medians, then go up (or down) one fresh run per rate
+    const ramps: Ramp[] = [];
+    if (!ctx.quick) {
+      for (const t of TRANSPORTS) {
+        const tried: Ramp['tried'][number][] = fixedRates.map((f) => {
+          const m = agg(t, f.rate).median;
+          return { rate: f.rate, ok: m !== undefined && sustainable(m, P99_BOUND_NS), step: m };
+        });
+        let maxOk = 0;
+        let firstFail: number | null = null;
+        for (const x of tried) {
+          if (x.ok && firstFail === null) maxOk = x.rate;
+          else if (firstFail === null) firstFail = x.rate;
+        }
+        const next = firstFail === null ? RAMP_UP : maxOk === 0 ? RAMP_DOWN : [];
+        for (const r of next) {
+          const res = await attempt(job(t, r, 2), ctx.log, `tick-to-fill: ramp ${t} @ ${rate(r)}`);
+          const st = res.steps[0];
+          const ok = st !== undefined && sustainable(st, P99_BOUND_NS);
+          tried.push({ rate: r, ok, step: st });
+          if (firstFail === null) {
+            if (ok) maxOk = r;
+            else {
+              firstFail = r;
+              break;
+            }
+          } else if (ok) {
+            // Going down from a failing 1k: the first passing rate is the bound
+            maxOk = r;
+            break;
+          } else firstFail = r;
+        }
+        ramps.push({ transport: t, tried, maxSustainable: maxOk, firstFail });
+      }
+    }
+
+    // One profiled run of the ring pipeline at its highest fixed rate: where does the time go?
+    const top = fixedRates[fixedRates.length - 1]!;
+    const prof = ctx.quick ? [] : await profiled(job('ring', top.rate, top.seconds), ctx.log, `tick-to-fill: ring @ ${rate(top.rate)}`);
+
+    // ------------------------------------------------------------------ goals
+    const goals: GoalCheck[] = [];
+    for (const f of fixedRates) {
+      const r = agg('ring', f.rate);
+      const p = agg('port', f.rate);
+      const p50 = r.p50.median / p.p50.median;
+      const p99 = r.p99.median / p.p99.median;
+      goals.push(
+        { id: 'G4 p50', what: `tick-to-fill p50 ring ÷ port @${rate(f.rate)}`, measured: ratio(p50), floor: '≤ 1/10', stretch: '≤ 1/20', verdict: verdict(p50, 1 / 10, 1 / 20, true) },
+        { id: 'G4 p99', what: `tick-to-fill p99 ring ÷ port @${rate(f.rate)}`, measured: ratio(p99), floor: '≤ 1/5', stretch: '≤ 1/10', verdict: verdict(p99, 1 / 5, 1 / 10, true) },
+      );
+    }
+    const r10 = agg('ring', 10_000).median;
+    if (r10 !== undefined) {
+      const l = r10.lat;
+      goals.push({
+        id: 'G4 abs',
+        what: 'ring p50 / p99 / p99.9 @10k/s',
+        measured: `${ns(l.p50Ns)} / ${ns(l.p99Ns)} / ${ns(l.p999Ns)}`,
+        floor: '≤ 20 µs / ≤ 100 µs / ≤ 1 ms',
+        stretch: '—',
+        verdict: l.p50Ns <= 20_000 && l.p99Ns <= 100_000 && l.p999Ns <= 1_000_000 ? 'pass' : 'fail',
+      });
+    }
+    const rampOf = (t: Transport) => ramps.find((x) => x.transport === t);
+    const bound = (x: Ramp | undefined): string =>
+      x === undefined ? '—' : x.maxSustainable > 0 ? rate(x.maxSustainable) : `< ${rate(x.tried.filter((y) => !y.ok).map((y) => y.rate).sort((a, b) => a - b)[0] ?? 0)}`;
+    if (ramps.length > 0) {
+      const rr = rampOf('ring')!;
+      const pr = rampOf('port')!;
+      const g6 = rr.maxSustainable / pr.maxSustainable;
+      goals.push(
+        { id: 'G6', what: 'max rate with p99 ≤ 1 ms: ring ÷ port', measured: Number.isFinite(g6) ? ratio(g6) : `${bound(rr)} vs ${bound(pr)}`, floor: '≥ 10×', stretch: '≥ 30×', verdict: verdict(g6, 10, 30, false) },
+        { id: 'G6 abs', what: 'ring max rate with p99 ≤ 1 ms', measured: bound(rr), floor: '≥ 500k/s', stretch: '—', verdict: verdict(rr.maxSustainable, 500_000, Number.POSITIVE_INFINITY, false) },
+      );
+    }
+
+    // ------------------------------------------------------------------ report
+    const head = ['transport', 'rate', 'p50', 'p99', 'p99.9', 'max', 'p99 (sched.)', 'p50 spread', 'p99 spread', 'fills/s', 'complete', 'GC/1M ticks', 'heap/1M', 'CPU s/1M'];
+    const row = (t: Transport, f: Fixed): string[] => {
+      const a = agg(t, f.rate);
+      const m = a.median;
+      if (m === undefined) return [t, rate(f.rate), 'FAILED', a.errors[0] ?? '', '', '', '', '', '', '', '', '', '', ''];
+      return [
+        t,
+        rate(f.rate),
+        ...latCells(m.lat),
+        ns(m.co.p99Ns),
+        nsSpread(a.p50),
+        nsSpread(a.p99),
+        rate(m.throughput),
+        `${m.complete ? 'yes' : 'NO'} (${m.fills}/${m.ticks})`,
+        gcCell(m),
+        heapCell(m),
+        m.cpuSPer1M.toFixed(0),
+      ];
+    };
+    const latRows = [head, ...fixedRates.flatMap((f) => TRANSPORTS.map((t) => row(t, f)))];
+    const rampRows = [
+      ['transport', 'rate', 'sustainable', 'p50', 'p99', 'p99 (sched.)', 'fills/s', 'injected/s', 'complete'],
+      ...ramps.flatMap((x) =>
+        x.tried.map((y) =>
+          y.step === undefined
+            ? [x.transport, rate(y.rate), 'FAILED', '', '', '', '', '', '']
+            : [x.transport, rate(y.rate), y.ok ? 'yes' : 'no', ns(y.step.lat.p50Ns), ns(y.step.lat.p99Ns), ns(y.step.co.p99Ns), rate(y.step.throughput), rate(y.step.injectedRate), y.step.complete ? 'yes' : 'NO'],
+        ),
+      ),
+    ];
+    const goalRows = [['goal', 'what', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.stretch, g.verdict])];
+    const late = fixedRates.flatMap((f) => TRANSPORTS.map((t) => ({ t, f, m: agg(t, f.rate).median }))).filter((x) => x.m !== undefined);
+    const notes = [
+      'Pipeline: bench injector → market.ticks (SAB ring, block policy) → strategy-runner (low_frequency_demo, signals on every tick) → risk-manager → trading-engine-paper (market order, filled on arrival) → orders.filled → portfolio-manager and the fill probe. Real actors, real LMDB (overlapping durability) in a temp dir, config through the real loader.',
+      'Latency = fill event received by the probe (a subscriber of paper.orders.filled beside the portfolio manager) − injection stamp of the tick (tickSeq carried signal → order → order_filled summary). One timer read subtracted. "p99 (sched.)" is measured from the open-loop schedule instead (coordinated-omission corrected; G6 uses it). First 10 % of each run discarded.',
+      'port = event topics (signals, verdicts, orders) over postMessage through the main-thread hub; market.ticks is a SAB ring in BOTH modes (the runtime has no postMessage tick path), so the ratio covers the 4 event hops only.',
+      `Each measurement is a fresh child process (empty store, --trace-gc): GC = pauses of every thread per million ticks. ${runs} run(s) per fixed rate; median run shown (by p99).`,
+      `Injector lateness (median runs): ${late.map(({ t, f, m }) => `${t}@${rate(f.rate)} ${m!.late1ms} > 1 ms, max ${ns(m!.maxLateNs)}`).join('; ')}.`,
+      `Load average at start ${ctx.machine.loadAvgAtStart.join(' / ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}.`,
+    ];
+    const text = [
+      `Machine: ${describeMachine(ctx.machine)}${ctx.quick ? '  [QUICK: sizes too small for conclusions]' : ''}`,
+      '',
+      'Tick-to-fill latency (G4)',
+      textTable(latRows),
+      ...(ramps.length > 0 ? ['', 'Rate ramp (G6): highest rate with every tick filled and p99 (sched.) ≤ 1 ms', textTable(rampRows)] : []),
+      '',
+      'Goals',
+      textTable(goalRows),
+      '',
+      ...notes,
+    ].join('\n');
+    const markdown = [
+      `## Tick-to-fill (suite \`tick-to-fill\`, run ${startedAt}${ctx.quick ? ', QUICK' : ''})`,
+      '',
+      `Machine: ${describeMachine(ctx.machine)}.`,
+      '',
+      '### Goals',
+      mdTable(goalRows),
+      '',
+      '### Latency at fixed rates (G4)',
+      mdTable(latRows),
+      ...(ramps.length > 0 ? ['', '### Rate ramp (G6)', mdTable(rampRows)] : []),
+      ...(prof.length > 0 ? ['', `### Profile: ring @ ${rate(top.rate)} (\`--cpu-prof\`, hottest self time per thread)`, profileMarkdown(prof)] : []),
+      '',
+      ...notes.map((n) => `- ${n}`),
+    ].join('\n');
+    return {
+      suite: 'tick-to-fill',
+      title: tickToFillSuite.title,
+      quick: ctx.quick,
+      startedAt,
+      durationMs: performance.now() - t0,
+      machine: ctx.machine,
+      loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      metrics: {
+        config: { fixedRates, runs, p99BoundNs: P99_BOUND_NS, transports: TRANSPORTS },
+        fixed: Object.fromEntries([...results.keys()].map((k) => [k, (() => { const [t, r] = k.split('@'); return agg(t as Transport, Number(r)); })()])),
+        ramps,
+        profile: prof,
+      },
+      goals,
+      text,
+      markdown,
+    };
+  },
+};
