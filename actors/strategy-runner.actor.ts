@@ -91,10 +91,10 @@ export default defineActor(async (ctx) => {
   let droppedClosed = 0;
   let signalsPublished = 0;
 
-  const publish = (s: TradingSignal, tickSeq: number): void => {
+  const publish = (s: TradingSignal, tickSeq: number, feedSeq: number): void => {
     // Every runnable strategy got a route above, so a miss is impossible
     const route = routes.get(s.strategyId)!;
-    const data: TradingSignal = { ...s, tickSeq };
+    const data: TradingSignal = feedSeq >= 0 ? { ...s, tickSeq, feedSeq } : { ...s, tickSeq };
     route.sender.send(
       rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'trading_signal', broker: route.broker, key: `${s.strategyId}:${s.token}`, data }),
     );
@@ -145,7 +145,7 @@ export default defineActor(async (ctx) => {
     // The engine keeps only token, ltp and ts (never the object): the reused tick is safe to pass
     const out = engine.onTick(tick, ts);
     // Most ticks produce nothing (shared empty arrays): skip the loops without touching them
-    if (out.signals.length > 0) for (const s of out.signals) publish(s, meta.seq);
+    if (out.signals.length > 0) for (const s of out.signals) publish(s, meta.seq, tick.feedSeq);
     if (out.errors.length > 0) {
       for (const e of out.errors) ctx.countError('ERR_STRATEGY_FAILED', { strategyId: e.strategyId, token: e.token, reason: e.message, fatal: e.fatal });
     }

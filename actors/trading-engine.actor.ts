@@ -113,8 +113,9 @@ export default defineActor((ctx) => {
     }
     const tickSize = tickSizeOf(db.get(K.instrument(p.signal.token)));
     const input = { signal: p.signal, validatedQty: p.validatedQty, validatedPrice: p.validatedPrice, ...(tickSize !== undefined ? { tickSize } : {}) };
-    // The signal's validation time is the order time: a redelivered signal replays identically
-    const r = adapter.submit(input, p.ts);
+    // Event time: the order is placed at the time of the tick behind the signal (not the wall
+    // clock of validation), so replays give identical order and fill timestamps
+    const r = adapter.submit(input, p.signal.ts);
     if (r.ok) counts.applied += 1;
     else if (r.error.code === 'ERR_ORDER_DUPLICATE') counts.duplicates += 1;
     else {
@@ -125,7 +126,13 @@ export default defineActor((ctx) => {
   });
 
   const ticks = ctx.subscribeTicks((tick) => {
-    const events = adapter.onTick(tick.token, tick.ltp, tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs());
+    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs();
+    // Replays run session ends on the ticks' own clock (checked once per second of event time)
+    if (eventTimeSessions && ts >= nextEodCheck) {
+      nextEodCheck = ts + EOD_CHECK_MS;
+      runEndOfDay(ts);
+    }
+    const events = adapter.onTick(tick.token, tick.ltp, ts);
     if (events.length === 0) return;
     counts.tickEvents += events.length;
     void enqueue({ parent: null, events });
@@ -134,8 +141,15 @@ export default defineActor((ctx) => {
   // without one (tests, external signal sources) processes ticks as they come
   if (ctx.args['eventTime'] === true) ticks.gate = () => tickGate;
 
+  // Session ends follow the wall clock for live feeds and the ticks' timestamps for replays, where
+  // the file's days (not today's) decide when DAY orders expire
+  const eventTimeSessions = (config.feed as { source?: string } | undefined)?.source === 'replay';
+  let nextEodCheck = 0;
   const checkEndOfDay = (): void => {
-    const due = dueEndOfDay(ctx.clock.nowMs(), lastEodDay, calendar);
+    if (!eventTimeSessions) runEndOfDay(ctx.clock.nowMs());
+  };
+  const runEndOfDay = (nowMs: number): void => {
+    const due = dueEndOfDay(nowMs, lastEodDay, calendar);
     if (due === null) return;
     const events = adapter.endOfDay(due.ts);
     lastEodDay = due.day;

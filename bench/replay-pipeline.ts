@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from 'lmdb';
 import { loadConfig, type AppConfig } from '../src/config.js';
+import type { RiskStateJson } from '../src/domain/risk/index.js';
 import type { Fill } from '../src/domain/types.js';
 import type { StoredOrder } from '../src/protocol/engine.js';
 import { MARKET_TICKS } from '../src/protocol/topics.js';
@@ -31,6 +32,13 @@ export interface PipelineRun {
   readonly orders: readonly StoredOrder[];
   readonly risk: { readonly validated: number; readonly rejected: number };
   readonly engine: { readonly signals: number; readonly applied: number; readonly duplicates: number };
+  /**
+   * How far risk ran ahead of the venue: fills the engine had logged when risk had judged every
+   * signal (sampled every ~100 ms; null when the sampling missed that moment).
+   */
+  readonly fillsLoggedWhenRiskDone: number | null;
+  /** IST day of the risk state's daily PnL (keyed by fill timestamps) after the run. */
+  readonly riskPnlDay: number | null;
 }
 
 /** Same env overlay as the main job would get from these variables (config loader, env wins). */
@@ -81,9 +89,27 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     let cpu0 = process.cpuUsage();
     let lastProgress = before;
     let seen = 0;
+    // Every ~100 ms: how many signals risk has judged and how many fills the engine has logged
+    const samples: { judged: number; fills: number }[] = [];
+    let sampling = false;
+    let lastSample = 0;
+    const sample = async (): Promise<void> => {
+      sampling = true;
+      try {
+        const r = await snapshot<{ counts: { validated: number; rejected: number } }>(system, 'risk-manager');
+        const e = await snapshot<{ commits: { lastFillSeq: number } }>(system, ENGINE);
+        samples.push({ judged: r.counts.validated + r.counts.rejected, fills: e.commits.lastFillSeq });
+      } finally {
+        sampling = false;
+      }
+    };
     for (;;) {
       const got = received();
       const now = performance.now();
+      if (!sampling && now - lastSample >= 100) {
+        lastSample = now;
+        void sample().catch(() => undefined);
+      }
       if (got === 0) {
         before = now;
         cpu0 = process.cpuUsage();
@@ -102,8 +128,11 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     // Quiet: lossless rings drained, no engine commit pending, fill log unchanged over 3 polls
     let last = '';
     let stable = 0;
+    while (sampling) await sleep(1);
     while (stable < 3) {
+      const r = await snapshot<{ counts: { validated: number; rejected: number } }>(system, 'risk-manager');
       const e = await snapshot<{ signals: number; pending: number; commits: { lastFillSeq: number; batches: number } }>(system, ENGINE);
+      samples.push({ judged: r.counts.validated + r.counts.rejected, fills: e.commits.lastFillSeq });
       const key = `${e.signals}/${e.commits.lastFillSeq}/${e.commits.batches}`;
       stable = key === last && e.pending === 0 && drained(system) ? stable + 1 : 0;
       last = key;
@@ -114,13 +143,17 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     const eng = await snapshot<{ signals: number; applied: number; duplicates: number }>(system, ENGINE);
     const risk = await snapshot<{ counts: { validated: number; rejected: number } }>(system, 'risk-manager');
     await system.stop();
+    const judgedAll = risk.counts.validated + risk.counts.rejected;
+    const doneAt = samples.find((x) => x.judged >= judgedAll);
 
     const db = open({ path: config.store.path ?? join(dir, 'lmdb'), compression: false, encoding: 'msgpack', maxReaders: 256 });
     const fills: Fill[] = [];
     const orders: StoredOrder[] = [];
+    let riskPnlDay: number | null = null;
     try {
       for (const { value } of db.getRange(K.fillRange('paper', 0))) fills.push(value as Fill);
       for (const { value } of db.getRange(K.orderRange('paper'))) orders.push(value as StoredOrder);
+      riskPnlDay = (db.get(K.riskState('paper')) as RiskStateJson | undefined)?.dailyPnl.day ?? null;
     } finally {
       await db.close();
     }
@@ -135,6 +168,8 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
       orders,
       risk: { validated: risk.counts.validated, rejected: risk.counts.rejected },
       engine: { signals: eng.signals, applied: eng.applied, duplicates: eng.duplicates },
+      fillsLoggedWhenRiskDone: doneAt?.fills ?? null,
+      riskPnlDay,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 // (tradeId, price, qty, fees) between the two paths and across runs. Default strategies and config.
 import * as os from 'node:os';
 import { columnTicks, compareFills, runBacktest, type BacktestInput, type BacktestResult, type FillComparison } from '../src/backtest/index.js';
+import { istDay } from '../src/domain/risk/index.js';
 import { paperConfigFrom } from '../src/services/engine/config.js';
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { readStrategiesFile } from '../src/services/strategy/load.js';
@@ -21,6 +22,11 @@ const QUICK_N = 50_000;
 const FULL_N = 2_000_000;
 /** Daily trade cap lifted (as the pipeline replay test does) so risk keeps judging the whole file. */
 const ENV = { RISK__MAX_DAILY_TRADES: '1000000' };
+/**
+ * Control run: the two fill-dependent risk limits (position, daily loss) lifted out of reach, so no
+ * verdict can depend on when fills reach risk; everything else as above.
+ */
+const CONTROL_ENV = { ...ENV, RISK__MAX_POSITION: '1000000000', RISK__DAILY_LOSS_LIMIT: '1000000000' };
 
 interface BtRun {
   readonly ms: number;
@@ -55,15 +61,18 @@ export const replaySuite: BenchSuite = {
     const data = await makeDataset(n, 'bench-replay');
     try {
       // The backtest gets exactly the pipeline's settings: same loader, same env overlay
-      const config = pipelineConfig('/nonexistent', data.file, ENV);
-      const strategies = readStrategiesFile(config.strategies.file);
-      if (!strategies.ok) throw new Error(`strategies: ${JSON.stringify(strategies.error)}`);
-      const base = {
-        strategies: strategies.value,
-        risk: riskLimitsFromConfig(config.risk),
-        paper: paperConfigFrom(config.paper),
-        calendar: { market24x7: config.feed.market24x7 ?? false, holidays: config.feed.holidays },
+      const settings = (env: Record<string, string>): Omit<BacktestInput, 'ticks' | 'tickIterator'> => {
+        const config = pipelineConfig('/nonexistent', data.file, env);
+        const strategies = readStrategiesFile(config.strategies.file);
+        if (!strategies.ok) throw new Error(`strategies: ${JSON.stringify(strategies.error)}`);
+        return {
+          strategies: strategies.value,
+          risk: riskLimitsFromConfig(config.risk),
+          paper: paperConfigFrom(config.paper),
+          calendar: { market24x7: config.feed.market24x7 ?? false, holidays: config.feed.holidays },
+        };
       };
+      const base = settings(ENV);
 
       const mem: BtRun[] = [];
       const file: BtRun[] = [];
@@ -98,8 +107,16 @@ export const replaySuite: BenchSuite = {
       if (bad >= 0) {
         ctx.log('replay: fills differ; tracing the backtest to find the first divergent signal');
         const traced = runBacktest({ ...base, tickIterator: columnTicks(data.columns), traceSignals: true, equityEvery: 0 });
-        if (traced.ok) divergence = diagnose(traced.value, pipe[bad]!.orders, cmps[bad]!);
+        const p = pipe[bad]!;
+        const evidence = { orders: p.orders, fills: p.fills.length, fillsLoggedWhenRiskDone: p.fillsLoggedWhenRiskDone, riskPnlDay: p.riskPnlDay, signalDay: istDay(data.columns.ts[0]!) };
+        if (traced.ok) divergence = diagnose(traced.value, evidence, cmps[bad]!);
       }
+      // Control: with the fill-dependent limits out of reach the two paths must agree exactly
+      ctx.log('replay: control run (position and daily-loss limits lifted), backtest and pipeline');
+      const control = runBacktest({ ...settings(CONTROL_ENV), tickIterator: columnTicks(data.columns), equityEvery: 0 });
+      if (!control.ok) throw new Error('control backtest failed');
+      const controlPipe = await runPipelineReplay(data.file, n, CONTROL_ENV, ctx.log);
+      const controlCmp = compareFills(control.value.fills, controlPipe.fills);
 
       // ------------------------------------------------------------ goals
       const memRate = spread(mem.map((m) => m.perSec));
@@ -113,6 +130,7 @@ export const replaySuite: BenchSuite = {
         { id: 'G7 abs bt', what: 'in-process ticks/s (6 default strategies, risk, fills)', measured: rate(memRate.median), floor: '≥ 2 M/s', stretch: '—', verdict: verdict(memRate.median, 2e6, Number.POSITIVE_INFINITY, false) },
         { id: 'G7 abs pipe', what: 'pipeline ticks/s (max pace, replay)', measured: rate(pipeRate.median), floor: '≥ 1 M/s', stretch: '—', verdict: verdict(pipeRate.median, 1e6, Number.POSITIVE_INFINITY, false) },
         { id: 'G7 identical', what: 'backtest fills = pipeline fills (tradeId, price, qty, fees)', measured: String(identical), floor: 'true', stretch: '—', verdict: identical ? 'pass' : 'fail' },
+        { id: 'G7 control', what: 'same, position and daily-loss limits lifted', measured: String(controlCmp.identical), floor: 'true', stretch: '—', verdict: controlCmp.identical ? 'pass' : 'fail' },
         { id: 'G7 runs', what: 'identical across runs (backtest / pipeline)', measured: `${btDeterministic} / ${pipesAgree}`, floor: 'true / true', stretch: '—', verdict: btDeterministic && pipesAgree ? 'pass' : 'fail' },
         { id: 'G7b', what: 'our replay bars/s ÷ backtrader bars/s', measured: 'not measured', floor: '≥ 50×', stretch: '≥ 200×', verdict: 'n/a' },
       ];
@@ -139,6 +157,13 @@ export const replaySuite: BenchSuite = {
         ['signals validated / rejected by risk', `${sigs.v} / ${sigs.r}`, ...pipe.map((p) => `${p.risk.validated} / ${p.risk.rejected}`)],
         ['fills identical to the backtest', '—', ...cmps.map((c) => (c.identical ? 'yes' : `no (first ${c.matchingPrefix} equal)`))],
         ['pipeline startup / drain after last tick', '—', ...pipe.map((p) => `${(p.startupMs / 1000).toFixed(1)} s / ${(p.drainMs / 1000).toFixed(1)} s`)],
+        ['risk done when engine had logged … fills', '—', ...pipe.map((p) => (p.fillsLoggedWhenRiskDone === null ? '?' : `${p.fillsLoggedWhenRiskDone} of ${p.fills.length}`))],
+      ];
+      const controlRows = [
+        ['control (limits lifted)', 'backtest', 'pipeline'],
+        ['fills', String(control.value.fills.length), String(controlPipe.fills.length)],
+        ['identical', '—', controlCmp.identical ? 'yes' : `no (first ${controlCmp.matchingPrefix} equal)`],
+        ['ticks/s', '—', rate(controlPipe.ticksPerSec)],
       ];
       const goalRows = [['goal', 'what', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.stretch, g.verdict])];
       const notes = [
@@ -146,7 +171,8 @@ export const replaySuite: BenchSuite = {
         `Both paths: src/defaults/strategies.yaml (6 strategies), the default paper and risk config with RISK__MAX_DAILY_TRADES=${ENV.RISK__MAX_DAILY_TRADES}; ${sigs.g} signals, ${ref.fills.length} fills, net PnL ${(ref.stats.netPnl / 100).toFixed(2)} ₹ in the backtest.`,
         'Pipeline rate: engine consumer of market.ticks, from the last ring poll that saw 0 consumed to the first that saw all (1 ms polls); startup and the drain of the last commits are excluded (shown separately). CPU is the whole process (all actor threads).',
         'G7b needs CPython backtrader on the box (not installed): not measured.',
-        ...(divergence === null ? [] : [`DIVERGENCE: ${divergence.summary}.`, ...divergence.details]),
+        `Control run: RISK__MAX_POSITION and RISK__DAILY_LOSS_LIMIT lifted out of reach (the only risk rules that read fills), one run each: identical = ${controlCmp.identical}.`,
+        ...(divergence === null ? [] : [...divergence.causes.map((c) => `DIVERGENCE: ${c}.`), ...divergence.details]),
       ];
       const text = [
         `Machine: ${describeMachine(ctx.machine)}${ctx.quick ? '  [QUICK: sizes too small for conclusions]' : ''}`,
@@ -156,6 +182,8 @@ export const replaySuite: BenchSuite = {
         '',
         'Outputs',
         textTable(outRows),
+        '',
+        textTable(controlRows),
         '',
         'Goals',
         textTable(goalRows),
@@ -175,6 +203,8 @@ export const replaySuite: BenchSuite = {
         '',
         '### Outputs',
         mdTable(outRows),
+        '',
+        mdTable(controlRows),
         '',
         ...notes.map((x) => `- ${x}`),
       ].join('\n');
@@ -197,6 +227,7 @@ export const replaySuite: BenchSuite = {
           deterministic: { backtest: btDeterministic, pipeline: pipesAgree },
           comparisons: cmps.map((c) => ({ identical: c.identical, countBacktest: c.countA, countPipeline: c.countB, matchingPrefix: c.matchingPrefix, firstMismatch: c.firstMismatch ?? null })),
           divergence,
+          control: { identical: controlCmp.identical, fillsBacktest: controlCmp.countA, fillsPipeline: controlCmp.countB, matchingPrefix: controlCmp.matchingPrefix, firstMismatch: controlCmp.firstMismatch ?? null, pipelineTicksPerSec: controlPipe.ticksPerSec },
         },
         goals,
         text,

@@ -19,6 +19,8 @@ export interface PutRate {
 
 export interface FlushLatency {
   readonly commit: LatencySummary;
+  /** The same transactions with durability nosync (no fsync anywhere). */
+  readonly commitNosync: LatencySummary;
   readonly commitToFlushed: LatencySummary;
   readonly fdatasync: LatencySummary;
 }
@@ -55,13 +57,15 @@ export async function lmdbPutRate(durability: Durability, n: number): Promise<Pu
 
 /**
  * `n` sequential transactions of one 4 KB value in overlapping mode: latency until the commit
- * resolves and until `db.flushed` (durable); then `n` raw 4 KB write + fdatasync on the same disk.
+ * resolves and until `db.flushed` (durable); the same with nosync; then `n` raw 4 KB write +
+ * fdatasync on the same disk.
  */
 export async function flushLatency(n: number): Promise<FlushLatency> {
   const dir = tmp('ap-bench-sync-');
   const db = openStore({ path: join(dir.path, 'lmdb'), durability: 'overlapping' });
   const commit = new Histogram();
   const flushed = new Histogram();
+  const commitNosync = new Histogram();
   const sync = new Histogram();
   try {
     const payload = 'x'.repeat(4096 - 64);
@@ -73,6 +77,16 @@ export async function flushLatency(n: number): Promise<FlushLatency> {
       const t2 = now();
       commit.record((t1 - t0) * 1e6);
       flushed.record((t2 - t0) * 1e6);
+    }
+    const nosync = openStore({ path: join(dir.path, 'lmdb-nosync'), durability: 'nosync' });
+    try {
+      for (let i = 0; i < n; i++) {
+        const t0 = now();
+        await nosync.transaction(() => void nosync.put(['sync', i % 64], { i, payload }));
+        commitNosync.record((now() - t0) * 1e6);
+      }
+    } finally {
+      await nosync.close();
     }
     const fd = openSync(join(dir.path, 'raw.bin'), 'w');
     const block = Buffer.alloc(4096, 7);
@@ -86,7 +100,7 @@ export async function flushLatency(n: number): Promise<FlushLatency> {
     } finally {
       closeSync(fd);
     }
-    return { commit: commit.summary(), commitToFlushed: flushed.summary(), fdatasync: sync.summary() };
+    return { commit: commit.summary(), commitNosync: commitNosync.summary(), commitToFlushed: flushed.summary(), fdatasync: sync.summary() };
   } finally {
     await db.close();
     dir.cleanup();

@@ -97,6 +97,7 @@ export const taxSuite: BenchSuite = {
       ...puts.map((p) => [`lmdb-js put (${p.durability}), ${p.puts} × 10-field object, async batched`, rate(p.putsPerSec)]),
       ...puts.map((p) => [`lmdb-js get (${p.durability}), random keys`, rate(p.getsPerSec)]),
       [`commit of one 4 KB txn (overlapping), p50 / p99 / max, ${z.syncs} sequential`, `${ns(sync.commit.p50Ns)} / ${ns(sync.commit.p99Ns)} / ${ns(sync.commit.maxNs)}`],
+      ['commit of the same txn with nosync, p50 / p99 / max', `${ns(sync.commitNosync.p50Ns)} / ${ns(sync.commitNosync.p99Ns)} / ${ns(sync.commitNosync.maxNs)}`],
       ['commit → db.flushed (overlapping), p50 / p99 / max', `${ns(sync.commitToFlushed.p50Ns)} / ${ns(sync.commitToFlushed.p99Ns)} / ${ns(sync.commitToFlushed.maxNs)}`],
       ['raw 4 KB pwrite + fdatasync (node:fs), p50 / p99 / max', `${ns(sync.fdatasync.p50Ns)} / ${ns(sync.fdatasync.p99Ns)} / ${ns(sync.fdatasync.maxNs)}`],
       [`pino info line (order_filled payload) in a worker → process.stdout, ${logCost.lines} lines`, `${ns(logCost.infoNs)} per line`],

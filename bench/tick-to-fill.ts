@@ -9,14 +9,14 @@ import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
 import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
 import type { PipelineJob } from './pipeline-harness/job.js';
-import { gcCell, heapCell, latCells, sustainable, type StepSummary } from './pipeline-harness/measure.js';
+import { gcCell, heapCell, latCells, sliceSeries, sustainable, type StepSummary } from './pipeline-harness/measure.js';
 import { aggregate, attempt, nsSpread, profiled, profileMarkdown, type Agg } from './pipeline-harness/report.js';
 
 type Transport = 'ring' | 'port';
 const TRANSPORTS: readonly Transport[] = ['ring', 'port'];
 const P99_BOUND_NS = 1_000_000;
 const RAMP_UP = [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
-const RAMP_DOWN = [500, 200, 100];
+const RAMP_DOWN = [500, 200, 100, 50];
 
 interface Fixed {
   readonly rate: number;
@@ -185,6 +185,16 @@ export const tickToFillSuite: BenchSuite = {
       ),
     ];
     const goalRows = [['goal', 'what', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.stretch, g.verdict])];
+    // Latency second by second (median runs): growth within a run means per-order state grows
+    const seriesRows = [
+      ['transport', 'rate', 'p50 per second of the run', 'p99 per second of the run'],
+      ...fixedRates.flatMap((f) =>
+        TRANSPORTS.flatMap((t) => {
+          const m = agg(t, f.rate).median;
+          return m === undefined ? [] : [[t, rate(f.rate), sliceSeries(m, 'p50Ns'), sliceSeries(m, 'p99Ns')]];
+        }),
+      ),
+    ];
     const late = fixedRates.flatMap((f) => TRANSPORTS.map((t) => ({ t, f, m: agg(t, f.rate).median }))).filter((x) => x.m !== undefined);
     const notes = [
       'Pipeline: bench injector → market.ticks (SAB ring, block policy) → strategy-runner (low_frequency_demo, signals on every tick) → risk-manager → trading-engine-paper (market order, filled on arrival) → orders.filled → portfolio-manager and the fill probe. Real actors, real LMDB (overlapping durability) in a temp dir, config through the real loader.',
@@ -199,6 +209,9 @@ export const tickToFillSuite: BenchSuite = {
       '',
       'Tick-to-fill latency (G4)',
       textTable(latRows),
+      '',
+      'Latency over the run (median runs)',
+      textTable(seriesRows),
       ...(ramps.length > 0 ? ['', 'Rate ramp (G6): highest rate with every tick filled and p99 (sched.) ≤ 1 ms', textTable(rampRows)] : []),
       '',
       'Goals',
@@ -216,6 +229,9 @@ export const tickToFillSuite: BenchSuite = {
       '',
       '### Latency at fixed rates (G4)',
       mdTable(latRows),
+      '',
+      '### Latency over the run (median runs, per second)',
+      mdTable(seriesRows),
       ...(ramps.length > 0 ? ['', '### Rate ramp (G6)', mdTable(rampRows)] : []),
       ...(prof.length > 0 ? ['', `### Profile: ring @ ${rate(top.rate)} (\`--cpu-prof\`, hottest self time per thread)`, profileMarkdown(prof)] : []),
       '',

@@ -9,7 +9,7 @@ import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
 import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
 import type { PipelineJob, StepSpec } from './pipeline-harness/job.js';
-import { gcCell, heapCell, latCells, type StepSummary } from './pipeline-harness/measure.js';
+import { gcCell, heapCell, latCells, sliceSeries, type StepSummary } from './pipeline-harness/measure.js';
 import { aggregate, attempt, nsSpread, profiled, profileMarkdown, spreadCell, type Agg } from './pipeline-harness/report.js';
 import type { Topology } from './pipeline-harness/tree.js';
 
@@ -115,6 +115,14 @@ export const topologySuite: BenchSuite = {
       ),
     ];
     const goalRows = [['goal', 'what', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.stretch, g.verdict])];
+    const seriesRows = [
+      ['topology', 'measurement', 'p50 per slice (saturation: tenths of the ticks; paced: seconds)'],
+      ...TOPOLOGIES.flatMap((t) =>
+        [['saturation', satAgg(t).median] as const, ...plan.paced.map((p) => [rate(p.rate), latAgg(t, p.rate).median] as const)].flatMap(([label, m]) =>
+          m === undefined ? [] : [[t, label, sliceSeries(m)]],
+        ),
+      ),
+    ];
     const notes = [
       'split = strategy-runner, risk-manager, trading-engine-paper (3 workers; signals.raw and signals.validated rings; risk and engine each commit their own LMDB batch). fused = actors/trading-core.actor.ts (1 worker; one LMDB transaction per batch with orders, fills, venue state, risk state and the tick position). Both: same injector, strategies file, portfolio manager and fill probe; ring transport; overlapping durability.',
       'Saturation: the injector publishes as fast as the tick ring (block policy) accepts; fills/s = fills ÷ (last fill − first injection). The paper venue exports its whole session state (every order of the session) with each commit, so throughput depends on the run length; both topologies pay it.',
@@ -128,6 +136,9 @@ export const topologySuite: BenchSuite = {
       '',
       'Tail latency at fixed rates',
       textTable(latRows),
+      '',
+      'Latency over the run (median runs)',
+      textTable(seriesRows),
       '',
       'Goals',
       textTable(goalRows),
@@ -147,6 +158,9 @@ export const topologySuite: BenchSuite = {
       '',
       '### Tail latency at fixed rates',
       mdTable(latRows),
+      '',
+      '### Latency over the run (median runs)',
+      mdTable(seriesRows),
       ...(prof.length > 0 ? ['', '### Profiles at saturation (`--cpu-prof`, hottest self time per thread)', profileMarkdown(prof)] : []),
       '',
       ...notes.map((n) => `- ${n}`),

@@ -16,6 +16,8 @@ export interface ProbeWindow {
   readonly fromSeq: number;
   readonly warmSeq: number;
   readonly toSeq: number;
+  /** Ticks per time slice for the latency-over-time series (e.g. the rate: one slice per second). */
+  readonly sliceTicks: number;
 }
 
 /** Counters of the current window (call('progress')). */
@@ -36,6 +38,10 @@ export interface ProbeProgress {
 export interface ProbeResult extends ProbeProgress {
   readonly injected: readonly number[];
   readonly scheduled: readonly number[];
+  /** p50/p99 per slice of `sliceTicks` window ticks, in tick order (null: no sample in that slice). */
+  readonly slices: readonly ({ readonly p50Ns: number; readonly p99Ns: number; readonly count: number } | null)[];
+  /** With args.stages: arrival of the raw signal / the verdict at this thread − injection stamp. */
+  readonly stages: { readonly raw: readonly number[]; readonly validated: readonly number[] } | null;
   readonly timerNs: number;
   readonly negatives: number;
   readonly gc: GcStats;
@@ -46,9 +52,12 @@ export default defineActor((ctx) => {
   const broker = 'paper' as const;
   const stamps = new StampTable(ctx.args['stamps'] as SharedArrayBuffer);
   const timerNs = timerCostNs(baseMs);
-  let win: ProbeWindow = { fromSeq: 0, warmSeq: 0, toSeq: -1 };
+  let win: ProbeWindow = { fromSeq: 0, warmSeq: 0, toSeq: -1, sliceTicks: 1 };
+  // Latency over the run: one histogram per slice of the window's ticks (state growth shows here)
+  let slices: Histogram[] = [];
   let injected = new Histogram();
   let scheduled = new Histogram();
+  let stages = { raw: new Histogram(), validated: new Histogram() };
   let gc = new GcMeter();
   const zero = { fills: 0, failed: 0, rejected: 0, stale: 0, noTickSeq: 0, outside: 0, firstFillNs: Number.NaN, lastFillNs: Number.NaN };
   let c = { ...zero };
@@ -75,8 +84,25 @@ export default defineActor((ctx) => {
       return;
     }
     injected.record(now - inj);
+    const k = Math.floor((seq - win.fromSeq) / win.sliceTicks);
+    (slices[k] ??= new Histogram()).record(now - inj);
     scheduled.record(now - sch);
   });
+  // Stage breakdown (args.stages, split tree only): when the raw signal and the verdict of a window
+  // tick reach this thread, so the tick-to-fill time splits into strategy, risk and engine hops
+  const stage = (name: 'raw' | 'validated', seq: number | undefined): void => {
+    if (seq === undefined || seq < win.warmSeq || seq > win.toSeq) return;
+    const inj = stamps.injected(seq);
+    if (!Number.isNaN(inj)) stages[name].record(relNowNs(baseMs) - inj);
+  };
+  if (ctx.args['stages'] === true) {
+    ctx.subscribe<Envelope<{ tickSeq?: number }>>(brokerTopic(broker, 'signals.raw'), (env) => {
+      if (env.type === 'trading_signal') stage('raw', env.data.tickSeq);
+    });
+    ctx.subscribe<Envelope<{ signal?: { tickSeq?: number } }>>(brokerTopic(broker, 'signals.validated'), (env) => {
+      if (env.type === 'validated_signal') stage('validated', env.data.signal?.tickSeq);
+    });
+  }
   // Not measured, only counted: a run where signals are rejected or orders fail is not comparable
   ctx.subscribe<unknown>(brokerTopic(broker, 'orders.failed'), () => void c.failed++);
   ctx.subscribe<unknown>(brokerTopic(broker, 'signals.rejected'), () => void c.rejected++);
@@ -89,6 +115,8 @@ export default defineActor((ctx) => {
           win = arg as ProbeWindow;
           injected = new Histogram();
           scheduled = new Histogram();
+          stages = { raw: new Histogram(), validated: new Histogram() };
+          slices = [];
           c = { ...zero };
           gc = new GcMeter();
           gc.start();
@@ -101,6 +129,8 @@ export default defineActor((ctx) => {
               ...c,
               injected: Array.from(injected.counts),
               scheduled: Array.from(scheduled.counts),
+              slices: Array.from(slices, (h) => (h === undefined ? null : { p50Ns: h.percentile(50), p99Ns: h.percentile(99), count: h.count })),
+              stages: stages.raw.count > 0 ? { raw: Array.from(stages.raw.counts), validated: Array.from(stages.validated.counts) } : null,
               timerNs,
               negatives: injected.negatives,
               gc: g,

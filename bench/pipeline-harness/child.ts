@@ -33,7 +33,8 @@ async function heapOf(system: ActorSystem, names: readonly string[]): Promise<Re
 async function runStep(system: ActorSystem, job: PipelineJob, spec: StepSpec, index: number, actors: readonly string[]): Promise<StepResult> {
   const fromSeq = await call<number>(system, 'tick-injector', 'next-seq');
   const toSeq = fromSeq + spec.count - 1;
-  await call(system, 'fill-probe', 'begin', { fromSeq, warmSeq: fromSeq + Math.floor(spec.count * spec.warmupFrac), toSeq });
+  const sliceTicks = spec.mode === 'paced' ? Math.max(1, Math.round(spec.rate)) : Math.max(1, Math.ceil(spec.count / 10));
+  await call(system, 'fill-probe', 'begin', { fromSeq, warmSeq: fromSeq + Math.floor(spec.count * spec.warmupFrac), toSeq, sliceTicks });
   const heap0 = await heapOf(system, actors);
   process.stdout.write(`${MARK} begin ${index}\n`);
   const cpu0 = process.cpuUsage();
@@ -75,7 +76,7 @@ async function runJob(job: PipelineJob): Promise<JobResult> {
   const steps: StepResult[] = [];
   try {
     const config = benchConfig(benchEnv(dir, job.env));
-    const root = buildBenchTree(job.topology, { stamps: createStampTable(), baseMs: performance.timeOrigin });
+    const root = buildBenchTree(job.topology, { stamps: createStampTable(), baseMs: performance.timeOrigin, stages: job.stages === true });
     system = createSystem(config, { runId: `bench${Date.now().toString(36)}`, overrides: { root } });
     await system.start();
     const startupMs = performance.now() - t0;

@@ -22,6 +22,8 @@ export interface PipelineJob {
   readonly stopAboveP99Ns?: number;
   /** Longest wait for the fills of a step after its last injection. */
   readonly drainTimeoutMs: number;
+  /** Per-hop breakdown (split only): the probe also listens to signals.raw and signals.validated. */
+  readonly stages?: boolean;
 }
 
 export interface ActorMem {

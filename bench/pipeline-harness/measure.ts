@@ -36,6 +36,8 @@ export interface StepSummary {
   /** Worker log lines written during the step. */
   readonly logLines: number;
   readonly engine: unknown;
+  /** p50/p99 (not timer-corrected) per slice of the step's ticks: one second for paced steps, a tenth for max pace. */
+  readonly slices: readonly ({ readonly p50Ns: number; readonly p99Ns: number } | null)[];
 }
 
 export function summarizeStep(s: StepResult, gc: GcTotals | undefined, logLines: number | undefined): StepSummary {
@@ -68,6 +70,7 @@ export function summarizeStep(s: StepResult, gc: GcTotals | undefined, logLines:
     cpuSPer1M: s.cpuS * per1M,
     logLines: logLines ?? 0,
     engine: s.engine,
+    slices: s.probe.slices.map((x) => (x === null ? null : { p50Ns: x.p50Ns, p99Ns: x.p99Ns })),
   };
 }
 
@@ -98,11 +101,18 @@ export const latCells = (l: LatencySummary): string[] => [ns(l.p50Ns), ns(l.p99N
 
 export function gcCell(s: StepSummary): string {
   const g = s.gcPer1M;
-  return `${g.count.toFixed(0)} (${g.totalMs.toFixed(0)} ms, max ${g.maxMs.toFixed(1)} ms)`;
+  const k = s.ticks / 1e6;
+  return `${(g.count * k).toFixed(0)} GCs, ${(g.totalMs * k).toFixed(0)} ms, max ${g.maxMs.toFixed(1)} ms (per 1M ticks: ${g.count.toFixed(0)}, ${(g.totalMs / 1000).toFixed(1)} s)`;
 }
 
 export function heapCell(s: StepSummary): string {
-  return `${(s.heapPer1MBytes / 2 ** 20).toFixed(1)} MiB`;
+  const k = s.ticks / 1e6;
+  return `${((s.heapPer1MBytes * k) / 2 ** 20).toFixed(1)} MiB (per 1M ticks: ${(s.heapPer1MBytes / 2 ** 30).toFixed(2)} GiB)`;
+}
+
+/** "p50 per slice" as a compact series, e.g. `1.2 ms → 3.4 ms → 9.8 ms`. */
+export function sliceSeries(s: StepSummary, pick: 'p50Ns' | 'p99Ns' = 'p50Ns'): string {
+  return s.slices.map((x) => (x === null ? '·' : ns(x[pick]))).join(' → ');
 }
 
 export function stepLabel(s: StepSummary): string {

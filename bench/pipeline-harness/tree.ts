@@ -66,6 +66,8 @@ export function benchConfig(env: Record<string, string>): AppConfig {
 export interface BenchTreeArgs {
   readonly stamps: SharedArrayBuffer;
   readonly baseMs: number;
+  /** Probe also listens to signals.raw / signals.validated (split only): per-hop breakdown. */
+  readonly stages?: boolean;
 }
 
 /** The bench tree for `topology`; any crash halts it (intensity 0), so a run never hides a restart. */
@@ -80,6 +82,7 @@ export function buildBenchTree(topology: Topology, a: BenchTreeArgs): Supervisor
     needsStore: true,
     ...spec,
   });
+  const stages = a.stages === true && topology === 'split';
   const prod = (n: string): string => `dist/actors/${n}.actor.js`;
   const benchMod = (n: string): string => `dist/bench/actors/${n}.actor.js`;
   const portfolio = actor('portfolio-manager', prod('portfolio-manager'), {
@@ -95,9 +98,14 @@ export function buildBenchTree(topology: Topology, a: BenchTreeArgs): Supervisor
   });
   const probe = actor('fill-probe', benchMod('fill-probe'), {
     needsStore: false,
-    args: { stamps: a.stamps, baseMs: a.baseMs },
+    args: { stamps: a.stamps, baseMs: a.baseMs, stages: stages },
     publishes: [],
-    subscribes: [{ topic: t('orders.filled') }, { topic: t('orders.failed'), lossy: true }, { topic: t('signals.rejected'), lossy: true }],
+    subscribes: [
+      { topic: t('orders.filled') },
+      { topic: t('orders.failed'), lossy: true },
+      { topic: t('signals.rejected'), lossy: true },
+      ...(stages ? [{ topic: t('signals.raw'), lossy: true }, { topic: t('signals.validated'), lossy: true }] : []),
+    ],
   });
   const core: ActorSpec[] =
     topology === 'split'

@@ -41,6 +41,11 @@ export interface Tick {
   readonly lastTradeTs: number;
   readonly depthBuy: readonly DepthLevel[];
   readonly depthSell: readonly DepthLevel[];
+  /**
+   * Position of the tick in its feed (replay: record index in the file; synthetic: ticks emitted
+   * by this feed run). Disambiguates ticks that share a millisecond; part of the signal key.
+   */
+  readonly feedSeq?: number;
 }
 
 export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit';
@@ -74,6 +79,8 @@ export interface TradingSignal {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Sequence of the market.ticks record that produced the signal (event-time ordering). */
   readonly tickSeq?: number;
+  /** Tick.feedSeq of that tick (part of the signal's idempotency key). */
+  readonly feedSeq?: number;
 }
 
 /** Fill of (part of) an order. `tradeId` is unique and deterministic: the dedup key. */

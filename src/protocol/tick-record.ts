@@ -2,7 +2,7 @@
 // Mirrors Kite's 184-byte FULL packet fields plus our own timestamps; all prices stay integers in
 // minor units (÷ divisor), so encode/decode never rounds. Decoding validates before it trusts.
 //
-//  payload (208 bytes, int32 words unless noted; starts 8-byte aligned inside the slot)
+//  payload (216 bytes, int32 words unless noted; starts 8-byte aligned inside the slot)
 //  w0  token        w1  ltp          w2  lastQty      w3  avgPrice     w4  volume (u32)
 //  w5  buyQty (u32) w6  sellQty (u32) w7 open         w8  high         w9  low
 //  w10 close        w11 oi (u32)     w12 oiDayHigh    w13 oiDayLow     w14 divisor
@@ -10,11 +10,12 @@
 //  w16..17 exchangeTs (f64 ms)   w18..19 lastTradeTs (f64 ms)   w20..21 stampNs (f64, feed-side
 //          monotonic injection time for latency measurement; 0 when unused)
 //  w22..51 depth: 10 × (price, quantity, orders); entries 0..4 buy (best first), 5..9 sell
+//  w52..53 feedSeq (f64: position of the tick in its feed; -1 = unknown)
 import type { DepthLevel, Tick } from '../domain/types.js';
 
 export const TICK_TAG = 1;
 export const TICK_VERSION = 1;
-export const TICK_PAYLOAD_BYTES = 208;
+export const TICK_PAYLOAD_BYTES = 216;
 /** Ring slot size for ticks: 24-byte slot header + payload, rounded up to a power of two. */
 export const TICK_SLOT_BYTES = 256;
 export const DEPTH_LEVELS = 5;
@@ -42,6 +43,7 @@ export interface MutableTick {
   exchangeTs: number;
   lastTradeTs: number;
   stampNs: number;
+  feedSeq: number;
   depthBuy: { price: number; quantity: number; orders: number }[];
   depthSell: { price: number; quantity: number; orders: number }[];
 }
@@ -51,14 +53,14 @@ export function newMutableTick(): MutableTick {
   return {
     token: 0, ltp: 0, lastQty: 0, avgPrice: 0, volume: 0, buyQty: 0, sellQty: 0,
     open: 0, high: 0, low: 0, close: 0, oi: 0, oiDayHigh: 0, oiDayLow: 0, divisor: 100,
-    tradable: true, exchangeTs: 0, lastTradeTs: 0, stampNs: 0,
+    tradable: true, exchangeTs: 0, lastTradeTs: 0, stampNs: 0, feedSeq: -1,
     depthBuy: Array.from({ length: DEPTH_LEVELS }, level),
     depthSell: Array.from({ length: DEPTH_LEVELS }, level),
   };
 }
 
 /** Writes `t` at byte offset `off` (8-aligned) of the given views. */
-export function encodeTick(i32: Int32Array, f64: Float64Array, off: number, t: Tick, stampNs = 0): void {
+export function encodeTick(i32: Int32Array, f64: Float64Array, off: number, t: Tick, stampNs = 0, feedSeq = t.feedSeq ?? -1): void {
   const w = off >> 2;
   i32[w] = t.token;
   i32[w + 1] = t.ltp;
@@ -80,6 +82,7 @@ export function encodeTick(i32: Int32Array, f64: Float64Array, off: number, t: T
   f64[d + 8] = t.exchangeTs;
   f64[d + 9] = t.lastTradeTs;
   f64[d + 10] = stampNs;
+  f64[d + 26] = feedSeq;
   writeDepth(i32, w + DEPTH_WORD, t.depthBuy);
   writeDepth(i32, w + DEPTH_WORD + 3 * DEPTH_LEVELS, t.depthSell);
 }
@@ -138,6 +141,7 @@ export function decodeTick(
   out.exchangeTs = f64[d + 8]!;
   out.lastTradeTs = f64[d + 9]!;
   out.stampNs = f64[d + 10]!;
+  out.feedSeq = f64[d + 26]!;
   if (out.token === 0) return { code: 'ERR_FRAME_BAD_VALUE', field: 'token', value: 0 };
   if (out.ltp <= 0) return { code: 'ERR_FRAME_BAD_VALUE', field: 'ltp', value: out.ltp };
   if (out.divisor <= 0) return { code: 'ERR_FRAME_BAD_VALUE', field: 'divisor', value: out.divisor };
@@ -148,6 +152,7 @@ export function decodeTick(
     return { code: 'ERR_FRAME_BAD_VALUE', field: 'lastTradeTs', value: out.lastTradeTs };
   }
   if (!Number.isFinite(out.stampNs)) return { code: 'ERR_FRAME_BAD_VALUE', field: 'stampNs', value: out.stampNs };
+  if (!Number.isSafeInteger(out.feedSeq) || out.feedSeq < -1) return { code: 'ERR_FRAME_BAD_VALUE', field: 'feedSeq', value: out.feedSeq };
   readDepth(i32, w + DEPTH_WORD, out.depthBuy);
   readDepth(i32, w + DEPTH_WORD + 3 * DEPTH_LEVELS, out.depthSell);
   return null;
@@ -172,5 +177,6 @@ export function copyTick(t: MutableTick): Tick {
     exchangeTs: t.exchangeTs, lastTradeTs: t.lastTradeTs,
     depthBuy: t.depthBuy.map((l) => ({ ...l })),
     depthSell: t.depthSell.map((l) => ({ ...l })),
+    ...(t.feedSeq >= 0 ? { feedSeq: t.feedSeq } : {}),
   };
 }

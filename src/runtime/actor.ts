@@ -41,8 +41,11 @@ export interface Subscription {
 
 /** Publisher handle for the tick ring. */
 export interface TickPublisher {
-  /** Writes a tick; false when a gating consumer is a full ring behind (block policy). */
-  tryPublish(tick: Tick, stampNs?: number): boolean;
+  /**
+   * Writes a tick; false when a gating consumer is a full ring behind (block policy). `feedSeq`
+   * (default tick.feedSeq) is the tick's position in its feed, see Tick.feedSeq.
+   */
+  tryPublish(tick: Tick, stampNs?: number, feedSeq?: number): boolean;
   /** Resolves when there is room again (block policy). */
   waitForSpace(timeoutMs?: number): Promise<void>;
   readonly published: number;

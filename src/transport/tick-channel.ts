@@ -11,11 +11,11 @@ export class TickSender {
   private count = 0;
   constructor(private readonly producer: RingProducer) {}
 
-  tryPublish(tick: Tick, stampNs = 0): boolean {
+  tryPublish(tick: Tick, stampNs = 0, feedSeq = tick.feedSeq ?? -1): boolean {
     const p = this.producer;
     const off = p.claim();
     if (off < 0) return false;
-    encodeTick(p.i32, p.f64, off, tick, stampNs);
+    encodeTick(p.i32, p.f64, off, tick, stampNs, feedSeq);
     p.publish(TICK_TAG, TICK_PAYLOAD_BYTES);
     this.count++;
     return true;

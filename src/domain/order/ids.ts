@@ -24,11 +24,18 @@ export interface SignalIdentity {
   readonly token: number;
   readonly side: Side;
   readonly ts: number;
+  /** The tick's position in its feed (Tick.feedSeq), when known. */
+  readonly feedSeq?: number;
 }
 
-/** Idempotency key of a signal: `${strategyId}:${token}:${side}:${signalTs}`. */
+/**
+ * Idempotency key of a signal: `${strategyId}:${token}:${side}:${signalTs}`, plus `:${feedSeq}`
+ * when the tick's feed position is known — two ticks of one instrument can share a millisecond
+ * (or a second, in Kite data), and two signals from them are two decisions, not a redelivery.
+ */
 export function signalKey(s: SignalIdentity): string {
-  return `${s.strategyId}:${s.token}:${s.side}:${s.ts}`;
+  const base = `${s.strategyId}:${s.token}:${s.side}:${s.ts}`;
+  return s.feedSeq === undefined ? base : `${base}:${s.feedSeq}`;
 }
 
 /** Client order id derived from a signal key: `${broker}-` + 64-bit hash (e.g. `paper-3f2a…`). */

@@ -68,7 +68,7 @@ export function createReplayDriver(opts: ReplayDriverOptions): ReplayDriver {
     do {
       if (stopping) return false;
       await publisher.waitForSpace(50);
-    } while (!publisher.tryPublish(t, clock.monoNs()));
+    } while (!publisher.tryPublish(t, clock.monoNs(), position));
     return true;
   }
 
@@ -106,7 +106,9 @@ export function createReplayDriver(opts: ReplayDriverOptions): ReplayDriver {
           continue;
         }
         // The common case stays synchronous: no promise per tick unless the ring is full
-        if (!publisher.tryPublish(t, clock.monoNs()) && !(await publishBlocked(t))) return;
+        // feedSeq = the tick's index in the file: stable across restarts, so a tick re-published
+        // after a crash yields the same signal keys and dedupes downstream
+        if (!publisher.tryPublish(t, clock.monoNs(), position) && !(await publishBlocked(t))) return;
         position++;
         published++;
         lastTickTs = t.exchangeTs;

@@ -19,3 +19,17 @@ describe('deterministic ids', () => {
     expect(tradeIdFor('paper-abc', 3)).toBe('paper-abc-3');
   });
 });
+
+describe('signal keys and ticks that share a timestamp', () => {
+  it('two signals from different ticks of the same millisecond get different keys and orders', () => {
+    const base = { strategyId: 's', token: 738561, side: 'BUY' as const, ts: 1_700_000_000_000 };
+    const a = signalKey({ ...base, feedSeq: 41 });
+    const b = signalKey({ ...base, feedSeq: 42 });
+    expect(a).not.toBe(b);
+    expect(clientOrderIdFor('paper', a)).not.toBe(clientOrderIdFor('paper', b));
+    // The same tick redelivered maps to the same key (idempotent)
+    expect(signalKey({ ...base, feedSeq: 41 })).toBe(a);
+    // Without a feed position the key is the original's shape
+    expect(signalKey(base)).toBe('s:738561:BUY:1700000000000');
+  });
+});

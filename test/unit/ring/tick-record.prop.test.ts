@@ -140,7 +140,7 @@ describe('tick record codec', () => {
     it('bad length, misaligned or out-of-range offset → ERR_FRAME_BAD_LENGTH', () => {
       const { v } = good();
       const out = newMutableTick();
-      expect(decodeTick(v.i32, v.f64, 0, TICK_PAYLOAD_BYTES - 1, out)).toEqual({ code: 'ERR_FRAME_BAD_LENGTH', length: 207, expected: 208 });
+      expect(decodeTick(v.i32, v.f64, 0, TICK_PAYLOAD_BYTES - 1, out)).toEqual({ code: 'ERR_FRAME_BAD_LENGTH', length: TICK_PAYLOAD_BYTES - 1, expected: TICK_PAYLOAD_BYTES });
       expect(decodeTick(v.i32, v.f64, 0, 4096, out)?.code).toBe('ERR_FRAME_BAD_LENGTH');
       expect(decodeTick(v.i32, v.f64, 4, TICK_PAYLOAD_BYTES, out)?.code).toBe('ERR_FRAME_BAD_LENGTH');
       expect(decodeTick(v.i32, v.f64, -8, TICK_PAYLOAD_BYTES, out)?.code).toBe('ERR_FRAME_BAD_LENGTH');
