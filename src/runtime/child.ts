@@ -8,6 +8,7 @@ import { appError, AlphaPandaError, type ErrorCode } from '../errors.js';
 import type { ActorControl, WorkerStatus } from './actor.js';
 import type { WorkerBoot } from './boot.js';
 import type { ActorSpec } from './tree.js';
+import { deadlinePassed, raceStep } from './deadline.js';
 
 export type ChildState = 'stopped' | 'starting' | 'running' | 'stopping' | 'restarting' | 'crashed' | 'halted';
 
@@ -93,17 +94,16 @@ export class ActorProcess {
     void this.exited.then((code) => this.onExit(worker, code));
     this.api = Comlink.wrap<ActorControl>(nodeEndpoint(worker));
     const timeoutMs = this.spec.startTimeoutMs ?? this.env.defaultStartTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
+    let exitCode = 0;
+    void this.exited.then((c) => (exitCode = c));
     try {
-      await Promise.race([
+      await raceStep(
         this.api.start(),
-        this.exited.then((code) => {
-          throw this.classify(code);
-        }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs })), timeoutMs);
-        }),
-      ]);
+        this.exited,
+        () => this.classify(exitCode),
+        timeoutMs,
+        () => appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs }),
+      );
     } catch (e) {
       const error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
       this.recordError(error);
@@ -113,8 +113,6 @@ export class ActorProcess {
       await Promise.race([this.exited, new Promise((r) => setTimeout(r, 150))]);
       await this.kill();
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
     this.state = 'running';
     this.startedAt = this.env.nowMs();
@@ -131,15 +129,7 @@ export class ActorProcess {
     }
     this.state = 'stopping';
     const deadline = this.spec.shutdownMs ?? this.env.defaultStopMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      (this.api?.stop(reason) ?? Promise.resolve()).then(() => false, () => false),
-      this.exited.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), deadline);
-      }),
-    ]);
-    clearTimeout(timer);
+    const timedOut = await deadlinePassed(Promise.race([this.api?.stop(reason) ?? Promise.resolve(), this.exited]), deadline);
     if (timedOut) this.recordError(appError('ERR_ACTOR_STOP_TIMEOUT', { actor: this.name, timeoutMs: deadline }));
     await this.kill();
     this.state = 'stopped';

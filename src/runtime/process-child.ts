@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { appError, AlphaPandaError } from '../errors.js';
 import type { ActorStatus, ChildState, DownReason, LastError } from './child.js';
 import type { ProcessSpec } from './tree.js';
+import { deadlinePassed, raceStep } from './deadline.js';
 import type { HostToMain, MainToHost, ProcessBoot, StreamBatch } from './process-protocol.js';
 
 export interface ProcessEnv {
@@ -59,25 +60,22 @@ export class OsProcess {
     });
     child.send({ type: 'boot', boot: this.env.processBootFor(this.spec, this.gen) } satisfies MainToHost);
     const timeoutMs = this.spec.startTimeoutMs ?? this.env.defaultStartTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
+    let exit: string | number | null = null;
+    void this.exited.then((r) => (exit = r.code ?? r.signal));
     try {
-      await Promise.race([
+      await raceStep(
         ready,
-        this.exited.then((r) => {
-          throw appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode: r.code ?? r.signal });
-        }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs })), timeoutMs);
-        }),
-      ]);
+        this.exited,
+        () => appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode: exit }),
+        timeoutMs,
+        () => appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs }),
+      );
     } catch (e) {
       const error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
       this.recordError(error);
       this.state = 'crashed';
       await this.kill();
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
     this.state = 'running';
     this.startedAt = this.env.nowMs();
@@ -94,14 +92,7 @@ export class OsProcess {
     this.detachBridge?.();
     this.send({ type: 'stop', reason });
     const deadline = this.spec.shutdownMs ?? this.env.defaultStopMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      this.exited.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), deadline);
-      }),
-    ]);
-    clearTimeout(timer);
+    const timedOut = await deadlinePassed(this.exited, deadline);
     if (timedOut) this.recordError(appError('ERR_ACTOR_STOP_TIMEOUT', { actor: this.name, timeoutMs: deadline }));
     await this.kill();
     this.state = 'stopped';
