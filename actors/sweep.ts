@@ -12,7 +12,7 @@ import { loadConfig, formatConfigErrors, type AppConfig } from '../src/config.js
 import { formatMessage } from '../src/errors.js';
 import { createReplayDecoder, detectReplayFormat } from '../src/domain/feed/index.js';
 import { isIndexToken } from '../src/domain/instruments/index.js';
-import { parseStrategies } from '../src/domain/strategy/index.js';
+import { parseStrategies, type StrategyConfig } from '../src/domain/strategy/index.js';
 import { readLines } from '../src/services/feed/line-reader.js';
 import { readHead } from '../src/services/feed/replay-position.js';
 import { paperConfigFrom } from '../src/services/engine/config.js';
@@ -28,6 +28,7 @@ import {
   sweepTable,
   SWEEP_USAGE,
   withParams,
+  type ParamSet,
   type SweepArgs,
   type SweepOutcome,
   type SweepTask,
@@ -74,25 +75,27 @@ function loadAppConfig(args: SweepArgs): AppConfig {
   return r.value;
 }
 
-/** Builds every task; every invalid combination is reported before any work starts. */
-function buildTasks(args: SweepArgs, config: AppConfig, source: TickSource): SweepTask[] {
+/** The swept strategy from the strategies file (every problem of the file is reported). */
+function findStrategy(args: SweepArgs): StrategyConfig {
   const file = resolve(args.strategiesFile);
   const configs = readStrategiesFile(file);
   if (!configs.ok) fail(configs.error.map(describeConfigError));
-  const all = configs.value;
-  const base = all.find((c) => c.id === args.strategy);
-  if (base === undefined) fail([`ERR_CONFIG_INVALID: --strategy: no strategy "${args.strategy}" in ${file}; available: ${all.map((c) => c.id).join(', ')}`]);
-  const risk = riskLimitsFromConfig(config.risk);
-  const paper = paperConfigFrom(config.paper);
+  const base = configs.value.find((c) => c.id === args.strategy);
+  if (base === undefined) fail([`ERR_CONFIG_INVALID: --strategy: no strategy "${args.strategy}" in ${file}; available: ${configs.value.map((c) => c.id).join(', ')}`]);
+  return base;
+}
+
+/** Every combination written into the strategy; all invalid ones are reported before any work starts. */
+function planGrid(args: SweepArgs, base: StrategyConfig): { readonly params: ParamSet; readonly strategy: StrategyConfig }[] {
   const problems: string[] = [];
-  const tasks = expandGrid(args.axes).map((params, id): SweepTask => {
+  const plan = expandGrid(args.axes).map((params) => {
     const strategy = { ...withParams(base, params), enabled: true };
     const check = parseStrategies([strategy]);
     if (!check.ok) for (const line of describeConfigErrors(check.error)) problems.push(`${describeSet(params)}: ${line}`);
-    return { id, params, strategy, source, risk, paper };
+    return { params, strategy };
   });
   if (problems.length > 0) fail([...new Set(problems)]);
-  return tasks;
+  return plan;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -104,15 +107,15 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const config = loadAppConfig(args);
+  const base = findStrategy(args);
+  const plan = planGrid(args, base);
   const log = (s: string): void => {
     process.stderr.write(`[sweep] ${s}\n`);
   };
   let source: TickSource;
   let label: string;
   if (args.ticks.kind === 'synthetic') {
-    const base = readStrategiesFile(resolve(args.strategiesFile));
-    const instruments = base.ok ? base.value.find((c) => c.id === args.strategy)?.instruments : undefined;
-    source = { kind: 'synthetic', spec: { seed: args.ticks.seed, n: args.ticks.n, ...(instruments !== undefined ? { instruments } : {}) } };
+    source = { kind: 'synthetic', spec: { seed: args.ticks.seed, n: args.ticks.n, instruments: base.instruments } };
     label = `synthetic:${args.ticks.seed}:${args.ticks.n}`;
   } else {
     const path = resolve(args.ticks.path);
@@ -127,7 +130,9 @@ async function main(argv: readonly string[]): Promise<void> {
     source = { kind: 'columns', columns: file.columns, calendar: { market24x7: config.feed.market24x7 ?? false, holidays: config.feed.holidays } };
     label = path;
   }
-  const tasks = buildTasks(args, config, source);
+  const risk = riskLimitsFromConfig(config.risk);
+  const paper = paperConfigFrom(config.paper);
+  const tasks = plan.map((p, id): SweepTask => ({ id, params: p.params, strategy: p.strategy, source, risk, paper }));
   const threads = Math.min(args.threads ?? availableParallelism(), tasks.length);
   log(`${tasks.length} combination(s) of ${args.strategy} on ${label}, ${threads} thread(s)`);
   const pool = new Piscina<SweepTask, SweepOutcome>({

@@ -6,7 +6,6 @@
 import type { BacktestResult, FillComparison } from '../src/backtest/index.js';
 import { clientOrderIdFor, signalKey } from '../src/domain/order/ids.js';
 import { istDate } from '../src/domain/risk/index.js';
-import type { StoredOrder } from '../src/protocol/engine.js';
 
 export interface Divergence {
   readonly causes: readonly string[];
@@ -15,7 +14,8 @@ export interface Divergence {
 
 /** What the pipeline run measured that bears on a divergence. */
 export interface PipelineEvidence {
-  readonly orders: readonly StoredOrder[];
+  /** orderId → `Status filled/qty` of the pipeline's stored orders. */
+  readonly orders: ReadonlyMap<string, string>;
   readonly fills: number;
   readonly fillsLoggedWhenRiskDone: number | null;
   readonly riskPnlDay: number | null;
@@ -26,7 +26,7 @@ export interface PipelineEvidence {
 const FILL_DEPENDENT = new Set(['MaxPositionSize', 'DailyLossLimit']);
 
 export function diagnose(bt: BacktestResult, ev: PipelineEvidence, cmp: FillComparison): Divergence {
-  const byId = new Map(ev.orders.map((o) => [o.orderId, o]));
+  const byId = ev.orders;
   const details: string[] = [];
   const causes: string[] = [];
   let first: string | null = null;
@@ -48,7 +48,7 @@ export function diagnose(bt: BacktestResult, ev: PipelineEvidence, cmp: FillComp
     if (first === null) {
       firstRules = s.rules ?? [];
       const bts = inBt ? `validated (order ${id})` : `rejected by ${firstRules.join(', ')}`;
-      const pps = inPipe === undefined ? 'no order (rejected by risk)' : `order ${id} ${inPipe.status} ${inPipe.filledQty}/${inPipe.qty}`;
+      const pps = inPipe === undefined ? 'no order (rejected by risk)' : `order ${id} ${inPipe}`;
       first = `first divergent signal: tick #${s.tick} ${s.strategyId} ${s.side} ${s.token} ts ${s.ts}: backtest ${bts} at risk position ${s.riskPosition}; pipeline ${pps}`;
     }
   }
@@ -61,10 +61,11 @@ export function diagnose(bt: BacktestResult, ev: PipelineEvidence, cmp: FillComp
     const f = (x: typeof m.a): string => (x === undefined ? '(none)' : `${x.tradeId} ${x.strategyId} ${x.side} ${x.token} ${x.quantity}@${x.price} fees ${x.fees}`);
     details.push(`first differing fill #${m.index + 1} (of ${cmp.countA} backtest / ${cmp.countB} pipeline): backtest ${f(m.a)}; pipeline ${f(m.b)}`);
   }
-  if (firstRules.some((r) => FILL_DEPENDENT.has(r))) {
+  const dependent = [...new Set([...firstRules, ...Object.keys(onlyPipelineByRule)])].filter((r) => FILL_DEPENDENT.has(r));
+  if (dependent.length > 0) {
     const lag = ev.fillsLoggedWhenRiskDone === null ? '' : ` (it had judged every signal when the engine had logged ${ev.fillsLoggedWhenRiskDone} of its ${ev.fills} fills)`;
     causes.push(
-      `the pipeline's risk manager judges a signal against the fills the engine has COMMITTED by then, not against the fills of all earlier ticks: it runs ahead of the venue${lag}, so position-dependent rules (${firstRules.filter((r) => FILL_DEPENDENT.has(r)).join(', ')}) see stale positions`,
+      `the pipeline's risk manager judges a signal against the fills the engine has COMMITTED by then, not against the fills of all earlier ticks: it runs ahead of the venue${lag}, so the fill-dependent rules (${dependent.join(', ')}) see stale positions and daily PnL`,
     );
   }
   if (ev.riskPnlDay !== null && ev.riskPnlDay !== ev.signalDay) {

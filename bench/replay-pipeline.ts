@@ -12,6 +12,8 @@ import type { RiskStateJson } from '../src/domain/risk/index.js';
 import type { Fill } from '../src/domain/types.js';
 import type { StoredOrder } from '../src/protocol/engine.js';
 import { MARKET_TICKS } from '../src/protocol/topics.js';
+import type { ActorStatus } from '../src/runtime/child.js';
+import type { SupervisorStatus } from '../src/runtime/supervisor.js';
 import { projectRoot, type ActorSystem } from '../src/runtime/system.js';
 import { K } from '../src/store/keyspace.js';
 import { createSystem } from '../actors/system-factory.js';
@@ -29,7 +31,11 @@ export interface PipelineRun {
   readonly cpuUsPerTick: number;
   readonly drainMs: number;
   readonly fills: readonly Fill[];
-  readonly orders: readonly StoredOrder[];
+  /** orderId → `Status filledQty/qty` of every stored order (ids only: 100k+ full records are heavy). */
+  readonly orders: ReadonlyMap<string, string>;
+  /** Actor restarts during the run (any restart makes the run suspect), with their last errors. */
+  readonly restarts: number;
+  readonly restartErrors: readonly string[];
   readonly risk: { readonly validated: number; readonly rejected: number };
   readonly engine: { readonly signals: number; readonly applied: number; readonly duplicates: number };
   /**
@@ -47,7 +53,9 @@ export function pipelineConfig(dataDir: string, file: string, extraEnv: Record<s
     argv: [],
     env: {
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
+      // The monitor logs its latency verdicts at error level while a replay floods the pipeline:
+      // keep stdout for the tables; crashes still show up as restarts with their last error
+      LOG_LEVEL: 'fatal',
       API__ENABLED: 'false',
       MARKET_FEED__SOURCE: 'replay',
       MARKET_FEED__REPLAY_FILE: file,
@@ -64,6 +72,10 @@ async function snapshot<T>(system: ActorSystem, name: string): Promise<T> {
   const c = system.actor(name)?.control();
   if (c === undefined) throw new Error(`${name} is not running`);
   return (await c.snapshot()) as T;
+}
+
+function actorStatuses(s: SupervisorStatus): ActorStatus[] {
+  return s.children.flatMap((c) => (c.kind === 'actor' ? [c] : actorStatuses(c)));
 }
 
 function drained(system: ActorSystem): boolean {
@@ -142,17 +154,21 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     const drainMs = performance.now() - end;
     const eng = await snapshot<{ signals: number; applied: number; duplicates: number }>(system, ENGINE);
     const risk = await snapshot<{ counts: { validated: number; rejected: number } }>(system, 'risk-manager');
+    const restarted = actorStatuses(system.status()).filter((a) => a.restarts > 0);
     await system.stop();
     const judgedAll = risk.counts.validated + risk.counts.rejected;
     const doneAt = samples.find((x) => x.judged >= judgedAll);
 
     const db = open({ path: config.store.path ?? join(dir, 'lmdb'), compression: false, encoding: 'msgpack', maxReaders: 256 });
     const fills: Fill[] = [];
-    const orders: StoredOrder[] = [];
+    const orders = new Map<string, string>();
     let riskPnlDay: number | null = null;
     try {
       for (const { value } of db.getRange(K.fillRange('paper', 0))) fills.push(value as Fill);
-      for (const { value } of db.getRange(K.orderRange('paper'))) orders.push(value as StoredOrder);
+      for (const { value } of db.getRange(K.orderRange('paper'))) {
+        const o = value as StoredOrder;
+        orders.set(o.orderId, `${o.status} ${o.filledQty}/${o.qty}`);
+      }
       riskPnlDay = (db.get(K.riskState('paper')) as RiskStateJson | undefined)?.dailyPnl.day ?? null;
     } finally {
       await db.close();
@@ -168,6 +184,8 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
       orders,
       risk: { validated: risk.counts.validated, rejected: risk.counts.rejected },
       engine: { signals: eng.signals, applied: eng.applied, duplicates: eng.duplicates },
+      restarts: restarted.reduce((sum, a) => sum + a.restarts, 0),
+      restartErrors: restarted.map((a) => `${a.name}: ${a.lastError?.code ?? '?'} ${a.lastError?.message ?? ''}`.trim()),
       fillsLoggedWhenRiskDone: doneAt?.fills ?? null,
       riskPnlDay,
     };

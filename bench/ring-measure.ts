@@ -48,11 +48,14 @@ interface TputMsg {
   readonly [k: string]: unknown;
 }
 
-/** Ring throughput: records/s seen by the consumer between its first and last record. */
-export async function ringThroughput(n: number): Promise<TputResult> {
+/**
+ * Ring throughput: records/s seen by the consumer between its first and last record. `raw`: the
+ * consumer skips decoding (transport cost only, for diagnosis; G1 uses the decoding consumer).
+ */
+export async function ringThroughput(n: number, raw = false): Promise<TputResult> {
   const { sab, board } = tickRing();
   const origin = clockOrigin();
-  const cons = new BenchWorker(SCRIPT, { role: 'ring-tput-cons', origin, sab, board, n, doorbell: 1 });
+  const cons = new BenchWorker(SCRIPT, { role: 'ring-tput-cons', origin, sab, board, n, doorbell: 1, raw });
   const prod = new BenchWorker(SCRIPT, { role: 'ring-tput-prod', origin, sab, board, n });
   return withWorkers([cons, prod], async () => {
     await Promise.all([cons.next('ready'), prod.next('ready')]);

@@ -86,7 +86,7 @@ async function ringTputProducer(): Promise<void> {
 }
 
 async function ringTputConsumer(): Promise<void> {
-  const { sab, board, n, doorbell } = d as unknown as { sab: SharedArrayBuffer; board: SharedArrayBuffer; n: number; doorbell: number };
+  const { sab, board, n, doorbell, raw } = d as unknown as { sab: SharedArrayBuffer; board: SharedArrayBuffer; n: number; doorbell: number; raw: boolean };
   const consumer = consumerOf(sab, doorbell);
   const pump = new Pump(new Int32Array(board), doorbell, { ...DEFAULT_PUMP, monoMs: () => performance.now() });
   let count = 0;
@@ -94,20 +94,32 @@ async function ringTputConsumer(): Promise<void> {
   let tFirst = 0;
   let tLast = 0;
   const gc = new GcMeter();
-  pump.add(
-    new TickReceiver(
-      consumer,
-      (t) => {
-        sum += t.ltp + t.depthSell[4]!.price;
-        if (++count === 1) tFirst = now();
-        if (count === n) {
-          tLast = now();
-          void pump.stop();
-        }
-      },
-      () => undefined,
-    ),
-  );
+  const onTick = (ltp: number): void => {
+    sum += ltp;
+    if (++count === 1) tFirst = now();
+    if (count === n) {
+      tLast = now();
+      void pump.stop();
+    }
+  };
+  if (raw) {
+    // Transport only: the same ring and pump, but the record is not decoded (one field read), to
+    // separate the ring's own cost from decode + validation + TickReceiver dispatch.
+    let ltp = 0;
+    const i32 = consumer.i32;
+    const read = (payload: number): void => {
+      ltp = i32[(payload >> 2) + 1]!;
+    };
+    const deliver = (): void => onTick(ltp);
+    pump.add({
+      drain: (max) => consumer.poll(read, max, deliver),
+      available: () => consumer.available(),
+      park: () => consumer.park(),
+      unpark: () => consumer.unpark(),
+    });
+  } else {
+    pump.add(new TickReceiver(consumer, (t) => onTick(t.ltp + t.depthSell[4]!.price), () => undefined));
+  }
   gc.start();
   parent.postMessage({ type: 'ready' });
   await pump.start();

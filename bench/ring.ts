@@ -127,13 +127,16 @@ export const ringSuite: BenchSuite = {
 
     // Alternate ring and postMessage runs so slow drift on a shared box hits both alike.
     const ringT: TputResult[] = [];
+    const rawT: TputResult[] = [];
     const pmT: TputResult[] = [];
     for (let i = 0; i < runs; i++) {
       ctx.log(`ring: throughput run ${i + 1}/${runs}`);
       ringT.push(await ringThroughput(z.ringN));
       pmT.push(await postMessageThroughput(z.pmN));
+      rawT.push(await ringThroughput(z.ringN, true));
     }
     const ringTp = tputAgg(ringT);
+    const rawTp = tputAgg(rawT);
     const pmTp = tputAgg(pmT);
 
     const lat = async (r: number, count: number): Promise<LatAgg[]> => {
@@ -189,6 +192,7 @@ export const ringSuite: BenchSuite = {
       ['ring (TickSender→TickReceiver)', rate(ringTp.rate.median), range(ringTp.rate, rate), `${runs} × ${z.ringN}`, `${ringTp.gcPer1M.toFixed(1)} (${ringTp.gcMsPer1M.toFixed(1)})`, loadStr(ringT.map((r) => r.otherLoad))],
       ['postMessage (MessageChannel)', rate(pmTp.rate.median), range(pmTp.rate, rate), `${runs} × ${z.pmN}`, `${pmTp.gcPer1M.toFixed(1)} (${pmTp.gcMsPer1M.toFixed(1)})`, loadStr(pmT.map((r) => r.otherLoad))],
       ['ratio ring ÷ postMessage', ratio(g1), '', '', '', ''],
+      ['(diagnostic) ring, consumer skips decode', rate(rawTp.rate.median), range(rawTp.rate, rate), `${runs} × ${z.ringN}`, `${rawTp.gcPer1M.toFixed(1)} (${rawTp.gcMsPer1M.toFixed(1)})`, loadStr(rawT.map((r) => r.otherLoad))],
     ];
     const ppRows = [
       ['spin ping-pong', 'RTT p50', 'RTT p99', 'RTT p99.9', 'RTT/2 p50', 'clock offset', 'timer cost', 'other load'],
@@ -277,7 +281,7 @@ export const ringSuite: BenchSuite = {
       loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
       metrics: {
         config: { ringCapacity: RING_CAPACITY, slotBytes: 256, runs, sizes: z },
-        throughput: { ring: ringTp, postMessage: pmTp, ratio: g1 },
+        throughput: { ring: ringTp, postMessage: pmTp, ratio: g1, ringNoDecode: rawTp },
         latency100k: lat100k,
         wake1k,
         pingPong: {

@@ -13,8 +13,12 @@ import { ringSuite } from './ring.js';
 import { tickToFillSuite } from './tick-to-fill.js';
 import { topologySuite } from './topology.js';
 import { taxSuite } from './tax.js';
+import { replaySuite } from './replay.js';
+import { microSuite } from './micro.js';
+import { poolSuite } from './pool.js';
+import { wsFanoutSuite } from './ws-fanout.js';
 
-const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite];
+const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite];
 
 interface Args {
   quick: boolean;

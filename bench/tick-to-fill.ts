@@ -28,10 +28,11 @@ const FULL_FIXED: readonly Fixed[] = [
 ];
 const QUICK_FIXED: readonly Fixed[] = [{ rate: 1_000, seconds: 2 }];
 
+// At least 500 ticks (450 measured) so a slow ramp rate still has a meaningful p99
 const job = (t: Transport, r: number, seconds: number): PipelineJob => ({
   topology: 'split',
   env: { RUNTIME__TRANSPORT: t },
-  steps: [{ rate: r, count: Math.min(1_000_000, Math.max(1_000, Math.round(r * seconds))), mode: 'paced', warmupFrac: 0.1 }],
+  steps: [{ rate: r, count: Math.min(1_000_000, Math.max(500, Math.round(r * seconds))), mode: 'paced', warmupFrac: 0.1 }],
   drainTimeoutMs: 30_000,
 });
 

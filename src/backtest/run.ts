@@ -2,8 +2,9 @@
 // (evaluateAndRecord) → paper broker → portfolio (applyFill), driven by a simulated clock (tick
 // time). Event-time semantics are the actor pipeline's (strategy runner stamps tickSeq, risk and
 // engine gate their ticks by it): for each tick, risk and the venue see the tick first, then that
-// tick's signals are judged and submitted in strategy order; fills reach risk and the portfolio
-// at once. PURE and deterministic: same input ⇒ identical output.
+// tick's signals are judged and submitted in strategy order. Fills reach risk and the portfolio
+// at once (the split pipeline's risk manager reads them from the engine's log when committed, so
+// its position and daily-loss verdicts can differ: BENCHMARKS.md, replay). PURE, deterministic.
 import { appError, type Result } from '../errors.js';
 import { createPaperBroker, type PaperEvent } from '../domain/paper/index.js';
 import { applyFill, brokerTotals, createPortfolio, isReducing, markToMarket, strategyIds, strategyTotals, type PnlTotals } from '../domain/portfolio/index.js';
@@ -12,7 +13,7 @@ import type { StrategyConfigError } from '../domain/strategy/index.js';
 import type { Fill, Tick, TradingSignal } from '../domain/types.js';
 import { Counters } from './counters.js';
 import { EquityTracker } from './equity.js';
-import { createSessionGate, nextSessionEnd } from './session.js';
+import { createSessionGate, SessionClock } from './session.js';
 import { prepareBacktest } from './setup.js';
 import type { BacktestCalendar, BacktestInput, BacktestResult, SignalTrace } from './types.js';
 
@@ -80,25 +81,23 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
 
   let n = 0;
   let gated = 0;
-  let now = Number.NEGATIVE_INFINITY;
+  let prevTs = 0;
   let firstTs: number | null = null;
-  let nextEod = Number.NaN;
+  const sessions = runEndOfDay ? new SessionClock(calendar) : null;
   let endOfDays = 0;
   for (let r = it.next(); r.done !== true; r = it.next()) {
     const tick = r.value;
     const i = n++;
-    const tickTs = tick.exchangeTs > 0 ? tick.exchangeTs : tick.lastTradeTs > 0 ? tick.lastTradeTs : now;
-    if (tickTs > now) now = tickTs;
-    const ts = Number.isFinite(now) ? now : 0;
-    if (firstTs === null) {
-      firstTs = ts;
-      nextEod = nextSessionEnd(ts, calendar);
-    }
-    if (runEndOfDay && ts > nextEod) {
-      // One session end expires everything, even after a gap of several days (as the engine does)
-      handle(broker.endOfDay(nextEod));
+    // Each tick's own time, as every actor uses it (never clamped: a late tick keeps its stamp);
+    // a tick without any timestamp inherits the previous one (the actors would use their clock)
+    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : tick.lastTradeTs > 0 ? tick.lastTradeTs : prevTs;
+    prevTs = ts;
+    firstTs ??= ts;
+    // Session end on the venue's tick clock; one run expires everything, even after a gap of days
+    const eod = sessions?.due(ts) ?? null;
+    if (eod !== null) {
+      handle(broker.endOfDay(eod.ts));
       endOfDays++;
-      nextEod = nextSessionEnd(ts, calendar);
     }
     // The venue and risk see the tick before any signal it produces (event time)
     equity.onTick(tick.token, tick.ltp);
@@ -110,7 +109,12 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
       gated++;
     } else {
       const out = engine.onTick(tick, ts);
-      for (const s of out.signals) submitSignal({ ...s, tickSeq: i }, i);
+      if (out.signals.length > 0) {
+        // As the strategy runner stamps them: tickSeq (event time) and the tick's feed position,
+        // which is part of the signal key and so of every order and trade id
+        const feedSeq = tick.feedSeq ?? i;
+        for (const s of out.signals) submitSignal(feedSeq >= 0 ? { ...s, tickSeq: i, feedSeq } : { ...s, tickSeq: i }, i);
+      }
     }
     equity.settle(i, ts, equityEvery > 0 && (i + 1) % equityEvery === 0);
   }
@@ -119,7 +123,15 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
     const riskPosition = trace === null ? 0 : positionOf(risk, signal.strategyId, signal.token).qty;
     const verdict = evaluateAndRecord(risk, signal, limits);
     counters.verdict(signal.strategyId, verdict);
-    const base = { tick: tickIndex, strategyId: signal.strategyId, token: signal.token, side: signal.side, ts: signal.ts, riskPosition };
+    const base = {
+      tick: tickIndex,
+      strategyId: signal.strategyId,
+      token: signal.token,
+      side: signal.side,
+      ts: signal.ts,
+      ...(signal.feedSeq !== undefined ? { feedSeq: signal.feedSeq } : {}),
+      riskPosition,
+    };
     if (verdict.outcome === 'rejected') {
       trace?.push({ ...base, outcome: 'rejected', rules: verdict.reasons.map((x) => x.rule) });
       return;
@@ -140,7 +152,7 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
     handle(submitted.value);
   }
 
-  const lastTs = n === 0 ? null : Number.isFinite(now) ? now : 0;
+  const lastTs = n === 0 ? null : prevTs;
   if (n > 0 && (equity.points.length === 0 || equity.points[equity.points.length - 1]!.tick !== n - 1)) {
     equity.points.push({ tick: n - 1, ts: lastTs ?? 0, equity: equity.equity });
   }

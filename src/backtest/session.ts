@@ -1,7 +1,7 @@
 // The simulated clock's calendar: the strategy runner's market-hours gate and the trading engine's
-// session end, both as functions of tick time (the actor pipeline uses its wall clock for the
-// latter; a backtest has only tick time). PURE. Same rules as src/services/strategy/gate.ts and
-// src/services/engine/session.ts, built on src/domain/market-hours.
+// session end, both on tick time exactly as the pipeline runs them in a replay (the engine checks
+// for a due session end on its ticks, at most once per second of event time). PURE. Same rules as
+// src/services/strategy/gate.ts and src/services/engine/session.ts, on src/domain/market-hours.
 import { CLOSE_MS, isMarketOpen, isTradingDay, istDayNumber, istDayStartMs } from '../domain/market-hours/index.js';
 import type { BacktestCalendar } from './types.js';
 
@@ -24,22 +24,48 @@ export function createSessionGate(cal: BacktestCalendar): SessionGate {
   };
 }
 
-// A finite holiday list cannot hide every trading day of a 3-week window
-const LOOKAHEAD_DAYS = 21;
+/** A session end: the IST day it closes and its instant (epoch ms). */
+export interface SessionEnd {
+  readonly day: number;
+  readonly ts: number;
+}
 
-/**
- * The first session end strictly after `epochMs`: 15:30 IST of a trading day, or IST midnight
- * when 24x7. A tick stamped exactly 15:30:00.000 still belongs to the session (it is open then).
- * Returns +Infinity when no trading day follows within the look-ahead window.
- */
-export function nextSessionEnd(epochMs: number, cal: BacktestCalendar): number {
-  const today = istDayNumber(epochMs);
-  if (cal.market24x7) return istDayStartMs(today + 1);
+/** Event time between two session-end checks, as the engine's EOD_CHECK_MS. */
+export const EOD_CHECK_MS = 1000;
+
+// A finite holiday list cannot hide every trading day of a 3-week window
+const LOOKBACK_DAYS = 21;
+
+/** The latest session end at or before `nowMs` (15:30 IST of a trading day; IST midnight when 24x7). */
+export function latestSessionEnd(nowMs: number, cal: BacktestCalendar): SessionEnd | null {
+  const today = istDayNumber(nowMs);
+  if (cal.market24x7) return { day: today - 1, ts: istDayStartMs(today) };
   const holidays = cal.holidays ?? [];
-  for (let d = today; d <= today + LOOKAHEAD_DAYS; d++) {
+  for (let d = today; d > today - LOOKBACK_DAYS; d--) {
     const start = istDayStartMs(d);
     const end = start + CLOSE_MS;
-    if (end > epochMs && isTradingDay(start, { holidays })) return end;
+    if (end <= nowMs && isTradingDay(start, { holidays })) return { day: d, ts: end };
   }
-  return Number.POSITIVE_INFINITY;
+  return null;
+}
+
+/**
+ * The venue's session clock. `due(ts)` is asked before each tick: at most once per EOD_CHECK_MS of
+ * event time it returns the latest session end not yet run (the first check also closes the
+ * session before the first tick, on a book that is still empty, exactly as the engine does).
+ */
+export class SessionClock {
+  private nextCheck = Number.NEGATIVE_INFINITY;
+  private lastDay: number | null = null;
+
+  constructor(private readonly cal: BacktestCalendar) {}
+
+  due(ts: number): SessionEnd | null {
+    if (ts < this.nextCheck) return null;
+    this.nextCheck = ts + EOD_CHECK_MS;
+    const end = latestSessionEnd(ts, this.cal);
+    if (end === null || (this.lastDay !== null && end.day <= this.lastDay)) return null;
+    this.lastDay = end.day;
+    return end;
+  }
 }

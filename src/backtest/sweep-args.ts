@@ -31,8 +31,8 @@ export interface SweepArgsError {
 
 /** Largest grid a sweep accepts (a typo like `--param n=1..100000` must not queue a day of work). */
 export const MAX_GRID = 10_000;
-/** Largest synthetic series. */
-export const MAX_SYNTHETIC_TICKS = 100_000_000;
+/** Largest synthetic series (each worker thread holds it: 20 bytes a tick). */
+export const MAX_SYNTHETIC_TICKS = 20_000_000;
 
 export const SWEEP_USAGE = `usage: node dist/actors/sweep.js --strategy <id> --ticks <file.jsonl|file.csv|synthetic:SEED:N>
          [--strategies src/defaults/strategies.yaml] [--param key=v1,v2,...]... [--threads N] [--config app.yaml] [--json]`;

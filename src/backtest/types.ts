@@ -17,7 +17,11 @@ export interface BacktestCalendar {
 
 /** Everything one backtest needs. Exactly one of `ticks` / `tickIterator` must be given. */
 export interface BacktestInput {
-  /** The tick stream in event order. The object may be reused between items: nothing keeps it. */
+  /**
+   * The tick stream in event order. The object may be reused between items: nothing keeps it.
+   * A tick's `feedSeq` (part of every signal key, hence of order and trade ids) defaults to its
+   * 0-based position in the stream: what the replay feed stamps for a file replayed from its start.
+   */
   readonly ticks?: Iterable<Tick>;
   /** Same as `ticks`, as an iterator (e.g. a streaming file decoder). */
   readonly tickIterator?: Iterator<Tick>;
@@ -31,7 +35,7 @@ export interface BacktestInput {
   readonly startingCash?: number;
   /** Default: 24x7 (no gate; session end at IST midnight). Replays of NSE files pass the NSE calendar. */
   readonly calendar?: BacktestCalendar;
-  /** Run the paper venue's session end (DAY orders expire) when the simulated clock passes one. Default true. */
+  /** Run the paper venue's session ends (DAY orders expire) on tick time, as the engine does in a replay. Default true. */
   readonly endOfDay?: boolean;
   /** Tick size per instrument token, paise (the registry's); others use the paper default tick. */
   readonly tickSizes?: ReadonlyMap<number, Paise>;
@@ -87,6 +91,8 @@ export interface SignalTrace {
   readonly token: number;
   readonly side: Side;
   readonly ts: number;
+  /** The signal's feed position (part of its key), when it has one. */
+  readonly feedSeq?: number;
   /** Position the risk state held for (strategy, token) when the signal was judged. */
   readonly riskPosition: number;
   readonly outcome: 'validated' | 'rejected' | 'duplicate';
@@ -134,6 +140,7 @@ export interface BacktestResult {
   readonly totals: { readonly byStrategy: Readonly<Record<string, PnlTotals>>; readonly all: PnlTotals };
   readonly equity: readonly EquityPoint[];
   readonly stats: BacktestStats;
+  /** Session ends the venue ran (the first tick also closes the session before it, as the engine does). */
   readonly endOfDays: number;
   /** Present with `traceSignals`. */
   readonly trace?: readonly SignalTrace[];

@@ -25,7 +25,7 @@ type Frame =
   | { kind: 'tag'; tag: number }
   | { kind: 'version'; version: number }
   | { kind: 'length'; len: number }
-  | { kind: 'value'; field: 'token' | 'ltp' | 'divisor' | 'exchangeTs' | 'lastTradeTs' | 'stampNs'; bad: number }
+  | { kind: 'value'; field: 'token' | 'ltp' | 'divisor' | 'exchangeTs' | 'lastTradeTs' | 'stampNs' | 'feedSeq'; bad: number }
   | { kind: 'random'; bytes: Uint8Array };
 
 const frameArb: fc.Arbitrary<Frame> = fc.oneof(
@@ -43,12 +43,13 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
       bad: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, -1e9),
     }),
     fc.record({ kind: fc.constant('value' as const), field: fc.constant('stampNs' as const), bad: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY) }),
+    fc.record({ kind: fc.constant('value' as const), field: fc.constant('feedSeq' as const), bad: fc.constantFrom(-2, 0.5, 2 ** 53, Number.NaN, -1e12) }),
   ),
   fc.record({ kind: fc.constant('random' as const), bytes: fc.uint8Array({ minLength: TICK_PAYLOAD_BYTES, maxLength: TICK_PAYLOAD_BYTES }) }),
 );
 
 const WORD: Record<string, number> = { token: 0, ltp: 1, divisor: 14 };
-const F64: Record<string, number> = { exchangeTs: 8, lastTradeTs: 9, stampNs: 10 };
+const F64: Record<string, number> = { exchangeTs: 8, lastTradeTs: 9, stampNs: 10, feedSeq: 26 };
 
 describe('malformed tick frames through a ring (F2)', () => {
   it('delivers exactly the valid ticks in order and counts every bad frame by code', () => {

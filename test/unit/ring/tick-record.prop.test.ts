@@ -45,7 +45,8 @@ const tickArb: fc.Arbitrary<Tick> = fc.record({
   lastTradeTs: ts,
   depthBuy: fc.array(level, { maxLength: DEPTH_LEVELS }),
   depthSell: fc.array(level, { maxLength: DEPTH_LEVELS }),
-});
+  feedSeq: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+}, { requiredKeys: ['token', 'ltp', 'lastQty', 'avgPrice', 'volume', 'buyQty', 'sellQty', 'open', 'high', 'low', 'close', 'oi', 'oiDayHigh', 'oiDayLow', 'divisor', 'tradable', 'exchangeTs', 'lastTradeTs', 'depthBuy', 'depthSell'] });
 
 const pad = (levels: readonly DepthLevel[]): DepthLevel[] =>
   Array.from({ length: DEPTH_LEVELS }, (_, i) => levels[i] ?? { price: 0, quantity: 0, orders: 0 });
@@ -118,9 +119,10 @@ describe('tick record codec', () => {
           expect(Number.isFinite(out.exchangeTs) && out.exchangeTs >= 0).toBe(true);
           expect(Number.isFinite(out.lastTradeTs) && out.lastTradeTs >= 0).toBe(true);
           expect(Number.isFinite(out.stampNs)).toBe(true);
+          expect(Number.isSafeInteger(out.feedSeq) && out.feedSeq >= -1).toBe(true);
           // A frame that decodes is a fixed point: encoding and decoding it again changes nothing.
           const u = views(256);
-          encodeTick(u.i32, u.f64, 0, out, out.stampNs);
+          encodeTick(u.i32, u.f64, 0, out, out.stampNs, out.feedSeq);
           expect(decodeTick(u.i32, u.f64, 0, TICK_PAYLOAD_BYTES, again)).toBeNull();
           expect(again).toEqual(out);
         },
@@ -164,6 +166,9 @@ describe('tick record codec', () => {
         ['exchangeTs', (v) => (v.f64[8] = -1)],
         ['lastTradeTs', (v) => (v.f64[9] = Number.NEGATIVE_INFINITY)],
         ['stampNs', (v) => (v.f64[10] = Number.NaN)],
+        ['feedSeq', (v) => (v.f64[26] = -2)],
+        ['feedSeq', (v) => (v.f64[26] = 1.5)],
+        ['feedSeq', (v) => (v.f64[26] = Number.NaN)],
       ];
       for (const [field, corrupt] of cases) {
         const { v } = good();

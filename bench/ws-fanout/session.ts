@@ -1,0 +1,132 @@
+// One ws-fanout session: a server child of one kind, then a client child with N sockets, driven
+// through phases: idle (no subscribers: the injector's own CPU), B1 (N readers), P (N readers + one
+// paused reader, pre-filled past the soft limit), B2 (paused reader gone). Each phase pairs the
+// server's CPU/fan-out report with the client's delivery/latency report and the box's other load
+// (from /proc, same interval). Children are stopped in finally, killed if they do not exit.
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Child } from './proc.js';
+import type { ClientPhaseReport, FromClient, FromServer, ServerKind, ServerPhaseDone, ServerReady, ToClient, ToServer } from './protocol.js';
+
+export type PhaseLabel = 'idle' | 'B1' | 'P' | 'B2';
+
+export interface PhasePlan {
+  readonly label: PhaseLabel;
+  readonly seconds: number;
+  /** Leading seconds not measured (warm-up; for P also the time the paused reader sits full). */
+  readonly warmupS: number;
+}
+
+export interface SessionPlan {
+  readonly kind: ServerKind;
+  readonly n: number;
+  readonly rate: number;
+  readonly phases: readonly PhasePlan[];
+  /** Extra server argv (ad-hoc diagnosis, e.g. 'stub-metrics'); the suite passes none. */
+  readonly serverArgs?: readonly string[];
+}
+
+export interface PhaseResult {
+  readonly label: PhaseLabel;
+  readonly server: ServerPhaseDone;
+  readonly client: ClientPhaseReport | null;
+  /** Share (0–1) of all CPUs used by processes other than this suite's three, over the phase. */
+  readonly otherLoad: number | null;
+}
+
+export interface SessionResult {
+  readonly plan: SessionPlan;
+  readonly impl: string;
+  readonly connectMs: number;
+  readonly phases: readonly PhaseResult[];
+  readonly error: string | null;
+}
+
+const TICK_MS = 10; // USER_HZ
+
+function readTicks(path: string, fields: readonly number[]): number | null {
+  try {
+    const txt = readFileSync(path, 'utf8');
+    // /proc/<pid>/stat: skip "pid (comm)" (comm may hold spaces) before counting fields
+    const rest = path.endsWith('/stat') && path !== '/proc/stat' ? txt.slice(txt.lastIndexOf(')') + 2).split(' ') : txt.split('\n')[0]!.trim().split(/\s+/).slice(1);
+    return fields.reduce((a, f) => a + Number(rest[f] ?? 0), 0);
+  } catch {
+    return null;
+  }
+}
+
+/** Busy CPU ms of the box and of our processes, for the other-load estimate. */
+function loadSample(pids: readonly number[]): { busy: number | null; ours: number } {
+  const all = readTicks('/proc/stat', [0, 1, 2, 5, 6, 7]); // user nice system irq softirq steal
+  let ours = 0;
+  for (const pid of pids) ours += (readTicks(`/proc/${pid}/stat`, [11, 12]) ?? 0) * TICK_MS; // utime stime
+  const self = process.cpuUsage();
+  ours += (self.user + self.system) / 1000;
+  return { busy: all === null ? null : all * TICK_MS, ours };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+let phaseSeq = 1;
+
+/** Runs one server kind × N through its phases; never throws (errors land in `error`). */
+export async function runSession(plan: SessionPlan, log: (s: string) => void): Promise<SessionResult> {
+  const serverUrl = new URL('./server.js', import.meta.url);
+  const clientUrl = new URL('./client.js', import.meta.url);
+  const server = new Child<ToServer, FromServer>(serverUrl, [plan.kind, ...(plan.serverArgs ?? [])], `${plan.kind} server`);
+  let client: Child<ToClient, FromClient> | null = null;
+  const phases: PhaseResult[] = [];
+  let impl = '?';
+  let connectMs = Number.NaN;
+  try {
+    const ready = await server.next<ServerReady>('ready', 15_000);
+    impl = ready.impl;
+    if (server.errText.includes('Falling back')) throw new Error(`uWS fell back to its JS implementation: ${server.errText}`);
+    const url = `ws://127.0.0.1:${ready.port}/`;
+    for (const ph of plan.phases) {
+      if (ph.label !== 'idle' && client === null) {
+        client = new Child<ToClient, FromClient>(clientUrl, [], 'ws client');
+        client.post({ type: 'connect', url, n: plan.n });
+        connectMs = (await client.next<Extract<FromClient, { type: 'connected' }>>('connected', 30_000)).ms;
+        await sleep(100);
+      }
+      if (ph.label === 'P' && client !== null) {
+        client.post({ type: 'slow-open', url });
+        await client.next('slow-opened');
+        await sleep(50);
+      }
+      const phase = phaseSeq++;
+      const ticks = Math.round(plan.rate * ph.seconds);
+      const warmup = Math.round(plan.rate * ph.warmupS);
+      const pids = [server.proc.pid ?? 0, client?.proc.pid ?? 0].filter((p) => p > 0);
+      const l0 = loadSample(pids);
+      const t0 = performance.now();
+      server.post({ type: 'phase', phase, rate: plan.rate, ticks, warmup });
+      const done = await server.next<ServerPhaseDone>('phase-done', ph.seconds * 1000 + 20_000);
+      let report: ClientPhaseReport | null = null;
+      if (client !== null) {
+        await sleep(150); // frames still in flight
+        client.post({ type: 'report', phase });
+        report = await client.next<ClientPhaseReport>('phase-report');
+      }
+      const l1 = loadSample(pids);
+      const capacity = (performance.now() - t0) * cpus().length;
+      const otherLoad = l0.busy === null || l1.busy === null ? null : Math.min(1, Math.max(0, (l1.busy - l0.busy - (l1.ours - l0.ours)) / capacity));
+      phases.push({ label: ph.label, server: done, client: report, otherLoad });
+      log(`ws-fanout: ${plan.kind} N=${plan.n} ${ph.label}: ${report === null ? 0 : report.deliveries} deliveries, server CPU ${((done.cpu.userUs + done.cpu.systemUs) / 1000).toFixed(0)} ms`);
+      if (ph.label === 'P' && client !== null) {
+        client.post({ type: 'slow-close' });
+        await client.next('slow-closed');
+        await sleep(100);
+      }
+    }
+    return { plan, impl, connectMs, phases, error: null };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    log(`ws-fanout: ${plan.kind} N=${plan.n} FAILED: ${msg.split('\n')[0]}`);
+    return { plan, impl, connectMs, phases, error: msg };
+  } finally {
+    await client?.stop({ type: 'stop' });
+    await server.stop({ type: 'stop' });
+  }
+}
