@@ -31,9 +31,23 @@ function checkBroker(b: string | undefined, brokers: readonly Broker[]): Broker 
   return b as Broker;
 }
 
-/** POST /api/v1/kill-switch and POST /api/v1/orders/:id/cancel. */
+/** GET/POST /api/v1/kill-switch and POST /api/v1/orders/:id/cancel. */
 export function controlRoutes(d: ApiDeps): Route[] {
   return [
+    {
+      // Read side of the kill switch: per broker, engaged or not and why (scope read)
+      method: 'get',
+      pattern: '/api/v1/kill-switch',
+      scope: 'read',
+      handler: async () => {
+        const out: Record<string, unknown> = {};
+        for (const b of d.brokers) {
+          const state = (await d.upstream.call('risk-manager', 'risk-state', { broker: b })) as { killSwitch?: unknown } | null;
+          out[b] = state?.killSwitch ?? null;
+        }
+        return { kind: 'json', data: out };
+      },
+    },
     {
       method: 'post',
       pattern: '/api/v1/kill-switch',

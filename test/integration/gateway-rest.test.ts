@@ -91,6 +91,11 @@ describe('gateway REST API', () => {
     expect((r.body['error'] as { code: string }).code).toBe('ERR_ACTOR_UNKNOWN');
   });
 
+  it('reports the kill switch state per broker from the risk manager', async () => {
+    expect((await get('/api/v1/kill-switch')).body['data']).toEqual({ paper: { engaged: true, reason: 'maintenance' } });
+    expect(h.log.calls.at(-1)).toEqual({ actor: 'risk-manager', command: 'risk-state', arg: { broker: 'paper' } });
+  });
+
   it('serves portfolios, positions, fills and instrument search', async () => {
     expect((await get('/api/v1/portfolios')).body['data']).toEqual({ items: [{ broker: 'paper', cash: 100_000_000, equity: 100_500_000, divisor: 100 }] });
     expect((await get('/api/v1/portfolios/paper')).body['data']).toMatchObject({ broker: 'paper' });
