@@ -173,6 +173,14 @@ export function initHeader(api, { onLogout, onRetry }) {
     document.title = `${fmtMinor(t.netPnl, t.divisor ?? 100, { sign: true })} · Alpha Panda`;
   });
   $('kill-btn').addEventListener('click', () => state.canTrade() && confirmKill(api));
+  // The real state on load: GET /api/v1/kill-switch answers { broker: { engaged, reason } }
+  api
+    .get('/api/v1/kill-switch')
+    .then((ks) => {
+      const engaged = findKill({ killSwitch: ks });
+      if (engaged !== null) setKill(engaged);
+    })
+    .catch(() => {});
   $('logout').addEventListener('click', onLogout);
   $('conn-retry').addEventListener('click', onRetry);
   document.addEventListener('keydown', (ev) => {
