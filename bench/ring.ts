@@ -4,7 +4,7 @@
 import * as os from 'node:os';
 import type { LatencySummary } from './harness/histogram.js';
 import { mdTable, medianRun, ns, pct, rate, ratio, spread, textTable, type Spread } from './harness/format.js';
-import { describeMachine } from './harness/machine.js';
+import { describeMachine, waitForQuiet } from './harness/machine.js';
 import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
 import {
   RING_CAPACITY,
@@ -32,6 +32,33 @@ interface Sizes {
 const FULL: Sizes = { ringN: 10_000_000, pmN: 300_000, lat100kCount: 200_000, wake1kCount: 4_000, ppN: 300_000, idleMs: 5_000, bareMs: 2_000 };
 const QUICK: Sizes = { ringN: 1_000_000, pmN: 50_000, lat100kCount: 20_000, wake1kCount: 300, ppN: 20_000, idleMs: 1_000, bareMs: 500 };
 const IDLE_WORKERS = 6;
+/** A run during which other processes used more than this share of the box is repeated. */
+const MAX_OTHER_LOAD = 0.1;
+const MAX_ATTEMPTS = 4;
+
+/** Attempts and other-load of each kept run, for the report. */
+const retries: { label: string; attempts: number; otherLoad: number | null }[] = [];
+
+/**
+ * Runs `f`; on a shared box, a run during which other processes took more than MAX_OTHER_LOAD of
+ * the CPUs is repeated (after waiting for quiet) up to MAX_ATTEMPTS times, keeping the least
+ * contaminated run. Every kept run's attempts and load are reported, so nothing is hidden.
+ */
+async function clean<T extends { readonly otherLoad: number | null }>(ctx: BenchContext, label: string, f: () => Promise<T>): Promise<T> {
+  let best: T | undefined;
+  let attempts = 0;
+  const attemptsMax = ctx.quick ? 1 : MAX_ATTEMPTS;
+  while (attempts < attemptsMax) {
+    if (attempts > 0) await waitForQuiet(30, MAX_OTHER_LOAD, ctx.log);
+    attempts++;
+    const r = await f();
+    if (best === undefined || (r.otherLoad ?? 1) < (best.otherLoad ?? 1)) best = r;
+    if (r.otherLoad !== null && r.otherLoad <= MAX_OTHER_LOAD) break;
+    if (attempts < attemptsMax) ctx.log(`ring: ${label}: other processes used ${((r.otherLoad ?? 1) * 100).toFixed(0)} % of the box; repeating`);
+  }
+  retries.push({ label, attempts, otherLoad: best!.otherLoad });
+  return best!;
+}
 const LAT_KINDS: readonly LatKind[] = ['ring-spin', 'ring-pump', 'postMessage'];
 
 interface LatAgg {
@@ -120,6 +147,7 @@ export const ringSuite: BenchSuite = {
   async run(ctx: BenchContext): Promise<SuiteResult> {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
+    retries.length = 0;
     const z = ctx.quick ? QUICK : FULL;
     const runs = ctx.quick ? 1 : ctx.runs;
     const times = <T>(k: number, f: (i: number) => Promise<T>): Promise<T[]> =>
@@ -131,9 +159,9 @@ export const ringSuite: BenchSuite = {
     const pmT: TputResult[] = [];
     for (let i = 0; i < runs; i++) {
       ctx.log(`ring: throughput run ${i + 1}/${runs}`);
-      ringT.push(await ringThroughput(z.ringN));
-      pmT.push(await postMessageThroughput(z.pmN));
-      rawT.push(await ringThroughput(z.ringN, true));
+      ringT.push(await clean(ctx, `ring throughput ${i + 1}`, () => ringThroughput(z.ringN)));
+      pmT.push(await clean(ctx, `postMessage throughput ${i + 1}`, () => postMessageThroughput(z.pmN)));
+      rawT.push(await clean(ctx, `ring no-decode throughput ${i + 1}`, () => ringThroughput(z.ringN, true)));
     }
     const ringTp = tputAgg(ringT);
     const rawTp = tputAgg(rawT);
@@ -144,7 +172,7 @@ export const ringSuite: BenchSuite = {
       for (let i = 0; i < runs; i++) {
         for (const [k, kind] of LAT_KINDS.entries()) {
           ctx.log(`ring: ${kind} latency at ${rate(r)}, run ${i + 1}/${runs}`);
-          out[k]!.push(await hopLatency(kind, r, count, Math.floor(count / 10)));
+          out[k]!.push(await clean(ctx, `${kind} @${rate(r)} ${i + 1}`, () => hopLatency(kind, r, count, Math.floor(count / 10))));
         }
       }
       return LAT_KINDS.map((kind, k) => aggregate(kind, out[k]!));
@@ -153,14 +181,14 @@ export const ringSuite: BenchSuite = {
     const wake1k = await lat(1_000, z.wake1kCount);
 
     ctx.log('ring: spin ping-pong floor');
-    const pp = await times(runs, () => spinPingPong(z.ppN, Math.floor(z.ppN / 10)));
+    const pp = await times(runs, (i) => clean(ctx, `ping-pong ${i + 1}`, () => spinPingPong(z.ppN, Math.floor(z.ppN / 10))));
     const ppSum = pp.map((r) => r.rtt.summary(r.timerNs));
     const rttP50 = spread(ppSum.map((s) => s.p50Ns));
     const floorOneWay = rttP50.median / 2;
 
     ctx.log(`ring: idle CPU of ${IDLE_WORKERS} parked pumps (${z.idleMs} ms)`);
-    const idlePump: IdleResult = await idleCpu('pump', IDLE_WORKERS, z.idleMs);
-    const idleBare: IdleResult = await idleCpu('bare', IDLE_WORKERS, z.bareMs);
+    const idlePump: IdleResult = await clean(ctx, 'idle pumps', () => idleCpu('pump', IDLE_WORKERS, z.idleMs));
+    const idleBare: IdleResult = await clean(ctx, 'idle bare workers', () => idleCpu('bare', IDLE_WORKERS, z.bareMs));
 
     // ------------------------------------------------------------ goals
     const by = (aggs: readonly LatAgg[], kind: LatKind): LatAgg => aggs.find((a) => a.kind === kind)!;
@@ -221,6 +249,9 @@ export const ringSuite: BenchSuite = {
       `Producer injections > 10 µs late: @100k ${lat100k.map((a) => `${a.kind} ${a.producerLate10us}`).join(', ')}; @1k ${wake1k.map((a) => `${a.kind} ${a.producerLate10us}`).join(', ')}.`,
       `Negative samples (clock skew): ${[...lat100k, ...wake1k].reduce((s, a) => s + a.negatives, 0)}. Load average at start ${ctx.machine.loadAvgAtStart.join(' / ')}.`,
       `"other load" = share of both CPUs used by other processes during the measurement (/proc/stat minus this process): anything above a few % means the numbers on that row are contaminated.`,
+      `Runs with other load > ${MAX_OTHER_LOAD * 100} % were repeated (up to ${ctx.quick ? 1 : MAX_ATTEMPTS} attempts, least contaminated kept): ${
+        retries.filter((r) => r.attempts > 1).length
+      } of ${retries.length} runs needed a repeat; ${retries.filter((r) => (r.otherLoad ?? 1) > MAX_OTHER_LOAD).length} kept runs are still above the threshold.`,
     ];
     const text = [
       `Machine: ${describeMachine(ctx.machine)}${ctx.quick ? '  [QUICK: sizes too small for conclusions]' : ''}`,
@@ -293,6 +324,7 @@ export const ringSuite: BenchSuite = {
           otherLoad: pp.map((r) => r.otherLoad),
         },
         idle: { pump: idlePump, bare: idleBare },
+        retries: [...retries],
       },
       goals,
       text,

@@ -4,6 +4,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 
+/** GC pauses and heap growth of one thread over a measurement. */
 export interface GcStats {
   readonly count: number;
   readonly totalMs: number;
@@ -11,6 +12,7 @@ export interface GcStats {
   readonly heapDeltaBytes: number;
 }
 
+/** Counts GC pauses of the current thread between start() and stop(). */
 export class GcMeter {
   private count = 0;
   private totalMs = 0;

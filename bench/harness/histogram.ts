@@ -20,6 +20,7 @@ export interface LatencySummary {
   readonly meanNs: number;
 }
 
+/** Latency histogram in integer nanoseconds. */
 export class Histogram {
   readonly counts: Float64Array;
   private n = 0;
@@ -34,6 +35,7 @@ export class Histogram {
     if (counts !== undefined) this.rescan();
   }
 
+  /** Bucket index of a non-negative integer value. */
   static index(v: number): number {
     if (v < SUB) return v;
     const e = Math.floor(Math.log2(v)); // ≥ SUB_BITS
@@ -53,6 +55,7 @@ export class Histogram {
     return m * 2 ** shift;
   }
 
+  /** Width of bucket `i` (1 below 256). */
   static bucketWidth(i: number): number {
     return i < SUB ? 1 : 2 ** (Math.floor((i - SUB) / HALF) + 1);
   }
@@ -98,6 +101,7 @@ export class Histogram {
     this.rescan();
   }
 
+  /** Percentiles with `offsetNs` (e.g. the timer's own cost) subtracted, floored at 0. */
   summary(offsetNs = 0): LatencySummary {
     const c = (v: number): number => Math.max(0, v - offsetNs);
     return {

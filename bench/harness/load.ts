@@ -18,6 +18,7 @@ function procStat(): { busyMs: number; totalMs: number } | null {
   }
 }
 
+/** Other processes' share of the CPUs over a window (start() … otherLoad()). */
 export class LoadMeter {
   private s0 = procStat();
   private c0 = process.cpuUsage();

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 
+/** Machine and runtime description recorded with every result. */
 export interface MachineInfo {
   readonly cpuModel: string;
   readonly logicalCpus: number;
@@ -42,6 +43,7 @@ function threadsPerCore(): number | null {
   return n;
 }
 
+/** Collects MachineInfo for this process. */
 export function machineInfo(): MachineInfo {
   const cpus = os.cpus();
   const cpuinfo = read('/proc/cpuinfo') ?? '';
@@ -92,6 +94,7 @@ export async function waitForQuiet(timeoutS: number, maxBusy = 0.1, log: (s: str
   }
 }
 
+/** One-line human description of the machine. */
 export function describeMachine(m: MachineInfo): string {
   const tpc = m.threadsPerCore === null ? 'threads/core unknown' : `${m.threadsPerCore} thread(s)/core`;
   return `${m.cpuModel}, ${m.logicalCpus} logical CPUs (${tpc})${m.hypervisor ? ', VM' : ''}; ${m.kernel}; Node ${m.node} (V8 ${m.v8})${

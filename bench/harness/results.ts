@@ -5,12 +5,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SuiteResult } from './suite.js';
 
+/** Shape of bench/results/*.json: one entry per suite, newest run of each. */
 export interface ResultsFile {
   readonly schema: 1;
   updatedAt: string;
   suites: Record<string, SuiteResult | Omit<SuiteResult, 'text' | 'markdown'>>;
 }
 
+/** Writes `results` into the JSON file at `path`, replacing only those suites' entries. */
 export function mergeResults(path: string, results: readonly SuiteResult[]): void {
   let file: ResultsFile = { schema: 1, updatedAt: '', suites: {} };
   if (existsSync(path)) {

@@ -2,10 +2,12 @@
 // timeout, and a shared clock origin so timestamps taken on different threads are comparable.
 import { Worker, type TransferListItem } from 'node:worker_threads';
 
+/** Any message a bench worker posts: tagged by `type`. */
 export interface Msg {
   readonly type: string;
 }
 
+/** A bench worker with an inbox: next(type) resolves with the next message of that type. */
 export class BenchWorker {
   readonly worker: Worker;
   private readonly inbox: Msg[] = [];

@@ -92,15 +92,17 @@ export class RingReceiver<T> implements PumpSource {
   private msg: T | undefined;
   private meta: { seq: number; gen: number } = { seq: 0, gen: 0 };
   private readonly scratch: Uint8Array;
+  private len = 0;
   private readonly decodeRecord = (payload: number, len: number, _tag: number, seq: number, gen: number): void => {
-    // Copy out of shared memory first: the slot may be reused as soon as the cursor moves on.
-    const bytes = this.scratch.subarray(0, len);
-    bytes.set(this.consumer.u8.subarray(payload, payload + len));
-    this.msg = JSON.parse(decoder.decode(bytes)) as T;
+    // Copy out of shared memory only: the slot may be reused as soon as the cursor moves on, and
+    // a lossy reader's copy may turn out torn, so nothing is parsed before the seqlock re-check.
+    this.len = Math.min(len, this.scratch.length);
+    this.scratch.set(this.consumer.u8.subarray(payload, payload + this.len));
     this.meta = { seq, gen };
   };
   private readonly deliverRecord = (): void => {
-    this.handler(this.msg as T, this.meta);
+    this.msg = JSON.parse(decoder.decode(this.scratch.subarray(0, this.len))) as T;
+    this.handler(this.msg, this.meta);
   };
 
   constructor(
