@@ -12,6 +12,7 @@ import type { KillSwitchReply } from '../src/protocol/risk.js';
 import type { Broker } from '../src/domain/types.js';
 import { evaluateAndRecord, onTick, setKillSwitch } from '../src/domain/risk/index.js';
 import { alreadyApplied } from '../src/store/lmdb.js';
+import { K } from '../src/store/keyspace.js';
 import { CommitCoalescer } from '../src/services/portfolio/coalescer.js';
 import { commitWrites } from '../src/services/portfolio/fill-log.js';
 import { CrashHooks, crashSoon } from '../src/services/portfolio/test-hooks.js';
@@ -21,6 +22,9 @@ import { pendingOutbox, rawTopic, storedPosition, VerdictBatch, type OutboxItem 
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import { parseSignal, verdictOutput } from '../src/services/risk/verdict.js';
+
+/** Exact replay: how often held signals re-check the engine's committed watermark. */
+const EXACT_RECHECK_MS = 50;
 
 export default defineActor(async (ctx) => {
   const config = ctx.config as AppConfig;
@@ -68,6 +72,7 @@ export default defineActor(async (ctx) => {
 
   // Ticks are gated by event time (watermarks and signal tickSeqs): never ahead of the signals
   let tickGate = -1;
+  const exact = ctx.args['exactReplay'] === true;
   const ticks = ctx.subscribeTicks((tick) => {
     for (const s of books.values()) onTick(s, tick.token, tick.ltp);
   });
@@ -79,7 +84,35 @@ export default defineActor(async (ctx) => {
     const state = books.get(b)!;
     const topic = rawTopic(b);
     const pos = storedPosition(db, ctx.name, b);
+    // Exact replay (args.exactReplay): a signal of tick M is judged only once the engine has
+    // confirmed — by forwarding our watermark after its commit — every order and tick before M,
+    // so position and daily-loss rules see exactly the fills of ticks < M in every run.
+    const held: { env: Envelope<unknown>; meta: { seq: number; gen: number } }[] = [];
+    let engineWm = -1;
+    const drainHeld = (readStore = false): void => {
+      while (held.length > 0) {
+        const head = held[0]!;
+        const tickSeq = head.env?.type === 'trading_signal' ? (head.env.data as { tickSeq?: unknown }).tickSeq : undefined;
+        if (typeof tickSeq === 'number' && engineWm < tickSeq - 1) {
+          // The confirmation may have been consumed by a predecessor of this actor: the engine's
+          // committed state is the authority (same transaction as the fills it covers). Read on
+          // the timer only: the state record is large, the event is the fast path.
+          if (!readStore) return;
+          db.resetReadTxn();
+          const st = db.get(K.engineState(b)) as { confirmedWm?: number } | undefined;
+          if (st?.confirmedWm !== undefined && st.confirmedWm > engineWm) engineWm = st.confirmedWm;
+          if (engineWm < tickSeq - 1) return;
+        }
+        held.shift();
+        judge(head.env, head.meta);
+      }
+    };
     const sub = ctx.subscribe<Envelope<unknown>>(topic, (env, meta) => {
+      if (!exact) return judge(env, meta);
+      held.push({ env, meta: { seq: meta.seq, gen: meta.gen } });
+      drainHeld();
+    });
+    const judge = (env: Envelope<unknown>, meta: { seq: number; gen: number }): void => {
       if (alreadyApplied(pos, ctx.runId, meta.seq)) {
         // Committed by a predecessor (its verdict is in the outbox re-sent above)
         counts.skipped += 1;
@@ -119,11 +152,18 @@ export default defineActor(async (ctx) => {
       }
       void commit().catch(() => undefined);
       hooks.onEvent();
-    });
+    };
     subs.set(b, sub);
-    ctx.subscribe<unknown>(brokerTopic(b, 'orders.filled'), () => {
+    // Safety net for a lost wake-up (e.g. after a restart): re-check held signals now and then
+    if (exact) ctx.every(EXACT_RECHECK_MS, () => held.length > 0 && drainHeld(true));
+    ctx.subscribe<Envelope<unknown>>(brokerTopic(b, 'orders.filled'), (env) => {
       db.resetReadTxn();
       if (catchUpRiskFills(db, state).applied > 0) void commit().catch(() => undefined);
+      if (env?.type === 'watermark') {
+        const wm = (env.data as WatermarkData).tickSeq;
+        if (wm > engineWm) engineWm = wm;
+        drainHeld();
+      }
     });
   }
 

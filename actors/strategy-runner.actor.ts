@@ -105,6 +105,7 @@ export default defineActor(async (ctx) => {
   // ticks up to N. Sent every WATERMARK_EVERY ticks or WATERMARK_MS, whichever comes first, and
   // flushed by a timer so held-back ticks are released when the feed goes quiet.
   let watermarkDue = false;
+  const exact = ctx.args['exactReplay'] === true;
   let lastTickSeq = -1;
   let lastWatermark = -1;
   let lastWatermarkAt = 0;
@@ -145,7 +146,16 @@ export default defineActor(async (ctx) => {
     // The engine keeps only token, ltp and ts (never the object): the reused tick is safe to pass
     const out = engine.onTick(tick, ts);
     // Most ticks produce nothing (shared empty arrays): skip the loops without touching them
-    if (out.signals.length > 0) for (const s of out.signals) publish(s, meta.seq, tick.feedSeq);
+    if (out.signals.length > 0) {
+      if (exact && lastWatermark < meta.seq - 1) {
+        // Exact replay: "every tick before this one is done" goes out before this tick's signals,
+        // so the risk manager can wait for the engine to confirm exactly that much
+        lastTickSeq = meta.seq - 1;
+        sendWatermark();
+        lastTickSeq = meta.seq;
+      }
+      for (const s of out.signals) publish(s, meta.seq, tick.feedSeq);
+    }
     if (out.errors.length > 0) {
       for (const e of out.errors) ctx.countError('ERR_STRATEGY_FAILED', { strategyId: e.strategyId, token: e.token, reason: e.message, fatal: e.fatal });
     }

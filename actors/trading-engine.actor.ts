@@ -6,7 +6,7 @@
 import { appError, isAppError } from '../src/errors.js';
 import { defineActor } from '../src/runtime/actor.js';
 import { summarizeOrder, type CancelResult, type EngineStateRecord, type StoredOrder } from '../src/protocol/engine.js';
-import type { Envelope, WatermarkData } from '../src/protocol/envelope.js';
+import { childEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
@@ -38,6 +38,7 @@ export default defineActor((ctx) => {
   const adapter = createAdapter(broker, { paper: paperConfigFrom(config.paper) }, stored?.adapter);
   const calendar = calendarFrom(config.feed);
   let lastEodDay = stored?.lastEodDay ?? null;
+  let confirmedWm = stored?.confirmedWm ?? -1;
   const signalTopic = brokerTopic(broker, 'signals.validated');
   const positionKey = K.position(ctx.name, signalTopic);
   let position = db.get(positionKey) as ConsumerPosition | undefined;
@@ -59,7 +60,7 @@ export default defineActor((ctx) => {
       broker,
       positionKey,
       origins,
-      snapshot: () => ({ v: 1, broker, adapter: adapter.exportState(), lastEodDay }),
+      snapshot: () => ({ v: 1, broker, adapter: adapter.exportState(), lastEodDay, confirmedWm }),
       publish: (plan, items, phase) => {
         plan.messages.forEach((m, i) => {
           if (i === 1) phase('mid-publish');
@@ -79,6 +80,7 @@ export default defineActor((ctx) => {
 
   // Ticks never run ahead of the validated-signal stream (watermarks and signal tickSeqs)
   let tickGate = -1;
+  const exact = ctx.args['exactReplay'] === true;
   const signals = ctx.subscribe<unknown>(signalTopic, (env, meta) => {
     counts.signals += 1;
     if (alreadyApplied(position, ctx.runId, meta.seq)) {
@@ -92,7 +94,17 @@ export default defineActor((ctx) => {
       // Released through the queue so earlier records are never released before their commit.
       const wm = (env as Envelope<WatermarkData>).data.tickSeq;
       if (wm > tickGate) tickGate = wm;
-      void enqueue({ parent: null, events: [], releaseSeq: meta.seq });
+      if (!exact) {
+        void enqueue({ parent: null, events: [], releaseSeq: meta.seq });
+        return;
+      }
+      // Exact replay: apply every tick ≤ wm now, then, once everything before is committed, tell
+      // the risk manager (on orders.filled) that fills of ticks ≤ wm are all in the log
+      ticks.drainThrough(wm);
+      // Committed with the state of this batch: fills of ticks ≤ wm are in the same transaction or before
+      confirmedWm = wm;
+      const confirm = childEvent(env as Envelope, ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'watermark', broker, key: 'watermark', data: { tickSeq: wm } });
+      void enqueue({ parent: null, events: [], releaseSeq: meta.seq }).then(() => pubs['orders.filled'].send(confirm));
       return;
     }
     position = { epoch: ctx.runId, seq: meta.seq };

@@ -26,6 +26,9 @@ export function tradingBrokers(config: AppConfig): Broker[] {
 
 export function buildTree(config: AppConfig): SupervisorSpec {
   const brokers = tradingBrokers(config);
+  // Replays are exact (risk waits for the engine's confirmation of earlier ticks, see README);
+  // live feeds trade without that round trip
+  const exactReplay = config.feed.source === 'replay' && config.feed.exactReplay;
   const per = (suffix: Parameters<typeof brokerTopic>[1]) => brokers.map((b) => brokerTopic(b, suffix));
   const intensity = { maxRestarts: config.runtime.restart.maxRestarts, periodMs: config.runtime.restart.periodMs };
   const backoff = { baseMs: config.runtime.restart.backoffBaseMs, maxMs: config.runtime.restart.backoffMaxMs };
@@ -41,7 +44,7 @@ export function buildTree(config: AppConfig): SupervisorSpec {
   const engines: ActorSpec[] = brokers.map((b) =>
     actor(`trading-engine-${b}`, {
       broker: b,
-      args: { broker: b, eventTime: true },
+      args: { broker: b, eventTime: true, exactReplay },
       subscribes: [{ topic: brokerTopic(b, 'signals.validated'), manualRelease: true }, { topic: MARKET_TICKS }],
       publishes: [brokerTopic(b, 'orders.submitted'), brokerTopic(b, 'orders.filled'), brokerTopic(b, 'orders.failed')],
     }),
@@ -61,7 +64,7 @@ export function buildTree(config: AppConfig): SupervisorSpec {
         publishes: per('pnl.snapshots'),
       }),
       actor('risk-manager', {
-        args: { brokers, eventTime: true },
+        args: { brokers, eventTime: true, exactReplay },
         subscribes: [
           ...per('signals.raw').map((topic) => ({ topic, manualRelease: true })),
           ...per('orders.filled').map((topic) => ({ topic })),
@@ -72,7 +75,7 @@ export function buildTree(config: AppConfig): SupervisorSpec {
       }),
       ...engines,
       actor('market-feed', { publishes: [MARKET_TICKS], subscribes: [] }),
-      actor('strategy-runner', { args: { brokers }, subscribes: [{ topic: MARKET_TICKS }], publishes: per('signals.raw') }),
+      actor('strategy-runner', { args: { brokers, exactReplay }, subscribes: [{ topic: MARKET_TICKS }], publishes: per('signals.raw') }),
     ],
   };
 

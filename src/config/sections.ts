@@ -131,6 +131,13 @@ export const FeedSection = z.strictObject({
   replayPace: z.enum(['realtime', 'max']).default('realtime'),
   /** Multiplier of recorded time when replayPace is realtime (2 = twice as fast). */
   replaySpeed: z.number().positive().max(10_000).default(1),
+  /**
+   * Replays only: the risk manager judges a signal of tick M after the engine has committed every
+   * effect of ticks < M, so position and daily-loss rules make identical decisions in every run.
+   * Costs a risk↔engine round trip per tick that carries signals; off = faster, not repeatable
+   * when position-dependent limits bind.
+   */
+  exactReplay: z.boolean().default(true),
   /** When set, every emitted tick is also appended to this JSONL file. */
   recordFile: z.string().min(1).optional(),
   /** Unset: true for the synthetic feed, false for replay. */

@@ -70,6 +70,11 @@ export interface EngineStateRecord {
   readonly adapter: unknown;
   /** IST day number of the last session end handled; null before the first. */
   readonly lastEodDay: number | null;
+  /**
+   * Exact replay: the highest tick seq whose orders and tick effects are in this commit (the
+   * risk manager reads it to know every fill of ticks ≤ it is in the fill log).
+   */
+  readonly confirmedWm?: number;
 }
 
 /** Arguments of `call('orders')`. Newest first; limit defaults to 100 (max 1000). */

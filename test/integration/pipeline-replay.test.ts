@@ -14,7 +14,7 @@ import { eventually, tempDir } from '../support/system.js';
 import { CLEAN_FILL_SET, fillSetChecker, orderChecker, positionReplayChecker, readStoreAt, type StoreDump } from '../support/checkers.js';
 import { ENGINE, REPLAY_T0, snap, sleep, writeReplayFile, type EngineSnap } from '../fixtures/pipeline-harness.js';
 
-const TICKS = 5000;
+const TICKS = 3000;
 const cleanups: (() => void)[] = [];
 let running: PipelineHandle | undefined;
 afterEach(async () => {
@@ -32,7 +32,7 @@ function drained(p: PipelineHandle): boolean {
 }
 
 /** Replays `file` in a fresh data dir until the feed is done and the pipeline quiet; returns the store. */
-async function replayOnce(file: string): Promise<{ dump: StoreDump; feed: MarketFeedSnapshot; engine: EngineSnap }> {
+async function replayOnce(file: string, env: Record<string, string> = {}): Promise<{ dump: StoreDump; feed: MarketFeedSnapshot; engine: EngineSnap; riskRejected: number }> {
   const dir = tempDir('ap-pipe-replay-');
   cleanups.push(dir.cleanup);
   const p = await startPipeline(
@@ -42,6 +42,7 @@ async function replayOnce(file: string): Promise<{ dump: StoreDump; feed: Market
       MARKET_FEED__REPLAY_PACE: 'max',
       // Enough daily headroom that risk keeps validating through the whole file
       RISK__MAX_DAILY_TRADES: '100000',
+      ...env,
     },
     { dataDir: dir.path },
   );
@@ -61,10 +62,12 @@ async function replayOnce(file: string): Promise<{ dump: StoreDump; feed: Market
       if (stable < 3) await sleep(250);
       return stable >= 3;
     },
-    30_000,
+    // Exact replay pays a risk↔engine round trip per tick with signals: quiet takes a while
+    90_000,
     'pipeline quiet',
   );
-  const result = { feed: await feed(), engine: await snap<EngineSnap>(p.system, ENGINE) };
+  const risk = await snap<{ counts: { rejected: number } }>(p.system, 'risk-manager');
+  const result = { feed: await feed(), engine: await snap<EngineSnap>(p.system, ENGINE), riskRejected: risk.counts.rejected };
   await p.stop();
   running = undefined;
   return { ...result, dump: await readStoreAt(p.config.store.path ?? join(p.dataDir, 'lmdb')) };
@@ -100,5 +103,22 @@ describe('pipeline replay', () => {
     );
     expect(b.dump.fills.map(essence)).toEqual(a.dump.fills.map(essence));
     expect(b.dump.orders.map((o) => `${o.orderId} ${o.status} ${o.filledQty}/${o.qty}`)).toEqual(a.dump.orders.map((o) => `${o.orderId} ${o.status} ${o.filledQty}/${o.qty}`));
+  }, 150_000);
+
+  it('stays identical when position limits bind (exact replay: risk waits for the engine per tick)', async () => {
+    const dir = tempDir('ap-pipe-replay-limits-');
+    cleanups.push(dir.cleanup);
+    const file = join(dir.path, 'ticks.jsonl');
+    writeReplayFile(file, DEFAULT_INSTRUMENT_TOKENS, 2000, 100, 'pipeline-replay-limits');
+    // A small position limit makes MaxPositionSize depend on every earlier fill
+    const env = { RISK__MAX_POSITION: '40' };
+    const a = await replayOnce(file, env);
+    const b = await replayOnce(file, env);
+    expect(a.riskRejected).toBeGreaterThan(0);
+    expect(b.riskRejected).toBe(a.riskRejected);
+    expect(a.dump.fills.length).toBeGreaterThan(10);
+    expect(b.dump.fills.map(essence)).toEqual(a.dump.fills.map(essence));
+    // Event time end to end: every fill carries a timestamp from the file, identical in both runs
+    expect(b.dump.fills.map((f) => f.ts)).toEqual(a.dump.fills.map((f) => f.ts));
   }, 150_000);
 });
