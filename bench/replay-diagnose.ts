@@ -16,11 +16,12 @@ export interface Divergence {
 export interface PipelineEvidence {
   /** orderId → `Status filled/qty` of the pipeline's stored orders. */
   readonly orders: ReadonlyMap<string, string>;
-  readonly fills: number;
-  readonly fillsLoggedWhenRiskDone: number | null;
+  /** Risk's market.ticks consumer minus the engine's, in ticks, over the run. */
+  readonly riskAheadTicks: { readonly max: number; readonly mean: number };
+  /** IST day of the risk state's daily PnL after the run (keyed by fill timestamps). */
   readonly riskPnlDay: number | null;
-  /** IST day of the replayed ticks. */
-  readonly signalDay: number;
+  /** IST day of the last replayed tick: the day that daily PnL must belong to. */
+  readonly lastTickDay: number;
 }
 
 const FILL_DEPENDENT = new Set(['MaxPositionSize', 'DailyLossLimit']);
@@ -63,14 +64,14 @@ export function diagnose(bt: BacktestResult, ev: PipelineEvidence, cmp: FillComp
   }
   const dependent = [...new Set([...firstRules, ...Object.keys(onlyPipelineByRule)])].filter((r) => FILL_DEPENDENT.has(r));
   if (dependent.length > 0) {
-    const lag = ev.fillsLoggedWhenRiskDone === null ? '' : ` (it had judged every signal when the engine had logged ${ev.fillsLoggedWhenRiskDone} of its ${ev.fills} fills)`;
+    const lag = ` (its market.ticks position led the engine's by up to ${ev.riskAheadTicks.max} ticks, ${ev.riskAheadTicks.mean.toFixed(0)} on average)`;
     causes.push(
       `the pipeline's risk manager judges a signal against the fills the engine has COMMITTED by then, not against the fills of all earlier ticks: it runs ahead of the venue${lag}, so the fill-dependent rules (${dependent.join(', ')}) see stale positions and daily PnL`,
     );
   }
-  if (ev.riskPnlDay !== null && ev.riskPnlDay !== ev.signalDay) {
+  if (ev.riskPnlDay !== null && ev.riskPnlDay !== ev.lastTickDay) {
     causes.push(
-      `the pipeline's daily realized PnL is kept for IST day ${istDate(ev.riskPnlDay)} (fills carry the engine's validation wall-clock time) while signals are judged for their tick day ${istDate(ev.signalDay)}: DailyLossLimit never fires when replaying another day`,
+      `the pipeline's daily realized PnL ends on IST day ${istDate(ev.riskPnlDay)} while the replay ends on ${istDate(ev.lastTickDay)}: fills are not stamped with tick time, so DailyLossLimit reads another day's total`,
     );
   }
   if (causes.length === 0) causes.push(first !== null ? 'risk verdicts differ for another reason (see the details)' : 'same orders, different fills (see the first differing fill)');

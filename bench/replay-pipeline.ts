@@ -39,10 +39,11 @@ export interface PipelineRun {
   readonly risk: { readonly validated: number; readonly rejected: number };
   readonly engine: { readonly signals: number; readonly applied: number; readonly duplicates: number };
   /**
-   * How far risk ran ahead of the venue: fills the engine had logged when risk had judged every
-   * signal (sampled every ~100 ms; null when the sampling missed that moment).
+   * How far the risk manager ran ahead of the venue: its market.ticks consumer minus the engine's
+   * (both gated by event time), in ticks, sampled every poll (~1 ms): risk judges a signal of tick
+   * R while the venue, and so the fill log risk reads, is still at tick R − lag.
    */
-  readonly fillsLoggedWhenRiskDone: number | null;
+  readonly riskAheadTicks: { readonly max: number; readonly mean: number };
   /** IST day of the risk state's daily PnL (keyed by fill timestamps) after the run. */
   readonly riskPnlDay: number | null;
 }
@@ -92,36 +93,29 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     const t0 = performance.now();
     await system.start();
     const startupMs = performance.now() - t0;
-    const idx = system.consumersOf(MARKET_TICKS).indexOf(ENGINE);
-    if (idx < 0) throw new Error(`${ENGINE} does not consume ${MARKET_TICKS}`);
-    const received = (): number => system.ringStats()[MARKET_TICKS]?.consumers.find((c) => c.index === idx)?.received ?? 0;
+    const names = system.consumersOf(MARKET_TICKS);
+    const idx = names.indexOf(ENGINE);
+    const riskIdx = names.indexOf('risk-manager');
+    if (idx < 0 || riskIdx < 0) throw new Error(`${ENGINE} or risk-manager does not consume ${MARKET_TICKS}`);
+    const counters = (): [engine: number, risk: number] => {
+      const c = system.ringStats()[MARKET_TICKS]?.consumers ?? [];
+      return [c.find((x) => x.index === idx)?.received ?? 0, c.find((x) => x.index === riskIdx)?.received ?? 0];
+    };
 
     // Poll the engine's consumer counter: the window opens at the last poll that saw 0 consumed
     let before = performance.now();
     let cpu0 = process.cpuUsage();
     let lastProgress = before;
     let seen = 0;
-    // Every ~100 ms: how many signals risk has judged and how many fills the engine has logged
-    const samples: { judged: number; fills: number }[] = [];
-    let sampling = false;
-    let lastSample = 0;
-    const sample = async (): Promise<void> => {
-      sampling = true;
-      try {
-        const r = await snapshot<{ counts: { validated: number; rejected: number } }>(system, 'risk-manager');
-        const e = await snapshot<{ commits: { lastFillSeq: number } }>(system, ENGINE);
-        samples.push({ judged: r.counts.validated + r.counts.rejected, fills: e.commits.lastFillSeq });
-      } finally {
-        sampling = false;
-      }
-    };
+    let aheadMax = 0;
+    let aheadSum = 0;
+    let polls = 0;
     for (;;) {
-      const got = received();
+      const [got, riskGot] = counters();
       const now = performance.now();
-      if (!sampling && now - lastSample >= 100) {
-        lastSample = now;
-        void sample().catch(() => undefined);
-      }
+      aheadMax = Math.max(aheadMax, riskGot - got);
+      aheadSum += riskGot - got;
+      polls++;
       if (got === 0) {
         before = now;
         cpu0 = process.cpuUsage();
@@ -129,7 +123,11 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
       if (got !== seen) lastProgress = now;
       seen = got;
       if (got >= n) break;
-      if (now - lastProgress > 60_000) throw new Error(`pipeline stalled at ${got}/${n} ticks consumed by ${ENGINE}`);
+      if (now - lastProgress > 60_000) {
+        const actors = actorStatuses(system.status()).map((a) => `${a.name} ${a.state} gen ${a.gen}${a.lastError === null ? '' : ` (${a.lastError.code}: ${a.lastError.message})`}`);
+        await system.stop().catch(() => undefined);
+        throw new Error(`pipeline stalled at ${got}/${n} ticks consumed by ${ENGINE}; actors: ${actors.join('; ')}`);
+      }
       await sleep(1);
     }
     const end = performance.now();
@@ -140,11 +138,8 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     // Quiet: lossless rings drained, no engine commit pending, fill log unchanged over 3 polls
     let last = '';
     let stable = 0;
-    while (sampling) await sleep(1);
     while (stable < 3) {
-      const r = await snapshot<{ counts: { validated: number; rejected: number } }>(system, 'risk-manager');
       const e = await snapshot<{ signals: number; pending: number; commits: { lastFillSeq: number; batches: number } }>(system, ENGINE);
-      samples.push({ judged: r.counts.validated + r.counts.rejected, fills: e.commits.lastFillSeq });
       const key = `${e.signals}/${e.commits.lastFillSeq}/${e.commits.batches}`;
       stable = key === last && e.pending === 0 && drained(system) ? stable + 1 : 0;
       last = key;
@@ -156,8 +151,6 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     const risk = await snapshot<{ counts: { validated: number; rejected: number } }>(system, 'risk-manager');
     const restarted = actorStatuses(system.status()).filter((a) => a.restarts > 0);
     await system.stop();
-    const judgedAll = risk.counts.validated + risk.counts.rejected;
-    const doneAt = samples.find((x) => x.judged >= judgedAll);
 
     const db = open({ path: config.store.path ?? join(dir, 'lmdb'), compression: false, encoding: 'msgpack', maxReaders: 256 });
     const fills: Fill[] = [];
@@ -186,7 +179,7 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
       engine: { signals: eng.signals, applied: eng.applied, duplicates: eng.duplicates },
       restarts: restarted.reduce((sum, a) => sum + a.restarts, 0),
       restartErrors: restarted.map((a) => `${a.name}: ${a.lastError?.code ?? '?'} ${a.lastError?.message ?? ''}`.trim()),
-      fillsLoggedWhenRiskDone: doneAt?.fills ?? null,
+      riskAheadTicks: { max: aheadMax, mean: aheadSum / Math.max(1, polls) },
       riskPnlDay,
     };
   } finally {

@@ -141,7 +141,8 @@ export const replaySuite: BenchSuite = {
         ctx.log('replay: fills differ; tracing the backtest to find the first divergent signal');
         const traced = runBacktest({ ...base, tickIterator: columnTicks(data.columns), traceSignals: true, equityEvery: 0, keepFills: false });
         const p = divergent;
-        const evidence = { orders: p.orders, fills: p.fills.length, fillsLoggedWhenRiskDone: p.fillsLoggedWhenRiskDone, riskPnlDay: p.riskPnlDay, signalDay: istDay(data.columns.ts[0]!) };
+        // The risk state's daily PnL after the run belongs to the last tick's day (fills carry tick time)
+        const evidence = { orders: p.orders, riskAheadTicks: p.riskAheadTicks, riskPnlDay: p.riskPnlDay, lastTickDay: istDay(data.columns.ts[n - 1]!) };
         if (traced.ok) divergence = diagnose(traced.value, evidence, cmps[bad]!);
         divergent = null;
       }
@@ -195,7 +196,7 @@ export const replaySuite: BenchSuite = {
         ['signals validated / rejected by risk', `${sigs.v} / ${sigs.r}`, ...pipe.map((p) => `${p.risk.validated} / ${p.risk.rejected}`)],
         ['fills identical to the backtest', '—', ...cmps.map((c) => (c.identical ? 'yes' : `no (first ${c.matchingPrefix} equal)`))],
         ['pipeline startup / drain after last tick', '—', ...pipe.map((p) => `${(p.startupMs / 1000).toFixed(1)} s / ${(p.drainMs / 1000).toFixed(1)} s`)],
-        ['risk done when engine had logged … fills', '—', ...pipe.map((p) => (p.fillsLoggedWhenRiskDone === null ? '?' : `${p.fillsLoggedWhenRiskDone} of ${p.fills}`))],
+        ['risk ahead of the venue, ticks (max / mean)', '—', ...pipe.map((p) => `${p.riskAheadTicks.max} / ${p.riskAheadTicks.mean.toFixed(0)}`)],
         ['actor restarts during the run', '—', ...pipe.map((p) => (p.restarts === 0 ? '0' : `${p.restarts}: ${p.restartErrors.join('; ')}`))],
       ];
       const controlRows = [

@@ -7,6 +7,7 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { createPaperBroker } from '../src/domain/paper/index.js';
 import { openStore, type Durability } from '../src/store/lmdb.js';
 import { Histogram, type LatencySummary } from './harness/histogram.js';
 
@@ -125,10 +126,12 @@ import(workerData.logUrl).then(({ createRootLogger, actorLogger }) => {
     filledQty: 1, limitPrice: null, stopPrice: null, status: 'Filled', parentOrderId: null, tickSeq: 1 }, executionMode: 'paper' };
   for (const level of ['info', 'silent']) {
     const log = actorLogger(createRootLogger({ logLevel: level }), 'trading-engine-paper', 1);
+    // A disabled call costs nanoseconds: many more of them, so the figure is not timer noise
+    const n = level === 'silent' ? workerData.n * 20 : workerData.n;
     for (let i = 0; i < 2000; i++) log.info(fill, 'order filled');
     const t0 = performance.now();
-    for (let i = 0; i < workerData.n; i++) log.info(fill, 'order filled');
-    out[level] = ((performance.now() - t0) * 1e6) / workerData.n;
+    for (let i = 0; i < n; i++) log.info(fill, 'order filled');
+    out[level] = ((performance.now() - t0) * 1e6) / n;
   }
   parentPort.postMessage(out);
 });`;
@@ -145,4 +148,46 @@ export function logLineCost(n: number): Promise<LogLineCost> {
     });
     w.once('error', reject);
   });
+}
+
+export interface VenueStateCost {
+  readonly orders: number;
+  /** PaperBroker.exportState() (what the engine persists with EVERY commit). */
+  readonly exportMs: number;
+  readonly jsonBytes: number;
+  /** One LMDB put of that record (msgpack encode + write), nosync. */
+  readonly putMs: number;
+}
+
+/**
+ * What one engine commit pays for the venue state as the session's order count grows: the paper
+ * venue keeps every order of the session (finished ones too) in its exported state until the
+ * session end, and the engine writes that whole state in each batch transaction.
+ */
+export async function venueStateCost(sizes: readonly number[]): Promise<VenueStateCost[]> {
+  const dir = tmp('ap-bench-venue-');
+  const db = openStore({ path: dir.path, durability: 'nosync' });
+  const broker = createPaperBroker({ startingCash: 1e12 });
+  const t0 = 1_700_000_000_000;
+  const out: VenueStateCost[] = [];
+  try {
+    let n = 0;
+    for (const size of sizes) {
+      for (; n < size; n++) {
+        const signal = { strategyId: 'bench', token: 256265, side: 'BUY' as const, quantity: 1, price: 100_000, ts: t0 + n, confidence: 1, order: {}, metadata: {}, tickSeq: n };
+        const r = broker.submit({ signal, validatedQty: 1, validatedPrice: 100_000 }, t0 + n);
+        if (!r.ok) throw new Error(`venueStateCost: submit failed: ${r.error.code}`);
+      }
+      const a = now();
+      const state = broker.exportState();
+      const b = now();
+      await db.put(['engine', 'paper'], { v: 1, broker: 'paper', adapter: state, lastEodDay: null });
+      const c = now();
+      out.push({ orders: size, exportMs: b - a, jsonBytes: JSON.stringify(state).length, putMs: c - b });
+    }
+    return out;
+  } finally {
+    await db.close();
+    dir.cleanup();
+  }
 }

@@ -11,7 +11,7 @@ import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type Suite
 import type { PipelineJob } from './pipeline-harness/job.js';
 import { gcCell, type StepSummary } from './pipeline-harness/measure.js';
 import { aggregate, attempt, profiled, profileMarkdown, spreadCell, type Agg } from './pipeline-harness/report.js';
-import { flushLatency, lmdbPutRate, logLineCost, type FlushLatency, type LogLineCost, type PutRate } from './tax-raw.js';
+import { flushLatency, lmdbPutRate, logLineCost, venueStateCost, type FlushLatency, type LogLineCost, type PutRate, type VenueStateCost } from './tax-raw.js';
 
 interface Variant {
   readonly id: string;
@@ -29,9 +29,11 @@ interface Sizes {
   readonly syncs: number;
   readonly logLines: number;
   readonly variants: readonly Variant[];
+  /** Session order counts at which the venue-state snapshot cost is measured. */
+  readonly venueOrders: readonly number[];
 }
-const QUICK: Sizes = { satTicks: 4_000, puts: 100_000, syncs: 200, logLines: 5_000, variants: [BASE, NOSYNC, INFO] };
-const FULL: Sizes = { satTicks: 20_000, puts: 1_000_000, syncs: 2_000, logLines: 50_000, variants: [BASE, NOSYNC, INFO, STRICT] };
+const QUICK: Sizes = { satTicks: 4_000, puts: 100_000, syncs: 200, logLines: 5_000, variants: [BASE, NOSYNC, INFO], venueOrders: [100, 1_000, 5_000] };
+const FULL: Sizes = { satTicks: 20_000, puts: 1_000_000, syncs: 2_000, logLines: 50_000, variants: [BASE, NOSYNC, INFO, STRICT], venueOrders: [100, 1_000, 5_000, 20_000] };
 
 const job = (v: Variant, ticks: number): PipelineJob => ({
   topology: 'split',
@@ -64,6 +66,7 @@ export const taxSuite: BenchSuite = {
     const puts: PutRate[] = [await lmdbPutRate('overlapping', z.puts), await lmdbPutRate('nosync', z.puts)];
     const sync: FlushLatency = await flushLatency(z.syncs);
     const logCost: LogLineCost = await logLineCost(z.logLines);
+    const venue: VenueStateCost[] = await venueStateCost(z.venueOrders);
     const prof = ctx.quick ? [] : await profiled(job(BASE, z.satTicks), ctx.log, 'tax: overlapping / silent saturation');
 
     // ------------------------------------------------------------------ goals
@@ -104,6 +107,10 @@ export const taxSuite: BenchSuite = {
       ['same call with the level silent', `${ns(logCost.silentNs)} per call`],
     ];
     const goalRows = [['goal', 'what', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.stretch, g.verdict])];
+    const venueRows = [
+      ['orders in the session', 'exportState()', 'state size (JSON)', 'LMDB put of the record', 'per engine commit'],
+      ...venue.map((v) => [String(v.orders), ns(v.exportMs * 1e6), `${(v.jsonBytes / 2 ** 20).toFixed(2)} MiB`, ns(v.putMs * 1e6), ns((v.exportMs + v.putMs) * 1e6)]),
+    ];
     const notes = [
       `Pipeline: split tree, ring transport, ${z.satTicks} ticks injected at max pace (block policy), every tick → one signal → one order → one fill; fills/s = fills ÷ (last fill − first injection). ${runs} run(s) per variant, alternated; median run shown.`,
       'There is no switch that turns persistence off (every actor commits its effects with its consumer position): nosync keeps every LMDB write and drops only the fsyncs, so G9 here bounds the durability cost, not the whole persistence cost.',
@@ -118,6 +125,9 @@ export const taxSuite: BenchSuite = {
       '',
       'Raw anchors (same run)',
       textTable(rawRows),
+      '',
+      'Venue state written by every engine commit, by orders in the session',
+      textTable(venueRows),
       '',
       'Goals',
       textTable(goalRows),
@@ -137,6 +147,9 @@ export const taxSuite: BenchSuite = {
       '',
       '### Raw anchors (same run)',
       mdTable(rawRows),
+      '',
+      '### Venue state written by every engine commit, by orders in the session',
+      mdTable(venueRows),
       ...(prof.length > 0 ? ['', '### Profile: overlapping / silent at saturation (`--cpu-prof`)', profileMarkdown(prof)] : []),
       '',
       ...notes.map((n) => `- ${n}`),
@@ -153,7 +166,7 @@ export const taxSuite: BenchSuite = {
         config: { sizes: z, runs },
         saturation: Object.fromEntries(z.variants.map((v) => [v.id, agg(v)])),
         ratios: { g9, g10 },
-        raw: { puts, sync, logCost },
+        raw: { puts, sync, logCost, venue },
         profile: prof,
       },
       goals,

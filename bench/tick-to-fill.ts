@@ -17,6 +17,8 @@ const TRANSPORTS: readonly Transport[] = ['ring', 'port'];
 const P99_BOUND_NS = 1_000_000;
 const RAMP_UP = [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
 const RAMP_DOWN = [500, 200, 100, 50];
+/** Rate of the per-hop breakdown: low enough that no queue builds up. */
+const STAGE_RATE = 200;
 
 interface Fixed {
   readonly rate: number;
@@ -29,11 +31,12 @@ const FULL_FIXED: readonly Fixed[] = [
 const QUICK_FIXED: readonly Fixed[] = [{ rate: 1_000, seconds: 2 }];
 
 // At least 500 ticks (450 measured) so a slow ramp rate still has a meaningful p99
-const job = (t: Transport, r: number, seconds: number): PipelineJob => ({
+const job = (t: Transport, r: number, seconds: number, extra: { durability?: 'overlapping' | 'nosync'; stages?: boolean } = {}): PipelineJob => ({
   topology: 'split',
-  env: { RUNTIME__TRANSPORT: t },
+  env: { RUNTIME__TRANSPORT: t, ...(extra.durability !== undefined ? { STORE__DURABILITY: extra.durability } : {}) },
+  ...(extra.stages === true ? { stages: true } : {}),
   steps: [{ rate: r, count: Math.min(1_000_000, Math.max(500, Math.round(r * seconds))), mode: 'paced', warmupFrac: 0.1 }],
-  drainTimeoutMs: 30_000,
+  drainTimeoutMs: 60_000,
 });
 
 interface Ramp {
@@ -110,6 +113,18 @@ export const tickToFillSuite: BenchSuite = {
           } else firstFail = r;
         }
         ramps.push({ transport: t, tried, maxSustainable: maxOk, firstFail });
+      }
+    }
+
+    // Per-hop breakdown at a low rate (full only): where the milliseconds go, with and without fsync.
+    // The probe also listens to signals.raw and signals.validated; each figure includes its wake.
+    const stageRuns: { t: Transport; durability: 'overlapping' | 'nosync'; step: StepSummary | undefined }[] = [];
+    if (!ctx.quick) {
+      for (const durability of ['overlapping', 'nosync'] as const) {
+        for (const t of TRANSPORTS) {
+          const r = await attempt(job(t, STAGE_RATE, 5, { durability, stages: true }), ctx.log, `tick-to-fill: per-hop breakdown ${t} / ${durability} @ ${rate(STAGE_RATE)}`);
+          stageRuns.push({ t, durability, step: r.steps[0] });
+        }
       }
     }
 
@@ -196,6 +211,15 @@ export const tickToFillSuite: BenchSuite = {
         }),
       ),
     ];
+    const stageRows = [
+      ['transport', 'durability', 'tick → signal (p50 / p99)', 'tick → verdict', 'tick → fill', 'strategy hop (Δp50)', 'risk hop', 'engine hop'],
+      ...stageRuns.map(({ t, durability, step }) => {
+        const st = step?.stages;
+        if (step === undefined || st === null || st === undefined) return [t, durability, 'FAILED', '', '', '', '', ''];
+        const pair = (l: { p50Ns: number; p99Ns: number }): string => `${ns(l.p50Ns)} / ${ns(l.p99Ns)}`;
+        return [t, durability, pair(st.raw), pair(st.validated), pair(step.lat), ns(st.raw.p50Ns), ns(st.validated.p50Ns - st.raw.p50Ns), ns(step.lat.p50Ns - st.validated.p50Ns)];
+      }),
+    ];
     const late = fixedRates.flatMap((f) => TRANSPORTS.map((t) => ({ t, f, m: agg(t, f.rate).median }))).filter((x) => x.m !== undefined);
     const notes = [
       'Pipeline: bench injector → market.ticks (SAB ring, block policy) → strategy-runner (low_frequency_demo, signals on every tick) → risk-manager → trading-engine-paper (market order, filled on arrival) → orders.filled → portfolio-manager and the fill probe. Real actors, real LMDB (overlapping durability) in a temp dir, config through the real loader.',
@@ -214,6 +238,7 @@ export const tickToFillSuite: BenchSuite = {
       'Latency over the run (median runs)',
       textTable(seriesRows),
       ...(ramps.length > 0 ? ['', 'Rate ramp (G6): highest rate with every tick filled and p99 (sched.) ≤ 1 ms', textTable(rampRows)] : []),
+      ...(stageRuns.length > 0 ? ['', `Per-hop breakdown @${rate(STAGE_RATE)} (arrival at the probe − injection stamp)`, textTable(stageRows)] : []),
       '',
       'Goals',
       textTable(goalRows),
@@ -234,6 +259,9 @@ export const tickToFillSuite: BenchSuite = {
       '### Latency over the run (median runs, per second)',
       mdTable(seriesRows),
       ...(ramps.length > 0 ? ['', '### Rate ramp (G6)', mdTable(rampRows)] : []),
+      ...(stageRuns.length > 0
+        ? ['', `### Per-hop breakdown at ${rate(STAGE_RATE)} (arrival at the probe − injection stamp; Δ of p50s per hop)`, mdTable(stageRows)]
+        : []),
       ...(prof.length > 0 ? ['', `### Profile: ring @ ${rate(top.rate)} (\`--cpu-prof\`, hottest self time per thread)`, profileMarkdown(prof)] : []),
       '',
       ...notes.map((n) => `- ${n}`),
@@ -250,6 +278,7 @@ export const tickToFillSuite: BenchSuite = {
         config: { fixedRates, runs, p99BoundNs: P99_BOUND_NS, transports: TRANSPORTS },
         fixed: Object.fromEntries([...results.keys()].map((k) => [k, (() => { const [t, r] = k.split('@'); return agg(t as Transport, Number(r)); })()])),
         ramps,
+        stages: stageRuns,
         profile: prof,
       },
       goals,

@@ -38,6 +38,8 @@ export interface StepSummary {
   readonly engine: unknown;
   /** p50/p99 (not timer-corrected) per slice of the step's ticks: one second for paced steps, a tenth for max pace. */
   readonly slices: readonly ({ readonly p50Ns: number; readonly p99Ns: number } | null)[];
+  /** With job.stages: arrival at the probe of the raw signal / the verdict − injection stamp. */
+  readonly stages: { readonly raw: LatencySummary; readonly validated: LatencySummary } | null;
 }
 
 export function summarizeStep(s: StepResult, gc: GcTotals | undefined, logLines: number | undefined): StepSummary {
@@ -70,6 +72,13 @@ export function summarizeStep(s: StepResult, gc: GcTotals | undefined, logLines:
     cpuSPer1M: s.cpuS * per1M,
     logLines: logLines ?? 0,
     engine: s.engine,
+    stages:
+      s.probe.stages === null
+        ? null
+        : {
+            raw: new Histogram(Float64Array.from(s.probe.stages.raw)).summary(s.probe.timerNs),
+            validated: new Histogram(Float64Array.from(s.probe.stages.validated)).summary(s.probe.timerNs),
+          },
     slices: s.probe.slices.map((x) => (x === null ? null : { p50Ns: x.p50Ns, p99Ns: x.p99Ns })),
   };
 }

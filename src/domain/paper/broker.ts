@@ -16,6 +16,8 @@ import { processTick } from './tick.js';
 import { isResting, PaperBook, type PaperState } from './state.js';
 
 const NO_EVENTS: readonly PaperEvent[] = Object.freeze([]);
+/** Order records kept in the book beyond the working ones (see pruneFinished). */
+const FINISHED_KEPT = 64;
 
 /** Deterministic paper venue. Create with `createPaperBroker`. */
 export class PaperBroker {
@@ -42,7 +44,19 @@ export class PaperBroker {
   submit(input: PaperSubmitInput, nowMs: number): Result<PaperEvent[], PaperError> {
     const ctx = this.ctx();
     const r = submitSignal(ctx, input, nowMs);
+    this.pruneFinished();
     return r.ok ? ok(ctx.events) : err(r.error);
+  }
+
+  /**
+   * Finished orders were emitted (the actor persists them) and never change again: once there are
+   * more than FINISHED_KEPT, they leave the book so the exported state — saved with every commit —
+   * stays small instead of growing with every order of the session. Deterministic (size-based), so
+   * a restored broker prunes at the same points. A cancel of a pruned order is ERR_ORDER_UNKNOWN.
+   */
+  private pruneFinished(): void {
+    if (this.book.orders.size <= FINISHED_KEPT * 2) return;
+    for (const [id, w] of [...this.book.orders]) if (isTerminal(w.order.status)) this.book.orders.delete(id);
   }
 
   /** Records the last price and works brackets and resting orders of `token`. Hot path. */
@@ -55,6 +69,7 @@ export class PaperBroker {
     }
     const ctx = this.ctx();
     processTick(ctx, token, ltp, ts);
+    if (ctx.events.length > 0) this.pruneFinished();
     return ctx.events;
   }
 

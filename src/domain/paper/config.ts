@@ -54,7 +54,9 @@ export const defaultPaperConfig: PaperConfig = {
   seed: '',
   defaultTickSize: 5,
   dedupRetentionMs: 7 * 24 * 3600 * 1000,
-  maxKnownKeys: 100_000,
+  // Bounded because the whole book is saved with every commit: older keys are covered by the
+  // dedup horizon (signals at or before the newest forgotten key are refused)
+  maxKnownKeys: 2048,
 };
 
 /** The integer form the broker works with. */
