@@ -20,10 +20,13 @@ import { makeDataset } from './replay-data.js';
 import { diagnose, type Divergence } from './replay-diagnose.js';
 import { pipelineConfig, runPipelineReplay, type PipelineRun } from './replay-pipeline.js';
 
-const QUICK_N = 50_000;
+const QUICK_N = 20_000;
 const FULL_N = 2_000_000;
 /** Daily trade cap lifted (as the pipeline replay test does) so risk keeps judging the whole file. */
-const ENV = { RISK__MAX_DAILY_TRADES: '1000000' };
+// Throughput of the transport path: exact replay (a risk↔engine round trip per tick with signals,
+// see README "Replay is deterministic") is switched off here; its determinism with binding limits
+// is proven by test/integration/pipeline-replay.test.ts, not benchmarked
+const ENV = { RISK__MAX_DAILY_TRADES: '1000000', MARKET_FEED__EXACT_REPLAY: 'false' };
 /**
  * Control run: the two fill-dependent risk limits (position, daily loss) lifted out of reach, so no
  * verdict can depend on when fills reach risk; everything else as above.
