@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { loadConfig, formatConfigErrors, type AppConfig } from '../src/config.js';
 import { formatMessage } from '../src/errors.js';
+import { realClock } from '../src/runtime/clock.js';
 import { createReplayDecoder, detectReplayFormat } from '../src/domain/feed/index.js';
 import { isIndexToken } from '../src/domain/instruments/index.js';
 import { parseStrategies, type StrategyConfig } from '../src/domain/strategy/index.js';
@@ -140,14 +141,14 @@ async function main(argv: readonly string[]): Promise<void> {
     minThreads: threads,
     maxThreads: threads,
   });
-  const t0 = performance.now();
+  const t0 = realClock.monoMs();
   let outcomes: SweepOutcome[];
   try {
     outcomes = await Promise.all(tasks.map((t) => pool.run(t)));
   } finally {
     await pool.destroy();
   }
-  log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  log(`done in ${((realClock.monoMs() - t0) / 1000).toFixed(2)} s`);
   const failed = outcomes.filter((o) => !o.ok);
   for (const o of failed) if (!o.ok) log(`${describeSet(o.params)}: ${o.errors.join('; ')}`);
   process.stdout.write(args.json ? `${JSON.stringify(sweepJson(args.strategy, label, outcomes), null, 2)}\n` : `${sweepTable(args.axes, outcomes)}\n`);
