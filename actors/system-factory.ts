@@ -2,7 +2,6 @@
 // the main job, the integration tests and the benchmarks run exactly the same tree.
 import type { Logger } from 'pino';
 import type { AppConfig } from '../src/config.js';
-import { redactPaths } from '../src/log.js';
 import { realClock } from '../src/runtime/clock.js';
 import { ActorSystem, type SystemOptions } from '../src/runtime/system.js';
 import { buildTree, tradingBrokers } from './tree.js';
@@ -35,7 +34,6 @@ export function createSystem(config: AppConfig, opts: FactoryOptions = {}): Acto
     maxOldGenerationSizeMb: config.runtime.workerMaxOldGenerationMb,
     store: { path: config.store.path ?? `${config.app.dataDir}/lmdb`, durability: config.store.durability },
     logLevel: config.app.logLevel,
-    redact: redactPaths(config.app.redactKeys),
     redactKeys: config.app.redactKeys,
     nowMs: realClock.nowMs,
     random: Math.random,

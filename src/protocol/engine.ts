@@ -4,26 +4,16 @@
 import type { ErrorCode } from '../errors.js';
 import type { OrderRecord } from '../domain/order/order.js';
 import type { OrderStatus } from '../domain/order/status.js';
-import type { Broker, Fill, OrderType, Paise, Side, TimeInForce } from '../domain/types.js';
+import type { Broker, Fill } from '../domain/types.js';
 
-/** The order facts every order event carries (no history: that is in the stored record). */
-export interface OrderSummary {
-  readonly orderId: string;
-  readonly strategyId: string;
-  readonly token: number;
-  readonly side: Side;
-  readonly type: OrderType;
-  readonly tif: TimeInForce;
-  readonly qty: number;
-  readonly filledQty: number;
-  readonly limitPrice: Paise | null;
-  readonly stopPrice: Paise | null;
-  readonly status: OrderStatus;
-  /** Entry order of a bracket exit; null otherwise. */
-  readonly parentOrderId: string | null;
-  /** `market.ticks` seq of the tick behind the order's signal, when known (OrderRecord.tickSeq). */
-  readonly tickSeq?: number;
-}
+/**
+ * The order facts every order event carries: the stored record's fields minus its history and
+ * bookkeeping (those stay in the stored record), so an event stays small.
+ */
+export type OrderSummary = Pick<
+  OrderRecord,
+  'orderId' | 'strategyId' | 'token' | 'side' | 'type' | 'tif' | 'qty' | 'filledQty' | 'limitPrice' | 'stopPrice' | 'status' | 'parentOrderId' | 'tickSeq'
+>;
 
 /** `order_placed` on `{broker}.orders.submitted`: the order was submitted or accepted (resting). */
 export interface OrderPlacedPayload {

@@ -52,15 +52,16 @@ export interface EventSpec<T> {
   readonly data: T;
 }
 
-/** A root event: it starts a new correlation chain (e.g. a signal caused by a tick). */
-export function rootEvent<T>(ids: IdSource, source: string, ts: number, spec: EventSpec<T>): Envelope<T> {
-  const id = ids.next();
+/** What a child event needs of its parent: its id and the chain it belongs to. */
+export type ParentLink = Pick<Envelope, 'id' | 'correlationId' | 'traceId'>;
+
+function build<T>(id: string, chain: { correlationId: string; traceId: string; parent: string | null }, source: string, ts: number, spec: EventSpec<T>): Envelope<T> {
   return {
     id,
-    correlationId: id,
-    causationId: null,
-    traceId: id,
-    parentTraceId: null,
+    correlationId: chain.correlationId,
+    causationId: chain.parent,
+    traceId: chain.traceId,
+    parentTraceId: chain.parent,
     broker: spec.broker,
     type: spec.type,
     ts,
@@ -71,22 +72,18 @@ export function rootEvent<T>(ids: IdSource, source: string, ts: number, spec: Ev
   };
 }
 
-/** A child event: keeps correlation and trace ids, points causation at the parent. */
-export function childEvent<T>(parent: Envelope, ids: IdSource, source: string, ts: number, spec: EventSpec<T>): Envelope<T> {
-  return {
-    id: ids.next(),
-    correlationId: parent.correlationId,
-    causationId: parent.id,
-    traceId: parent.traceId,
-    parentTraceId: parent.id,
-    broker: spec.broker,
-    type: spec.type,
-    ts,
-    key: spec.key,
-    source,
-    version: 1,
-    data: spec.data,
-  };
+/** A root event: it starts a new correlation chain (e.g. a signal caused by a tick). */
+export function rootEvent<T>(ids: IdSource, source: string, ts: number, spec: EventSpec<T>): Envelope<T> {
+  const id = ids.next();
+  return build(id, { correlationId: id, traceId: id, parent: null }, source, ts, spec);
+}
+
+/**
+ * A child event: keeps correlation and trace ids, points causation at the parent. The parent may
+ * be a stored link (e.g. an order's origin) rather than a live envelope.
+ */
+export function childEvent<T>(parent: ParentLink, ids: IdSource, source: string, ts: number, spec: EventSpec<T>): Envelope<T> {
+  return build(ids.next(), { correlationId: parent.correlationId, traceId: parent.traceId, parent: parent.id }, source, ts, spec);
 }
 
 /**

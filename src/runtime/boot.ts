@@ -23,7 +23,6 @@ export interface WorkerBoot {
   readonly runId: string;
   readonly config: unknown;
   readonly logLevel: string;
-  readonly redact: readonly string[];
   /** Extra keys to redact (config app.redactKeys); the built-in secret keys are always redacted. */
   readonly redactKeys: readonly string[];
   readonly heartbeat: { readonly sab: SharedArrayBuffer; readonly index: number; readonly intervalMs: number };

@@ -11,7 +11,6 @@ export interface ProcessBoot {
   readonly runId: string;
   readonly config: unknown;
   readonly logLevel: string;
-  readonly redact: readonly string[];
   readonly redactKeys: readonly string[];
   readonly heartbeatMs: number;
   readonly store?: { readonly path: string; readonly durability: Durability };

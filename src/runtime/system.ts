@@ -43,7 +43,6 @@ export interface SystemOptions {
   /** Override of the store readiness gate (tests). Defaults to open + probe write. */
   readonly storeReady?: () => Promise<void>;
   readonly logLevel: string;
-  readonly redact: readonly string[];
   /** Extra redaction keys (config app.redactKeys) for worker loggers. */
   readonly redactKeys?: readonly string[];
   readonly nowMs: () => number;
@@ -207,19 +206,25 @@ export class ActorSystem {
     return this.storeGate;
   }
 
-  private processBootFor(spec: ProcessSpec, gen: number): ProcessBoot {
+  /** Boot fields every child kind gets (worker actor or OS process). */
+  private commonBoot(spec: ActorSpec | ProcessSpec, gen: number) {
     return {
-      name: spec.name,
       moduleUrl: pathToFileURL(join(this.projectDir, spec.module)).href,
       gen,
       runId: this.opts.runId,
       config: this.opts.config,
       logLevel: this.opts.logLevel,
-      redact: this.opts.redact,
       redactKeys: this.opts.redactKeys ?? [],
-      heartbeatMs: this.opts.heartbeatMs,
-      ...(spec.needsStore === true && this.opts.store !== undefined ? { store: this.opts.store } : {}),
       args: spec.args ?? {},
+      ...(spec.needsStore === true && this.opts.store !== undefined ? { store: this.opts.store } : {}),
+    };
+  }
+
+  private processBootFor(spec: ProcessSpec, gen: number): ProcessBoot {
+    return {
+      ...this.commonBoot(spec, gen),
+      name: spec.name,
+      heartbeatMs: this.opts.heartbeatMs,
     };
   }
 
@@ -262,14 +267,8 @@ export class ActorSystem {
     }
     const idx = this.actorIndex.get(spec.name)!;
     const boot: WorkerBoot = {
+      ...this.commonBoot(spec, gen),
       actor: spec.name,
-      moduleUrl: pathToFileURL(join(this.projectDir, spec.module)).href,
-      gen,
-      runId: this.opts.runId,
-      config: this.opts.config,
-      logLevel: this.opts.logLevel,
-      redact: this.opts.redact,
-      redactKeys: this.opts.redactKeys ?? [],
       heartbeat: { sab: this.heartbeat.buffer as SharedArrayBuffer, index: idx, intervalMs: Math.max(10, Math.floor(this.opts.heartbeatMs / 2)) },
       board: this.board.buffer as SharedArrayBuffer,
       doorbell: idx,
@@ -278,8 +277,6 @@ export class ActorSystem {
       portPublishes,
       portSubscribes,
       ...(hubPort !== undefined ? { hubPort } : {}),
-      ...(spec.needsStore === true && this.opts.store !== undefined ? { store: this.opts.store } : {}),
-      args: spec.args ?? {},
       eventSlotBytes: this.opts.eventRing.slotBytes,
       faultInjection: this.opts.faultInjection ?? false,
       observed:

@@ -44,7 +44,6 @@ export function makeSystem(root: SupervisorSpec, extra: Partial<SystemOptions> =
     stopDeadlineMs: 2000,
     maxOldGenerationSizeMb: 64,
     logLevel: 'warn',
-    redact: [],
     nowMs: () => Date.now(),
     random: () => 0.5,
     ...extra,

@@ -8,20 +8,7 @@ import type { Outgoing } from './plan.js';
 
 /** An event linked to the signal that created its order, though not caused by a message now. */
 export function originEvent<T>(origin: EventOrigin, ids: IdSource, source: string, ts: number, spec: Pick<Envelope<T>, 'type' | 'broker' | 'key' | 'data'>): Envelope<T> {
-  return {
-    id: ids.next(),
-    correlationId: origin.correlationId,
-    causationId: origin.eventId,
-    traceId: origin.traceId,
-    parentTraceId: origin.eventId,
-    broker: spec.broker,
-    type: spec.type,
-    ts,
-    key: spec.key,
-    source,
-    version: 1,
-    data: spec.data,
-  };
+  return childEvent({ id: origin.eventId, correlationId: origin.correlationId, traceId: origin.traceId }, ids, source, ts, spec);
 }
 
 /** The envelope of one outgoing message; `parent` is the signal envelope of its work item, if any. */
