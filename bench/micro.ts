@@ -2,12 +2,11 @@
 // encode/decode, config and WebSocket command validation, and G11's validation tax: the
 // hand-written JSONL tick validator against a zod 4 schema with the same checks. Each case runs
 // in its own Bench (so GC can be attributed to it), `runs` times; the median is reported.
-import * as os from 'node:os';
 import { Bench } from 'tinybench';
 import { GcMeter } from './harness/gc.js';
 import { mdTable, ns, rate, ratio, spread, textTable, type Spread } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
-import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
 import { buildCases, consumed, type MicroCase } from './micro-cases.js';
 
 interface CaseResult {
@@ -116,13 +115,7 @@ export const microSuite: BenchSuite = {
       ...notes.slice(0, 3).map((x) => `- ${x}`),
     ].join('\n');
     return {
-      suite: 'micro',
-      title: microSuite.title,
-      quick: ctx.quick,
-      startedAt,
-      durationMs: performance.now() - t0,
-      machine: ctx.machine,
-      loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      ...resultHeader(microSuite, ctx, startedAt, t0),
       metrics: { timeMs, runs, cases: results, g11: { lineRatio: g11Line, validationOnlyRatio: g11Only, jsonParseNs: parse, handNs: hand, zodNs: zod } },
       goals,
       text,

@@ -2,13 +2,12 @@
 // payload (one thread each, one task in flight, so only dispatch differs), then the pool overhead
 // (round trip − work) ÷ work for tasks of 0 µs … 10 ms of work, and the smallest task size whose
 // overhead is below 5 %. piscina is measured with its default `atomics: 'sync'` and with 'disabled'.
-import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { Histogram } from './harness/histogram.js';
 import { mdTable, ns, pct, ratio, spread, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
-import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
 import type { PoolReply, PoolTask } from './pool-task.js';
 
 interface Dispatcher {
@@ -189,13 +188,7 @@ export const poolSuite: BenchSuite = {
       ...notes.map((x) => `- ${x}`),
     ].join('\n');
     return {
-      suite: 'pool',
-      title: poolSuite.title,
-      quick: ctx.quick,
-      startedAt,
-      durationMs: performance.now() - t0,
-      machine: ctx.machine,
-      loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      ...resultHeader(poolSuite, ctx, startedAt, t0),
       metrics: { runs, roundTrips: n, dispatchers: names.map((name, k) => ({ name, p50Ns: p50[k], p99Ns: p99[k] })), sizes, minTaskUs: Number.isFinite(minSize) ? minSize : null, estimateUs, ratio: g12, ratioAtomicsDisabled: g12off },
       goals,
       text,

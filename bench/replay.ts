@@ -3,7 +3,6 @@
 // risk, paper broker and portfolio code, simulated clock) and (ii) the real actor pipeline replaying
 // the same JSONL file at max pace; ticks/s of each, their ratio, and a fill-by-fill identity check
 // (tradeId, price, qty, fees) between the two paths and across runs. Default strategies and config.
-import * as os from 'node:os';
 import { columnTicks, compareFills, runBacktest, type BacktestInput, type BacktestResult, type FillComparison } from '../src/backtest/index.js';
 import type { StrategyConfig } from '../src/domain/strategy/index.js';
 import type { Fill } from '../src/domain/types.js';
@@ -15,7 +14,7 @@ import { readTickFile } from '../actors/sweep.js';
 import { GcMeter, type GcStats } from './harness/gc.js';
 import { mdTable, rate, ratio, spread, textTable, type Spread } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
-import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
 import { makeDataset } from './replay-data.js';
 import { diagnose, type Divergence } from './replay-diagnose.js';
 import { pipelineConfig, runPipelineReplay, type PipelineRun } from './replay-pipeline.js';
@@ -252,13 +251,7 @@ export const replaySuite: BenchSuite = {
         ...notes.map((x) => `- ${x}`),
       ].join('\n');
       return {
-        suite: 'replay',
-        title: replaySuite.title,
-        quick: ctx.quick,
-        startedAt,
-        durationMs: performance.now() - t0,
-        machine: ctx.machine,
-        loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+        ...resultHeader(replaySuite, ctx, startedAt, t0),
         metrics: {
           config: { ticks: n, sessions: data.sessions, gapMs: data.gapMs, fileBytes: data.bytes, runs, env: ENV, controlEnv: CONTROL_ENV, genMs: data.genMs },
           backtest: { ticksPerSec: memRate, ms: mem.map((m) => m.ms), gc: mem.map((m) => m.gc) },

@@ -1,11 +1,10 @@
 // Ring transport suite: G1 (throughput vs postMessage), G2 (one-hop latency at 100k msgs/s, awake
 // consumer), G3 (pump park/doorbell wake at 1k msgs/s vs pure spin; idle CPU of 6 parked pumps)
 // and G13 (hop p50 vs the raw Atomics spin ping-pong RTT/2). Every ratio is taken within this run.
-import * as os from 'node:os';
 import type { LatencySummary } from './harness/histogram.js';
 import { mdTable, medianRun, ns, pct, rate, ratio, spread, textTable, type Spread } from './harness/format.js';
 import { describeMachine, waitForQuiet } from './harness/machine.js';
-import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
 import {
   RING_CAPACITY,
   hopLatency,
@@ -303,13 +302,7 @@ export const ringSuite: BenchSuite = {
     ].join('\n');
 
     return {
-      suite: 'ring',
-      title: ringSuite.title,
-      quick: ctx.quick,
-      startedAt,
-      durationMs: performance.now() - t0,
-      machine: ctx.machine,
-      loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      ...resultHeader(ringSuite, ctx, startedAt, t0),
       metrics: {
         config: { ringCapacity: RING_CAPACITY, slotBytes: 256, runs, sizes: z },
         throughput: { ring: ringTp, postMessage: pmTp, ratio: g1, ringNoDecode: rawTp },

@@ -4,10 +4,9 @@
 // every write still happens, only the fsyncs go) and LOG_LEVEL=info vs silent; plus the raw anchors
 // measured in the same run: lmdb-js async put / get rate, commit→flushed vs raw 4 KB write+fdatasync,
 // and the cost of one info log line in a worker.
-import * as os from 'node:os';
 import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
-import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
 import type { PipelineJob } from './pipeline-harness/job.js';
 import { gcCell, type StepSummary } from './pipeline-harness/measure.js';
 import { aggregate, attempt, profiled, profileMarkdown, spreadCell, type Agg } from './pipeline-harness/report.js';
@@ -155,13 +154,7 @@ export const taxSuite: BenchSuite = {
       ...notes.map((n) => `- ${n}`),
     ].join('\n');
     return {
-      suite: 'tax',
-      title: taxSuite.title,
-      quick: ctx.quick,
-      startedAt,
-      durationMs: performance.now() - t0,
-      machine: ctx.machine,
-      loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      ...resultHeader(taxSuite, ctx, startedAt, t0),
       metrics: {
         config: { sizes: z, runs },
         saturation: Object.fromEntries(z.variants.map((v) => [v.id, agg(v)])),

@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
-import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
 import type { PipelineJob } from './pipeline-harness/job.js';
 import { gcCell, heapCell, latCells, sliceSeries, sustainable, type StepSummary } from './pipeline-harness/measure.js';
 import { aggregate, attempt, nsSpread, profiled, profileMarkdown, type Agg } from './pipeline-harness/report.js';
@@ -267,13 +267,7 @@ export const tickToFillSuite: BenchSuite = {
       ...notes.map((n) => `- ${n}`),
     ].join('\n');
     return {
-      suite: 'tick-to-fill',
-      title: tickToFillSuite.title,
-      quick: ctx.quick,
-      startedAt,
-      durationMs: performance.now() - t0,
-      machine: ctx.machine,
-      loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      ...resultHeader(tickToFillSuite, ctx, startedAt, t0),
       metrics: {
         config: { fixedRates, runs, p99BoundNs: P99_BOUND_NS, transports: TRANSPORTS },
         fixed: Object.fromEntries([...results.keys()].map((k) => [k, (() => { const [t, r] = k.split('@'); return agg(t as Transport, Number(r)); })()])),

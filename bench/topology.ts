@@ -4,10 +4,9 @@
 // orders.* toward the portfolio). Both commit orders, fills and state per batch in LMDB and feed the
 // same portfolio manager and fill probe. Saturation throughput (max-pace injection) and the tail
 // latency at fixed open-loop rates, alternated run by run.
-import * as os from 'node:os';
 import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
-import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
 import type { PipelineJob, StepSpec } from './pipeline-harness/job.js';
 import { gcCell, heapCell, latCells, sliceSeries, type StepSummary } from './pipeline-harness/measure.js';
 import { aggregate, attempt, nsSpread, profiled, profileMarkdown, spreadCell, type Agg } from './pipeline-harness/report.js';
@@ -166,13 +165,7 @@ export const topologySuite: BenchSuite = {
       ...notes.map((n) => `- ${n}`),
     ].join('\n');
     return {
-      suite: 'topology',
-      title: topologySuite.title,
-      quick: ctx.quick,
-      startedAt,
-      durationMs: performance.now() - t0,
-      machine: ctx.machine,
-      loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      ...resultHeader(topologySuite, ctx, startedAt, t0),
       metrics: {
         config: { plan, runs },
         saturation: Object.fromEntries(TOPOLOGIES.map((t) => [t, satAgg(t)])),

@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 import { mdTable, ns, rate, ratio, spread, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
-import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
 import { analyse, type SessionNumbers } from './ws-fanout/analyse.js';
 import type { ServerKind } from './ws-fanout/protocol.js';
 import { runSession, type PhasePlan, type SessionPlan } from './ws-fanout/session.js';
@@ -223,13 +223,7 @@ export const wsFanoutSuite: BenchSuite = {
       ...notes.map((n) => `- ${n}`),
     ].join('\n');
     return {
-      suite: 'ws-fanout',
-      title: wsFanoutSuite.title,
-      quick: ctx.quick,
-      startedAt,
-      durationMs: performance.now() - t0,
-      machine: ctx.machine,
-      loadAvgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      ...resultHeader(wsFanoutSuite, ctx, startedAt, t0),
       metrics: { config: z, sessions },
       goals,
       text,

@@ -2,6 +2,7 @@
 // JSON-able metrics, goal verdicts and a Markdown section; the runner prints, merges the JSON into
 // bench/results/*.json by suite name and splices the Markdown into BENCHMARKS.md. Adding a suite
 // = implementing BenchSuite and listing it in run.ts.
+import { loadavg } from 'node:os';
 import type { MachineInfo } from './machine.js';
 
 export interface BenchContext {
@@ -53,4 +54,17 @@ export function verdict(value: number, floor: number, stretch: number, lowerIsBe
   if (!Number.isFinite(value)) return 'n/a';
   if (lowerIsBetter) return value <= stretch ? 'stretch' : value <= floor ? 'pass' : 'fail';
   return value >= stretch ? 'stretch' : value >= floor ? 'pass' : 'fail';
+}
+
+/** The bookkeeping fields every suite result starts with (`t0` = performance.now() at start). */
+export function resultHeader(suite: Pick<BenchSuite, 'name' | 'title'>, ctx: BenchContext, startedAt: string, t0: number) {
+  return {
+    suite: suite.name,
+    title: suite.title,
+    quick: ctx.quick,
+    startedAt,
+    durationMs: performance.now() - t0,
+    machine: ctx.machine,
+    loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
 }
