@@ -15,7 +15,7 @@ import { BROKERS, type Broker, type TradingSignal } from '../src/domain/types.js
 import { isMarketOpen } from '../src/domain/market-hours/index.js';
 import { K } from '../src/store/keyspace.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
-import { createMarketGate } from '../src/services/strategy/gate.js';
+import { createMarketGate } from '../src/domain/market-hours/index.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
 

@@ -17,13 +17,13 @@ import { assertBrokerSupported, createAdapter } from '../src/services/engine/ada
 import { calendarFrom, paperConfigFrom, tickSizeOf } from '../src/services/engine/config.js';
 import { envelopeFor } from '../src/services/engine/messages.js';
 import { OriginBook } from '../src/services/engine/plan.js';
-import { dueEndOfDay } from '../src/services/engine/session.js';
+import { dueEndOfDay } from '../src/domain/market-hours/index.js';
 import type { StoreWrite } from '../src/services/portfolio/fill-log.js';
 import { catchUpRiskFills, loadRiskBooks, riskWrites } from '../src/services/risk/books.js';
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { verdictOutput } from '../src/services/risk/verdict.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
-import { createMarketGate } from '../src/services/strategy/gate.js';
+import { createMarketGate } from '../src/domain/market-hours/index.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
 import { CoreCommitter } from '../src/services/trading-core/committer.js';
 import { evaluateAndRecord, onFill, onTick as riskOnTick } from '../src/domain/risk/index.js';

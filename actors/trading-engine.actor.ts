@@ -17,7 +17,7 @@ import { decodeValidated } from '../src/services/engine/decode.js';
 import { envelopeFor } from '../src/services/engine/messages.js';
 import { OriginBook, type WorkItem } from '../src/services/engine/plan.js';
 import { fillsQueryFrom, lastFillSeq, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
-import { dueEndOfDay } from '../src/services/engine/session.js';
+import { dueEndOfDay } from '../src/domain/market-hours/index.js';
 
 const EOD_CHECK_MS = 1000;
 /** More queued work than this means commits cannot keep up with the input. */

@@ -16,7 +16,6 @@ export { allocateColumns, columnTicks, ColumnsBuilder, packTicks, type TickColum
 export { normaliseSpec, SYNTHETIC_T0, syntheticColumns, syntheticTicks, type SyntheticSpec } from './synthetic.js';
 export { compareFills, fillEssence, type FillComparison } from './compare.js';
 export { describeConfigErrors, rupees } from './describe.js';
-export { createSessionGate, EOD_CHECK_MS, latestSessionEnd, SessionClock, type SessionEnd, type SessionGate } from './session.js';
 export { describeSet, expandGrid, gridSize, parseParamValue, withParams, type ParamAxis, type ParamSet, type ParamValue } from './grid.js';
 export { runSweepTask, SeriesCache, type SweepOutcome, type SweepTask, type TickSource } from './sweep-task.js';
 export { MAX_GRID, MAX_SYNTHETIC_TICKS, parseSweepArgs, SWEEP_USAGE, type SweepArgs, type SweepArgsError, type TicksArg } from './sweep-args.js';

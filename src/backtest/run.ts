@@ -1,25 +1,24 @@
-// In-process, transport-free replay of the pipeline's own domain code: strategy engine → risk
-// (evaluateAndRecord) → paper broker → portfolio (applyFill), driven by a simulated clock (tick
-// time). Event-time semantics are the actor pipeline's (strategy runner stamps tickSeq, risk and
-// engine gate their ticks by it): for each tick, risk and the venue see the tick first, then that
-// tick's signals are judged and submitted in strategy order. Fills reach risk and the portfolio
-// at once (the split pipeline's risk manager reads them from the engine's log when committed, so
-// its position and daily-loss verdicts can differ: BENCHMARKS.md, replay). PURE, deterministic.
+// The `inline` topology: the pipeline's own trading step (src/services/trading/step.ts: venue and
+// risk see the tick, then strategies → risk → venue, fills back to risk) run synchronously in one
+// thread over a tick stream, on the ticks' own clock, with the portfolio, equity curve and
+// counters fed from what the step emits. The fused topology runs the same step in one worker per
+// broker, so a backtest and a live run decide identically on the same ticks. PURE, deterministic.
 import { appError, type Result } from '../errors.js';
-import { createPaperBroker, type PaperEvent } from '../domain/paper/index.js';
 import { applyFill, brokerTotals, createPortfolio, isReducing, markToMarket, strategyIds, strategyTotals, type PnlTotals } from '../domain/portfolio/index.js';
-import { createRiskState, evaluateAndRecord, onFill, onTick as riskOnTick, positionOf } from '../domain/risk/index.js';
+import { positionOf } from '../domain/risk/index.js';
 import type { StrategyConfigError } from '../domain/strategy/index.js';
-import type { Fill, Tick, TradingSignal } from '../domain/types.js';
+import type { Fill, Tick } from '../domain/types.js';
+import type { StepOut, TickMsg } from '../protocol/trading.js';
+import { tradingStepBehaviour } from '../services/trading/index.js';
 import { Counters } from './counters.js';
 import { EquityTracker } from './equity.js';
-import { createSessionGate, SessionClock } from './session.js';
 import { prepareBacktest } from './setup.js';
 import type { BacktestCalendar, BacktestInput, BacktestResult, SignalTrace } from './types.js';
 
 const BROKER = 'paper';
 const DEFAULT_CALENDAR: BacktestCalendar = { market24x7: true };
 const DEFAULT_EQUITY_EVERY = 1000;
+const NO_TICK_SIZES: ReadonlyMap<number, number> = new Map();
 
 function iteratorOf(input: BacktestInput): Iterator<Tick> {
   if ((input.ticks === undefined) === (input.tickIterator === undefined)) {
@@ -35,31 +34,38 @@ function iteratorOf(input: BacktestInput): Iterator<Tick> {
 export function runBacktest(input: BacktestInput): Result<BacktestResult, StrategyConfigError[]> {
   const prepared = prepareBacktest(input);
   if (!prepared.ok) return prepared;
-  const { engine, runnable, skipped, paper, startingCash, limits } = prepared.value;
+  const { strategies, runnable, skipped, paper, startingCash, limits } = prepared.value;
   const it = iteratorOf(input);
   const calendar = input.calendar ?? DEFAULT_CALENDAR;
-  const gate = createSessionGate(calendar);
-  const runEndOfDay = input.endOfDay ?? true;
   const equityEvery = input.equityEvery ?? DEFAULT_EQUITY_EVERY;
   const keepFills = input.keepFills ?? true;
-  const tickSizes = input.tickSizes;
   const trace: SignalTrace[] | null = input.traceSignals === true ? [] : null;
 
-  const broker = createPaperBroker(paper);
+  const step = tradingStepBehaviour.init(
+    {
+      broker: BROKER,
+      strategy: { strategies, calendar },
+      risk: { limits },
+      venue: { adapter: { paper }, calendar, endOfDay: input.endOfDay ?? true, tickSizes: input.tickSizes ?? NO_TICK_SIZES },
+    },
+    undefined,
+  );
   const portfolio = createPortfolio({ startingCash });
-  const risk = createRiskState(BROKER);
   const equity = new EquityTracker(startingCash * runnable.length);
   const counters = new Counters(runnable);
   const fills: Fill[] = [];
   let fillCount = 0;
   let closedTrades = 0;
   let wins = 0;
+  let endOfDays = 0;
+  let tickIndex = 0;
+  let riskPosition = 0;
 
-  const onFillEvent = (f: Fill): void => {
+  const onFill = (f: Fill): void => {
     const pos = portfolio.brokers.get(BROKER)?.strategies.get(f.strategyId)?.positions.get(f.token);
     const prevQty = pos?.qty ?? 0;
     const prevRealized = pos?.realizedPnl ?? 0;
-    if (!applyFill(portfolio, f).ok || !onFill(risk, f).ok) {
+    if (!applyFill(portfolio, f).ok) {
       throw appError('ERR_FILL_INVALID', { tradeId: f.tradeId, reason: 'the venue emitted a fill twice' });
     }
     equity.onFill(f);
@@ -72,85 +78,73 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
       if (realized - f.fees > 0) wins++;
     }
   };
-  const handle = (events: readonly PaperEvent[]): void => {
-    for (const e of events) {
-      if (e.type === 'fill') onFillEvent(e.fill);
-      else counters.event(e);
+
+  const traceBase = (s: { strategyId: string; token: number; side: 'BUY' | 'SELL'; ts: number; feedSeq?: number }) => ({
+    tick: tickIndex,
+    strategyId: s.strategyId,
+    token: s.token,
+    side: s.side,
+    ts: s.ts,
+    ...(s.feedSeq !== undefined ? { feedSeq: s.feedSeq } : {}),
+    riskPosition,
+  });
+
+  // Everything the step emits, in order
+  const onOut = (out: StepOut): void => {
+    switch (out.kind) {
+      case 'signal':
+        // The risk position the verdict will see (before the verdict is recorded)
+        if (trace !== null) riskPosition = positionOf(step.risk.state, out.signal.strategyId, out.signal.token).qty;
+        return;
+      case 'verdict':
+        counters.verdict(out.signal.strategyId, out.verdict);
+        if (out.verdict.outcome === 'rejected') trace?.push({ ...traceBase(out.signal), outcome: 'rejected', rules: out.verdict.reasons.map((x) => x.rule) });
+        return;
+      case 'venue-events': {
+        if (out.cause === 'end-of-day') endOfDays++;
+        if (out.signal !== null && trace !== null) {
+          const first = out.events[0];
+          trace.push({ ...traceBase(out.signal), outcome: 'validated', ...(first !== undefined && 'order' in first ? { orderId: first.order.orderId } : {}) });
+        }
+        for (const e of out.events) {
+          if (e.type === 'fill') onFill(e.fill);
+          else counters.event(e);
+        }
+        return;
+      }
+      case 'venue-refused':
+        // The only refusal of a submit is a known signal key; anything else is an order event
+        counters.duplicate();
+        if (out.signal !== null) trace?.push({ ...traceBase(out.signal), outcome: 'duplicate' });
+        return;
+      case 'fill-duplicate':
+        throw appError('ERR_FILL_INVALID', { tradeId: out.fill.tradeId, reason: 'the venue emitted a fill twice' });
+      case 'strategy-failed':
+      case 'signal-invalid':
+        return;
     }
   };
 
   let n = 0;
-  let gated = 0;
   let prevTs = 0;
   let firstTs: number | null = null;
-  const sessions = runEndOfDay ? new SessionClock(calendar) : null;
-  let endOfDays = 0;
   for (let r = it.next(); r.done !== true; r = it.next()) {
     const tick = r.value;
     const i = n++;
+    tickIndex = i;
     // Each tick's own time, as every actor uses it (never clamped: a late tick keeps its stamp);
     // a tick without any timestamp inherits the previous one (the actors would use their clock)
     const ts = tick.exchangeTs > 0 ? tick.exchangeTs : tick.lastTradeTs > 0 ? tick.lastTradeTs : prevTs;
     prevTs = ts;
     firstTs ??= ts;
-    // Session end on the venue's tick clock; one run expires everything, even after a gap of days
-    const eod = sessions?.due(ts) ?? null;
-    if (eod !== null) {
-      handle(broker.endOfDay(eod.ts));
-      endOfDays++;
-    }
-    // The venue and risk see the tick before any signal it produces (event time)
     equity.onTick(tick.token, tick.ltp);
     markToMarket(portfolio, tick.token, tick.ltp);
-    riskOnTick(risk, tick.token, tick.ltp);
-    const venue = broker.onTick(tick.token, tick.ltp, ts);
-    if (venue.length > 0) handle(venue);
-    if (!gate(ts)) {
-      gated++;
-    } else {
-      const out = engine.onTick(tick, ts);
-      if (out.signals.length > 0) {
-        // As the strategy runner stamps them: tickSeq (event time) and the tick's feed position,
-        // which is part of the signal key and so of every order and trade id
-        const feedSeq = tick.feedSeq ?? i;
-        for (const s of out.signals) submitSignal(feedSeq >= 0 ? { ...s, tickSeq: i, feedSeq } : { ...s, tickSeq: i }, i);
-      }
-    }
+    // A tick's feed position defaults to its index: what the replay feed stamps for a file replayed from its start
+    const msg: TickMsg = { kind: 'tick', tick, seq: i, ts, feedSeq: tick.feedSeq ?? i };
+    tradingStepBehaviour.handle(step, msg, onOut);
     equity.settle(i, ts, equityEvery > 0 && (i + 1) % equityEvery === 0);
   }
-
-  function submitSignal(signal: TradingSignal, tickIndex: number): void {
-    const riskPosition = trace === null ? 0 : positionOf(risk, signal.strategyId, signal.token).qty;
-    const verdict = evaluateAndRecord(risk, signal, limits);
-    counters.verdict(signal.strategyId, verdict);
-    const base = {
-      tick: tickIndex,
-      strategyId: signal.strategyId,
-      token: signal.token,
-      side: signal.side,
-      ts: signal.ts,
-      ...(signal.feedSeq !== undefined ? { feedSeq: signal.feedSeq } : {}),
-      riskPosition,
-    };
-    if (verdict.outcome === 'rejected') {
-      trace?.push({ ...base, outcome: 'rejected', rules: verdict.reasons.map((x) => x.rule) });
-      return;
-    }
-    const tickSize = tickSizes?.get(signal.token);
-    const submitted = broker.submit(
-      { signal, validatedQty: verdict.validatedQty, validatedPrice: verdict.validatedPrice, ...(tickSize !== undefined ? { tickSize } : {}) },
-      signal.ts,
-    );
-    if (!submitted.ok) {
-      // The only refusal of submit is a known signal key; anything else is an order event
-      counters.duplicate();
-      trace?.push({ ...base, outcome: 'duplicate' });
-      return;
-    }
-    const first = submitted.value[0];
-    trace?.push({ ...base, outcome: 'validated', ...(first !== undefined && 'order' in first ? { orderId: first.order.orderId } : {}) });
-    handle(submitted.value);
-  }
+  const gated = step.strategy.gated;
 
   const lastTs = n === 0 ? null : prevTs;
   if (n > 0 && (equity.points.length === 0 || equity.points[equity.points.length - 1]!.tick !== n - 1)) {
@@ -159,9 +153,6 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
   const byStrategy: Record<string, PnlTotals> = {};
   for (const id of strategyIds(portfolio, BROKER)) {
     byStrategy[id] = strategyTotals(portfolio, BROKER, id);
-    if (broker.cash(id) !== byStrategy[id].cash) {
-      throw appError('ERR_FILL_INVALID', { tradeId: '*', reason: `venue cash ${broker.cash(id)} of ${id} differs from the portfolio's ${byStrategy[id].cash}` });
-    }
   }
   const all = brokerTotals(portfolio, BROKER);
   const untraded = runnable.length - Object.keys(byStrategy).length;
@@ -180,7 +171,7 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
       skipped,
       fills,
       orders: counters.orders(),
-      signals: counters.signalCounts(engine.stats()),
+      signals: counters.signalCounts(step.strategy.engine.stats()),
       totals: { byStrategy, all },
       equity: equity.points,
       stats: {

@@ -10,14 +10,14 @@ import {
   parseStrategiesDocument,
   type StrategyConfig,
   type StrategyConfigError,
-  type StrategyEngine,
 } from '../domain/strategy/index.js';
 import type { Paise } from '../domain/types.js';
 import type { BacktestInput } from './types.js';
 
 /** Everything runBacktest derives from its input before the first tick. */
 export interface BacktestSetup {
-  readonly engine: StrategyEngine;
+  /** The paper strategies, validated (the trading step builds its engine from them). */
+  readonly strategies: readonly StrategyConfig[];
   /** Runnable strategy ids, config order. */
   readonly runnable: readonly string[];
   readonly skipped: readonly { readonly strategyId: string; readonly reason: string }[];
@@ -36,7 +36,7 @@ export function resolveStrategies(strategies: BacktestInput['strategies']): Resu
   return parseStrategiesDocument(strategies);
 }
 
-/** Builds the engine over the paper strategies and resolves the settings. */
+/** Validates the paper strategies and resolves the settings. */
 export function prepareBacktest(input: BacktestInput): Result<BacktestSetup, StrategyConfigError[]> {
   const configs = resolveStrategies(input.strategies);
   if (!configs.ok) return configs;
@@ -48,11 +48,12 @@ export function prepareBacktest(input: BacktestInput): Result<BacktestSetup, Str
     if (c.broker === 'paper') runnable.push(c);
     else skipped.push({ strategyId: c.id, reason: `broker "${c.broker}" is not simulated (paper only)` });
   }
+  // Built once here only to report every parameter problem as a value before the run starts
   const engine = createStrategyEngine(runnable);
   if (!engine.ok) return err(engine.error);
   const paper: Partial<PaperConfig> = input.startingCash === undefined ? { ...input.paper } : { ...input.paper, startingCash: input.startingCash };
   return ok({
-    engine: engine.value,
+    strategies: runnable,
     runnable: runnable.filter((c) => c.enabled).map((c) => c.id),
     skipped,
     paper,

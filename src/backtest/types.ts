@@ -1,19 +1,15 @@
 // Input and output contracts of the in-process backtest (runBacktest). PURE types only.
 // Money is integer paise everywhere in the results; the inputs keep the config's units (paper
 // settings and starting cash in rupees, risk limits in paise as the risk domain takes them).
+import type { SessionCalendar } from '../domain/market-hours/index.js';
 import type { OrderStatus } from '../domain/order/status.js';
 import type { PaperConfig } from '../domain/paper/index.js';
 import type { RiskLimits, RuleName } from '../domain/risk/index.js';
 import type { PnlTotals } from '../domain/portfolio/index.js';
 import type { Fill, Paise, Side, Tick } from '../domain/types.js';
 
-/** Session calendar of the simulated clock (the strategy runner's gate and the engine's session end). */
-export interface BacktestCalendar {
-  /** Every instant is open and the session ends at IST midnight (synthetic feeds). */
-  readonly market24x7: boolean;
-  /** Exchange holidays, IST `YYYY-MM-DD`. */
-  readonly holidays?: readonly string[];
-}
+/** Session calendar of the simulated clock (the strategies' gate and the venue's session end). */
+export type BacktestCalendar = SessionCalendar;
 
 /** Everything one backtest needs. Exactly one of `ticks` / `tickIterator` must be given. */
 export interface BacktestInput {

@@ -2,3 +2,4 @@
 export * from './calendar.js';
 export * from './ist.js';
 export * from './status.js';
+export * from './session.js';

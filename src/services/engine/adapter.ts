@@ -4,15 +4,16 @@
 // Unknown or not yet implemented brokers are refused with ERR_BROKER_UNSUPPORTED (startup).
 import { appError, type Result } from '../../errors.js';
 import type { OrderRecord } from '../../domain/order/order.js';
-import type { PaperConfig, PaperError, PaperEvent } from '../../domain/paper/index.js';
+import type { PaperConfig } from '../../domain/paper/index.js';
+import type { VenueError, VenueEvent } from '../../protocol/trading.js';
 import type { Broker, Paise, TradingSignal } from '../../domain/types.js';
 import { createPaperAdapter } from './paper-adapter.js';
 
 /** What an adapter reports, in the order it happened (the paper broker's event vocabulary). */
-export type AdapterEvent = PaperEvent;
+export type AdapterEvent = VenueEvent;
 
 /** A catalogued domain outcome of an adapter call (ERR_ORDER_DUPLICATE, ERR_ORDER_UNKNOWN ...). */
-export type AdapterError = PaperError;
+export type AdapterError = VenueError;
 
 /** A risk-validated signal as handed to an adapter. */
 export interface AdapterSubmit {

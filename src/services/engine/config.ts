@@ -5,7 +5,7 @@
 import type { AppConfig } from '../../config.js';
 import type { PaperConfig } from '../../domain/paper/index.js';
 import type { Paise } from '../../domain/types.js';
-import type { SessionCalendar } from './session.js';
+import type { SessionCalendar } from '../../domain/market-hours/index.js';
 
 /** The config sections the engine reads; absent sections mean defaults (tests pass partial configs). */
 export type EngineConfigInput = Partial<Pick<AppConfig, 'paper' | 'feed'>>;

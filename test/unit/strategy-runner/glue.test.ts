@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isMarketOpen, istMidnightMs, clockMs } from '../../../src/domain/market-hours/index.js';
-import { createMarketGate } from '../../../src/services/strategy/gate.js';
+import { createMarketGate } from '../../../src/domain/market-hours/index.js';
 import {
   buildRunner,
   parseStrategiesText,

@@ -1,18 +1,17 @@
-// The backtest's calendar on tick time: the strategy runner's market-hours gate and the engine's
-// session ends (checked at most once per second of event time, latest end not yet run).
+// The calendar on tick time: the strategies' market-hours gate and the venue's session ends
+// (checked at most once per second of event time, latest end not yet run).
 import { describe, expect, it } from 'vitest';
-import { createSessionGate, EOD_CHECK_MS, latestSessionEnd, SessionClock } from '../../../src/backtest/index.js';
-import { istDayNumber, istEpochMs, clockMs } from '../../../src/domain/market-hours/index.js';
+import { clockMs, createMarketGate, EOD_CHECK_MS, istDayNumber, istEpochMs, latestEndOfDay, SessionClock } from '../../../src/domain/market-hours/index.js';
 
 const at = (date: string, h: number, m: number, s = 0): number => istEpochMs(date, clockMs(h, m) + s * 1000)!;
 const NSE = { market24x7: false, holidays: ['2025-01-27'] };
 
-describe('session gate', () => {
+describe('market gate', () => {
   it('lets pre-open and open ticks through on trading days only', () => {
-    const gate = createSessionGate(NSE);
+    const gate = createMarketGate(NSE);
     expect([at('2025-01-24', 9, 5), at('2025-01-24', 9, 15), at('2025-01-24', 15, 30)].map(gate)).toEqual([true, true, true]);
     expect([at('2025-01-24', 8, 59), at('2025-01-24', 15, 31), at('2025-01-25', 11, 0), at('2025-01-27', 11, 0)].map(gate)).toEqual([false, false, false, false]);
-    expect(createSessionGate({ market24x7: true })(at('2025-01-25', 3, 0))).toBe(true);
+    expect(createMarketGate({ market24x7: true })(at('2025-01-25', 3, 0))).toBe(true);
   });
 });
 
@@ -36,6 +35,6 @@ describe('session clock', () => {
 
   it('ends 24x7 sessions at IST midnight', () => {
     const noon = at('2025-01-25', 12, 0);
-    expect(latestSessionEnd(noon, { market24x7: true })).toEqual({ day: istDayNumber(noon) - 1, ts: at('2025-01-25', 0, 0) });
+    expect(latestEndOfDay(noon, { market24x7: true })).toEqual({ day: istDayNumber(noon) - 1, ts: at('2025-01-25', 0, 0) });
   });
 });

@@ -1,7 +1,7 @@
 // When the engine runs its session end.
 import { describe, expect, it } from 'vitest';
 import { clockMs, istDayNumber, istEpochMs } from '../../../src/domain/market-hours/index.js';
-import { dueEndOfDay, latestEndOfDay } from '../../../src/services/engine/session.js';
+import { dueEndOfDay, latestEndOfDay } from '../../../src/domain/market-hours/index.js';
 
 const at = (date: string, h: number, m: number): number => istEpochMs(date, clockMs(h, m))!;
 const nse = { market24x7: false, holidays: [] as string[] };

@@ -1,0 +1,73 @@
+// Messages of the trading behaviours (src/services/trading): what the strategy, risk and venue
+// callback modules take and emit, as discriminated unions. Every topology routes these same
+// messages: function calls inside one thread (inline, fused) or envelopes on rings (split).
+import type { PaperError, PaperEvent } from '../domain/paper/index.js';
+import type { RiskVerdict } from '../domain/risk/index.js';
+import type { SignalRejection, StrategyFailure } from '../domain/strategy/index.js';
+import type { Fill, Paise, Tick, TradingSignal } from '../domain/types.js';
+
+/** A venue's event vocabulary (every adapter speaks the paper broker's; see services/engine/adapter). */
+export type VenueEvent = PaperEvent;
+export type VenueError = PaperError;
+
+/**
+ * A market tick as every trading behaviour sees it. `ts` is its event time (the runtime resolves a
+ * missing exchange stamp once, at the edge), `seq` its position in the tick stream (event-time
+ * order), `feedSeq` its position in its feed (part of every signal key; -1 = none). The tick
+ * object may be reused by the caller after `handle` returns: behaviours keep only fields.
+ */
+export interface TickMsg {
+  readonly kind: 'tick';
+  readonly tick: Tick;
+  readonly seq: number;
+  readonly ts: number;
+  readonly feedSeq: number;
+}
+
+/** Strategy runner: in. */
+export type StrategyIn = TickMsg;
+
+/** Strategy runner: out. Signals carry `tickSeq` (and `feedSeq` when known). */
+export type StrategyOut =
+  | { readonly kind: 'signal'; readonly signal: TradingSignal }
+  | { readonly kind: 'strategy-failed'; readonly failure: StrategyFailure }
+  | { readonly kind: 'signal-invalid'; readonly rejection: SignalRejection };
+
+/** Kill switch command (journaled by the caller before it is handled). */
+export interface KillSwitchMsg {
+  readonly kind: 'kill-switch';
+  readonly engaged: boolean;
+  readonly reason: string;
+}
+
+/** Risk manager: in. */
+export type RiskIn = TickMsg | { readonly kind: 'signal'; readonly signal: TradingSignal } | { readonly kind: 'fill'; readonly fill: Fill } | KillSwitchMsg;
+
+/** Risk manager: out. */
+export type RiskOut =
+  | { readonly kind: 'verdict'; readonly signal: TradingSignal; readonly verdict: RiskVerdict }
+  /** A fill the risk state already had (a replayed notification): ignored, reported. */
+  | { readonly kind: 'fill-duplicate'; readonly fill: Fill };
+
+/** A risk-validated signal, as the venue executes it. */
+export interface SubmitMsg {
+  readonly kind: 'submit';
+  readonly signal: TradingSignal;
+  readonly validatedQty: number;
+  readonly validatedPrice: Paise;
+}
+
+/** Venue (trading engine of one broker): in. */
+export type VenueIn = TickMsg | SubmitMsg | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number };
+
+/** Why the venue produced a batch of events. */
+export type VenueCause = 'tick' | 'end-of-day' | 'submit' | 'cancel';
+
+/** Venue: out. `signal` is the validated signal behind a submit's events. */
+export type VenueOut =
+  | { readonly kind: 'venue-events'; readonly cause: VenueCause; readonly events: readonly VenueEvent[]; readonly signal: TradingSignal | null }
+  | { readonly kind: 'venue-refused'; readonly cause: VenueCause; readonly error: VenueError; readonly signal: TradingSignal | null };
+
+/** The fused trading step of one broker (strategies → risk → venue, fills back to risk). */
+export type StepIn = TickMsg | KillSwitchMsg | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number };
+export type StepOut = StrategyOut | RiskOut | VenueOut;

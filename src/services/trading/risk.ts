@@ -1,0 +1,39 @@
+// The risk manager of one broker as a behaviour: ticks feed the price-deviation rule, fills build
+// positions and the daily loss, every signal gets a verdict from the pure rules (src/domain/risk).
+import { createRiskState, evaluateAndRecord, exportRiskState, importRiskState, onFill, onTick, setKillSwitch, type RiskLimits, type RiskState, type RiskStateJson } from '../../domain/risk/index.js';
+import type { Broker } from '../../domain/types.js';
+import type { RiskIn, RiskOut } from '../../protocol/trading.js';
+import type { Behaviour } from '../../runtime/behaviour.js';
+
+export interface RiskConfig {
+  readonly broker: Broker;
+  /** Limits in paise (see riskLimitsFromConfig for the application's units). */
+  readonly limits: RiskLimits;
+}
+
+export interface RiskBook {
+  readonly state: RiskState;
+  readonly limits: RiskLimits;
+}
+
+export const riskBehaviour: Behaviour<RiskConfig, RiskBook, RiskIn, RiskOut, RiskStateJson> = {
+  name: 'risk-manager',
+  init: (config, restored) => ({ state: restored !== undefined ? importRiskState(restored) : createRiskState(config.broker), limits: config.limits }),
+  handle(book, msg, emit) {
+    switch (msg.kind) {
+      case 'tick':
+        onTick(book.state, msg.tick.token, msg.tick.ltp);
+        return;
+      case 'fill':
+        if (!onFill(book.state, msg.fill).ok) emit({ kind: 'fill-duplicate', fill: msg.fill });
+        return;
+      case 'signal':
+        emit({ kind: 'verdict', signal: msg.signal, verdict: evaluateAndRecord(book.state, msg.signal, book.limits) });
+        return;
+      case 'kill-switch':
+        setKillSwitch(book.state, msg.engaged, msg.reason);
+        return;
+    }
+  },
+  snapshot: (book) => exportRiskState(book.state),
+};
