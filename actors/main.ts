@@ -5,7 +5,8 @@ import { loadConfig, formatConfigErrors, redactConfig, type AppConfig } from '..
 import { createRootLogger, flushLogger } from '../src/log.js';
 import { realClock } from '../src/runtime/clock.js';
 import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
-import { summaryLine, type SummarySample } from './summary.js';
+import { fusedCounts, splitCounts, summaryLine, type SummarySample } from './summary.js';
+import { tradingActorName } from '../src/protocol/actors.js';
 import { createSystem } from './system-factory.js';
 import { isAppError } from '../src/errors.js';
 import { assertBrokerSupported } from '../src/services/engine/adapter.js';
@@ -59,21 +60,9 @@ async function main(): Promise<number> {
         system.actor(actor)?.control()?.call(command, null).catch(() => undefined) ?? Promise.resolve(undefined);
       const snap = (actor: string): Promise<unknown> =>
         system.actor(actor)?.control()?.snapshot().catch(() => undefined) ?? Promise.resolve(undefined);
-      const [equity, runner, risk, ...engines] = await Promise.all([
-        call('portfolio-manager', 'equity'),
-        snap('strategy-runner'),
-        snap('risk-manager'),
-        ...tradingBrokers(config).map((b) => snap(`trading-engine-${b}`)),
-      ]);
-      const r = risk as { counts?: { validated?: number; rejected?: number } } | undefined;
-      const e = engines as ({ published?: Record<string, number> } | undefined)[];
-      const counts = {
-        signals: (runner as { signalsPublished?: number } | undefined)?.signalsPublished ?? 0,
-        validated: r?.counts?.validated ?? 0,
-        rejected: r?.counts?.rejected ?? 0,
-        fills: e.reduce((a, x) => a + (x?.published?.['orders.filled'] ?? 0), 0),
-        failed: e.reduce((a, x) => a + (x?.published?.['orders.failed'] ?? 0), 0),
-      };
+      const brokers = tradingBrokers(config);
+      const counts = config.runtime.topology === 'fused' ? await fusedCounts(brokers.map((b) => snap(tradingActorName('fused', 'engine', b)))) : await splitCounts(snap, brokers);
+      const equity = await call('portfolio-manager', 'equity');
       const sample: SummarySample = { at: realClock.monoMs(), rings: system.ringStats(), equity: equity as SummarySample['equity'], counts };
       log.info(summaryLine(previous, sample, system.status()));
       previous = sample;

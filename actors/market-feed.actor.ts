@@ -71,6 +71,7 @@ export default defineActor((ctx) => {
     countError: (code, detail) => ctx.countError(code, detail),
     // lmdb-js types keys as mutable arrays; the keyspace returns readonly ones
     load: (key: Key): unknown => store?.get([...key]),
+    loadRange: (r) => (store === undefined ? [] : [...store.getRange({ start: [...r.start], end: [...r.end] }).map((e) => e.value as unknown)]),
     ...(recorder !== undefined ? { onPublished: (t) => recorder.append(t) } : {}),
     checkpointNow: () => void save().catch(fail),
     fail,

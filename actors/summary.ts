@@ -12,6 +12,32 @@ export interface PipelineCounts {
   readonly failed: number;
 }
 
+type Snap = (actor: string) => Promise<unknown>;
+type Published = { published?: Record<string, number> } | undefined;
+
+const sum = (xs: readonly Published[], topic: string): number => xs.reduce((a, x) => a + (x?.published?.[topic] ?? 0), 0);
+
+/** Counts of the split topology: the runner, the risk manager and each broker's engine. */
+export async function splitCounts(snap: Snap, brokers: readonly string[]): Promise<PipelineCounts> {
+  const [runner, risk, ...engines] = await Promise.all([snap('strategy-runner'), snap('risk-manager'), ...brokers.map((b) => snap(`trading-engine-${b}`))]);
+  const r = risk as { counts?: { validated?: number; rejected?: number } } | undefined;
+  const e = engines as Published[];
+  return {
+    signals: (runner as { signalsPublished?: number } | undefined)?.signalsPublished ?? 0,
+    validated: r?.counts?.validated ?? 0,
+    rejected: r?.counts?.rejected ?? 0,
+    fills: sum(e, 'orders.filled'),
+    failed: sum(e, 'orders.failed'),
+  };
+}
+
+/** Counts of the fused topology: one trading core per broker. */
+export async function fusedCounts(snaps: readonly Promise<unknown>[]): Promise<PipelineCounts> {
+  const cores = (await Promise.all(snaps)) as ({ signals?: number; validated?: number; rejected?: number } & Published)[];
+  const add = (k: 'signals' | 'validated' | 'rejected'): number => cores.reduce((a, c) => a + (c?.[k] ?? 0), 0);
+  return { signals: add('signals'), validated: add('validated'), rejected: add('rejected'), fills: sum(cores, 'orders.filled'), failed: sum(cores, 'orders.failed') };
+}
+
 export interface SummarySample {
   readonly at: number;
   readonly rings: Readonly<Record<string, RingStats>>;

@@ -1,47 +1,63 @@
-// Trading core: the FUSED topology (performance goal G5). Strategy engine → risk rules → paper venue
-// run synchronously in ONE worker per tick, with rings only at the edges: market.ticks in,
-// {b}.orders.* (and rejections) out to the portfolio, monitor and gateway. The pure code is the
-// same as the split actors' (strategy-runner, risk-manager, trading-engine); what changes is that
-// no signal crosses a thread, risk sees fills as the venue makes them, and each batch commits
-// orders, fills, venue state, risk state and the tick position in ONE LMDB transaction before its
-// events are published. A restart resumes from that state and skips ticks it already applied.
+// Trading core of one broker: the FUSED topology (`trading-core-<broker>`, RUNTIME__TOPOLOGY=fused).
+// The trading step behaviour (src/services/trading/step.ts: venue and risk see the tick, then
+// strategies → risk → venue, fills back to risk) runs synchronously on each tick of market.ticks;
+// nothing on that path waits for storage. Durability comes from checkpoints (src/runtime/checkpoint.ts):
+// every RUNTIME__CHECKPOINT_INTERVAL_MS the shell captures the step's state, the tick position and
+// the events staged since the last capture, commits them in ONE LMDB transaction off the thread,
+// and only then publishes the events (signals, verdicts, order events: what the portfolio, monitor
+// and gateway see) and releases the ticks it consumed.
+//
+// After a crash the core restores its last completed checkpoint; the tick ring redelivers every
+// unreleased tick (manualRelease), a rewound replay feed re-publishes the rest (ticks at or below
+// the checkpoint's feed position are skipped), and the deterministic step regenerates the same
+// orders and fills. What was published was committed first, so nothing acknowledged is lost or
+// duplicated. State lives under the same keys as the split actors' (engine, risk, strategy state),
+// so a store can switch topology between runs.
 import { isAbsolute, resolve } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
-import { defineActor } from '../src/runtime/actor.js';
+import { exportRiskState } from '../src/domain/risk/index.js';
+import type { Broker, TradingSignal } from '../src/domain/types.js';
 import { childEvent, rootEvent, type Envelope } from '../src/protocol/envelope.js';
-import type { EngineStateRecord, StoredOrder } from '../src/protocol/engine.js';
+import { CHECKPOINT_VERSION, isCheckpointRecord, type CheckpointRecord, type FileFingerprint } from '../src/protocol/checkpoint.js';
+import { summarizeOrder, type CancelResult, type EngineStateRecord, type StoredOrder } from '../src/protocol/engine.js';
 import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
-import type { AdapterEvent } from '../src/services/engine/adapter.js';
-import { assertBrokerSupported, createAdapter } from '../src/services/engine/adapter.js';
-import { calendarFrom, paperConfigFrom, tickSizeOf } from '../src/services/engine/config.js';
+import type { StepOut, TickMsg } from '../src/protocol/trading.js';
+import { defineActor } from '../src/runtime/actor.js';
+import { Checkpointer } from '../src/runtime/checkpoint.js';
+import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
+import { putFillOnce } from '../src/services/engine/committer.js';
+import { calendarFrom, loadTickSizes, paperConfigFrom } from '../src/services/engine/config.js';
 import { envelopeFor } from '../src/services/engine/messages.js';
-import { OriginBook } from '../src/services/engine/plan.js';
-import { dueEndOfDay } from '../src/domain/market-hours/index.js';
-import type { StoreWrite } from '../src/services/portfolio/fill-log.js';
-import { catchUpRiskFills, loadRiskBooks, riskWrites } from '../src/services/risk/books.js';
+import { OriginBook, planBatch, type WorkItem } from '../src/services/engine/plan.js';
+import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js';
+import { catchUpRiskFills, loadRiskBooks } from '../src/services/risk/books.js';
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
+import { parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
+import type { KillSwitchReply } from '../src/protocol/risk.js';
+import { fillsQueryFrom, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
+import { strategyInfos } from '../src/services/strategy/snapshot.js';
 import { verdictOutput } from '../src/services/risk/verdict.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
-import { createMarketGate } from '../src/domain/market-hours/index.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
-import { CoreCommitter } from '../src/services/trading-core/committer.js';
-import { evaluateAndRecord, onFill, onTick as riskOnTick } from '../src/domain/risk/index.js';
-import type { TradingSignal } from '../src/domain/types.js';
+import { riskBehaviour, tradingStepBehaviour, venueBehaviour } from '../src/services/trading/index.js';
+import { isTerminal } from '../src/domain/order/status.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
 
-const EOD_CHECK_MS = 1000;
-/** Strategy timers and histories are saved with the next batch this often (as the runner does). */
-const STRATEGY_PERSIST_MS = 5000;
-const BACKLOG_DEGRADED = 10_000;
+/** More staged events than this between two checkpoints means commits cannot keep up. */
+const STAGED_DEGRADED = 100_000;
 
 export default defineActor(async (ctx) => {
   const config = ctx.config as AppConfig;
-  const broker = ctx.args['broker'];
-  assertBrokerSupported(broker);
+  const broker: Broker = (() => {
+    const b = ctx.args['broker'];
+    assertBrokerSupported(b);
+    return b;
+  })();
   const db = ctx.store;
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: `${ctx.name} needs the store (needsStore)` });
+  const intervalMs = config.runtime.checkpointIntervalMs;
 
   // Strategies: a bad file refuses the start, exactly as in the strategy runner
   const file = isAbsolute(config.strategies.file) ? config.strategies.file : resolve(process.cwd(), config.strategies.file);
@@ -51,158 +67,257 @@ export default defineActor(async (ctx) => {
     for (const e of setup.error) ctx.log.error({ ...e, file }, describeConfigError(e));
     throw strategiesStartupError(file, setup.error);
   }
-  const { engine } = setup.value;
-  const savedStrategies: unknown = db.get([...K.strategyState()]);
+
+  // Replays name their file in every checkpoint: a different file means the position is void
+  const replay: FileFingerprint | null = config.feed.source === 'replay' && config.feed.replayFile !== undefined ? fingerprintOf(readHead(config.feed.replayFile)) : null;
+  const stored = db.get(K.checkpoint(ctx.name));
+  const checkpoint = isCheckpointRecord(stored) ? stored : undefined;
+  // Ticks of this replay file with a feed position below this are in the restored state
+  let nextFeedSeq = replay !== null && checkpoint?.replay != null && checkpoint.replay.fingerprint.sha1 === replay.sha1 ? checkpoint.replay.nextFeedSeq : 0;
+
+  // The step, restored from the state the last checkpoint (or the split actors) committed
+  const calendar = calendarFrom(config.feed);
+  const engineRecord = db.get(K.engineState(broker)) as EngineStateRecord | undefined;
+  const risk = loadRiskBooks(db, [broker]).get(broker)!;
+  // Fills the log holds beyond the risk state's watermark (a store last run by the split actors)
+  catchUpRiskFills(db, risk);
+  const step = tradingStepBehaviour.init(
+    {
+      broker,
+      strategy: { strategies: setup.value.engine.strategies(), calendar },
+      risk: { limits: riskLimitsFromConfig(config.risk) },
+      venue: { adapter: { paper: paperConfigFrom(config.paper) }, calendar, endOfDay: true, tickSizes: loadTickSizes(db) },
+    },
+    {
+      v: 1,
+      risk: exportRiskState(risk),
+      venue: { adapter: engineRecord?.adapter, lastEodDay: engineRecord?.lastEodDay ?? null },
+    },
+  );
+  const savedStrategies: unknown = db.get(K.strategyState(broker)) ?? db.get(K.strategyState());
   if (savedStrategies !== undefined) {
-    const r = restoreState(engine, savedStrategies, ctx.clock.nowMs());
+    const r = restoreState(step.strategy.engine, savedStrategies, ctx.clock.nowMs());
     if (!r.ok) ctx.countError(r.error.code, { ...r.error });
   }
-  const gate = createMarketGate({ market24x7: config.feed.market24x7 ?? false, holidays: config.feed.holidays });
-
-  // Risk state from LMDB, then every logged fill after its watermark (the log is the source of truth)
-  const limits = riskLimitsFromConfig(config.risk);
-  const books = loadRiskBooks(db, [broker]);
-  const risk = books.get(broker)!;
-  catchUpRiskFills(db, risk);
-
-  // The venue, restored from its last committed state
-  const stored = db.get(K.engineState(broker)) as EngineStateRecord | undefined;
-  const adapter = createAdapter(broker, { paper: paperConfigFrom(config.paper) }, stored?.adapter);
-  const calendar = calendarFrom(config.feed);
-  let lastEodDay = stored?.lastEodDay ?? null;
 
   const positionKey = K.position(ctx.name, MARKET_TICKS);
   const restoredPosition = db.get(positionKey) as ConsumerPosition | undefined;
-  let lastTickSeq = -1;
-  let strategyDue = false;
-  const counts = { ticks: 0, skipped: 0, signals: 0, validated: 0, rejected: 0, duplicates: 0, submitErrors: 0, tickEvents: 0, endOfDays: 0 };
-  const pubs = {
+  const counts = { ticks: 0, skipped: 0, replayed: 0, signals: 0, validated: 0, rejected: 0, duplicates: 0, tickEvents: 0, endOfDays: 0, fills: 0 };
+  const pub = {
+    'signals.raw': ctx.publisher<Envelope>(brokerTopic(broker, 'signals.raw')),
+    'signals.validated': ctx.publisher<Envelope>(brokerTopic(broker, 'signals.validated')),
+    'signals.rejected': ctx.publisher<Envelope>(brokerTopic(broker, 'signals.rejected')),
     'orders.submitted': ctx.publisher<Envelope>(brokerTopic(broker, 'orders.submitted')),
     'orders.filled': ctx.publisher<Envelope>(brokerTopic(broker, 'orders.filled')),
     'orders.failed': ctx.publisher<Envelope>(brokerTopic(broker, 'orders.failed')),
   };
-  const rejectedPub = ctx.publisher<Envelope>(brokerTopic(broker, 'signals.rejected'));
+
+  /** Order events released (after their checkpoint): what the outside has seen. */
+  const published = { 'orders.submitted': 0, 'orders.filled': 0, 'orders.failed': 0 };
+  // What happened since the last capture, in order: signal/verdict events and venue work items
+  type Staged = { readonly kind: 'event'; readonly topic: 'signals.raw' | 'signals.validated' | 'signals.rejected'; readonly env: Envelope } | { readonly kind: 'work'; readonly item: WorkItem };
+  let staged: Staged[] = [];
+  let lastTickSeq = -1;
+  let dirty = false;
+  // Latency of decisions (tick stamped at the feed → fill decided here), for the bench
+  const decided = { count: 0, lastNs: 0 };
+
+  // Envelopes of the signal being judged: the verdict is its child, the orders the verdict's
+  let signalEnv: Envelope | null = null;
+  let verdictEnv: Envelope | null = null;
+  const key = (s: TradingSignal): string => `${s.strategyId}:${s.token}`;
+  let stampNs = 0;
+  const onOut = (out: StepOut): void => {
+    switch (out.kind) {
+      case 'signal': {
+        counts.signals++;
+        signalEnv = rootEvent(ctx.ids, ctx.name, out.signal.ts, { type: 'trading_signal', broker, key: key(out.signal), data: out.signal });
+        staged.push({ kind: 'event', topic: 'signals.raw', env: signalEnv });
+        return;
+      }
+      case 'verdict': {
+        const v = verdictOutput(out.signal, out.verdict, out.signal.ts);
+        verdictEnv = childEvent(signalEnv!, ctx.ids, ctx.name, v.data.ts, { type: v.type, broker, key: key(out.signal), data: v.data });
+        staged.push({ kind: 'event', topic: v.suffix, env: verdictEnv });
+        if (out.verdict.outcome === 'validated') counts.validated++;
+        else counts.rejected++;
+        return;
+      }
+      case 'venue-events': {
+        if (out.cause === 'end-of-day') counts.endOfDays++;
+        if (out.cause === 'tick') counts.tickEvents += out.events.length;
+        for (const e of out.events) {
+          if (e.type !== 'fill') continue;
+          counts.fills++;
+          if (stampNs > 0) {
+            decided.count++;
+            decided.lastNs = ctx.clock.monoNs() - stampNs;
+          }
+        }
+        staged.push({ kind: 'work', item: { parent: out.cause === 'submit' ? verdictEnv : null, events: out.events } });
+        return;
+      }
+      case 'venue-refused':
+        if (out.error.code === 'ERR_ORDER_DUPLICATE') counts.duplicates++;
+        else ctx.countError(out.error.code, { ...out.error });
+        return;
+      case 'fill-duplicate':
+        // The venue never emits a fill twice: a broken invariant, let it crash
+        throw appError('ERR_FILL_INVALID', { tradeId: out.fill.tradeId, reason: 'the venue emitted a fill twice' });
+      case 'strategy-failed':
+        ctx.countError('ERR_STRATEGY_FAILED', { strategyId: out.failure.strategyId, token: out.failure.token, reason: out.failure.message, fatal: out.failure.fatal });
+        return;
+      case 'signal-invalid':
+        ctx.countError('ERR_SIGNAL_INVALID', { strategyId: out.rejection.strategyId, token: out.rejection.token, reason: out.rejection.error.reason });
+        return;
+    }
+  };
+
+  const ticks = ctx.subscribeTicks((tick, meta) => {
+    // Applied by an earlier incarnation of this run (in its last checkpoint): skip
+    if (alreadyApplied(restoredPosition, ctx.runId, meta.seq)) {
+      counts.skipped++;
+      return;
+    }
+    lastTickSeq = meta.seq;
+    dirty = true;
+    // A rewound replay re-publishes ticks the restored state already holds: skip them
+    if (replay !== null && tick.feedSeq >= 0) {
+      if (tick.feedSeq < nextFeedSeq) {
+        counts.replayed++;
+        return;
+      }
+      nextFeedSeq = tick.feedSeq + 1;
+    }
+    counts.ticks++;
+    stampNs = tick.stampNs;
+    const msg: TickMsg = { kind: 'tick', tick, seq: meta.seq, ts: tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs(), feedSeq: tick.feedSeq };
+    tradingStepBehaviour.handle(step, msg, onOut);
+    stampNs = 0;
+  });
 
   const origins = new OriginBook((id) => (db.get(K.order(broker, id)) as StoredOrder | undefined)?.origin ?? null);
-  const committer = new CoreCommitter({
-    db,
-    durability: ctx.durability,
-    broker,
-    origins,
-    capture: () => {
-      const venue: EngineStateRecord = { v: 1, broker, adapter: adapter.exportState(), lastEodDay };
-      const writes: StoreWrite[] = [{ kind: 'put', key: K.engineState(broker), value: venue }, ...riskWrites(books)];
-      if (lastTickSeq >= 0) writes.push({ kind: 'put', key: positionKey, value: { epoch: ctx.runId, seq: lastTickSeq } satisfies ConsumerPosition });
-      if (strategyDue) {
-        strategyDue = false;
-        writes.push({ kind: 'put', key: [...K.strategyState()], value: stateRecord(engine, ctx.clock.nowMs()) });
-      }
-      return writes;
+  const checkpointer = new Checkpointer(
+    {
+      db,
+      durability: ctx.durability,
+      capture: (n) => {
+        if (!dirty && staged.length === 0) return null;
+        dirty = false;
+        const batch = staged;
+        staged = [];
+        const items = batch.flatMap((s) => (s.kind === 'work' ? [s.item] : []));
+        const plan = planBatch(broker, items, origins);
+        // The step's parts under the split actors' keys (the strategy part with its save time)
+        const venueSnap = venueBehaviour.snapshot(step.venue);
+        const riskSnap = riskBehaviour.snapshot(step.risk);
+        const now = ctx.clock.nowMs();
+        const releaseSeq = lastTickSeq;
+        const record: CheckpointRecord = { v: CHECKPOINT_VERSION, n, at: now, replay: replay === null ? null : { fingerprint: replay, nextFeedSeq } };
+        const venue: EngineStateRecord = { v: 1, broker, adapter: venueSnap.adapter, lastEodDay: venueSnap.lastEodDay };
+        const strategies = stateRecord(step.strategy.engine, now);
+        return {
+          write: (tx) => {
+            for (const [, o] of plan.orders) void tx.put(K.order(broker, o.orderId), o);
+            for (const f of plan.fills) putFillOnce(tx, broker, f);
+            void tx.put(K.engineState(broker), venue);
+            void tx.put(K.riskState(broker), riskSnap);
+            void tx.put(K.strategyState(broker), strategies);
+            if (releaseSeq >= 0) void tx.put(positionKey, { epoch: ctx.runId, seq: releaseSeq } satisfies ConsumerPosition);
+            void tx.put(K.checkpoint(ctx.name), record);
+          },
+          complete: () => {
+            // Released in the order they happened; order events follow the verdict that caused them
+            let m = 0;
+            let itemIndex = -1;
+            const t = ctx.clock.nowMs();
+            for (const s of batch) {
+              if (s.kind === 'event') {
+                pub[s.topic].send(s.env);
+                continue;
+              }
+              // `items` is the work of `batch` in order, and planBatch emits the messages of item
+              // i before those of item i + 1
+              itemIndex++;
+              for (; m < plan.messages.length && plan.messages[m]!.item === itemIndex; m++) {
+                const msg = plan.messages[m]!;
+                pub[msg.topic].send(envelopeFor(msg, s.item.parent, broker, ctx.ids, ctx.name, t));
+                published[msg.topic]++;
+              }
+            }
+            origins.evict(plan.orders.values(), (o) => isTerminal(o.status));
+            if (releaseSeq >= 0) ticks.releaseThrough(releaseSeq);
+          },
+        };
+      },
     },
-    publish: (plan, items, rejected) => {
-      const now = ctx.clock.nowMs();
-      for (const m of plan.messages) pubs[m.topic].send(envelopeFor(m, items[m.item]?.parent ?? null, broker, ctx.ids, ctx.name, now));
-      for (const r of rejected) rejectedPub.send(r);
-    },
-  });
+    checkpoint?.n ?? 0,
+  );
 
-  // Risk follows the venue's fills synchronously (no log catch-up on the tick path)
-  const applyFills = (events: readonly AdapterEvent[]): void => {
-    for (const e of events) if (e.type === 'fill') onFill(risk, e.fill);
+  const cancel = async (arg: unknown): Promise<CancelResult> => {
+    const orderId = (arg as { orderId?: unknown } | null)?.orderId;
+    let result: CancelResult = { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${String(orderId)}` };
+    tradingStepBehaviour.handle(step, { kind: 'cancel', orderId: typeof orderId === 'string' ? orderId : '', ts: ctx.clock.nowMs() }, (out) => {
+      if (out.kind === 'venue-refused') result = { ok: false, code: out.error.code, message: out.error.message };
+      if (out.kind !== 'venue-events') return;
+      dirty = true;
+      staged.push({ kind: 'work', item: { parent: null, events: out.events } });
+      const last = [...out.events].reverse().find((e): e is Extract<AdapterEvent, { order: unknown }> => 'order' in e && e.order.orderId === orderId);
+      if (last !== undefined) result = { ok: true, order: summarizeOrder(last.order) };
+    });
+    // Answered only once the cancel is in a completed checkpoint (journaled before the reply)
+    await checkpointer.trigger();
+    return result;
   };
 
-  const onSignal = (s: TradingSignal, now: number): void => {
-    counts.signals += 1;
-    const key = `${s.strategyId}:${s.token}`;
-    const signalEvent = rootEvent(ctx.ids, ctx.name, now, { type: 'trading_signal', broker, key, data: s });
-    const verdict = evaluateAndRecord(risk, s, limits);
-    const out = verdictOutput(s, verdict, now);
-    const verdictEvent = childEvent(signalEvent, ctx.ids, ctx.name, out.data.ts, { type: out.type, broker, key, data: out.data });
-    if (out.type === 'rejected_signal') {
-      counts.rejected += 1;
-      committer.reject(verdictEvent);
-      return;
-    }
-    counts.validated += 1;
-    const tickSize = tickSizeOf(db.get(K.instrument(s.token)));
-    const input = { signal: s, validatedQty: out.data.validatedQty, validatedPrice: out.data.validatedPrice, ...(tickSize !== undefined ? { tickSize } : {}) };
-    const r = adapter.submit(input, out.data.ts);
-    if (!r.ok) {
-      if (r.error.code === 'ERR_ORDER_DUPLICATE') counts.duplicates += 1;
-      else {
-        counts.submitErrors += 1;
-        ctx.countError(r.error.code, r.error.detail);
-      }
-      return;
-    }
-    applyFills(r.value);
-    committer.add({ parent: verdictEvent, events: r.value });
-  };
-
-  ctx.subscribeTicks((tick, meta) => {
-    // Applied by an earlier incarnation of this run (committed with its effects): skip
-    if (alreadyApplied(restoredPosition, ctx.runId, meta.seq)) {
-      counts.skipped += 1;
-      return;
-    }
-    counts.ticks += 1;
-    lastTickSeq = meta.seq;
-    const now = ctx.clock.nowMs();
-    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : now;
-    // Same order as the split pipeline's event time: the tick reaches risk and the venue before
-    // the signals it produces
-    riskOnTick(risk, tick.token, tick.ltp);
-    const tickEvents = adapter.onTick(tick.token, tick.ltp, ts);
-    if (tickEvents.length > 0) {
-      counts.tickEvents += tickEvents.length;
-      applyFills(tickEvents);
-      committer.add({ parent: null, events: tickEvents });
-    }
-    if (!gate(ts)) return;
-    const out = engine.onTick(tick, ts);
-    if (out.signals.length > 0) for (const s of out.signals) onSignal({ ...s, tickSeq: meta.seq }, now);
-    if (out.errors.length > 0) {
-      for (const e of out.errors) ctx.countError('ERR_STRATEGY_FAILED', { strategyId: e.strategyId, token: e.token, reason: e.message, fatal: e.fatal });
-    }
-    if (out.rejected.length > 0) {
-      for (const r of out.rejected) ctx.countError('ERR_SIGNAL_INVALID', { strategyId: r.strategyId, token: r.token, reason: r.error.reason });
-    }
-  });
-
-  const checkEndOfDay = (): void => {
-    const due = dueEndOfDay(ctx.clock.nowMs(), lastEodDay, calendar);
-    if (due === null) return;
-    const events = adapter.endOfDay(due.ts);
-    lastEodDay = due.day;
-    counts.endOfDays += 1;
-    applyFills(events);
-    committer.add({ parent: null, events });
-  };
-  const persistStrategies = (): Promise<void> => {
-    strategyDue = true;
-    return committer.flush();
+  const killSwitch = async (arg: unknown): Promise<KillSwitchReply> => {
+    const cmd = parseKillSwitch(arg, [broker]);
+    tradingStepBehaviour.handle(step, { kind: 'kill-switch', engaged: cmd.engaged, reason: cmd.reason }, onOut);
+    dirty = true;
+    ctx.log.warn({ engaged: cmd.engaged, reason: cmd.reason, broker }, 'kill switch changed');
+    // Journaled before the reply: the command is in a completed checkpoint when the caller hears back
+    await checkpointer.trigger();
+    return { [broker]: { ...step.risk.state.killSwitch } };
   };
 
   return {
     start() {
-      checkEndOfDay();
-      ctx.every(EOD_CHECK_MS, checkEndOfDay);
-      ctx.every(STRATEGY_PERSIST_MS, () => void persistStrategies());
+      ctx.every(intervalMs, () => void checkpointer.trigger());
     },
     async stop() {
-      await persistStrategies();
+      await checkpointer.close();
     },
-    snapshot: () => ({ broker, ...counts, openOrders: adapter.openOrders().length, pending: committer.pending(), commits: { ...committer.stats } }),
-    health: () =>
-      committer.pending() > BACKLOG_DEGRADED ? { status: 'degraded', detail: `${committer.pending()} items wait for a commit` } : { status: 'healthy' },
-    call(command: string) {
+    snapshot: () => ({
+      broker,
+      ...counts,
+      published: { ...published },
+      openOrders: step.venue.adapter.openOrders().length,
+      staged: staged.length,
+      checkpoints: { ...checkpointer.stats, last: checkpointer.completed, intervalMs },
+      decided: { ...decided },
+    }),
+    health: () => (staged.length > STAGED_DEGRADED ? { status: 'degraded', detail: `${staged.length} events wait for a checkpoint` } : { status: 'healthy' }),
+    call(command: string, arg: unknown) {
       switch (command) {
         case 'open-orders':
-          return adapter.openOrders();
-        case 'persist':
-          return persistStrategies().then(() => true);
+          return step.venue.adapter.openOrders();
+        // Committed orders and fills only (what a completed checkpoint released)
+        case 'orders':
+          return queryOrders(db, broker, ordersQueryFrom(arg));
+        case 'fills':
+          return queryFills(db, broker, fillsQueryFrom(arg));
+        case 'strategies':
+          return strategyInfos(setup.value.configs, step.strategy.engine.stats(), setup.value.skipped);
+        case 'risk-state':
+          return riskStateView(step.risk.state, step.risk.limits, ctx.clock.nowMs());
+        case 'cancel':
+          return cancel(arg);
+        case 'kill-switch':
+          return killSwitch(arg);
+        case 'checkpoint':
+          return checkpointer.trigger().then(() => checkpointer.completed);
         default:
-          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected open-orders or persist' });
+          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected orders, fills, open-orders, strategies, risk-state, cancel, kill-switch or checkpoint' });
       }
     },
   };

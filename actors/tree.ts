@@ -4,9 +4,10 @@
 //   ├─ auth                       broker sessions; trading starts after it
 //   ├─ trading_sup (rest_for_one, transient: when it gives up it stays HALTED, root keeps running)
 //   │   ├─ portfolio-manager      state owner: a crash here re-syncs everything after it
-//   │   ├─ risk-manager
-//   │   ├─ trading-engine-<broker>  one per active broker
-//   │   ├─ market-feed
+//   │   │  split topology:                      fused topology:
+//   │   ├─ risk-manager                         ├─ trading-core-<broker>  strategies + risk +
+//   │   ├─ trading-engine-<broker>  per broker  │     venue in one worker, checkpointed
+//   │   ├─ market-feed                          └─ market-feed
 //   │   └─ strategy-runner
 //   ├─ pipeline-monitor           observes every ring; reports HALTED subtrees
 //   └─ gateway_sup (one_for_one, transient)
@@ -14,6 +15,7 @@
 //                                 aborts the whole process; a child process can only take itself down
 import type { AppConfig } from '../src/config.js';
 import type { Broker } from '../src/domain/types.js';
+import { tradingActorName } from '../src/protocol/actors.js';
 import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
 import type { ActorSpec, ChildSpec, ProcessSpec, SupervisorSpec } from '../src/runtime/tree.js';
 
@@ -35,7 +37,7 @@ export function buildTree(config: AppConfig): SupervisorSpec {
   const actor = (name: string, spec: Omit<ActorSpec, 'kind' | 'name' | 'module' | 'restart'> & { restart?: ActorSpec['restart'] }): ActorSpec => ({
     kind: 'actor',
     name,
-    module: mod(name.startsWith('trading-engine') ? 'trading-engine' : name),
+    module: mod(name.startsWith('trading-engine') ? 'trading-engine' : name.startsWith('trading-core') ? 'trading-core' : name),
     restart: 'permanent',
     needsStore: true,
     ...spec,
@@ -50,6 +52,24 @@ export function buildTree(config: AppConfig): SupervisorSpec {
     }),
   );
 
+  // The trading behaviours of each broker fused into one worker: no signal crosses a thread, the
+  // ticks are released only after the checkpoint that covers them (a restart re-reads them)
+  const cores: ActorSpec[] = brokers.map((b) =>
+    actor(tradingActorName(config.runtime.topology, 'engine', b), {
+      broker: b,
+      args: { broker: b },
+      subscribes: [{ topic: MARKET_TICKS, manualRelease: true }],
+      publishes: (['signals.raw', 'signals.validated', 'signals.rejected', 'orders.submitted', 'orders.filled', 'orders.failed'] as const).map((s) => brokerTopic(b, s)),
+    }),
+  );
+  const portfolio = actor('portfolio-manager', {
+    args: { brokers },
+    subscribes: [...per('orders.filled').map((topic) => ({ topic })), { topic: MARKET_TICKS, lossy: true }],
+    publishes: per('pnl.snapshots'),
+  });
+  const feed = actor('market-feed', { publishes: [MARKET_TICKS], subscribes: [] });
+  const fusedChildren: ChildSpec[] = [portfolio, ...cores, feed];
+
   const trading: SupervisorSpec = {
     kind: 'supervisor',
     name: 'trading_sup',
@@ -57,12 +77,8 @@ export function buildTree(config: AppConfig): SupervisorSpec {
     restart: 'transient',
     intensity,
     backoff,
-    children: [
-      actor('portfolio-manager', {
-        args: { brokers },
-        subscribes: [...per('orders.filled').map((topic) => ({ topic })), { topic: MARKET_TICKS, lossy: true }],
-        publishes: per('pnl.snapshots'),
-      }),
+    children: config.runtime.topology === 'fused' ? fusedChildren : [
+      portfolio,
       actor('risk-manager', {
         args: { brokers, eventTime: true, exactReplay },
         subscribes: [
@@ -74,7 +90,7 @@ export function buildTree(config: AppConfig): SupervisorSpec {
         publishes: [...per('signals.validated'), ...per('signals.rejected')],
       }),
       ...engines,
-      actor('market-feed', { publishes: [MARKET_TICKS], subscribes: [] }),
+      feed,
       actor('strategy-runner', { args: { brokers, exactReplay }, subscribes: [{ topic: MARKET_TICKS }], publishes: per('signals.raw') }),
     ],
   };

@@ -129,7 +129,11 @@ export function crossFieldIssues(value: unknown): Issue[] {
 function deriveDefaults(c: BaseConfig) {
   return {
     ...c,
-    runtime: { ...c.runtime, tickRingPolicy: c.runtime.tickRingPolicy ?? (c.feed.source === 'replay' ? 'block' : 'drop') },
+    runtime: {
+      ...c.runtime,
+      tickRingPolicy: c.runtime.tickRingPolicy ?? (c.feed.source === 'replay' ? 'block' : 'drop'),
+      topology: c.runtime.topology ?? (c.feed.source === 'replay' ? 'fused' : 'split'),
+    },
     store: { ...c.store, path: c.store.path ?? join(c.app.dataDir, 'lmdb') },
     feed: { ...c.feed, market24x7: c.feed.market24x7 ?? c.feed.source === 'synthetic' },
   };

@@ -84,6 +84,13 @@ export const ZerodhaSection = z.strictObject({
 
 export const RuntimeSection = z.strictObject({
   transport: z.enum(['ring', 'port']).default('ring'),
+  /**
+   * How the trading behaviours are placed on threads (README, Topologies). Unset: 'fused' for
+   * replays (exact and fast: fills reach risk synchronously), 'split' otherwise (the design card).
+   */
+  topology: z.enum(['split', 'fused']).optional(),
+  /** Checkpoint period of checkpointing actors (fused trading cores), ms. */
+  checkpointIntervalMs: positiveInt(50),
   tickRingCapacity: ringCapacity(65_536),
   /** Unset: 'block' for replay (no tick may be lost), 'drop' for synthetic/live feeds (never stall the feed). */
   tickRingPolicy: z.enum(['block', 'drop']).optional(),

@@ -10,11 +10,14 @@ import type { Reply } from './http.js';
 import { brokerOrFirst, brokerParam, idParam, intParam, pageParams, textParam } from './query.js';
 import type { Route } from './router.js';
 import type { Upstream } from './upstream.js';
+import type { TradingRole } from '../protocol/actors.js';
 
 /** Dependencies of the API routes. */
 export interface ApiDeps {
   readonly upstream: Upstream;
   readonly brokers: readonly Broker[];
+  /** The actor playing a trading role for a broker in this run's topology. */
+  readonly actorOf: (role: TradingRole, broker: Broker) => string;
   readonly store: RootDatabase | undefined;
   readonly log: Logger;
   nowMs(): number;
@@ -35,8 +38,6 @@ function pathBroker(value: string, brokers: readonly Broker[]): Broker {
   if (!(brokers as readonly string[]).includes(value)) throw appError('ERR_HTTP_NOT_FOUND', { what: `broker "${value.slice(0, 20)}" (active: ${brokers.join(', ')})` });
   return value as Broker;
 }
-
-const engine = (b: Broker): string => `trading-engine-${b}`;
 
 /** The read-only routes. */
 export function apiRoutes(d: ApiDeps): Route[] {
@@ -61,7 +62,7 @@ export function apiRoutes(d: ApiDeps): Route[] {
       const { page, size, offset } = pageParams(req.query);
       const strategyId = textParam(req.query, 'strategy');
       const status = textParam(req.query, 'status', 32);
-      const reply = (await d.upstream.call(engine(broker), 'orders', {
+      const reply = (await d.upstream.call(d.actorOf('engine', broker), 'orders', {
         limit: size,
         offset,
         ...(strategyId !== undefined ? { strategyId } : {}),
@@ -74,7 +75,7 @@ export function apiRoutes(d: ApiDeps): Route[] {
       const { page, size, offset } = pageParams(req.query);
       // The fill log is keyed by a gap-free fillSeq from 1, so page n starts after seq (n-1)·size
       const afterSeq = intParam(req.query, 'afterSeq', 0, Number.MAX_SAFE_INTEGER, offset);
-      const reply = (await d.upstream.call(engine(broker), 'fills', { limit: size, afterSeq })) as { nextAfterSeq?: unknown } | null;
+      const reply = (await d.upstream.call(d.actorOf('engine', broker), 'fills', { limit: size, afterSeq })) as { nextAfterSeq?: unknown } | null;
       return json({ broker, items: listOf(reply, 'fills'), page, size, nextAfterSeq: typeof reply?.nextAfterSeq === 'number' ? reply.nextAfterSeq : null });
     }),
     get('/api/v1/equity', ({ req }) => {
@@ -100,8 +101,10 @@ export function apiRoutes(d: ApiDeps): Route[] {
       return json(await d.upstream.call('instrument-registry', 'lookup', arg));
     }),
     get('/api/v1/strategies', async () => {
-      const reply = await d.upstream.call('strategy-runner', 'strategies');
-      return json(Array.isArray(reply) ? { items: reply } : reply);
+      // Every distinct actor running strategies (split: the one runner; fused: one core per broker)
+      const actors = [...new Set(d.brokers.map((b) => d.actorOf('strategies', b)))];
+      const replies = await Promise.all(actors.map((a) => d.upstream.call(a, 'strategies')));
+      return json({ items: replies.flatMap((r) => listOf(r, 'items')) });
     }),
     get('/api/v1/monitor/pipeline', async ({ req }) => {
       const broker = brokerParam(req.query, d.brokers);

@@ -42,7 +42,7 @@ export function controlRoutes(d: ApiDeps): Route[] {
       handler: async () => {
         const out: Record<string, unknown> = {};
         for (const b of d.brokers) {
-          const state = (await d.upstream.call('risk-manager', 'risk-state', { broker: b })) as { killSwitch?: unknown } | null;
+          const state = (await d.upstream.call(d.actorOf('risk', b), 'risk-state', { broker: b })) as { killSwitch?: unknown } | null;
           out[b] = state?.killSwitch ?? null;
         }
         return { kind: 'json', data: out };
@@ -56,8 +56,10 @@ export function controlRoutes(d: ApiDeps): Route[] {
         const cmd = parse(KillSwitchBody, jsonBody(body ?? new Uint8Array()));
         const broker = checkBroker(cmd.broker, d.brokers);
         d.log.info({ audit: 'kill-switch', by: principal?.name, engaged: cmd.engaged, reason: cmd.reason, broker: broker ?? 'all' }, 'kill switch requested');
-        const reply = await d.upstream.call('risk-manager', 'kill-switch', { engaged: cmd.engaged, reason: cmd.reason, ...(broker !== undefined ? { broker } : {}) });
-        return { kind: 'json', data: reply };
+        // One call per distinct actor playing risk for the targeted brokers (split: one risk manager)
+        const actors = new Set((broker !== undefined ? [broker] : d.brokers).map((b) => d.actorOf('risk', b)));
+        const replies = await Promise.all([...actors].map((a) => d.upstream.call(a, 'kill-switch', { engaged: cmd.engaged, reason: cmd.reason, ...(broker !== undefined ? { broker } : {}) })));
+        return { kind: 'json', data: Object.assign({}, ...replies.map((r) => (r !== null && typeof r === 'object' ? r : {}))) };
       },
     },
     {
@@ -69,7 +71,7 @@ export function controlRoutes(d: ApiDeps): Route[] {
         const fromBody = checkBroker(parse(CancelBody, jsonBody(body ?? new Uint8Array()))?.broker, d.brokers);
         const broker = fromBody ?? brokerOrFirst(req.query, d.brokers);
         d.log.info({ audit: 'cancel', by: principal?.name, orderId, broker }, 'order cancel requested');
-        const reply = await d.upstream.call(`trading-engine-${broker}`, 'cancel', { orderId });
+        const reply = await d.upstream.call(d.actorOf('engine', broker), 'cancel', { orderId });
         return { kind: 'json', data: reply };
       },
     },

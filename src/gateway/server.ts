@@ -6,6 +6,8 @@ import type { RootDatabase } from 'lmdb';
 import type { Logger } from 'pino';
 import type { us_listen_socket } from '@trufflesuite/uws-js-unofficial';
 import { appError } from '../errors.js';
+import type { Broker } from '../domain/types.js';
+import { tradingActorName, type TradingRole } from '../protocol/actors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { StreamBatch } from '../runtime/process-protocol.js';
 import { GatewayMetrics } from './metrics.js';
@@ -71,7 +73,7 @@ export class GatewayServer {
     const limiter = new KeyedLimiter({ perMinute: s.rateLimitPerMinute, burst: s.rateLimitPerMinute });
     const files = StaticFiles.atProjectRoot(s.tuning.webRoot);
     const streams = availableStreams(s.brokers);
-    const api = { upstream: this.upstream, brokers: s.brokers, store: this.deps.store, log, nowMs: () => clock.nowMs() };
+    const api = { upstream: this.upstream, brokers: s.brokers, actorOf: (role: TradingRole, b: Broker) => tradingActorName(s.topology, role, b), store: this.deps.store, log, nowMs: () => clock.nowMs() };
     const system = {
       upstream: this.upstream,
       metrics: this.metrics,

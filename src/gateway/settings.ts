@@ -6,6 +6,7 @@ import type { AppConfig } from '../config.js';
 import type { Broker } from '../domain/types.js';
 import { appError } from '../errors.js';
 import type { TokenEntry } from './tokens.js';
+import type { Topology } from '../protocol/actors.js';
 
 const Args = z.object({
   /** Brokers with topics (the tree passes them; default: active and enabled in config). */
@@ -44,6 +45,8 @@ export interface GatewaySettings {
   readonly idleTimeoutSec: number;
   readonly dataDir: string;
   readonly brokers: readonly Broker[];
+  /** Where the trading roles run (which actor answers risk, strategy and order calls). */
+  readonly topology: Topology;
   readonly tuning: z.output<typeof Args>;
 }
 
@@ -70,6 +73,7 @@ export function gatewaySettings(config: AppConfig, args: Readonly<Record<string,
     idleTimeoutSec: g.idleTimeoutSec,
     dataDir: config.app.dataDir,
     brokers: parsed.data.brokers ?? activeBrokers(config),
+    topology: config.runtime.topology,
     tuning: parsed.data,
   };
 }

@@ -60,6 +60,11 @@ export interface TickSubscription {
   gate: (() => number) | undefined;
   /** Synchronously delivers every available tick with seq ≤ `seq` (call before handling a signal). */
   drainThrough(seq: number): number;
+  /**
+   * Releases ring records up to and including `seq` (only with manualRelease): until then a
+   * restarted incarnation of this actor is delivered them again (checkpointing consumers).
+   */
+  releaseThrough(seq: number): void;
 }
 
 export interface ActorContext {

@@ -104,7 +104,7 @@ const ctx: ActorContext = {
       pump.add(new RingReceiver<T>(topic, consumer, handler, boot.eventSlotBytes));
       return {
         topic,
-        releaseThrough: (seq) => consumer.releaseTo((seq + 1) % 2147483648),
+        releaseThrough: (seq) => consumer.releaseThrough(seq),
         stats: () => ({ received: consumer.receivedCount, dropped: consumer.droppedCount, lag: consumer.available() }),
       };
     }
@@ -124,7 +124,7 @@ const ctx: ActorContext = {
   subscribeTicks(handler) {
     const g = grant('market.ticks', 'consume');
     if (g === undefined) return notGranted('market.ticks', 'subscribe');
-    const consumer = new RingConsumer(g.sab, g.consumerIndex ?? 0, { lossy: g.lossy ?? false, doorbell: boot.doorbell });
+    const consumer = new RingConsumer(g.sab, g.consumerIndex ?? 0, { lossy: g.lossy ?? false, manualRelease: g.manualRelease ?? false, doorbell: boot.doorbell });
     const r = new TickReceiver(consumer, handler, countError);
     pump.add(r);
     return r;

@@ -8,6 +8,7 @@ export type Key = (string | number)[];
 export const K = {
   /** Instrument by token; and the symbol index `EXCHANGE:SYMBOL` → token. */
   instrument: (token: number): Key => ['inst', token],
+  instrumentRange: (): { start: Key; end: Key } => ({ start: ['inst', 0], end: ['inst', Number.MAX_SAFE_INTEGER] }),
   instrumentSymbol: (qualified: string): Key => ['inst-sym', qualified.toUpperCase()],
   instrumentMeta: (): Key => ['inst-meta'],
   /** Broker session (auth). */
@@ -26,7 +27,8 @@ export const K = {
   equityPoint: (broker: Broker, ts: number): Key => ['equity', broker, ts],
   equityRange: (broker: Broker, from: number, to: number): { start: Key; end: Key } => ({ start: ['equity', broker, from], end: ['equity', broker, to] }),
   riskState: (broker: Broker): Key => ['risk', broker],
-  strategyState: (): Key => ['strategy-engine'],
+  /** Strategy engine state: of the split runner (every broker), or of one broker's trading core. */
+  strategyState: (broker?: Broker): Key => (broker === undefined ? ['strategy-engine'] : ['strategy-engine', broker]),
   feedState: (): Key => ['feed'],
   /** Replay progress of the market feed (file fingerprint + ticks already published). */
   feedReplay: (): Key => ['feed-replay'],
@@ -34,6 +36,9 @@ export const K = {
   healthRange: (broker: Broker, from: number, to: number): { start: Key; end: Key } => ({ start: ['health', broker, from], end: ['health', broker, to] }),
   /** Where a consumer stands on a topic (epoch + seq), written with its effects. */
   position: (consumer: string, topic: string): Key => ['pos', consumer, topic],
+  /** The last completed checkpoint of an actor that checkpoints (its number and source positions). */
+  checkpoint: (actor: string): Key => ['checkpoint', actor],
+  checkpointRange: (): { start: Key; end: Key } => ({ start: ['checkpoint', ''], end: ['checkpoint', '\uffff'] }),
   /** Events a consumer committed with its last batch, re-sent after an in-run restart (at-least-once). */
   outbox: (consumer: string): Key => ['outbox', consumer],
 } as const;

@@ -186,6 +186,11 @@ export class RingConsumer {
     this.releaseTo(this.cursor);
   }
 
+  /** Releases every record up to and including the one numbered `seq` (commit-then-release). */
+  releaseThrough(seq: number): void {
+    this.releaseTo((seq + 1) & CURSOR_MASK);
+  }
+
   /** Releases records up to the given cursor value (from cursorAfterLastDelivered). */
   releaseTo(cursor: number): void {
     const h = this.v.header;

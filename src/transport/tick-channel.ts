@@ -74,6 +74,11 @@ export class TickReceiver implements PumpSource {
   drain(max: number): number {
     return this.consumer.poll(this.decode, max, this.deliver, this.gate === undefined ? Infinity : this.gate());
   }
+  /** Releases records through `seq` (manualRelease consumers: after their checkpoint completes). */
+  releaseThrough(seq: number): void {
+    this.consumer.releaseThrough(seq);
+  }
+
   /** Synchronously processes every available tick with seq ≤ `seq` (before handling a signal). */
   drainThrough(seq: number): number {
     let n = 0;

@@ -5,6 +5,7 @@
 import type { AppConfig } from '../../config.js';
 import type { PaperConfig } from '../../domain/paper/index.js';
 import type { Paise } from '../../domain/types.js';
+import { K, type Key } from '../../store/keyspace.js';
 import type { SessionCalendar } from '../../domain/market-hours/index.js';
 
 /** The config sections the engine reads; absent sections mean defaults (tests pass partial configs). */
@@ -40,4 +41,15 @@ export function tickSizeOf(record: unknown): Paise | undefined {
   if (record === null || typeof record !== 'object') return undefined;
   const t = (record as { tickSize?: unknown }).tickSize;
   return typeof t === 'number' && Number.isSafeInteger(t) && t > 0 ? t : undefined;
+}
+
+/** Tick size of every instrument the registry stored (read once at start: no LMDB read per order). */
+export function loadTickSizes(db: { getRange(opts: { start: Key; end: Key }): Iterable<{ value: unknown }> }): Map<number, Paise> {
+  const sizes = new Map<number, Paise>();
+  for (const { value } of db.getRange(K.instrumentRange())) {
+    const size = tickSizeOf(value);
+    const token = (value as { token?: unknown } | null)?.token;
+    if (size !== undefined && typeof token === 'number') sizes.set(token, size);
+  }
+  return sizes;
 }

@@ -4,6 +4,8 @@
 // file starts from tick 0. The position counts decoded ticks (bars give 4), not lines.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { isCheckpointRecord, type FileFingerprint } from '../../protocol/checkpoint.js';
+export type { FileFingerprint };
 
 /** Version tag of {@link ReplayPosition}. */
 export const REPLAY_POSITION_VERSION = 1;
@@ -11,11 +13,6 @@ export const REPLAY_POSITION_VERSION = 1;
 /** Largest head hashed for the fingerprint. */
 export const FINGERPRINT_BYTES = 65_536;
 
-/** Identity of a replay file's content. */
-export interface FileFingerprint {
-  readonly headBytes: number;
-  readonly sha1: string;
-}
 
 /** What is stored under K.feedReplay(). */
 export interface ReplayPosition {
@@ -85,4 +82,18 @@ export function resumePoint(stored: unknown, head: Buffer): { readonly from: num
   if (!isReplayPosition(stored)) return { from: 0, reason: 'invalid' };
   if (!sameFile(stored.fingerprint, head)) return { from: 0, reason: 'other-file' };
   return { from: stored.ticks, reason: 'resumed' };
+}
+
+/**
+ * Rewinds a resume point to the oldest checkpoint of this file (K.checkpoint records of the
+ * checkpointing consumers): ticks after a consumer's last completed checkpoint are not in its
+ * state, so they must be published again, whatever the feed itself had published before a crash.
+ */
+export function rewindToCheckpoints(from: number, checkpoints: readonly unknown[], head: Buffer): number {
+  let to = from;
+  for (const c of checkpoints) {
+    if (!isCheckpointRecord(c) || c.replay === null || !sameFile(c.replay.fingerprint, head)) continue;
+    if (c.replay.nextFeedSeq < to) to = c.replay.nextFeedSeq;
+  }
+  return to;
 }

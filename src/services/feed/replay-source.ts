@@ -15,7 +15,7 @@ import { isIndexToken } from '../../domain/instruments/index.js';
 import { K } from '../../store/keyspace.js';
 import { readLines } from './line-reader.js';
 import { createReplayDriver } from './replay-driver.js';
-import { fingerprintOf, readHead, REPLAY_POSITION_VERSION, resumePoint, type ReplayPosition } from './replay-position.js';
+import { fingerprintOf, readHead, REPLAY_POSITION_VERSION, resumePoint, rewindToCheckpoints, type ReplayPosition } from './replay-position.js';
 import type { FeedSettings } from './settings.js';
 import type { FeedEnv, FeedSource } from './source.js';
 
@@ -39,7 +39,9 @@ export function createReplaySource(env: FeedEnv, s: FeedSettings, instruments: r
   const tradable = new Map(instruments.map((i) => [i.token, i.tradable ?? !isIndexToken(i.token)]));
   const decoder = createReplayDecoder(format.value, { isTradable: (t) => tradable.get(t) ?? !isIndexToken(t) });
   const pacer = createReplayPacer({ pace: s.replayPace, speed: s.replaySpeed });
-  const resume = resumePoint(env.load(K.feedReplay()), head);
+  const own = resumePoint(env.load(K.feedReplay()), head);
+  const resume = { ...own, from: rewindToCheckpoints(own.from, env.loadRange(K.checkpointRange()), head) };
+  if (resume.from < own.from) env.log.info({ file, from: resume.from, published: own.from }, 'rewinding replay to the last completed checkpoint');
   if (resume.reason === 'invalid') env.countError('ERR_STORE_SCHEMA', { key: 'feed-replay', version: null, expected: REPLAY_POSITION_VERSION });
   if (resume.reason === 'other-file') env.log.info({ file }, 'replay file differs from the recorded position: replaying from the start');
   if (resume.reason === 'resumed') env.log.info({ file, from: resume.from }, 'resuming replay');

@@ -16,6 +16,8 @@ export interface FeedEnv {
   countError(code: string, detail?: Readonly<Record<string, unknown>>): void;
   /** Reads a stored record (undefined without a store or when absent). */
   load(key: Key): unknown;
+  /** Reads every stored record in a key range (none without a store). */
+  loadRange(range: { readonly start: Key; readonly end: Key }): readonly unknown[];
   /** Called with every published tick (recording). */
   readonly onPublished?: (t: Tick) => void;
   /** Asks the actor to persist the source's checkpoint now (e.g. when a replay completes). */

@@ -31,11 +31,15 @@ export interface StepState {
   readonly venue: VenueState;
 }
 
+/**
+ * The step's state. On restore a missing part starts fresh: a shell that persists the parts under
+ * the split actors' own keys restores the strategy part through the runner's age-checked restore.
+ */
 export interface StepSnapshot {
   readonly v: 1;
-  readonly strategy: StrategySnapshot;
-  readonly risk: RiskStateJson;
-  readonly venue: VenueSnapshot;
+  readonly strategy?: StrategySnapshot;
+  readonly risk?: RiskStateJson;
+  readonly venue?: VenueSnapshot;
 }
 
 export const STEP_SNAPSHOT_VERSION = 1;
@@ -82,7 +86,7 @@ export const tradingStepBehaviour: Behaviour<StepConfig, StepState, StepIn, Step
         return;
     }
   },
-  snapshot: (state) => ({
+  snapshot: (state): Required<StepSnapshot> => ({
     v: STEP_SNAPSHOT_VERSION,
     strategy: strategyBehaviour.snapshot(state.strategy),
     risk: riskBehaviour.snapshot(state.risk),

@@ -7,6 +7,7 @@ import { AppConfigSchema } from '../../../src/config.js';
 import type { Tick } from '../../../src/domain/types.js';
 import type { ActorClock } from '../../../src/runtime/actor.js';
 import { instrumentsFromFile } from '../../../src/services/feed/instruments.js';
+import { fingerprintOf, readHead } from '../../../src/services/feed/replay-position.js';
 import { createReplaySource } from '../../../src/services/feed/replay-source.js';
 import { effectiveMarket24x7, effectiveTickRingPolicy, feedSettings } from '../../../src/services/feed/settings.js';
 import type { FeedEnv } from '../../../src/services/feed/source.js';
@@ -36,6 +37,7 @@ function fakeEnv(stored: Map<string, unknown> = new Map()) {
     publisher: { tryPublish: (t) => (out.push(t), true), waitForSpace: () => Promise.resolve(), published: 0 },
     countError: (code) => errors.push(code),
     load: (key) => stored.get(JSON.stringify(key)),
+    loadRange: (r) => [...stored].filter(([k]) => (JSON.parse(k) as unknown[])[0] === r.start[0]).map(([, v]) => v),
     checkpointNow: () => done(),
     fail: (e) => {
       throw e;
@@ -89,6 +91,25 @@ describe('replay source', () => {
     await b.completed;
     expect(b.out).toEqual([]);
     expect(again.health()).toEqual({ status: 'healthy', detail: 'replay complete' });
+  });
+
+  it('rewinds to the oldest checkpoint of the same file, and ignores checkpoints of another file', async () => {
+    const file = tmp('rewind.csv');
+    writeFileSync(file, 'timestamp,instrument_token,last_price\n2025-01-24T10:00:00+05:30,738561,2500.50\n2025-01-24T10:00:01+05:30,738561,2501.00\n2025-01-24T10:00:02+05:30,738561,2502.00\n');
+    const s = feedSettings(config({ source: 'replay', replayFile: file, replayPace: 'max' }), process.cwd());
+    const fingerprint = fingerprintOf(readHead(file));
+    const published = { v: 1, file, fingerprint, ticks: 3, complete: true, savedAt: 0 };
+    const cp = (nextFeedSeq: number, sha1 = fingerprint.sha1) => ({ v: 1, n: 7, at: 0, replay: { fingerprint: { ...fingerprint, sha1 }, nextFeedSeq } });
+    const stored = new Map<string, unknown>([
+      [JSON.stringify(['feed-replay']), published],
+      [JSON.stringify(['checkpoint', 'trading-core-paper']), cp(1)],
+      [JSON.stringify(['checkpoint', 'trading-core-other']), cp(0, 'another file')],
+    ]);
+    const env = fakeEnv(stored);
+    createReplaySource(env.env, s, [{ token: 738561, tradable: true }]).start();
+    await env.completed;
+    // The feed had published all 3, the core's checkpoint holds only the first: ticks 1 and 2 again
+    expect(env.out.map((t) => t.ltp)).toEqual([250100, 250200]);
   });
 
   it('refuses a missing file or an unset replayFile at start', () => {

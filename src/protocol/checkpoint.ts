@@ -1,0 +1,32 @@
+// The record of an actor's last completed checkpoint (K.checkpoint(actor)), written in the same
+// LMDB transaction as the state it covers. It names the source position the state corresponds to,
+// so that after a restart of the whole process the sources rewind to it (src/services/feed).
+
+/** Identity of a replay file's content: sha1 of its first `headBytes` bytes. */
+export interface FileFingerprint {
+  readonly headBytes: number;
+  readonly sha1: string;
+}
+
+export const CHECKPOINT_VERSION = 1;
+
+export interface CheckpointRecord {
+  readonly v: typeof CHECKPOINT_VERSION;
+  /** Checkpoint number, counting up over the store's life. */
+  readonly n: number;
+  /** Actor clock at capture, epoch ms (diagnostics only). */
+  readonly at: number;
+  /**
+   * Replay position: every tick of this file with feedSeq < `nextFeedSeq` is in the state. Null for
+   * feeds that cannot rewind (synthetic, live): their ticks after a checkpoint were never
+   * acknowledged outside and are simply not traded again.
+   */
+  readonly replay: { readonly fingerprint: FileFingerprint; readonly nextFeedSeq: number } | null;
+}
+
+/** Whether a stored value is a checkpoint record of this version. */
+export function isCheckpointRecord(x: unknown): x is CheckpointRecord {
+  if (x === null || typeof x !== 'object') return false;
+  const r = x as Partial<CheckpointRecord>;
+  return r.v === CHECKPOINT_VERSION && typeof r.n === 'number' && typeof r.at === 'number' && (r.replay === null || typeof r.replay === 'object');
+}
