@@ -1,8 +1,10 @@
 // The actor pipeline side of the `replay` suite: starts the REAL tree (createSystem, the main job's
-// factory) on a replay file at max pace with the gateway off and a temp data dir, times the
-// engine's consumption of market.ticks from the ring counters (first to last tick the engine
-// consumed), waits until every lossless ring is drained and the engine idle, stops, and reads the
-// fill log and orders back from LMDB for the fill-by-fill comparison with the backtest.
+// factory) on a replay file at max pace with the gateway off and a temp data dir, in the configured
+// topology (RUNTIME__TOPOLOGY: split actors, or one fused trading core), times the engine's
+// consumption of market.ticks from the ring counters (first to last tick the engine consumed),
+// waits until every lossless ring is drained and the engine idle (fused: every staged event
+// released by a checkpoint), stops, and reads the fill log and orders back from LMDB for the
+// fill-by-fill comparison with the backtest.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { loadConfig, type AppConfig } from '../src/config.js';
 import type { RiskStateJson } from '../src/domain/risk/index.js';
 import type { Fill } from '../src/domain/types.js';
 import type { StoredOrder } from '../src/protocol/engine.js';
+import { tradingActorName, type Topology } from '../src/protocol/actors.js';
 import { MARKET_TICKS } from '../src/protocol/topics.js';
 import type { ActorStatus } from '../src/runtime/child.js';
 import type { SupervisorStatus } from '../src/runtime/supervisor.js';
@@ -18,10 +21,10 @@ import { projectRoot, type ActorSystem } from '../src/runtime/system.js';
 import { K } from '../src/store/keyspace.js';
 import { createSystem } from '../actors/system-factory.js';
 
-const ENGINE = 'trading-engine-paper';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface PipelineRun {
+  readonly topology: Topology;
   readonly ticks: number;
   readonly startupMs: number;
   /** First to last tick consumed by the engine (poll granularity ~1 ms). */
@@ -89,14 +92,17 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
   const dir = mkdtempSync(join(tmpdir(), 'ap-bench-pipe-'));
   try {
     const config = pipelineConfig(dir, file, extraEnv);
+    const topology = config.runtime.topology;
+    const ENGINE = tradingActorName(topology, 'engine', 'paper');
+    const RISK = tradingActorName(topology, 'risk', 'paper');
     const system = createSystem(config);
     const t0 = performance.now();
     await system.start();
     const startupMs = performance.now() - t0;
     const names = system.consumersOf(MARKET_TICKS);
     const idx = names.indexOf(ENGINE);
-    const riskIdx = names.indexOf('risk-manager');
-    if (idx < 0 || riskIdx < 0) throw new Error(`${ENGINE} or risk-manager does not consume ${MARKET_TICKS}`);
+    const riskIdx = names.indexOf(RISK);
+    if (idx < 0 || riskIdx < 0) throw new Error(`${ENGINE} or ${RISK} does not consume ${MARKET_TICKS}`);
     const counters = (): [engine: number, risk: number] => {
       const c = system.ringStats()[MARKET_TICKS]?.consumers ?? [];
       return [c.find((x) => x.index === idx)?.received ?? 0, c.find((x) => x.index === riskIdx)?.received ?? 0];
@@ -139,16 +145,34 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     let last = '';
     let stable = 0;
     while (stable < 3) {
-      const e = await snapshot<{ signals: number; pending: number; commits: { lastFillSeq: number; batches: number } }>(system, ENGINE);
-      const key = `${e.signals}/${e.commits.lastFillSeq}/${e.commits.batches}`;
-      stable = key === last && e.pending === 0 && drained(system) ? stable + 1 : 0;
+      let key: string;
+      let pending: number;
+      if (topology === 'fused') {
+        const e = await snapshot<{ signals: number; staged: number; fills: number; checkpoints: { last: number } }>(system, ENGINE);
+        key = `${e.signals}/${e.fills}/${e.checkpoints.last}`;
+        pending = e.staged;
+      } else {
+        const e = await snapshot<{ signals: number; pending: number; commits: { lastFillSeq: number; batches: number } }>(system, ENGINE);
+        key = `${e.signals}/${e.commits.lastFillSeq}/${e.commits.batches}`;
+        pending = e.pending;
+      }
+      stable = key === last && pending === 0 && drained(system) ? stable + 1 : 0;
       last = key;
       if (performance.now() - end > 120_000) throw new Error('pipeline did not go quiet within 120 s');
       await sleep(100);
     }
     const drainMs = performance.now() - end;
-    const eng = await snapshot<{ signals: number; applied: number; duplicates: number }>(system, ENGINE);
-    const risk = await snapshot<{ counts: { validated: number; rejected: number } }>(system, 'risk-manager');
+    let eng: { signals: number; applied: number; duplicates: number };
+    let risk: { validated: number; rejected: number };
+    if (topology === 'fused') {
+      const c = await snapshot<{ validated: number; rejected: number; duplicates: number }>(system, ENGINE);
+      // The core submits every validated signal; the venue refuses known signal keys
+      eng = { signals: c.validated, applied: c.validated - c.duplicates, duplicates: c.duplicates };
+      risk = { validated: c.validated, rejected: c.rejected };
+    } else {
+      eng = await snapshot<{ signals: number; applied: number; duplicates: number }>(system, ENGINE);
+      risk = (await snapshot<{ counts: { validated: number; rejected: number } }>(system, RISK)).counts;
+    }
     const restarted = actorStatuses(system.status()).filter((a) => a.restarts > 0);
     await system.stop();
 
@@ -167,6 +191,7 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
       await db.close();
     }
     return {
+      topology,
       ticks: n,
       startupMs,
       elapsedMs,
@@ -175,7 +200,7 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
       drainMs,
       fills,
       orders,
-      risk: { validated: risk.counts.validated, rejected: risk.counts.rejected },
+      risk,
       engine: { signals: eng.signals, applied: eng.applied, duplicates: eng.duplicates },
       restarts: restarted.reduce((sum, a) => sum + a.restarts, 0),
       restartErrors: restarted.map((a) => `${a.name}: ${a.lastError?.code ?? '?'} ${a.lastError?.message ?? ''}`.trim()),

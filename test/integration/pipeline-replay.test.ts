@@ -40,6 +40,9 @@ async function replayOnce(file: string, env: Record<string, string> = {}): Promi
       MARKET_FEED__SOURCE: 'replay',
       MARKET_FEED__REPLAY_FILE: file,
       MARKET_FEED__REPLAY_PACE: 'max',
+      // The split actors (exact replay through the watermark protocol); the fused core and the
+      // inline backtest are held to the same fills in backtest-pipeline.test.ts
+      RUNTIME__TOPOLOGY: 'split',
       // Enough daily headroom that risk keeps validating through the whole file
       RISK__MAX_DAILY_TRADES: '100000',
       ...env,
