@@ -27,12 +27,11 @@ import { defineActor } from '../src/runtime/actor.js';
 import { Checkpointer } from '../src/runtime/checkpoint.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { putFillOnce } from '../src/services/engine/committer.js';
-import { calendarFrom, loadTickSizes, paperConfigFrom } from '../src/services/engine/config.js';
+import { loadTickSizes } from '../src/services/engine/config.js';
 import { envelopeFor } from '../src/services/engine/messages.js';
 import { OriginBook, planBatch, type WorkItem } from '../src/services/engine/plan.js';
 import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js';
 import { catchUpRiskFills, loadRiskBooks } from '../src/services/risk/books.js';
-import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import type { KillSwitchReply } from '../src/protocol/risk.js';
 import { fillsQueryFrom, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
@@ -40,7 +39,7 @@ import { strategyInfos } from '../src/services/strategy/snapshot.js';
 import { verdictOutput } from '../src/services/risk/verdict.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
-import { riskBehaviour, tradingStepBehaviour, venueBehaviour } from '../src/services/trading/index.js';
+import { riskBehaviour, tradingStepBehaviour, tradingStepConfig, venueBehaviour } from '../src/services/trading/index.js';
 import { isTerminal } from '../src/domain/order/status.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
@@ -76,18 +75,12 @@ export default defineActor(async (ctx) => {
   let nextFeedSeq = replay !== null && checkpoint?.replay != null && checkpoint.replay.fingerprint.sha1 === replay.sha1 ? checkpoint.replay.nextFeedSeq : 0;
 
   // The step, restored from the state the last checkpoint (or the split actors) committed
-  const calendar = calendarFrom(config.feed);
   const engineRecord = db.get(K.engineState(broker)) as EngineStateRecord | undefined;
   const risk = loadRiskBooks(db, [broker]).get(broker)!;
   // Fills the log holds beyond the risk state's watermark (a store last run by the split actors)
   catchUpRiskFills(db, risk);
   const step = tradingStepBehaviour.init(
-    {
-      broker,
-      strategy: { strategies: setup.value.engine.strategies(), calendar },
-      risk: { limits: riskLimitsFromConfig(config.risk) },
-      venue: { adapter: { paper: paperConfigFrom(config.paper) }, calendar, endOfDay: true, tickSizes: loadTickSizes(db) },
-    },
+    tradingStepConfig(config, broker, setup.value.engine.strategies(), loadTickSizes(db)),
     {
       v: 1,
       risk: exportRiskState(risk),
@@ -119,7 +112,10 @@ export default defineActor(async (ctx) => {
   let staged: Staged[] = [];
   let lastTickSeq = -1;
   let dirty = false;
-  // Latency of decisions (tick stamped at the feed → fill decided here), for the bench
+  // Latency of decisions: tick stamped at the feed (stampNs, shared monotonic clock) → fill decided
+  // here. The last DECIDED_KEPT samples are kept for `call('decision-latency')` (benchmarks).
+  const DECIDED_KEPT = 1 << 16;
+  const decidedNs = new Float64Array(DECIDED_KEPT);
   const decided = { count: 0, lastNs: 0 };
 
   // Envelopes of the signal being judged: the verdict is its child, the orders the verdict's
@@ -150,8 +146,8 @@ export default defineActor(async (ctx) => {
           if (e.type !== 'fill') continue;
           counts.fills++;
           if (stampNs > 0) {
-            decided.count++;
             decided.lastNs = ctx.clock.monoNs() - stampNs;
+            decidedNs[decided.count++ % DECIDED_KEPT] = decided.lastNs;
           }
         }
         staged.push({ kind: 'work', item: { parent: out.cause === 'submit' ? verdictEnv : null, events: out.events } });
@@ -314,10 +310,17 @@ export default defineActor(async (ctx) => {
           return cancel(arg);
         case 'kill-switch':
           return killSwitch(arg);
+        case 'decision-latency': {
+          // Samples since the last call (at most the last DECIDED_KEPT), then start over
+          const n = Math.min(decided.count, DECIDED_KEPT);
+          const samples = decidedNs.slice(0, n);
+          decided.count = 0;
+          return { samples };
+        }
         case 'checkpoint':
           return checkpointer.trigger().then(() => checkpointer.completed);
         default:
-          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected orders, fills, open-orders, strategies, risk-state, cancel, kill-switch or checkpoint' });
+          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected orders, fills, open-orders, strategies, risk-state, cancel, kill-switch, checkpoint or decision-latency' });
       }
     },
   };

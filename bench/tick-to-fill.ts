@@ -11,6 +11,7 @@ import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type Suite
 import type { PipelineJob } from './pipeline-harness/job.js';
 import { gcCell, heapCell, latCells, sliceSeries, sustainable, type StepSummary } from './pipeline-harness/measure.js';
 import { aggregate, attempt, nsSpread, profiled, profileMarkdown, type Agg } from './pipeline-harness/report.js';
+import { runInlineFloor } from './pipeline-harness/inline.js';
 
 type Transport = 'ring' | 'port';
 const TRANSPORTS: readonly Transport[] = ['ring', 'port'];
@@ -50,6 +51,15 @@ interface Ramp {
 
 const key = (s: StepSummary): number => s.lat.p99Ns;
 
+// The fused topology on the same workload: one trading core (strategies + risk + venue), ring transport
+const fusedJob = (r: number, seconds: number): PipelineJob => ({
+  topology: 'fused',
+  env: { RUNTIME__TRANSPORT: 'ring' },
+  steps: [{ rate: r, count: Math.min(1_000_000, Math.max(500, Math.round(r * seconds))), mode: 'paced', warmupFrac: 0.1 }],
+  drainTimeoutMs: 60_000,
+});
+const INLINE_TICKS = { quick: 20_000, full: 200_000 };
+
 export const tickToFillSuite: BenchSuite = {
   name: 'tick-to-fill',
   title: 'Tick-to-fill latency through the real pipeline: ring vs postMessage transport (G4, G6)',
@@ -79,6 +89,27 @@ export const tickToFillSuite: BenchSuite = {
       const s = slot(t, r);
       return aggregate(s.steps, s.errors, key);
     };
+
+    // Fused: the trading core decides in its own thread; its samples are tick stamp → fill decided.
+    // The probe still measures tick → fill released (after the checkpoint that covers it).
+    const fused = new Map<number, { steps: StepSummary[]; errors: string[] }>();
+    for (let i = 0; i < runs; i++) {
+      for (const f of fixedRates) {
+        const r = await attempt(fusedJob(f.rate, f.seconds), ctx.log, `tick-to-fill: fused @ ${rate(f.rate)}, run ${i + 1}/${runs}`);
+        const slotF = fused.get(f.rate) ?? { steps: [], errors: [] };
+        fused.set(f.rate, slotF);
+        if (r.steps[0] !== undefined) slotF.steps.push(r.steps[0]);
+        if (r.error !== undefined) slotF.errors.push(r.error.split('\n')[0]!);
+      }
+    }
+    const fusedAgg = (r: number): Agg => {
+      const s = fused.get(r) ?? { steps: [], errors: [] };
+      return aggregate(s.steps, s.errors, (x) => x.decided?.p99Ns ?? Number.POSITIVE_INFINITY);
+    };
+    // The inline floor: same step, same ticks, one thread, nothing in between
+    ctx.log('tick-to-fill: inline floor');
+    const inline = runInlineFloor(ctx.quick ? INLINE_TICKS.quick : INLINE_TICKS.full);
+    const floor = inline.hist.summary(0);
 
     // G6 ramp (full only): reuse the fixed-rate medians, then go up (or down) one fresh run per rate
     const ramps: Ramp[] = [];
@@ -156,6 +187,42 @@ export const tickToFillSuite: BenchSuite = {
         verdict: l.p50Ns <= 20_000 && l.p99Ns <= 100_000 && l.p999Ns <= 1_000_000 ? 'pass' : 'fail',
       });
     }
+    // Goals of the behaviours/checkpoints design (values in µs; ratios to the inline floor)
+    const us = (n: number): number => Math.round(n / 10) / 100;
+    const vsFloor = (n: number, f: number): string => `${ns(n)} (${ratio(n / Math.max(1, f))} of inline ${ns(f)})`;
+    for (const f of fixedRates) {
+      const k = f.rate >= 10_000 ? '10k' : '1k';
+      const m = agg('ring', f.rate).median;
+      if (m !== undefined) {
+        // The split engine decides only after risk's commit; the probe adds the engine's own commit
+        goals.push(
+          { id: `T2F split p50 @${k}`, what: `split tick → fill at the probe (after per-hop commits) p50 @${rate(f.rate)}`, measured: vsFloor(m.lat.p50Ns, floor.p50Ns), floor: '≤ 100 µs', stretch: '—', verdict: verdict(m.lat.p50Ns, 100_000, 100_000, true), value: us(m.lat.p50Ns), unit: 'µs' },
+          { id: `T2F split p99 @${k}`, what: `split tick → fill at the probe p99 @${rate(f.rate)}`, measured: vsFloor(m.lat.p99Ns, floor.p99Ns), floor: '≤ 1 ms', stretch: '—', verdict: verdict(m.lat.p99Ns, 1_000_000, 1_000_000, true), value: us(m.lat.p99Ns), unit: 'µs' },
+        );
+      }
+      const fm = fusedAgg(f.rate).median;
+      const d = fm?.decided ?? null;
+      if (fm !== undefined && d !== null) {
+        const eng = fm.engine as { checkpoints?: { maxCommitMs?: number; intervalMs?: number } } | null;
+        const interval = eng?.checkpoints?.intervalMs ?? 50;
+        const commitMax = eng?.checkpoints?.maxCommitMs ?? Number.NaN;
+        const bound = (interval + 2 * commitMax) * 1e6;
+        goals.push(
+          { id: `T2F fused p50 @${k}`, what: `fused tick → fill decided p50 @${rate(f.rate)}`, measured: vsFloor(d.p50Ns, floor.p50Ns), floor: '≤ 30 µs', stretch: '—', verdict: verdict(d.p50Ns, 30_000, 30_000, true), value: us(d.p50Ns), unit: 'µs' },
+          { id: `T2F fused p99 @${k}`, what: `fused tick → fill decided p99 @${rate(f.rate)}`, measured: vsFloor(d.p99Ns, floor.p99Ns), floor: '≤ 1 ms', stretch: '—', verdict: verdict(d.p99Ns, 1_000_000, 1_000_000, true), value: us(d.p99Ns), unit: 'µs' },
+          {
+            id: `T2AF fused p99 @${k}`,
+            what: `fused tick → acknowledged fill (released to subscribers after its checkpoint) p99 @${rate(f.rate)}; bound = interval ${interval} ms + 2 × the largest checkpoint commit of the run (${Number.isFinite(commitMax) ? commitMax.toFixed(2) : '?'} ms, ≥ its p99)`,
+            measured: ns(fm.lat.p99Ns),
+            floor: `≤ ${ns(bound)}`,
+            stretch: '—',
+            verdict: verdict(fm.lat.p99Ns, bound, bound, true),
+            value: us(fm.lat.p99Ns),
+            unit: 'µs',
+          },
+        );
+      }
+    }
     const rampOf = (t: Transport) => ramps.find((x) => x.transport === t);
     const bound = (x: Ramp | undefined): string =>
       x === undefined ? '—' : x.maxSustainable > 0 ? rate(x.maxSustainable) : `< ${rate(x.tried.filter((y) => !y.ok).map((y) => y.rate).sort((a, b) => a - b)[0] ?? 0)}`;
@@ -190,6 +257,17 @@ export const tickToFillSuite: BenchSuite = {
       ];
     };
     const latRows = [head, ...fixedRates.flatMap((f) => TRANSPORTS.map((t) => row(t, f)))];
+    const fusedRows = [
+      ['rate', 'decided p50', 'decided p99', 'decided p99.9', 'acknowledged p50', 'acknowledged p99', 'fills/s', 'complete', 'checkpoints', 'largest commit'],
+      ...fixedRates.map((f) => {
+        const a = fusedAgg(f.rate);
+        const m = a.median;
+        if (m === undefined || m.decided === null) return [rate(f.rate), 'FAILED', a.errors[0] ?? '', '', '', '', '', '', '', ''];
+        const eng = m.engine as { checkpoints?: { completed?: number; maxCommitMs?: number } } | null;
+        return [rate(f.rate), ns(m.decided.p50Ns), ns(m.decided.p99Ns), ns(m.decided.p999Ns), ns(m.lat.p50Ns), ns(m.lat.p99Ns), rate(m.throughput), `${m.complete ? 'yes' : 'NO'} (${m.fills}/${m.ticks})`, String(eng?.checkpoints?.completed ?? '?'), `${(eng?.checkpoints?.maxCommitMs ?? Number.NaN).toFixed(2)} ms`];
+      }),
+      ['inline', ns(floor.p50Ns), ns(floor.p99Ns), ns(floor.p999Ns), '—', '—', `${rate(inline.ticksPerSec)} ticks`, `${inline.fills} fills`, '—', '—'],
+    ];
     const rampRows = [
       ['transport', 'rate', 'sustainable', 'p50', 'p99', 'p99 (sched.)', 'fills/s', 'injected/s', 'complete'],
       ...ramps.flatMap((x) =>
@@ -235,6 +313,9 @@ export const tickToFillSuite: BenchSuite = {
       'Tick-to-fill latency (G4)',
       textTable(latRows),
       '',
+      'Fused trading core: tick → fill decided, and → released after its checkpoint; inline floor',
+      textTable(fusedRows),
+      '',
       'Latency over the run (median runs)',
       textTable(seriesRows),
       ...(ramps.length > 0 ? ['', 'Rate ramp (G6): highest rate with every tick filled and p99 (sched.) ≤ 1 ms', textTable(rampRows)] : []),
@@ -256,6 +337,9 @@ export const tickToFillSuite: BenchSuite = {
       '### Latency at fixed rates (G4)',
       mdTable(latRows),
       '',
+      '### Fused trading core and the inline floor',
+      mdTable(fusedRows),
+      '',
       '### Latency over the run (median runs, per second)',
       mdTable(seriesRows),
       ...(ramps.length > 0 ? ['', '### Rate ramp (G6)', mdTable(rampRows)] : []),
@@ -271,6 +355,8 @@ export const tickToFillSuite: BenchSuite = {
       metrics: {
         config: { fixedRates, runs, p99BoundNs: P99_BOUND_NS, transports: TRANSPORTS },
         fixed: Object.fromEntries([...results.keys()].map((k) => [k, (() => { const [t, r] = k.split('@'); return agg(t as Transport, Number(r)); })()])),
+        fused: Object.fromEntries(fixedRates.map((f) => [f.rate, fusedAgg(f.rate)])),
+        inline: { ticks: inline.ticks, fills: inline.fills, ticksPerSec: inline.ticksPerSec, latency: floor },
         ramps,
         stages: stageRuns,
         profile: prof,

@@ -7,6 +7,7 @@
 import { defineActor } from '../../src/runtime/actor.js';
 import type { Tick } from '../../src/domain/types.js';
 import { relNowNs, StampTable } from '../pipeline-harness/stamps.js';
+import { fillBenchTick, newBenchTick } from '../pipeline-harness/ticks.js';
 
 /** Arguments of call('run'). */
 export interface InjectRun {
@@ -41,27 +42,11 @@ export default defineActor((ctx) => {
   const pub = ctx.tickPublisher();
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const eventT0 = Math.floor(ctx.clock.nowMs());
-  const level = () => ({ price: 0, quantity: 0, orders: 0 });
-  const tick: { -readonly [K in keyof Tick]: Tick[K] } = {
-    token: 0, ltp: 0, lastQty: 1, avgPrice: 0, volume: 0, buyQty: 0, sellQty: 0, open: 0, high: 0, low: 0, close: 0,
-    oi: 0, oiDayHigh: 0, oiDayLow: 0, divisor: 100, tradable: true, exchangeTs: 0, lastTradeTs: 0,
-    depthBuy: Array.from({ length: 5 }, level), depthSell: Array.from({ length: 5 }, level),
-  };
+  const tick = newBenchTick();
   let seq = 0; // == the ring seq of the next record (one producer generation per system)
   let running = false;
 
-  const fill = (s: number): void => {
-    const n = tokens.length;
-    tick.token = tokens[s % n]!;
-    // A small deterministic walk around ₹1,000.00, well inside the 10 % price-deviation rule
-    const ltp = 100_000 + ((s * 7919) % 2_000) - 1_000;
-    tick.ltp = ltp;
-    tick.avgPrice = ltp;
-    tick.open = tick.high = tick.low = tick.close = ltp;
-    tick.volume = s;
-    tick.exchangeTs = eventT0 + Math.floor(s / n);
-    tick.lastTradeTs = tick.exchangeTs;
-  };
+  const fill = (s: number): void => fillBenchTick(tick, s, tokens, eventT0);
 
   const run = async (r: InjectRun): Promise<InjectResult> => {
     if (running) throw new Error('tick-injector: a run is already in progress');

@@ -25,6 +25,9 @@ export interface GoalCheck {
   readonly floor: string;
   readonly stretch: string;
   readonly verdict: Verdict;
+  /** The measured figure as a number (machine-readable twin of `measured`), with its unit. */
+  readonly value?: number;
+  readonly unit?: string;
 }
 
 export interface SuiteResult {

@@ -43,6 +43,8 @@ export interface StepResult {
   readonly heap: Readonly<Record<string, ActorMem>>;
   /** The engine's (or trading core's) snapshot after the step: commits, pending work. */
   readonly engine: unknown;
+  /** Fused only: tick stamped at injection → fill decided in the core, ns (the core's samples of the step). */
+  readonly decidedNs: readonly number[] | null;
   /** CPU seconds of the whole child process during the step (user + system). */
   readonly cpuS: number;
   readonly wallS: number;

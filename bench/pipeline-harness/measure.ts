@@ -38,8 +38,17 @@ export interface StepSummary {
   readonly engine: unknown;
   /** p50/p99 (not timer-corrected) per slice of the step's ticks: one second for paced steps, a tenth for max pace. */
   readonly slices: readonly ({ readonly p50Ns: number; readonly p99Ns: number } | null)[];
+  /** Fused only: tick stamped at injection → fill decided in the trading core (warm-up included). */
+  readonly decided: LatencySummary | null;
   /** With job.stages: arrival at the probe of the raw signal / the verdict − injection stamp. */
   readonly stages: { readonly raw: LatencySummary; readonly validated: LatencySummary } | null;
+}
+
+/** A histogram of raw nanosecond samples. */
+function histogramOf(samples: readonly number[]): Histogram {
+  const h = new Histogram();
+  for (const v of samples) h.record(Math.round(v));
+  return h;
 }
 
 export function summarizeStep(s: StepResult, gc: GcTotals | undefined, logLines: number | undefined): StepSummary {
@@ -72,6 +81,7 @@ export function summarizeStep(s: StepResult, gc: GcTotals | undefined, logLines:
     cpuSPer1M: s.cpuS * per1M,
     logLines: logLines ?? 0,
     engine: s.engine,
+    decided: s.decidedNs === null || s.decidedNs.length === 0 ? null : histogramOf(s.decidedNs).summary(0),
     stages:
       s.probe.stages === null
         ? null

@@ -123,11 +123,11 @@ export function buildBenchTree(topology: Topology, a: BenchTreeArgs): Supervisor
           }),
         ]
       : [
-          actor('trading-core', prod('trading-core'), {
+          actor(`trading-core-${b}`, prod('trading-core'), {
             broker: b,
             args: { broker: b },
-            subscribes: [{ topic: MARKET_TICKS }],
-            publishes: [t('orders.submitted'), t('orders.filled'), t('orders.failed'), t('signals.rejected')],
+            subscribes: [{ topic: MARKET_TICKS, manualRelease: true }],
+            publishes: [t('signals.raw'), t('signals.validated'), t('signals.rejected'), t('orders.submitted'), t('orders.filled'), t('orders.failed')],
           }),
         ];
   const runner =

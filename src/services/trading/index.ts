@@ -4,3 +4,4 @@ export { riskBehaviour, type RiskBook, type RiskConfig } from './risk.js';
 export { strategyBehaviour, type StrategyConfigSet, type StrategySnapshot, type StrategyState } from './strategy.js';
 export { venueBehaviour, type VenueConfig, type VenueSnapshot, type VenueState } from './venue.js';
 export { STEP_SNAPSHOT_VERSION, tradingStepBehaviour, type StepConfig, type StepSnapshot, type StepState } from './step.js';
+export { tradingStepConfig } from './config.js';
