@@ -8,9 +8,9 @@
 //
 // Order in the main job: config → data dir → instance lock (before anything opens the store) →
 // these checks → the tree.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { RootDatabase } from 'lmdb';
 import type { AppConfig } from '../config.js';
 import { appError, isAppError, type AlphaPandaError } from '../errors.js';
@@ -197,6 +197,20 @@ function checkReplay(config: AppConfig): StartupProblem[] {
   }
 }
 
+/** The recording file (MARKET_FEED__RECORD_FILE) must be appendable: the feed opens it the same way. */
+function checkRecordFile(config: AppConfig): StartupProblem[] {
+  const file = config.feed.recordFile;
+  if (file === undefined) return [];
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    closeSync(openSync(file, 'a'));
+    return [];
+  } catch (e) {
+    const error = appError('ERR_CONFIG_INVALID', { summary: `record file ${file} cannot be opened for appending: ${(e as Error).message}` }, e);
+    return [problem(error, 'set MARKET_FEED__RECORD_FILE to a writable path, or unset it')];
+  }
+}
+
 /**
  * Runs every check and returns every problem (empty: start). Call it with the instance lock held:
  * it opens the store. The store is closed again before it returns; the actor system reopens it.
@@ -205,7 +219,13 @@ export async function preflight(input: PreflightInput): Promise<StartupProblem[]
   const port = checkPort(input.config);
   const store = await checkStore(input.config, input.nowMs);
   try {
-    return [...checkStrategies(input, store.db), ...checkReplay(input.config), ...store.problems, ...(await port)];
+    return [
+      ...checkStrategies(input, store.db),
+      ...checkReplay(input.config),
+      ...checkRecordFile(input.config),
+      ...store.problems,
+      ...(await port),
+    ];
   } finally {
     await store.db?.close();
   }

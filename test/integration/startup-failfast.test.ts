@@ -165,6 +165,20 @@ describe('fail fast at start-up', () => {
       hint: 'MARKET_FEED__REPLAY_FILE',
     },
     {
+      name: 'a missing instruments file',
+      env: () => ({ MARKET_FEED__INSTRUMENTS_FILE: join(root, 'none.csv') }),
+      exit: EXIT.config,
+      code: 'ERR_CONFIG_INVALID',
+      hint: 'MARKET_FEED__INSTRUMENTS_FILE',
+    },
+    {
+      name: 'a record file that cannot be created',
+      env: () => ({ MARKET_FEED__RECORD_FILE: join(root, 'a-file', 'ticks.jsonl') }),
+      exit: EXIT.config,
+      code: 'ERR_CONFIG_INVALID',
+      hint: 'MARKET_FEED__RECORD_FILE',
+    },
+    {
       name: 'a busy API port',
       env: () => ({ API__ENABLED: 'true', API__HOST: '127.0.0.1', API__PORT: String(busyPort) }),
       exit: EXIT.port,
