@@ -68,7 +68,13 @@ export function lockInstance(config: AppConfig): InstanceLock[] {
         const reason = (e as Error).message;
         throw dir === dataDir ? appError('ERR_DATA_DIR', { path: dir, reason }, e) : appError('ERR_STORE_UNAVAILABLE', { path: dir, reason }, e);
       }
-      locks.push(acquireInstanceLock(join(dir, LOCK_FILE)));
+      try {
+        locks.push(acquireInstanceLock(join(dir, LOCK_FILE)));
+      } catch (e) {
+        // A store dir that cannot hold its lock file is a store problem, not a data dir one
+        if (dir !== dataDir && isAppError(e, 'ERR_DATA_DIR')) throw appError('ERR_STORE_UNAVAILABLE', { path: dir, reason: String(e.detail['reason']) }, e);
+        throw e;
+      }
     }
   } catch (e) {
     for (const l of locks) l.release();
@@ -113,11 +119,24 @@ const PORT_REASONS: Readonly<Record<string, string>> = {
   EADDRNOTAVAIL: 'the address is not one of this machine',
 };
 
-async function checkPort(config: AppConfig): Promise<StartupProblem[]> {
+/**
+ * How long a busy port is probed again. The gateway of a SIGKILLed instance is a child process
+ * that exits when it loses its parent: on a loaded machine it may still hold the port for a
+ * moment when the restarted instance checks.
+ */
+export const PORT_RETRY_MS = 2000;
+const PORT_RETRY_GAP_MS = 100;
+
+async function checkPort(config: AppConfig, nowMs: () => number): Promise<StartupProblem[]> {
   const { enabled, host, port } = config.gateway;
   // Port 0 lets the OS pick a free port: nothing to check
   if (!enabled || port === 0) return [];
-  const e = await probePort(host, port);
+  const until = nowMs() + PORT_RETRY_MS;
+  let e = await probePort(host, port);
+  while (e?.code === 'EADDRINUSE' && nowMs() < until) {
+    await new Promise((r) => setTimeout(r, PORT_RETRY_GAP_MS));
+    e = await probePort(host, port);
+  }
   if (e === undefined) return [];
   const reason = PORT_REASONS[e.code ?? ''] ?? e.message;
   const error = appError('ERR_API_PORT_BUSY', { host, port, reason });
@@ -216,7 +235,7 @@ function checkRecordFile(config: AppConfig): StartupProblem[] {
  * it opens the store. The store is closed again before it returns; the actor system reopens it.
  */
 export async function preflight(input: PreflightInput): Promise<StartupProblem[]> {
-  const port = checkPort(input.config);
+  const port = checkPort(input.config, input.nowMs);
   const store = await checkStore(input.config, input.nowMs);
   try {
     return [

@@ -92,5 +92,10 @@ describe('instance lock', () => {
     expect(isAppError(e, 'ERR_INSTANCE_LOCKED')).toBe(true);
     expect((e as { detail: { path: string } }).detail.path).toBe(join(root, 'store', LOCK_FILE));
     held.push(take(join(root, 'b', LOCK_FILE)));
+    // An outside store dir that cannot be made is a store problem (same exit class as the data dir)
+    writeFileSync(join(root, 'file'), '');
+    const s = thrown(() => lockInstance(config({ DATA_DIR: join(root, 'd'), STORE__PATH: join(root, 'file', 'store') })));
+    expect(isAppError(s, 'ERR_STORE_UNAVAILABLE')).toBe(true);
+    held.push(take(join(root, 'd', LOCK_FILE)));
   });
 });
