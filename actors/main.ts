@@ -71,6 +71,16 @@ async function main(): Promise<number> {
     throw e;
   }
   log.info({ runId, config: redactConfig(config) }, 'starting Alpha Panda');
+  // Listen for SIGINT/SIGTERM before the tree starts: a signal during start-up (the default action
+  // kills at once) then stops the tree cleanly as soon as it is up, and the lock is released
+  const stopRequested = new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      log.info({ signal: sig }, 'stopping');
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
   await system.start();
   log.info({ state: system.status().state }, 'supervision tree started');
   const gateway = system.process('gateway');
@@ -110,14 +120,7 @@ async function main(): Promise<number> {
     })();
   }, config.summaryIntervalMs);
 
-  await new Promise<void>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals) => {
-      log.info({ signal: sig }, 'stopping');
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  await stopRequested;
   clearInterval(timer);
   await system.stop('shutdown');
   releaseLocks();

@@ -58,7 +58,13 @@ describe('one instance per data dir', () => {
   it('refuses a second instance naming the holder, and takes over the lock of a SIGKILLed holder', async () => {
     const dir = tempDir('ap-lock-main-');
     cleanups.push(dir.cleanup);
-    const env = { DATA_DIR: dir.path, API__ENABLED: 'false' };
+    // With the gateway on a fixed port: the restart after SIGKILL must get it back, and the second
+    // instance must be refused on the lock (exit 3) before it ever probes the port (exit 5)
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen({ host: '127.0.0.1', port: 0 }, r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const env = { DATA_DIR: dir.path, API__HOST: '127.0.0.1', API__PORT: String(port) };
     const first = start(env);
     await waitStarted(first);
 
