@@ -186,10 +186,16 @@ function checkStrategies(input: PreflightInput, db: RootDatabase | undefined): S
   }
   let known: ReadonlySet<number>;
   let source: string;
+  let hint: string | undefined;
   try {
     const inst = loadFeedInstruments(db, config.feed.instrumentsFile);
     known = new Set(inst.instruments.map((i) => i.token));
     source = inst.source === 'lmdb' ? 'instruments already loaded into the store' : config.feed.instrumentsFile;
+    // The registry fills an empty store once and never reloads: a token added to the file later
+    // is still unknown, and the usual hint would send the operator to a file that has it
+    if (inst.source === 'lmdb') {
+      hint = `the store's instruments were loaded once from an earlier instruments file and are not reloaded: remove the token from ${config.strategies.file}, or start on a new APP__DATA_DIR`;
+    }
   } catch (e) {
     const error = asAppError(e, (reason) => appError('ERR_CONFIG_INVALID', { summary: reason }));
     out.push(problem(error, 'check the instruments file (MARKET_FEED__INSTRUMENTS_FILE)'));
@@ -199,7 +205,7 @@ function checkStrategies(input: PreflightInput, db: RootDatabase | undefined): S
     for (const token of c.instruments) {
       if (known.has(token)) continue;
       const error = appError('ERR_STRATEGY_UNKNOWN_INSTRUMENT', { strategyId: c.id, token, source });
-      out.push(problem(error, hintFor(error, config)));
+      out.push(problem(error, hint ?? hintFor(error, config)));
     }
   }
   return out;

@@ -7,6 +7,9 @@ import { loadConfig, type AppConfig } from '../../../src/config.js';
 import { CATALOGUE, type ErrorCode } from '../../../src/errors.js';
 import { EXIT, exitCodeFor, exitCodeForAll } from '../../../src/startup/exit-codes.js';
 import { preflight, type StartupProblem } from '../../../src/startup/preflight.js';
+import { parseInstrumentsCsv } from '../../../src/domain/instruments/index.js';
+import { registryWrites } from '../../../src/services/instrument-registry/records.js';
+import { openStore } from '../../../src/store/lmdb.js';
 import { tempDir } from '../../support/system.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -114,6 +117,24 @@ describe('pre-flight', () => {
     expect(ps[0]!.error.message).toContain(csv);
     expect(exitCodeForAll(codes(ps) as ErrorCode[])).toBe(EXIT.config);
     expect(exitCodeFor('ERR_STORE_UNAVAILABLE')).toBe(EXIT.storage);
+  });
+
+  it('checks tokens against the registry records when the store has them (the file is not reloaded)', async () => {
+    const d = dir();
+    // What the registry wrote on an earlier start, from a file without 738561
+    const text = readFileSync('src/defaults/instruments.csv', 'utf8').split('\n').filter((l) => !l.startsWith('738561,')).join('\n');
+    const db = openStore({ path: join(d, 'lmdb'), durability: 'overlapping' });
+    const { puts } = registryWrites(parseInstrumentsCsv(text), 'old.csv', 1);
+    await db.transaction(() => {
+      for (const p of puts) void db.put(p.key, p.value);
+    });
+    await db.close();
+    // The default file lists 738561, the store does not: refused, with the store named as the source
+    const file = strategies(d, [`id: a\n    instruments: [738561, 256265]\n    ${MOMENTUM}`]);
+    const ps = await run({ DATA_DIR: d, STRATEGIES__FILE: file });
+    expect(codes(ps)).toEqual(['ERR_STRATEGY_UNKNOWN_INSTRUMENT']);
+    expect(ps[0]!.error.message).toContain('loaded into the store');
+    expect(ps[0]!.hint).toContain('not reloaded');
   });
 });
 
