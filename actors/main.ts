@@ -1,6 +1,8 @@
-// The main job: load config (every error reported at once, exit 1), build the supervision tree,
-// start it, log a one-line summary every few seconds, and stop cleanly on SIGINT/SIGTERM.
-import { mkdirSync } from 'node:fs';
+// The main job: load config (every error reported at once), take the instance lock on the data dir,
+// run the start-up pre-flight checks (every problem reported at once, exit code by class, see
+// src/startup/exit-codes.ts), build the supervision tree, start it, log a one-line summary every
+// few seconds, and stop cleanly on SIGINT/SIGTERM.
+import type { Logger } from 'pino';
 import { loadConfig, formatConfigErrors, redactConfig, type AppConfig } from '../src/config.js';
 import { createRootLogger, flushLogger } from '../src/log.js';
 import { realClock } from '../src/runtime/clock.js';
@@ -8,19 +10,54 @@ import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
 import { fusedCounts, splitCounts, summaryLine, type SummarySample } from './summary.js';
 import { tradingActorName } from '../src/protocol/actors.js';
 import { createSystem } from './system-factory.js';
-import { isAppError } from '../src/errors.js';
+import { isAppError, type AlphaPandaError } from '../src/errors.js';
 import { assertBrokerSupported } from '../src/services/engine/adapter.js';
+import { EXIT, exitCodeFor, exitCodeForAll } from '../src/startup/exit-codes.js';
+import type { InstanceLock } from '../src/startup/instance-lock.js';
+import { hintFor, lockInstance, preflight, type StartupProblem } from '../src/startup/preflight.js';
 import { tradingBrokers } from './tree.js';
+
+/** Logs every start-up problem with its hint, then one line with the exit code; returns that code. */
+async function refuse(log: Logger, problems: readonly StartupProblem[]): Promise<number> {
+  for (const p of problems) log.fatal({ code: p.error.code, hint: p.hint, detail: p.error.detail }, `${p.error.code}: ${p.error.message}`);
+  const exitCode = exitCodeForAll(problems.map((p) => p.error.code));
+  const noun = problems.length === 1 ? 'problem' : 'problems';
+  log.fatal({ exitCode, problems: problems.length }, `refusing to start: ${problems.length} start-up ${noun}; exit code ${exitCode}`);
+  await flushLogger(log);
+  return exitCode;
+}
 
 async function main(): Promise<number> {
   const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
   if (!loaded.ok) {
     process.stderr.write(`ERR_CONFIG_INVALID: ${loaded.error.length} configuration error(s):\n${formatConfigErrors(loaded.error)}\n`);
-    return 1;
+    return EXIT.config;
   }
   const config: AppConfig = loaded.value;
   const log = createRootLogger(config.app);
-  mkdirSync(config.app.dataDir, { recursive: true });
+  const single = (e: AlphaPandaError): Promise<number> => refuse(log, [{ error: e, hint: hintFor(e, config) }]);
+
+  // The lock comes before anything opens the store: a second instance must not even probe it
+  let locks: InstanceLock[];
+  try {
+    locks = lockInstance(config);
+  } catch (e) {
+    if (isAppError(e)) return single(e);
+    throw e;
+  }
+  const releaseLocks = (): void => locks.forEach((l) => l.release());
+  for (const l of locks) {
+    if (l.previousPid === undefined) continue;
+    log.warn({ lock: l.path, previousPid: l.previousPid }, `instance lock taken over: pid ${l.previousPid} ended without releasing it (killed or crashed)`);
+  }
+  const startedAt = realClock.monoMs();
+  const problems = await preflight({ config, cwd: process.cwd(), brokers: tradingBrokers(config), nowMs: realClock.nowMs });
+  if (problems.length > 0) {
+    releaseLocks();
+    return refuse(log, problems);
+  }
+  log.debug({ ms: Math.round(realClock.monoMs() - startedAt) }, 'pre-flight checks passed');
+
   const runId = realClock.nowMs().toString(36);
   let system: ActorSystem;
   try {
@@ -29,19 +66,22 @@ async function main(): Promise<number> {
     for (const b of tradingBrokers(config)) assertBrokerSupported(b);
     system = createSystem(config, { runId, log });
   } catch (e) {
-    if (e instanceof InvalidTreeError) {
-      for (const err of e.errors) log.fatal({ code: err.code }, err.message);
-      await flushLogger(log);
-      return 1;
-    }
-    if (isAppError(e)) {
-      log.fatal({ code: e.code }, e.message);
-      await flushLogger(log);
-      return 1;
-    }
+    releaseLocks();
+    if (e instanceof InvalidTreeError) return refuse(log, e.errors.map((error) => ({ error, hint: hintFor(error, config) })));
+    if (isAppError(e)) return single(e);
     throw e;
   }
   log.info({ runId, config: redactConfig(config) }, 'starting Alpha Panda');
+  // Listen for SIGINT/SIGTERM before the tree starts: a signal during start-up (the default action
+  // kills at once) then stops the tree cleanly as soon as it is up, and the lock is released
+  const stopRequested = new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      log.info({ signal: sig }, 'stopping');
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
   await system.start();
   log.info({ state: system.status().state }, 'supervision tree started');
   const gateway = system.process('gateway');
@@ -69,25 +109,19 @@ async function main(): Promise<number> {
     })();
   }, config.summaryIntervalMs);
 
-  await new Promise<void>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals) => {
-      log.info({ signal: sig }, 'stopping');
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  await stopRequested;
   clearInterval(timer);
   await system.stop('shutdown');
+  releaseLocks();
   log.info('stopped cleanly; state is in LMDB');
   await flushLogger(log);
-  return 0;
+  return EXIT.ok;
 }
 
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`fatal: ${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
+    process.exit(isAppError(e) && e.category === 'startup' ? exitCodeFor(e.code) : EXIT.internal);
   },
 );

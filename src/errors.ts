@@ -40,6 +40,16 @@ export const CATALOGUE = {
   ERR_TOPIC_MANY_PUBLISHERS: { category: 'startup', message: 'topic "{topic}" has several publishers ({actors}); rings are single-producer' },
   ERR_STORE_UNAVAILABLE: { category: 'failure', message: 'LMDB store at {path} is not ready: {reason}' },
   ERR_BROKER_UNSUPPORTED: { category: 'startup', message: 'broker "{broker}" has no trading-engine adapter; supported: {supported}' },
+  ERR_INSTANCE_LOCKED: {
+    category: 'startup',
+    message: '{path} is locked by another Alpha Panda instance (pid {pid}); one instance per data dir',
+  },
+  ERR_DATA_DIR: { category: 'startup', message: 'data directory {path} is not usable: {reason}' },
+  ERR_API_PORT_BUSY: { category: 'startup', message: 'API address {host}:{port} is not available: {reason}' },
+  ERR_STRATEGY_UNKNOWN_INSTRUMENT: {
+    category: 'startup',
+    message: 'strategy "{strategyId}" lists instrument {token}, which the instrument registry does not know ({source})',
+  },
 
   // actor runtime
   ERR_ACTOR_START_TIMEOUT: { category: 'failure', message: 'actor "{actor}" did not start within {timeoutMs} ms' },

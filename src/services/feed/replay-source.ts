@@ -9,6 +9,7 @@ import {
   createReplayDecoder,
   createReplayPacer,
   detectReplayFormat,
+  type ReplayFormat,
   type SyntheticInstrument,
 } from '../../domain/feed/index.js';
 import { isIndexToken } from '../../domain/instruments/index.js';
@@ -22,9 +23,19 @@ import type { FeedEnv, FeedSource } from './source.js';
 /** Checkpoint period of the replay position. */
 export const REPLAY_CHECKPOINT_MS = 250;
 
-/** Creates the replay source (not started). Throws ERR_CONFIG_INVALID for a missing or unreadable file. */
-export function createReplaySource(env: FeedEnv, s: FeedSettings, instruments: readonly SyntheticInstrument[]): FeedSource {
-  const file = s.replayFile;
+/** What a usable replay file gives the source: its head (resume fingerprint) and its format. */
+export interface ReplayFileHead {
+  readonly file: string;
+  readonly head: Buffer;
+  readonly format: ReplayFormat;
+}
+
+/**
+ * Opens the replay file and detects its format from its head. Throws ERR_CONFIG_INVALID when the
+ * file is not set, cannot be read or has no recognisable format. Also the start-up pre-flight check
+ * (src/startup/preflight.ts), so a bad file is refused before any actor starts.
+ */
+export function openReplayFile(file: string | undefined): ReplayFileHead {
   if (file === undefined) throw appError('ERR_CONFIG_INVALID', { summary: 'feed.source is replay but feed.replayFile is not set' });
   let head: Buffer;
   try {
@@ -36,8 +47,14 @@ export function createReplaySource(env: FeedEnv, s: FeedSettings, instruments: r
   if (!format.ok) {
     throw appError('ERR_CONFIG_INVALID', { summary: `replay file ${file}: ${formatMessage('ERR_FEED_RECORD_INVALID', { ...format.error })}` });
   }
+  return { file, head, format: format.value };
+}
+
+/** Creates the replay source (not started). Throws ERR_CONFIG_INVALID for a missing or unreadable file. */
+export function createReplaySource(env: FeedEnv, s: FeedSettings, instruments: readonly SyntheticInstrument[]): FeedSource {
+  const { file, head, format } = openReplayFile(s.replayFile);
   const tradable = new Map(instruments.map((i) => [i.token, i.tradable ?? !isIndexToken(i.token)]));
-  const decoder = createReplayDecoder(format.value, { isTradable: (t) => tradable.get(t) ?? !isIndexToken(t) });
+  const decoder = createReplayDecoder(format, { isTradable: (t) => tradable.get(t) ?? !isIndexToken(t) });
   const pacer = createReplayPacer({ pace: s.replayPace, speed: s.replaySpeed });
   const own = resumePoint(env.load(K.feedReplay()), head);
   const resume = { ...own, from: rewindToCheckpoints(own.from, env.loadRange(K.checkpointRange()), head) };
@@ -95,7 +112,7 @@ export function createReplaySource(env: FeedEnv, s: FeedSettings, instruments: r
       const d = driver.stats();
       return {
         file,
-        format: format.value,
+        format,
         pace: s.replayPace,
         speed: s.replaySpeed,
         position: Math.max(d.position, resume.from),
