@@ -47,7 +47,7 @@ describe('parseSweepArgs', () => {
   it('requires --strategy and --ticks, refuses repeats and a grid too large', () => {
     expect(errors([]).map((x) => x.path).sort()).toEqual(['--strategy', '--ticks']);
     expect(errors(['--strategy', 'a', '--strategy', 'b', '--ticks', 'f'])[0]).toMatchObject({ path: '--strategy', message: 'is given more than once' });
-    expect(errors(['--strategy', 'a', '--ticks'])[0]).toMatchObject({ path: '--ticks', message: 'expects a value' });
+    expect(errors(['--strategy', 'a', '--ticks'])[0]).toMatchObject({ path: '--ticks', message: expect.stringMatching(/^expects a value/) });
     expect(errors(['--strategy', 'a', '--ticks', 'f', '--param', 'x=1,2', '--param', 'x=3'])[0]!.message).toMatch(/swept twice/);
     expect(errors(['--strategy', 'a', '--ticks', 'f', '--param', 'x=1,1'])[0]!.message).toMatch(/listed twice/);
     const big = Array.from({ length: 101 }, (_, i) => String(i)).join(',');
