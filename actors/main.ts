@@ -1,7 +1,8 @@
 // The main job: load config (every error reported at once, exit 1), build the supervision tree,
 // start it, log a one-line summary every few seconds, and stop cleanly on SIGINT/SIGTERM.
 import { mkdirSync } from 'node:fs';
-import { loadConfig, formatConfigErrors, redactConfig, type AppConfig } from '../src/config.js';
+import { cliArgs } from '../src/cli.js';
+import { loadProcessConfig, formatConfigErrors, MAIN_CLI, redactConfig, type AppConfig } from '../src/config.js';
 import { createRootLogger, flushLogger } from '../src/log.js';
 import { realClock } from '../src/runtime/clock.js';
 import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
@@ -10,9 +11,11 @@ import { createSystem } from './system-factory.js';
 import { isAppError } from '../src/errors.js';
 import { assertBrokerSupported } from '../src/services/engine/adapter.js';
 import { tradingBrokers } from './tree.js';
+import { announceDashboard } from './dashboard-link.js';
 
 async function main(): Promise<number> {
-  const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
+  if (cliArgs(MAIN_CLI) === undefined) return Number(process.exitCode ?? 0); // --help, or a usage error
+  const loaded = loadProcessConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
   if (!loaded.ok) {
     process.stderr.write(`ERR_CONFIG_INVALID: ${loaded.error.length} configuration error(s):\n${formatConfigErrors(loaded.error)}\n`);
     return 1;
@@ -40,16 +43,14 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  log.info({ runId, config: redactConfig(config) }, 'starting Alpha Panda');
+  log.info({ runId }, 'starting Alpha Panda');
+  log.debug({ config: redactConfig(config) }, 'effective configuration');
   await system.start();
   log.info({ state: system.status().state }, 'supervision tree started');
   const gateway = system.process('gateway');
   if (gateway !== undefined) {
     const addr = (await gateway.call('address', null).catch(() => undefined)) as { url?: string } | undefined;
-    if (addr?.url !== undefined) {
-      const from = config.gateway.tokens.length > 0 ? 'config gateway.tokens' : `${config.app.dataDir}/gateway-tokens.json`;
-      log.info({ url: addr.url }, `dashboard: ${addr.url}?token=<token>  (token in ${from}; API clients send "Authorization: Bearer <token>")`);
-    }
+    if (addr?.url !== undefined) announceDashboard(log, addr.url, config);
   }
 
   let previous: SummarySample | undefined;

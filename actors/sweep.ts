@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { EXIT_USAGE, formatCliErrors, usage } from '../src/cli.js';
-import { loadConfig, formatConfigErrors, type AppConfig } from '../src/config.js';
+import { loadProcessConfig, formatConfigErrors, type AppConfig } from '../src/config.js';
 import { formatMessage } from '../src/errors.js';
 import { realClock } from '../src/runtime/clock.js';
 import { createReplayDecoder, detectReplayFormat } from '../src/domain/feed/index.js';
@@ -72,7 +72,7 @@ function fail(lines: readonly string[]): never {
 }
 
 function loadAppConfig(args: SweepArgs): AppConfig {
-  const r = loadConfig({ argv: args.config === null ? [] : ['--config', args.config], env: process.env, cwd: process.cwd() });
+  const r = loadProcessConfig({ argv: args.config === null ? [] : ['--config', args.config], env: process.env, cwd: process.cwd() });
   if (!r.ok) fail([formatConfigErrors(r.error)]);
   return r.value;
 }
