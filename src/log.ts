@@ -241,3 +241,23 @@ export function logOnceFor(logger: Logger): LogOnce {
 export function logOnce(logger: Logger, code: ErrorCode, detail: ErrorDetail = {}, key: string = code): LogOnceOutcome {
   return logOnceFor(logger).log(code, detail, key);
 }
+
+/**
+ * Copies a child process's output to `to` in whole lines: a chunk read from a pipe may end inside
+ * a line, and writing that part at once would let this process's own log lines cut into it. A
+ * trailing unterminated line is written when the source ends.
+ */
+export function relayLines(from: NodeJS.ReadableStream, to: { write(s: string): unknown }): void {
+  let partial = '';
+  from.setEncoding('utf8');
+  from.on('data', (chunk: string) => {
+    const text = partial + chunk;
+    const cut = text.lastIndexOf('\n') + 1;
+    partial = text.slice(cut);
+    if (cut > 0) to.write(text.slice(0, cut));
+  });
+  from.on('end', () => {
+    if (partial !== '') to.write(`${partial}\n`);
+    partial = '';
+  });
+}

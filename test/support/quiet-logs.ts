@@ -3,7 +3,7 @@
 // Actor worker threads log with pino to their process.stdout, which Node pipes into this test
 // process's process.stdout — raw writes that bypass Vitest's console capture, so every warn line
 // of every restart test used to land in the report. Here process.stdout.write keeps what is
-// written (a bounded tail) and hands it out only when a test fails: a failure comes with the log
+// written (a bounded tail; stderr likewise) and hands it out only when a test fails: a failure comes with the log
 // lines that led to it, a green run prints nothing. (Console output of the tests themselves is
 // handled by Vitest's `silent: 'passed-only'`.) TEST_LOGS=show lets everything through.
 import { beforeEach } from 'vitest';
@@ -23,12 +23,15 @@ if (process.env['TEST_LOGS'] !== 'show') {
   };
 
   // Same contract as Writable.write: (chunk, [encoding], [callback]) → true (never back-pressures)
-  process.stdout.write = ((chunk: string | Uint8Array, encodingOrCb?: BufferEncoding | ((e?: Error | null) => void), cb?: (e?: Error | null) => void): boolean => {
+  const capture = ((chunk: string | Uint8Array, encodingOrCb?: BufferEncoding | ((e?: Error | null) => void), cb?: (e?: Error | null) => void): boolean => {
     keep(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encodingOrCb === 'string' ? encodingOrCb : 'utf8'));
     const done = typeof encodingOrCb === 'function' ? encodingOrCb : cb;
     if (done !== undefined) queueMicrotask(() => done(null));
     return true;
   }) as typeof process.stdout.write;
+  process.stdout.write = capture;
+  // stderr too: the crash output of deliberately crashing fixture processes and workers
+  process.stderr.write = capture;
 
   beforeEach((ctx) => {
     // Lines written between tests (teardown of the previous one) belong to no test: drop them

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import pino from 'pino';
-import { actorLogger, createRootLogger, flushLogger, LogOnce, logOnce, logOnceFor, pinConsole, prettyDestination, redactPaths, REDACTED, resolveConsole } from '../../../src/log.js';
+import { actorLogger, createRootLogger, flushLogger, LogOnce, logOnce, logOnceFor, pinConsole, prettyDestination, redactPaths, REDACTED, relayLines, resolveConsole } from '../../../src/log.js';
 
 /** A pino destination that keeps each written line, parsed. */
 function memory(): { write(line: string): void; lines: Record<string, unknown>[] } {
@@ -140,5 +141,19 @@ describe('console mode', () => {
     const colored: string[] = [];
     pino({}, prettyDestination({ write: (s: string) => colored.push(s) }, true)).warn('x');
     expect(colored[0]).toContain('\u001b[');
+  });
+});
+
+describe('relayLines', () => {
+  it('forwards whole lines only, and an unterminated last line at the end', async () => {
+    const from = new PassThrough();
+    const writes: string[] = [];
+    relayLines(from, { write: (x: string) => writes.push(x) });
+    from.write('{"a":1}\n{"b"');
+    from.write(':2}\n');
+    from.write('{"c":3}\n{"d":4}\nlast');
+    from.end();
+    await new Promise((r) => from.once('close', r));
+    expect(writes).toEqual(['{"a":1}\n', '{"b":2}\n', '{"c":3}\n{"d":4}\n', 'last\n']);
   });
 });
