@@ -79,16 +79,20 @@ export function scanCli<S extends CliSpec>(spec: S, argv: readonly string[]): Cl
   const values: Record<string, string | boolean | string[]> = {};
   const problems: CliError[] = [];
   let help = false;
+  // Index of the argument right after an unknown `--name` without `=`: most likely its value
+  let valueOfUnknown = -1;
   for (const tok of tokens) {
     if (tok.kind === 'option-terminator') continue;
     if (tok.kind === 'positional') {
-      problems.push(problem(tok.value, `unexpected argument "${tok.value}" (options start with --)`));
+      // `--tiks file.jsonl`: one problem (the unknown option), not a second one for its value
+      if (tok.index !== valueOfUnknown) problems.push(problem(tok.value, `unexpected argument "${tok.value}" (options start with --)`));
       continue;
     }
     const flag = tok.rawName.startsWith('--') ? tok.rawName : `--${tok.name}`;
     const opt = known.get(tok.name);
     if (opt === undefined) {
       problems.push(problem(tok.rawName, `unknown option${didYouMean(`--${tok.name}`, names)}; run with --help for the options`));
+      if (tok.value === undefined) valueOfUnknown = tok.index + 1;
       continue;
     }
     if (tok.name === 'help') {

@@ -32,7 +32,7 @@ describe('parseSweepArgs', () => {
   });
 
   it('reports every problem with the option at fault', () => {
-    const e = errors(['--strategy', 'm', '--param', 'threshold', '--param', 'x=1,,2', '--ticks', 'synthetic:s:0', '--threads', '0', '--bogus', 'stray', '--json=yes']);
+    const e = errors(['--strategy', 'm', '--param', 'threshold', '--param', 'x=1,,2', '--ticks', 'synthetic:s:0', '--threads', '0', '--bogus=1', 'stray', '--json=yes']);
     expect(e.every((x) => x.code === 'ERR_CONFIG_INVALID')).toBe(true);
     const at = Object.fromEntries(e.map((x) => [x.path, x.message]));
     expect(at['--param #1']).toMatch(/key=v1,v2/);

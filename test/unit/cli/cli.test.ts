@@ -29,7 +29,7 @@ describe('parseCli', () => {
   });
 
   it('reports every problem at once, with "did you mean" for a near miss', () => {
-    const r = scanCli(SPEC, ['--qiuck', 'stray', '--quick=yes', '--only', 'a', '--only', 'b', '--zzzzzzzz', '--param']);
+    const r = scanCli(SPEC, ['stray', '--qiuck', '--quick=yes', '--only', 'a', '--only', 'b', '--zzzzzzzz', '--param']);
     const at = Object.fromEntries(r.problems.map((p) => [p.path, p.message]));
     expect(r.problems.every((p) => p.code === 'ERR_CONFIG_INVALID')).toBe(true);
     expect(at['--qiuck']).toMatch(/^unknown option \(did you mean --quick\?\)/);
@@ -39,6 +39,11 @@ describe('parseCli', () => {
     expect(at['--only']).toBe('is given more than once');
     expect(at['--param']).toMatch(/^expects a value <k=v>/);
     expect(r.values.only).toBe('a');
+  });
+
+  it('the argument after an unknown option is taken as its value, not reported again', () => {
+    expect(scanCli(SPEC, ['--onyl', 'ring']).problems.map((p) => p.path)).toEqual(['--onyl']);
+    expect(scanCli(SPEC, ['--onyl=ring', 'stray']).problems.map((p) => p.path)).toEqual(['--onyl', 'stray']);
   });
 
   it('an option followed by another option has no value, and the swallowed option is still checked', () => {
