@@ -70,8 +70,8 @@ export function parseCli<S extends CliSpec>(spec: S, argv: readonly string[]): R
  * (e.g. with zod) can report its own problems together with these.
  */
 export function scanCli<S extends CliSpec>(spec: S, argv: readonly string[]): CliScan<S> {
-  // Non-strict, with tokens: parseArgs never throws, and every problem is found here in one pass
-  // The spec's types tell parseArgs which options consume the next argument as their value
+  // Non-strict, with tokens: parseArgs never throws, so every problem is found here in one pass;
+  // the spec's types tell it which options consume the next argument as their value
   const options = Object.fromEntries(Object.entries(spec.options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple === true }]));
   const { tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true, options: { ...options, help: { type: 'boolean', short: 'h' } } });
   const known = new Map<string, CliOption>([...Object.entries(spec.options), ['help', HELP]]);
