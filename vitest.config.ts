@@ -10,5 +10,9 @@ export default defineConfig({
     maxWorkers: 2,
     fileParallelism: true,
     reporters: ['default'],
+    // Quiet output: log lines of actor workers are kept and printed only for a failing test
+    // (test/support/quiet-logs.ts), and tests' own console output only for failing tests too.
+    setupFiles: ['test/support/quiet-logs.ts'],
+    silent: 'passed-only',
   },
 });

@@ -3,7 +3,8 @@
 // src/startup/exit-codes.ts), build the supervision tree, start it, log a one-line summary every
 // few seconds, and stop cleanly on SIGINT/SIGTERM.
 import type { Logger } from 'pino';
-import { loadConfig, formatConfigErrors, redactConfig, type AppConfig } from '../src/config.js';
+import { cliArgs } from '../src/cli.js';
+import { loadProcessConfig, formatConfigErrors, MAIN_CLI, redactConfig, type AppConfig } from '../src/config.js';
 import { createRootLogger, flushLogger } from '../src/log.js';
 import { realClock } from '../src/runtime/clock.js';
 import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
@@ -16,6 +17,7 @@ import { EXIT, exitCodeFor, exitCodeForAll } from '../src/startup/exit-codes.js'
 import type { InstanceLock } from '../src/startup/instance-lock.js';
 import { hintFor, lockInstance, preflight, type StartupProblem } from '../src/startup/preflight.js';
 import { tradingBrokers } from './tree.js';
+import { announceDashboard } from './dashboard-link.js';
 
 /** Logs every start-up problem with its hint, then one line with the exit code; returns that code. */
 async function refuse(log: Logger, problems: readonly StartupProblem[]): Promise<number> {
@@ -28,7 +30,8 @@ async function refuse(log: Logger, problems: readonly StartupProblem[]): Promise
 }
 
 async function main(): Promise<number> {
-  const loaded = loadConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
+  if (cliArgs(MAIN_CLI) === undefined) return Number(process.exitCode ?? 0); // --help, or a usage error
+  const loaded = loadProcessConfig({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd() });
   if (!loaded.ok) {
     process.stderr.write(`ERR_CONFIG_INVALID: ${loaded.error.length} configuration error(s):\n${formatConfigErrors(loaded.error)}\n`);
     return EXIT.config;
@@ -71,7 +74,8 @@ async function main(): Promise<number> {
     if (isAppError(e)) return single(e);
     throw e;
   }
-  log.info({ runId, config: redactConfig(config) }, 'starting Alpha Panda');
+  log.info({ runId }, 'starting Alpha Panda');
+  log.debug({ config: redactConfig(config) }, 'effective configuration');
   // Listen for SIGINT/SIGTERM before the tree starts: a signal during start-up (the default action
   // kills at once) then stops the tree cleanly as soon as it is up, and the lock is released
   const stopRequested = new Promise<void>((resolve) => {
@@ -87,10 +91,7 @@ async function main(): Promise<number> {
   const gateway = system.process('gateway');
   if (gateway !== undefined) {
     const addr = (await gateway.call('address', null).catch(() => undefined)) as { url?: string } | undefined;
-    if (addr?.url !== undefined) {
-      const from = config.gateway.tokens.length > 0 ? 'config gateway.tokens' : `${config.app.dataDir}/gateway-tokens.json`;
-      log.info({ url: addr.url }, `dashboard: ${addr.url}?token=<token>  (token in ${from}; API clients send "Authorization: Bearer <token>")`);
-    }
+    if (addr?.url !== undefined) announceDashboard(log, addr.url, config);
   }
 
   let previous: SummarySample | undefined;

@@ -8,7 +8,8 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { loadConfig, formatConfigErrors, type AppConfig } from '../src/config.js';
+import { EXIT_USAGE, formatCliErrors, usage } from '../src/cli.js';
+import { loadProcessConfig, formatConfigErrors, type AppConfig } from '../src/config.js';
 import { formatMessage } from '../src/errors.js';
 import { realClock } from '../src/runtime/clock.js';
 import { createReplayDecoder, detectReplayFormat } from '../src/domain/feed/index.js';
@@ -27,7 +28,7 @@ import {
   parseSweepArgs,
   sweepJson,
   sweepTable,
-  SWEEP_USAGE,
+  SWEEP_CLI,
   withParams,
   type ParamSet,
   type SweepArgs,
@@ -71,7 +72,7 @@ function fail(lines: readonly string[]): never {
 }
 
 function loadAppConfig(args: SweepArgs): AppConfig {
-  const r = loadConfig({ argv: args.config === null ? [] : ['--config', args.config], env: process.env, cwd: process.cwd() });
+  const r = loadProcessConfig({ argv: args.config === null ? [] : ['--config', args.config], env: process.env, cwd: process.cwd() });
   if (!r.ok) fail([formatConfigErrors(r.error)]);
   return r.value;
 }
@@ -101,10 +102,10 @@ function planGrid(args: SweepArgs, base: StrategyConfig): { readonly params: Par
 
 async function main(argv: readonly string[]): Promise<void> {
   const parsed = parseSweepArgs(argv);
-  if (!parsed.ok) fail([...parsed.error.map((e) => `${e.code}: ${e.path}: ${e.message}`), SWEEP_USAGE]);
+  if (!parsed.ok) fail([formatCliErrors(parsed.error), `usage: ${SWEEP_CLI.command} [options]   (--help for the options)`]);
   const args = parsed.value;
   if (args === 'help') {
-    process.stdout.write(`${SWEEP_USAGE}\n`);
+    process.stdout.write(`${usage(SWEEP_CLI)}\n`);
     return;
   }
   const config = loadAppConfig(args);
@@ -161,7 +162,7 @@ if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).hre
   main(process.argv.slice(2)).catch((e: unknown) => {
     if (e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
-      process.exitCode = 2;
+      process.exitCode = EXIT_USAGE;
       return;
     }
     process.stderr.write(`[sweep] failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

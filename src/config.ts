@@ -4,6 +4,6 @@
 
 export { configFailure, formatConfigErrors, type ConfigError } from './config/config-error.js';
 export { envBindings, type EnvBinding, type EnvKind, type EnvName } from './config/env.js';
-export { CONFIG_ENV, findConfigFile, loadConfig, readConfigFile, redactConfig, type LoadConfigInput } from './config/load.js';
+export { CONFIG_ENV, findConfigFile, loadConfig, loadProcessConfig, MAIN_CLI, readConfigFile, redactConfig, type LoadConfigInput } from './config/load.js';
 export { AppConfigSchema, defaultConfig, type AppConfig } from './config/schema.js';
 export { LOG_LEVELS, BROKER_NAMES, TOKEN_SCOPES } from './config/sections.js';

@@ -1,11 +1,82 @@
 // Logging: one pino root logger per thread, child loggers per actor ({actor, gen}), secret redaction,
-// and logOnce for boundary errors ("counted, logged once", style.md §A.6.6). Worker threads write to
-// process.stdout (ecosystem-notes §5.5 option a): SonicBoom on fd 1 throws inside workers, and
-// Node pipes a worker's stdout to the parent asynchronously. No pino.transport() (it spawns a thread).
+// and logOnce for boundary errors ("counted, logged once", style.md §A.6.6).
+//
+// Two formats, chosen once in the main thread (resolveConsole): JSON lines (the default when stdout
+// is not a terminal, or LOG_FORMAT=json) and human lines with colours (the default on a terminal,
+// or LOG_FORMAT=pretty). The choice is pinned into the environment (LOG_FORMAT, and FORCE_COLOR or
+// NO_COLOR), which worker threads and forked children inherit: a worker's stdout is never a TTY, so
+// it could not decide for itself. Pretty lines are formatted in the writing thread by pino-pretty's
+// synchronous prettyFactory — no pino.transport(), which would spawn one more thread per actor.
+// Redaction runs in pino before either format sees a line. Worker threads write to process.stdout:
+// SonicBoom on fd 1 throws inside workers, and Node pipes a worker's stdout to the parent.
 
+import { createRequire } from 'node:module';
 import { isMainThread, threadId } from 'node:worker_threads';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { CATALOGUE, formatMessage, type ErrorCode, type ErrorDetail } from './errors.js';
+
+/** How log lines are written: JSON lines for machines, or coloured human lines. */
+export type LogFormat = 'pretty' | 'json';
+
+/** What a thread prints: the format, and colours (pretty only). */
+export interface ConsoleMode {
+  readonly format: LogFormat;
+  readonly color: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+const set = (env: Env, name: string): boolean => (env[name] ?? '').trim() !== '';
+
+/**
+ * The console mode from the environment and whether stdout is a terminal. LOG_FORMAT (pretty|json,
+ * any case) wins; unset (or unrecognised: loadConfig reports that) means pretty on a terminal.
+ * Colours follow the no-color.org / FORCE_COLOR conventions, else the terminal. PURE.
+ */
+export function resolveConsole(env: Readonly<Env>, stdoutIsTTY: boolean): ConsoleMode {
+  const raw = (env['LOG_FORMAT'] ?? '').trim().toLowerCase();
+  const format: LogFormat = raw === 'json' || raw === 'pretty' ? raw : stdoutIsTTY ? 'pretty' : 'json';
+  if (format === 'json') return { format, color: false };
+  if (set(env, 'NO_COLOR')) return { format, color: false };
+  if (set(env, 'FORCE_COLOR')) return { format, color: env['FORCE_COLOR']!.trim() !== '0' };
+  return { format, color: stdoutIsTTY };
+}
+
+/** Writes the mode into `env` so threads and processes started later print the same way. */
+export function pinConsole(env: Env, mode: ConsoleMode): void {
+  env['LOG_FORMAT'] = mode.format;
+  if (mode.format === 'pretty' && !set(env, 'NO_COLOR') && !set(env, 'FORCE_COLOR')) env[mode.color ? 'FORCE_COLOR' : 'NO_COLOR'] = '1';
+}
+
+/** This thread's console mode: the main thread decides (and pins it), others read what it pinned. */
+export function threadConsole(): ConsoleMode {
+  if (!isMainThread) return resolveConsole(process.env, false);
+  const mode = resolveConsole(process.env, process.stdout.isTTY === true);
+  pinConsole(process.env, mode);
+  return mode;
+}
+
+interface PrettyModule {
+  prettyFactory(options: Record<string, unknown>): (line: string) => string;
+}
+
+/**
+ * A destination that turns each JSON line into a human line and writes it to `out`. pino-pretty
+ * is loaded only here (on first use), so JSON-only threads never pay for it.
+ */
+export function prettyDestination(out: { write(s: string): unknown }, color: boolean): DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as PrettyModule;
+  const format = pretty.prettyFactory({
+    colorize: color,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,thread,actor,gen',
+    messageFormat: '{if actor}{actor}: {end}{msg}',
+    errorLikeObjectKeys: ['err', 'error'],
+    // One line per entry, fields as compact JSON after the message: a console scrolls by fast
+    singleLine: true,
+  });
+  return { write: (line: string) => void out.write(format(line)) };
+}
 
 /** What the logger needs from config.app (a structural subset, so tests can pass literals). */
 export interface LogSettings {
@@ -49,12 +120,18 @@ export function redactPaths(extraKeys: readonly string[] = []): string[] {
 }
 
 /**
- * Creates this thread's root logger. Without `destination` the main thread writes synchronously to
- * fd 1 (pino's default) and a worker thread writes to process.stdout. Lines carry `pid`, `thread`
- * and a string `level`.
+ * Creates this thread's root logger. With `destination` it writes JSON lines there (tests).
+ * Without, it writes to stdout in this thread's console mode (threadConsole): the main thread
+ * synchronously to fd 1, a worker thread to process.stdout. JSON lines carry `pid`, `thread` and
+ * a string `level`.
  */
 export function createRootLogger(app: LogSettings, destination?: DestinationStream): Logger {
-  const stream = destination ?? (isMainThread ? undefined : process.stdout);
+  let stream = destination;
+  if (stream === undefined) {
+    const mode = threadConsole();
+    const out = isMainThread ? pino.destination({ dest: 1, sync: true }) : process.stdout;
+    stream = mode.format === 'pretty' ? prettyDestination(out, mode.color) : out;
+  }
   return pino(
     {
       level: app.logLevel,
@@ -163,4 +240,24 @@ export function logOnceFor(logger: Logger): LogOnce {
 /** Logs `code` at most once per key for this logger, counting repeats (see LogOnce). */
 export function logOnce(logger: Logger, code: ErrorCode, detail: ErrorDetail = {}, key: string = code): LogOnceOutcome {
   return logOnceFor(logger).log(code, detail, key);
+}
+
+/**
+ * Copies a child process's output to `to` in whole lines: a chunk read from a pipe may end inside
+ * a line, and writing that part at once would let this process's own log lines cut into it. A
+ * trailing unterminated line is written when the source ends.
+ */
+export function relayLines(from: NodeJS.ReadableStream, to: { write(s: string): unknown }): void {
+  let partial = '';
+  from.setEncoding('utf8');
+  from.on('data', (chunk: string) => {
+    const text = partial + chunk;
+    const cut = text.lastIndexOf('\n') + 1;
+    partial = text.slice(cut);
+    if (cut > 0) to.write(text.slice(0, cut));
+  });
+  from.on('end', () => {
+    if (partial !== '') to.write(`${partial}\n`);
+    partial = '';
+  });
 }

@@ -1,9 +1,10 @@
 // Summarises the .cpuprofile files `--cpu-prof` writes (one per thread): which actor the thread
 // ran (guessed from the actor module in its call frames), busy vs idle time, and the functions
 // with the most self time. Used to say what limits a pipeline when a target is missed:
-//   node dist/bench/pipeline-harness/profile.js <dir> [top=12]
+//   node dist/bench/pipeline-harness/profile.js --dir <dir> [--top 12]
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliArgs, EXIT_USAGE, type CliSpec } from '../../src/cli.js';
 
 interface Node {
   readonly id: number;
@@ -80,6 +81,23 @@ export function formatProfiles(ps: readonly ThreadProfile[]): string {
     .join('\n');
 }
 
-if (process.argv[1]?.endsWith('profile.js') && process.argv[2] !== undefined) {
-  process.stdout.write(`${formatProfiles(summariseDir(process.argv[2], Number(process.argv[3] ?? 12)))}\n`);
+const PROFILE_CLI = {
+  command: 'node dist/bench/pipeline-harness/profile.js',
+  summary: 'Summarises the .cpuprofile files of one run (node --cpu-prof --cpu-prof-dir <dir>): busy time per thread and its top functions.',
+  options: {
+    dir: { type: 'string', arg: '<dir>', help: 'directory holding the .cpuprofile files (required)' },
+    top: { type: 'string', arg: '<N>', help: 'functions listed per thread (default 12)' },
+  },
+} as const satisfies CliSpec;
+
+// Run only as a program: the pipeline report imports summariseDir from this module
+if (process.argv[1]?.endsWith('profile.js') === true) {
+  const args = cliArgs(PROFILE_CLI);
+  if (args !== undefined) {
+    const top = Number(args.top ?? 12);
+    if (args.dir === undefined || !Number.isSafeInteger(top) || top < 1) {
+      process.stderr.write(`ERR_CONFIG_INVALID: expected --dir <dir> and --top an integer >= 1\nusage: ${PROFILE_CLI.command} [options]   (--help for the options)\n`);
+      process.exitCode = EXIT_USAGE;
+    } else process.stdout.write(`${formatProfiles(summariseDir(args.dir, top))}\n`);
+  }
 }

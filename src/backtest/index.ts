@@ -18,5 +18,5 @@ export { compareFills, fillEssence, type FillComparison } from './compare.js';
 export { describeConfigErrors, rupees } from './describe.js';
 export { describeSet, expandGrid, gridSize, parseParamValue, withParams, type ParamAxis, type ParamSet, type ParamValue } from './grid.js';
 export { runSweepTask, SeriesCache, type SweepOutcome, type SweepTask, type TickSource } from './sweep-task.js';
-export { MAX_GRID, MAX_SYNTHETIC_TICKS, parseSweepArgs, SWEEP_USAGE, type SweepArgs, type SweepArgsError, type TicksArg } from './sweep-args.js';
+export { MAX_GRID, MAX_SYNTHETIC_TICKS, parseSweepArgs, SWEEP_CLI, type SweepArgs, type SweepArgsError, type TicksArg } from './sweep-args.js';
 export { rankOutcomes, sweepJson, sweepTable } from './sweep-report.js';

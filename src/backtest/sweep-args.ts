@@ -1,7 +1,8 @@
-// Command-line arguments of the sweep CLI (actors/sweep.ts), validated with zod at the trust
-// boundary. Every problem is reported at once as ERR_CONFIG_INVALID values (the CLI prints them
-// and exits non-zero). PURE: argv in, Result out.
+// Command-line arguments of the sweep CLI (actors/sweep.ts): read by the shared parser (src/cli.ts),
+// then validated with zod at the trust boundary. Every problem is reported at once as
+// ERR_CONFIG_INVALID values (the CLI prints them and exits 2). PURE: argv in, Result out.
 import { z } from 'zod';
+import { scanCli, type CliError, type CliSpec } from '../cli.js';
 import { err, ok, type Result } from '../errors.js';
 import { gridSize, parseParamValue, type ParamAxis } from './grid.js';
 
@@ -21,28 +22,34 @@ export interface SweepArgs {
   readonly config: string | null;
 }
 
-/** One argument problem. */
-export interface SweepArgsError {
-  readonly code: 'ERR_CONFIG_INVALID';
-  /** The option at fault, e.g. `--param #2`. */
-  readonly path: string;
-  readonly message: string;
-}
+/** One argument problem; `path` is the option at fault, e.g. `--param #2`. */
+export type SweepArgsError = CliError;
 
 /** Largest grid a sweep accepts (a typo like `--param n=1..100000` must not queue a day of work). */
 export const MAX_GRID = 10_000;
 /** Largest synthetic series (each worker thread holds it: 20 bytes a tick). */
 export const MAX_SYNTHETIC_TICKS = 20_000_000;
 
-export const SWEEP_USAGE = `usage: node dist/actors/sweep.js --strategy <id> --ticks <file.jsonl|file.csv|synthetic:SEED:N>
-         [--strategies src/defaults/strategies.yaml] [--param key=v1,v2,...]... [--threads N] [--config app.yaml] [--json]`;
+/** The sweep's options: one table for the parser and the --help text. */
+export const SWEEP_CLI = {
+  command: 'npm run sweep --',
+  summary:
+    'Backtests one strategy of a strategies file over a grid of parameter values (every combination, one\n' +
+    'thread per CPU) and prints the combinations ranked by net PnL. Risk, paper and calendar settings\n' +
+    'come from the app config (--config / env), exactly as the main job reads them.',
+  options: {
+    strategy: { type: 'string', arg: '<id>', help: 'the strategy to sweep: its id in the strategies file (required)' },
+    ticks: { type: 'string', arg: '<file|synthetic:SEED:N>', help: 'tick source: a replay file (jsonl, csv ticks or bars) or N synthetic ticks (required)' },
+    param: { type: 'string', multiple: true, arg: '<key=v1,v2,...>', help: 'one swept parameter and its values (dots for nested params)' },
+    strategies: { type: 'string', arg: '<file>', help: 'strategies file (default src/defaults/strategies.yaml)' },
+    threads: { type: 'string', arg: '<N>', help: 'worker threads (default: one per CPU)' },
+    config: { type: 'string', arg: '<file>', help: 'app config file (JSON or YAML), as --config of npm start' },
+    json: { type: 'boolean', help: 'print JSON instead of the text table' },
+  },
+  notes: 'example:\n  npm run sweep -- --strategy momentum_20 --param threshold=0.001,0.002 --ticks synthetic:seed:200000',
+} as const satisfies CliSpec;
 
-const VALUE_OPTIONS = ['strategies', 'strategy', 'param', 'ticks', 'threads', 'config'] as const;
-const FLAG_OPTIONS = ['json', 'help'] as const;
-const REPEATABLE = new Set(['param']);
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
-const problem = (path: string, message: string): SweepArgsError => ({ code: 'ERR_CONFIG_INVALID', path, message });
 
 const ParamArg = z.string().transform((s, ctx): ParamAxis => {
   const eq = s.indexOf('=');
@@ -96,41 +103,6 @@ const ArgsSchema = z
     if (size > MAX_GRID) ctx.addIssue({ code: 'custom', path: ['param'], message: `the grid has ${size} combinations, more than ${MAX_GRID}` });
   });
 
-/** Splits argv into option values (`--k v` or `--k=v`), reporting unknown, repeated or valueless options. */
-function tokenize(argv: readonly string[]): { raw: Record<string, string | string[] | boolean>; problems: SweepArgsError[] } {
-  const raw: Record<string, string | string[] | boolean> = {};
-  const problems: SweepArgsError[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      problems.push(problem(arg, `unexpected argument "${arg}" (options start with --)`));
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    if ((FLAG_OPTIONS as readonly string[]).includes(name)) {
-      if (eq >= 0) problems.push(problem(`--${name}`, 'is a flag and takes no value'));
-      else raw[name] = true;
-      continue;
-    }
-    if (!(VALUE_OPTIONS as readonly string[]).includes(name)) {
-      problems.push(problem(`--${name}`, `unknown option; expected one of ${[...VALUE_OPTIONS, ...FLAG_OPTIONS].map((o) => `--${o}`).join(', ')}`));
-      continue;
-    }
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) value = argv[++i];
-    if (value === undefined) {
-      problems.push(problem(`--${name}`, 'expects a value'));
-      continue;
-    }
-    if (REPEATABLE.has(name)) raw[name] = [...((raw[name] as string[] | undefined) ?? []), value];
-    else if (raw[name] !== undefined) problems.push(problem(`--${name}`, 'is given more than once'));
-    else raw[name] = value;
-  }
-  return { raw, problems };
-}
-
 /** `['param', 1]` → `--param #2`. */
 function optionPath(path: readonly PropertyKey[]): string {
   const [head, index] = path;
@@ -140,12 +112,12 @@ function optionPath(path: readonly PropertyKey[]): string {
 
 /** Parses and validates argv (without node and script). `help` short-circuits everything else. */
 export function parseSweepArgs(argv: readonly string[]): Result<SweepArgs | 'help', SweepArgsError[]> {
-  const { raw, problems } = tokenize(argv);
-  if (raw['help'] === true) return ok('help');
-  delete raw['help'];
-  const parsed = ArgsSchema.safeParse(raw);
+  const scan = scanCli(SWEEP_CLI, argv);
+  if (scan.help) return ok('help');
+  const problems: SweepArgsError[] = [...scan.problems];
+  const parsed = ArgsSchema.safeParse(scan.values);
   if (!parsed.success) {
-    for (const i of parsed.error.issues) problems.push(problem(optionPath(i.path), i.message));
+    for (const i of parsed.error.issues) problems.push({ code: 'ERR_CONFIG_INVALID', path: optionPath(i.path), message: i.message });
   }
   if (problems.length > 0 || !parsed.success) return err(problems);
   const a = parsed.data;

@@ -31,8 +31,11 @@ export function formatConfigErrors(errors: readonly ConfigError[]): string {
   const n = errors.length;
   const lines = [`invalid configuration: ${n} error${n === 1 ? '' : 's'}`];
   for (const e of errors) {
-    const source = e.env !== undefined ? ` (from env ${e.env})` : e.file !== undefined ? ` (from ${e.file})` : '';
-    lines.push(`  - ${e.path === '' ? '<config>' : e.path}: ${e.message}${source}`);
+    // An error about a variable itself (unknown name, bad LOG_FORMAT) is labelled with its name
+    const label = e.path !== '' ? e.path : (e.env ?? '<config>');
+    const inFile = e.file !== undefined ? ` in ${e.file}` : '';
+    const source = e.env !== undefined && e.path !== '' ? ` (from env ${e.env}${inFile})` : e.file !== undefined ? ` (from ${e.file})` : '';
+    lines.push(`  - ${label}: ${e.message}${source}`);
   }
   return lines.join('\n');
 }

@@ -2,8 +2,15 @@
 // Naming rule: <SECTION>__<FIELD> in SCREAMING_SNAKE (nested objects add another `__`), with the
 // section prefixes of the original (PAPER_TRADING, MARKET_FEED, MONITORING, API, ...) plus the
 // original's own names as aliases (ACTIVE_BROKERS, LOG_LEVEL, TRADING__PAPER__ENABLED, ...).
-// Names match case-insensitively; empty values count as unset; unknown names are ignored.
+// Names match case-insensitively; empty values count as unset. A name under one of these prefixes
+// that no key reads is an error with "did you mean" (unknownEnvVars), so a typo never silently
+// leaves the default in place. applyDotEnv fills unset names from ./.env first.
 
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { closest } from '../did-you-mean.js';
+import { err, ok, type Result } from '../errors.js';
 import { formatPath, type ConfigError } from './config-error.js';
 import { ConfigObject } from './schema.js';
 
@@ -239,4 +246,88 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
     if (next === null || typeof next !== 'object') node[key] = {};
     node = node[key] as Record<string, unknown>;
   });
+}
+
+/** Value of LOG_FORMAT (read by src/log.ts in every thread); validated here with the config. */
+export const LOG_FORMAT_ENV = 'LOG_FORMAT';
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+
+/** Name prefixes owned by this project: the section prefixes and those of the original's aliases. */
+export function projectEnvPrefixes(): readonly string[] {
+  const prefixes = new Set(Object.values(SECTION_PREFIX).map((p) => `${p}__`));
+  for (const a of ALIASES) {
+    const cut = a.name.indexOf('__');
+    if (cut > 0) prefixes.add(a.name.slice(0, cut + 2));
+  }
+  // ALPHA_PANDA_CONFIG names the config file; any other ALPHA_PANDA_* is a typo of it
+  prefixes.add('ALPHA_PANDA_');
+  return [...prefixes];
+}
+
+/**
+ * Env vars that look like ours (under a project prefix, any case) but that no config key reads:
+ * a typo there would otherwise be ignored silently and the default used. Each becomes an error
+ * with the closest known name. `extraKnown` adds names read elsewhere (ALPHA_PANDA_CONFIG).
+ */
+export function unknownEnvVars(env: Readonly<Record<string, string | undefined>>, extraKnown: readonly string[] = []): ConfigError[] {
+  const known = new Set([...envBindings().flatMap((b) => b.names.map((n) => n.name)), ...extraKnown]);
+  const prefixes = projectEnvPrefixes();
+  const errors: ConfigError[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value.trim() === '') continue;
+    const upper = name.toUpperCase();
+    if (known.has(upper) || !prefixes.some((p) => upper.startsWith(p))) continue;
+    // Suggest among the names under the same prefix first (API__PROT → API__PORT), else any name
+    const prefix = prefixes.find((p) => upper.startsWith(p)) ?? '';
+    const near = [...known].filter((k) => k.startsWith(prefix));
+    const hint = closest(upper, near) ?? closest(upper, known);
+    errors.push({
+      code: 'ERR_CONFIG_INVALID',
+      path: '',
+      env: name,
+      message: `unknown environment variable under the project's ${prefix} prefix${hint === undefined ? ' (README "Configuration" lists every name)' : ` (did you mean ${hint}?)`}`,
+    });
+  }
+  return errors;
+}
+
+/** LOG_FORMAT, when set, must be one of LOG_FORMATS (unset = pretty on a terminal, json otherwise). */
+export function checkLogFormat(env: Readonly<Record<string, string | undefined>>): ConfigError[] {
+  const entry = Object.entries(env).find(([k, v]) => k.toUpperCase() === LOG_FORMAT_ENV && v !== undefined && v.trim() !== '');
+  if (entry === undefined) return [];
+  const [name, value] = entry as [string, string];
+  if ((LOG_FORMATS as readonly string[]).includes(value.trim().toLowerCase())) return [];
+  return [{ code: 'ERR_CONFIG_INVALID', path: '', env: name, message: `expected ${LOG_FORMATS.join(' or ')}, was ${JSON.stringify(value)}` }];
+}
+
+/** File of KEY=value lines read at start-up from the working directory. */
+export const DOTENV_FILE = '.env';
+
+/** What applyDotEnv did: the file read and the names it set (real env vars are never overwritten). */
+export interface DotEnvApplied {
+  readonly path: string;
+  readonly names: ReadonlySet<string>;
+}
+
+/**
+ * Reads `<cwd>/.env` (Node's own parser, util.parseEnv: KEY=value, # comments, quotes, `export`)
+ * and sets each name that the environment does not already have — the real environment wins, so
+ * `API__PORT=8081 npm start` overrides the file. Undefined when there is no file.
+ */
+export function applyDotEnv(env: Record<string, string | undefined>, cwd: string): Result<DotEnvApplied | undefined, ConfigError> {
+  const path = resolve(cwd, DOTENV_FILE);
+  if (!existsSync(path)) return ok(undefined);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e: unknown) {
+    return err({ code: 'ERR_CONFIG_FILE', path: '', file: path, message: `cannot read file: ${(e as Error).message}` });
+  }
+  const names = new Set<string>();
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (value === undefined || env[name] !== undefined) continue;
+    env[name] = value;
+    names.add(name);
+  }
+  return ok({ path, names });
 }

@@ -1,13 +1,15 @@
 // Loads the config: optional file (--config <file> or ALPHA_PANDA_CONFIG; JSON or YAML), overlaid by
-// environment variables (env wins), validated by the one schema. Every problem is collected and
+// environment variables (env wins; entry points first fill unset ones from ./.env), validated by
+// the one schema; an unknown variable under a project prefix is an error too. Every problem is collected and
 // returned together. Relative paths in the result are resolved against the given cwd.
 
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { scanCli, type CliSpec } from '../cli.js';
 import { err, ok, type Result } from '../errors.js';
 import { formatPath, type ConfigError } from './config-error.js';
-import { readEnvOverlay } from './env.js';
+import { applyDotEnv, checkLogFormat, readEnvOverlay, unknownEnvVars, type DotEnvApplied } from './env.js';
 import { AppConfigSchema, deepFreeze, type AppConfig } from './schema.js';
 
 /** Everything loadConfig reads from the process, passed in so tests control it. */
@@ -17,6 +19,8 @@ export interface LoadConfigInput {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Base for the config file path and for every relative path in the config. */
   readonly cwd: string;
+  /** The .env file applyDotEnv read into `env`: errors about its names point at the file. */
+  readonly dotEnv?: DotEnvApplied;
 }
 
 /** Env var naming the config file when no --config argument is given. */
@@ -25,23 +29,35 @@ export const CONFIG_ENV = 'ALPHA_PANDA_CONFIG';
 const fileError = (message: string, file?: string): ConfigError =>
   file === undefined ? { code: 'ERR_CONFIG_FILE', path: '', message } : { code: 'ERR_CONFIG_FILE', path: '', message, file };
 
+/** Options of the main job (`npm start -- ...`): one table for the parser and `--help`. */
+export const MAIN_CLI = {
+  command: 'npm start --',
+  summary:
+    'Runs Alpha Panda: the supervision tree (feed, strategies, risk, paper trading, portfolio, monitor)\n' +
+    'and the gateway with the dashboard. Settings come from a config file, then .env, then the\n' +
+    'environment (which wins); README "Configuration" lists every key and variable.',
+  options: {
+    config: { type: 'string', arg: '<file>', help: `config file, JSON or YAML (or env ${CONFIG_ENV})` },
+  },
+  notes:
+    'environment:\n' +
+    '  <SECTION>__<FIELD>   any config key, e.g. MARKET_FEED__TICKS_PER_SECOND=5000, API__PORT=8081\n' +
+    '  LOG_FORMAT           pretty (default on a terminal) or json (default when piped)\n' +
+    '  .env                 KEY=value lines in the working directory; real env vars win over it',
+} as const satisfies CliSpec;
+
 /** The config file to read: `--config` wins over ALPHA_PANDA_CONFIG; undefined when neither is set. */
 export function findConfigFile(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Result<string | undefined, ConfigError> {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--config') {
-      const next = argv[i + 1];
-      if (next === undefined || next === '' || next.startsWith('--')) return err(fileError('expected a file after --config'));
-      return ok(next);
-    }
-    if (arg?.startsWith('--config=')) {
-      const value = arg.slice('--config='.length);
-      return value === '' ? err(fileError('expected a file after --config=')) : ok(value);
-    }
+  // The shared parser (src/cli.ts): `--config f` / `--config=f`; any other argument is refused
+  const scan = scanCli(MAIN_CLI, argv);
+  const first = scan.problems[0];
+  if (first !== undefined) {
+    return err(first.path === '--config' ? fileError('expected a file after --config') : { code: 'ERR_CONFIG_INVALID', path: first.path, message: first.message });
   }
+  if (scan.values.config !== undefined) return scan.values.config === '' ? err(fileError('expected a file after --config=')) : ok(scan.values.config);
   const fromEnv = Object.entries(env).find(([k, v]) => k.toUpperCase() === CONFIG_ENV && v !== undefined && v.trim() !== '');
   return ok(fromEnv?.[1]?.trim());
 }
@@ -126,7 +142,7 @@ export function loadConfig(input: LoadConfigInput): Result<AppConfig, ConfigErro
   }
 
   const env = readEnvOverlay(input.env);
-  errors.push(...env.errors);
+  errors.push(...env.errors, ...unknownEnvVars(input.env, [CONFIG_ENV]), ...checkLogFormat(input.env));
   const merged = overlay(fileData, env.values);
 
   const sourceOf = (path: readonly PropertyKey[]): { env?: string; file?: string } => {
@@ -153,7 +169,10 @@ export function loadConfig(input: LoadConfigInput): Result<AppConfig, ConfigErro
       errors.push({ code: 'ERR_CONFIG_INVALID', path: formatPath(issue.path), message, ...sourceOf(issue.path) });
     }
   }
-  if (errors.length > 0 || !parsed.success) return err(errors);
+  if (errors.length > 0 || !parsed.success) {
+    const dot = input.dotEnv;
+    return err(dot === undefined ? errors : errors.map((e) => (e.env !== undefined && dot.names.has(e.env) ? { ...e, file: dot.path } : e)));
+  }
 
   const c = parsed.data;
   const abs = (p: string): string => resolve(input.cwd, p);
@@ -164,6 +183,16 @@ export function loadConfig(input: LoadConfigInput): Result<AppConfig, ConfigErro
   if (c.feed.replayFile !== undefined) c.feed.replayFile = abs(c.feed.replayFile);
   if (c.feed.recordFile !== undefined) c.feed.recordFile = abs(c.feed.recordFile);
   return ok(deepFreeze(c));
+}
+
+/**
+ * loadConfig for an entry point: first fills unset env vars from `<cwd>/.env` (into `env`, so
+ * worker threads and child processes see the same values), then loads as loadConfig.
+ */
+export function loadProcessConfig(input: Omit<LoadConfigInput, 'env' | 'dotEnv'> & { readonly env: Record<string, string | undefined> }): Result<AppConfig, ConfigError[]> {
+  const dot = applyDotEnv(input.env, input.cwd);
+  if (!dot.ok) return err([dot.error]);
+  return loadConfig(dot.value === undefined ? input : { ...input, dotEnv: dot.value });
 }
 
 const REDACTED = '[redacted]';

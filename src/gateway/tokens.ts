@@ -85,3 +85,18 @@ export function loadTokens(configured: readonly TokenEntry[], dataDir: string): 
   const { entries, path, generated } = loadOrGenerate(dataDir);
   return new TokenStore(entries, { kind: 'file', path, generated });
 }
+
+/**
+ * A token with `scope` for the main job's one-click dashboard link: the first configured one, else
+ * the first in the data-dir file (which the gateway has written by then). Never generates one;
+ * undefined when there is none or the file is unreadable.
+ */
+export function tokenWithScope(configured: readonly { readonly token: string; readonly scopes: readonly string[] }[], dataDir: string, scope: 'read' | 'trade'): string | undefined {
+  if (configured.length > 0) return configured.find((e) => e.scopes.includes(scope))?.token;
+  try {
+    const r = TokenFile.safeParse(JSON.parse(readFileSync(join(dataDir, TOKENS_FILE), 'utf8')));
+    return r.success ? r.data.tokens.find((e) => e.scopes.includes(scope))?.token : undefined;
+  } catch {
+    return undefined;
+  }
+}

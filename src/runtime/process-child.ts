@@ -4,6 +4,7 @@
 // get SIGKILLed — only the child dies; the supervisor restarts it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { appError, AlphaPandaError } from '../errors.js';
+import { relayLines } from '../log.js';
 import type { ActorStatus, ChildState, DownReason, LastError } from './child.js';
 import type { ProcessSpec } from './tree.js';
 import { deadlinePassed, raceStep } from './deadline.js';
@@ -51,7 +52,11 @@ export class OsProcess {
     this.state = 'starting';
     this.hung = false;
     if (this.spec.needsStore === true) await this.env.storeReady();
-    const child = fork(this.env.entryPath, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Output is relayed through this process's stdout/stderr streams rather than inherited fds, so
+    // whoever holds them (a terminal, a pipe, the test runner's log capture) gets the child's lines
+    const child = fork(this.env.entryPath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    if (child.stdout !== null) relayLines(child.stdout, process.stdout);
+    if (child.stderr !== null) relayLines(child.stderr, process.stderr);
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     void this.exited.then((r) => this.onExit(child, r.code, r.signal));

@@ -32,7 +32,7 @@ describe('parseSweepArgs', () => {
   });
 
   it('reports every problem with the option at fault', () => {
-    const e = errors(['--strategy', 'm', '--param', 'threshold', '--param', 'x=1,,2', '--ticks', 'synthetic:s:0', '--threads', '0', '--bogus', 'stray', '--json=yes']);
+    const e = errors(['--strategy', 'm', '--param', 'threshold', '--param', 'x=1,,2', '--ticks', 'synthetic:s:0', '--threads', '0', '--bogus=1', 'stray', '--json=yes']);
     expect(e.every((x) => x.code === 'ERR_CONFIG_INVALID')).toBe(true);
     const at = Object.fromEntries(e.map((x) => [x.path, x.message]));
     expect(at['--param #1']).toMatch(/key=v1,v2/);
@@ -47,7 +47,7 @@ describe('parseSweepArgs', () => {
   it('requires --strategy and --ticks, refuses repeats and a grid too large', () => {
     expect(errors([]).map((x) => x.path).sort()).toEqual(['--strategy', '--ticks']);
     expect(errors(['--strategy', 'a', '--strategy', 'b', '--ticks', 'f'])[0]).toMatchObject({ path: '--strategy', message: 'is given more than once' });
-    expect(errors(['--strategy', 'a', '--ticks'])[0]).toMatchObject({ path: '--ticks', message: 'expects a value' });
+    expect(errors(['--strategy', 'a', '--ticks'])[0]).toMatchObject({ path: '--ticks', message: expect.stringMatching(/^expects a value/) });
     expect(errors(['--strategy', 'a', '--ticks', 'f', '--param', 'x=1,2', '--param', 'x=3'])[0]!.message).toMatch(/swept twice/);
     expect(errors(['--strategy', 'a', '--ticks', 'f', '--param', 'x=1,1'])[0]!.message).toMatch(/listed twice/);
     const big = Array.from({ length: 101 }, (_, i) => String(i)).join(',');

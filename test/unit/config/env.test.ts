@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { envBindings, loadConfig, type AppConfig } from '../../../src/config.js';
-import { readEnvOverlay } from '../../../src/config/env.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { envBindings, formatConfigErrors, loadConfig, loadProcessConfig, type AppConfig } from '../../../src/config.js';
+import { applyDotEnv, projectEnvPrefixes, readEnvOverlay, unknownEnvVars } from '../../../src/config/env.js';
 
 function mustLoad(env: Record<string, string>): AppConfig {
   const r = loadConfig({ argv: [], env, cwd: '/srv' });
@@ -80,11 +84,11 @@ describe('env coercion', () => {
     expect(mustLoad({ MONITORING__INTERVAL_MS: '700', MONITORING__HEALTH_CHECK_INTERVAL: '3' }).monitor.intervalMs).toBe(700);
   });
 
-  it('applies alias priority, case-insensitive names, Python log levels; ignores unknown and empty vars', () => {
+  it('applies alias priority, case-insensitive names, Python log levels; ignores foreign and empty vars', () => {
     expect(mustLoad({ TRADING__ZERODHA__ENABLED: 'false', ZERODHA__ENABLED: 'true' }).brokers.zerodhaEnabled).toBe(false);
     expect(mustLoad({ LOG_LEVEL: 'WARNING', LOGGING__LEVEL: 'debug' }).app.logLevel).toBe('debug');
     expect(mustLoad({ log_level: 'CRITICAL' }).app.logLevel).toBe('fatal');
-    expect(mustLoad({ RISK__NOT_A_FIELD: 'x', PATH: '/bin', RISK__MAX_POSITION: '' }).risk.maxPosition).toBe(1000);
+    expect(mustLoad({ PATH: '/bin', MY_API__X: '1', RISK__MAX_POSITION: '', RISK__NOT_A_FIELD: '' }).risk.maxPosition).toBe(1000);
   });
 
   it('reports coercion errors with the env name and leaves the value unset', () => {
@@ -97,5 +101,68 @@ describe('env coercion', () => {
     expect(o.errors.find((e) => e.env === 'API__TOKENS')?.message).not.toContain('oops');
     expect(o.values).toEqual({ zerodha: { apiSecret: 'n' } });
     expect(o.sources.get('zerodha.apiSecret')).toBe('ZERODHA__API_SECRET');
+  });
+});
+
+describe('unknown env vars', () => {
+  const errorsOf = (env: Record<string, string>): { env?: string; message: string }[] => {
+    const r = loadConfig({ argv: [], env, cwd: '/srv' });
+    return r.ok ? [] : r.error;
+  };
+
+  it('a name under a project prefix that no key reads is an error with the closest name', () => {
+    const e = errorsOf({ API__PROT: '8081', market_feed__tick_per_second: '10', RISK__NOT_A_FIELD: 'x', ALPHA_PANDA_CONFG: 'x.yaml', RISK__MAX_POSITION: '5' });
+    const by = Object.fromEntries(e.map((x) => [x.env, x.message]));
+    expect(Object.keys(by).sort()).toEqual(['ALPHA_PANDA_CONFG', 'API__PROT', 'RISK__NOT_A_FIELD', 'market_feed__tick_per_second']);
+    expect(by['API__PROT']).toMatch(/did you mean API__PORT\?/);
+    expect(by['market_feed__tick_per_second']).toMatch(/did you mean MARKET_FEED__TICKS_PER_SECOND\?/);
+    expect(by['ALPHA_PANDA_CONFG']).toMatch(/did you mean ALPHA_PANDA_CONFIG\?/);
+    expect(by['RISK__NOT_A_FIELD']).toMatch(/README "Configuration" lists every name/);
+    expect(formatConfigErrors(e as never)).toMatch(/^ {2}- API__PROT: unknown environment variable/m);
+  });
+
+  it('every bound name, alias and ALPHA_PANDA_CONFIG is known; prefixes include the aliases\'', () => {
+    const env = Object.fromEntries(envBindings().flatMap((b) => b.names.map((n) => [n.name, 'x'])));
+    expect(unknownEnvVars({ ...env, ALPHA_PANDA_CONFIG: 'x' }, ['ALPHA_PANDA_CONFIG'])).toEqual([]);
+    expect(projectEnvPrefixes()).toEqual(expect.arrayContaining(['API__', 'MARKET_FEED__', 'PAPER_TRADING__', 'LOGGING__', 'TRADING__', 'ALPHA_PANDA_']));
+  });
+
+  it('LOG_FORMAT must be pretty or json', () => {
+    expect(mustLoad({ LOG_FORMAT: 'JSON' }).app.logLevel).toBe('info');
+    expect(errorsOf({ LOG_FORMAT: 'xml' })).toEqual([expect.objectContaining({ env: 'LOG_FORMAT', message: 'expected pretty or json, was "xml"' })]);
+  });
+});
+
+describe('.env', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const dirWith = (text: string | undefined): string => {
+    const d = mkdtempSync(join(tmpdir(), 'ap-dotenv-'));
+    dirs.push(d);
+    if (text !== undefined) writeFileSync(join(d, '.env'), text);
+    return d;
+  };
+
+  it('fills only unset names (the real environment wins) and reports nothing without a file', () => {
+    const dir = dirWith('# local settings\nAPI__PORT=8081\nRISK__MAX_POSITION=7\nexport MARKET_FEED__SEED="a b"\n');
+    const env: Record<string, string | undefined> = { RISK__MAX_POSITION: '9' };
+    const r = applyDotEnv(env, dir);
+    expect(r.ok && r.value !== undefined ? [...r.value.names].sort() : null).toEqual(['API__PORT', 'MARKET_FEED__SEED']);
+    expect(env).toEqual({ RISK__MAX_POSITION: '9', API__PORT: '8081', MARKET_FEED__SEED: 'a b' });
+    expect(applyDotEnv({}, dirWith(undefined))).toEqual({ ok: true, value: undefined });
+  });
+
+  it('loadProcessConfig applies it and points errors about its names at the file', () => {
+    const dir = dirWith('API__PORT=8081\nAPI__PROT=1\nRISK__MAX_POSITION=many\n');
+    const env: Record<string, string | undefined> = { API__ENABLED: 'false' };
+    const r = loadProcessConfig({ argv: [], env, cwd: dir });
+    expect(r.ok).toBe(false);
+    const text = r.ok ? '' : formatConfigErrors(r.error);
+    expect(text).toContain(`API__PROT: unknown environment variable under the project's API__ prefix (did you mean API__PORT?) (from ${join(dir, '.env')})`);
+    expect(text).toContain(`risk.maxPosition: expected a number, was "many" (from env RISK__MAX_POSITION in ${join(dir, '.env')})`);
+    const good = loadProcessConfig({ argv: [], env: { API__PORT: '9000' }, cwd: dirWith('API__PORT=8081\nRISK__MAX_POSITION=7\n') });
+    expect(good.ok && [good.value.gateway.port, good.value.risk.maxPosition]).toEqual([9000, 7]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { actorLogger, createRootLogger, flushLogger, LogOnce, logOnce, logOnceFor, redactPaths } from '../../../src/log.js';
+import { PassThrough } from 'node:stream';
+import pino from 'pino';
+import { actorLogger, createRootLogger, flushLogger, LogOnce, logOnce, logOnceFor, pinConsole, prettyDestination, redactPaths, REDACTED, relayLines, resolveConsole } from '../../../src/log.js';
 
 /** A pino destination that keeps each written line, parsed. */
 function memory(): { write(line: string): void; lines: Record<string, unknown>[] } {
@@ -101,5 +103,57 @@ describe('logOnce', () => {
     expect(once.log('ERR_BACKPRESSURE', {}, 'c').logged).toBe(false);
     expect(once.log('ERR_BACKPRESSURE', {}, 'a').logged).toBe(true);
     expect(out.lines).toHaveLength(4);
+  });
+});
+
+describe('console mode', () => {
+  it('LOG_FORMAT wins; unset means pretty on a terminal and JSON when piped', () => {
+    expect(resolveConsole({}, true)).toEqual({ format: 'pretty', color: true });
+    expect(resolveConsole({}, false)).toEqual({ format: 'json', color: false });
+    expect(resolveConsole({ LOG_FORMAT: 'json' }, true)).toEqual({ format: 'json', color: false });
+    expect(resolveConsole({ LOG_FORMAT: 'Pretty' }, false)).toEqual({ format: 'pretty', color: false });
+    expect(resolveConsole({ LOG_FORMAT: 'pretty', FORCE_COLOR: '1' }, false)).toEqual({ format: 'pretty', color: true });
+    expect(resolveConsole({ NO_COLOR: '1' }, true)).toEqual({ format: 'pretty', color: false });
+    expect(resolveConsole({ FORCE_COLOR: '0' }, true)).toEqual({ format: 'pretty', color: false });
+  });
+
+  it('the pinned mode is what a worker (no terminal) resolves to', () => {
+    for (const [env, tty] of [[{}, true], [{}, false], [{ LOG_FORMAT: 'pretty' }, false], [{ NO_COLOR: 'x' }, true]] as const) {
+      const main = resolveConsole(env, tty);
+      const inherited: Record<string, string | undefined> = { ...env };
+      pinConsole(inherited, main);
+      expect(resolveConsole(inherited, false)).toEqual(main);
+    }
+  });
+
+  it('pretty lines are human text, still redacted, one per entry', () => {
+    const written: string[] = [];
+    const out = { write: (s: string) => written.push(s) };
+    const log = actorLogger(createRootLogger({ logLevel: 'info' }, prettyDestination(out, false)), 'risk-manager', 2);
+    log.info({ apiSecret: 'hunter2', n: 3 }, 'limits loaded');
+    log.debug('hidden');
+    expect(written).toHaveLength(1);
+    const line = written[0]!;
+    expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: risk-manager: limits loaded \{.*"n":3.*\}\n$/);
+    expect(line).toContain(REDACTED);
+    expect(line).not.toContain('hunter2');
+    expect(line).not.toContain('\u001b[');
+    const colored: string[] = [];
+    pino({}, prettyDestination({ write: (s: string) => colored.push(s) }, true)).warn('x');
+    expect(colored[0]).toContain('\u001b[');
+  });
+});
+
+describe('relayLines', () => {
+  it('forwards whole lines only, and an unterminated last line at the end', async () => {
+    const from = new PassThrough();
+    const writes: string[] = [];
+    relayLines(from, { write: (x: string) => writes.push(x) });
+    from.write('{"a":1}\n{"b"');
+    from.write(':2}\n');
+    from.write('{"c":3}\n{"d":4}\nlast');
+    from.end();
+    await new Promise((r) => from.once('close', r));
+    expect(writes).toEqual(['{"a":1}\n', '{"b":2}\n', '{"c":3}\n{"d":4}\n', 'last\n']);
   });
 });
