@@ -36,3 +36,19 @@ export function dueEndOfDay(nowMs: number, lastEodDay: number | null, cal: Sessi
   if (due === null || (lastEodDay !== null && due.day <= lastEodDay)) return null;
   return due;
 }
+
+/** The feed settings that decide which clock session ends follow (tests may pass none). */
+export interface SessionClockInput {
+  readonly source?: string;
+  readonly syntheticSessionMs?: number;
+}
+
+/**
+ * Whether session ends follow the ticks' own timestamps: replays (the file's days decide) and the
+ * synthetic feed in compressed sessions (its session clock runs a trading day in a few minutes).
+ * Otherwise — a synthetic feed on the wall clock — they follow the wall clock.
+ */
+export function sessionsFollowTickTime(feed: SessionClockInput | undefined): boolean {
+  const source = feed?.source ?? 'synthetic';
+  return source === 'replay' || (source === 'synthetic' && (feed?.syntheticSessionMs ?? 0) > 0);
+}
