@@ -5,6 +5,7 @@
 import type { AppConfig } from '../../config.js';
 import type { PaperConfig } from '../../domain/paper/index.js';
 import type { Paise } from '../../domain/types.js';
+import { tradabilityProblem, type TradabilityProblem, type TradableLookup } from '../../domain/instruments/index.js';
 import type { SessionCalendar } from './session.js';
 
 /** The config sections the engine reads; absent sections mean defaults (tests pass partial configs). */
@@ -40,4 +41,15 @@ export function tickSizeOf(record: unknown): Paise | undefined {
   if (record === null || typeof record !== 'object') return undefined;
   const t = (record as { tickSize?: unknown }).tickSize;
   return typeof t === 'number' && Number.isSafeInteger(t) && t > 0 ? t : undefined;
+}
+
+/** What the engine tells the venue about a signal's instrument: tick size, and a registry refusal. */
+export function instrumentFactsOf(
+  record: unknown,
+  token: number,
+  tradable: TradableLookup | undefined,
+): { tickSize?: Paise; notTradable?: TradabilityProblem } {
+  const tickSize = tickSizeOf(record);
+  const problem = tradabilityProblem(tradable, token);
+  return { ...(tickSize !== undefined ? { tickSize } : {}), ...(problem !== null ? { notTradable: problem } : {}) };
 }
