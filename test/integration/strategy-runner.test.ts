@@ -103,8 +103,8 @@ describe('strategy runner', () => {
     ]);
     expect(await call(s, 'ticks', 'emit', series)).toBe(series.length);
     const got = await signalsAtSink(s, 6);
-    // lf fires once per instrument (even token BUY, odd SELL); momentum over a 3-tick window
-    expect(got.map(brief)).toEqual(['lf:100 BUY', 'lf:101 SELL', 'mom:100 BUY', 'mom:100 BUY', 'mom:100 SELL', 'mom:100 SELL']);
+    // lf fires once per instrument (side auto: a BUY first, whatever the token); momentum over a 3-tick window
+    expect(got.map(brief)).toEqual(['lf:100 BUY', 'lf:101 BUY', 'mom:100 BUY', 'mom:100 BUY', 'mom:100 SELL', 'mom:100 SELL']);
     for (const e of got) {
       expect(e).toMatchObject({ type: 'trading_signal', broker: 'paper', source: 'strategy-runner', causationId: null });
       expect(e.correlationId).toBe(e.id);
@@ -147,7 +147,8 @@ describe('strategy runner', () => {
     await call(s, 'ticks', 'emit', [
       // momentum window restored ([9900, 9900, 9900]): one tick is enough for a BUY
       { token: 100, ltp: 10300, exchangeTs: OPEN + 30_000 },
-      // lf timers restored: nothing within 60 s of the first signals, then one SELL
+      // lf timers and daily counts restored: nothing within 60 s of the first signals, then the
+      // SELL that follows its BUY
       { token: 101, ltp: 5000, exchangeTs: OPEN + 30_000 },
       { token: 101, ltp: 5000, exchangeTs: OPEN + 61_000 },
     ]);
@@ -170,7 +171,7 @@ describe('strategy runner', () => {
     const tuesday = istMidnightMs(2025, 1, 28) + clockMs(9, 30);
     await call(s, 'ticks', 'emit', [...closed, { token: 101, ltp: 5000, exchangeTs: tuesday }]);
     const got = await signalsAtSink(s, 1);
-    expect(got.map(brief)).toEqual(['lf:101 SELL']);
+    expect(got.map(brief)).toEqual(['lf:101 BUY']);
     expect(got[0]!.data.ts).toBe(tuesday);
     const snap = (await s.actor('strategy-runner')!.control()!.snapshot()) as StrategyRunnerSnapshot;
     expect(snap.market.droppedClosed).toBe(closed.length);
