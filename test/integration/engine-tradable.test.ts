@@ -41,7 +41,7 @@ describe('trading engine and the instrument registry', () => {
     await seedRegistry(dir.path);
     const config = defaultConfig();
     system = makeSystem(sup('root', engineTree(), { intensity: { maxRestarts: 0, periodMs: 10_000 } }), {
-      config: { ...config, feed: { ...config.feed, market24x7: true } },
+      config: { ...config, feed: { ...config.feed, market24x7: true, syntheticSessionMs: 0 } },
       store: { path: dir.path, durability: 'overlapping' },
       eventRing: { capacity: 256, slotBytes: 2048 },
     });

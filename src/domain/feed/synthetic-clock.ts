@@ -50,6 +50,11 @@ export interface SyntheticClockOptions {
   readonly calendar: MarketHoursOptions;
   /** A stored position to continue from; when absent the clock starts at {@link firstSessionDay}. */
   readonly state?: SyntheticClockState;
+  /**
+   * Event time skipped when continuing `state`: a crash loses what happened after the last saved
+   * state, so resuming a checkpoint period later never stamps a tick time that was already used.
+   */
+  readonly resumeGapMs?: number;
   /** Wall time at creation, epoch ms: picks the first session's day when there is no state. */
   readonly wallNowMs: number;
 }
@@ -99,7 +104,7 @@ export function createSyntheticClock(opts: SyntheticClockOptions): SyntheticCloc
   const { sessionMs, calendar } = opts;
   let day = opts.state?.day ?? firstSessionDay(opts.wallNowMs, calendar);
   // A state saved with a longer session may sit past this session's end: start the next one
-  let elapsed = opts.state?.elapsedMs ?? 0;
+  let elapsed = opts.state === undefined ? 0 : opts.state.elapsedMs + Math.max(0, Math.floor(opts.resumeGapMs ?? 0));
   let sessions = 0;
   const roll = (): void => {
     while (elapsed >= sessionMs) {

@@ -9,6 +9,7 @@ import {
   createSyntheticFeed,
   isSyntheticFeedState,
   type SyntheticClock,
+  type SyntheticClockState,
   type SyntheticFeedState,
   type SyntheticInstrument,
 } from '../../domain/feed/index.js';
@@ -39,16 +40,26 @@ function restoreState(env: FeedEnv, seed: string): SyntheticFeedState | undefine
   return stored;
 }
 
+/**
+ * The stored session clock, kept even when the walk is not (another seed): event time must never
+ * go back to an earlier day, whatever the walk.
+ */
+function storedClock(env: FeedEnv): SyntheticClockState | undefined {
+  const stored = env.load(K.feedState());
+  return isSyntheticFeedState(stored) ? stored.clock : undefined;
+}
+
 /** The session clock, continuing the stored one when there is one. */
-function createSessionClock(env: FeedEnv, s: FeedSettings, state: SyntheticFeedState | undefined): SyntheticClock {
+function createSessionClock(env: FeedEnv, s: FeedSettings, stored: SyntheticClockState | undefined): SyntheticClock {
   const clock = createSyntheticClock({
     sessionMs: s.sessionMs,
     calendar: s.hours,
     wallNowMs: env.clock.nowMs(),
-    ...(state?.clock !== undefined ? { state: state.clock } : {}),
+    // After a crash the ticks since the last checkpoint were published already: never reuse their times
+    ...(stored !== undefined ? { state: stored, resumeGapMs: SYNTHETIC_CHECKPOINT_MS } : {}),
   });
   const st = clock.exportState();
-  env.log.info({ sessionMs: s.sessionMs, day: st.day, elapsedMs: st.elapsedMs, restored: state?.clock !== undefined }, 'synthetic sessions: tick time follows the session clock');
+  env.log.info({ sessionMs: s.sessionMs, day: st.day, elapsedMs: st.elapsedMs, restored: stored !== undefined }, 'synthetic sessions: tick time follows the session clock');
   return clock;
 }
 
@@ -62,7 +73,7 @@ export function createSyntheticSource(env: FeedEnv, s: FeedSettings, instruments
     ...(state !== undefined ? { state } : {}),
   });
   if (state !== undefined) env.log.info({ seq: state.seq, walks: state.walks.length }, 'synthetic walk restored');
-  const sessionClock = s.sessionMs > 0 ? createSessionClock(env, s, state) : undefined;
+  const sessionClock = s.sessionMs > 0 ? createSessionClock(env, s, storedClock(env)) : undefined;
   // Session clock instants are always inside a session; the wall-clock calendar does not apply
   const isOpen = (now: number): boolean => sessionClock !== undefined || isMarketOpen(now, s.hours);
   const driver = createSyntheticDriver({

@@ -151,7 +151,8 @@ describe('synthetic source in compressed sessions', () => {
   it('continues a stored clock, so event time moves on across restarts', async () => {
     const s = feedSettings(config({ source: 'synthetic', seed: 'sess', ticksPerSecond: 2000, syntheticSessionMs: 60_000 }), process.cwd());
     const day = firstSessionDay(Date.now(), s.hours) + 30;
-    const stored = { v: 1, seed: 'sess', seq: 7, walks: [], clock: { v: 1, day, elapsedMs: 59_990 } };
+    // Resumed one checkpoint period (2 s) later than stored: ticks after the checkpoint may have been published
+    const stored = { v: 1, seed: 'sess', seq: 7, walks: [], clock: { v: 1, day, elapsedMs: 57_990 } };
     const b = fakeEnv(new Map([[JSON.stringify(['feed']), stored]]));
     const src = createSyntheticSource(b.env, s, inst);
     expect(src.restored).toBe(true);
@@ -159,9 +160,19 @@ describe('synthetic source in compressed sessions', () => {
     await waitFor(() => b.out.some((t) => istDayNumber(t.exchangeTs) > day));
     await src.stop();
     expect(b.out[0]!.exchangeTs).toBeGreaterThanOrEqual(istDayStartMs(day) + OPEN_MS + 59_990);
+    expect(b.out[0]!.exchangeTs).toBeLessThan(istDayStartMs(day) + OPEN_MS + 60_000);
     // The session ended after 10 ms of wall time: the next one opens on the next day at 09:15
     const next = b.out.find((t) => istDayNumber(t.exchangeTs) > day)!;
     expect(istTimeOfDayMs(next.exchangeTs)).toBeLessThan(OPEN_MS + 1000);
+  });
+
+  it('keeps the stored clock when the walk is restarted for another seed', () => {
+    const s = feedSettings(config({ source: 'synthetic', seed: 'new-seed', syntheticSessionMs: 60_000 }), process.cwd());
+    const day = firstSessionDay(Date.now(), s.hours) + 10;
+    const stored = { v: 1, seed: 'old-seed', seq: 7, walks: [], clock: { v: 1, day, elapsedMs: 0 } };
+    const src = createSyntheticSource(fakeEnv(new Map([[JSON.stringify(['feed']), stored]])).env, s, inst);
+    expect(src.restored).toBe(false);
+    expect(src.checkpoint()).toMatchObject({ seed: 'new-seed', seq: 0, clock: { day, elapsedMs: 2000 } });
   });
 
   it('with sessions off (0) ticks carry the wall clock', async () => {

@@ -53,6 +53,12 @@ describe('synthetic session clock', () => {
     const b = createSyntheticClock({ sessionMs: 10_000, calendar: NSE, wallNowMs: 0, state });
     expect(b.now()).toBe(a.now());
     expect(isSyntheticClockState({ v: 1, day: 1.5, elapsedMs: 0 })).toBe(false);
+    // Resuming after a crash skips the gap, rolling into the next session when it runs past the end
+    const late = { v: 1 as const, day: state.day, elapsedMs: 9000 };
+    const c = createSyntheticClock({ sessionMs: 10_000, calendar: NSE, wallNowMs: 0, state: late, resumeGapMs: 2000 });
+    expect(c.exportState()).toEqual({ v: 1, day: nextTradingDay(state.day, NSE), elapsedMs: 1000 });
+    const d = createSyntheticClock({ sessionMs: 10_000, calendar: NSE, wallNowMs: 0, state: { ...late, elapsedMs: 1000 }, resumeGapMs: 2000 });
+    expect(d.exportState()).toEqual({ v: 1, day: state.day, elapsedMs: 3000 });
   });
 
   it('refuses a session longer than the NSE session or shorter than a second', () => {
