@@ -12,6 +12,8 @@ import type { ActorSystem } from '../../src/runtime/system.js';
 import type { ActorSpec } from '../../src/runtime/tree.js';
 import type { FixtureTick } from '../fixtures/tick-source.actor.js';
 import { eventually, makeSystem, sup, tempDir } from '../support/system.js';
+import { writeStored } from '../support/market-feed.js';
+import { K } from '../../src/store/keyspace.js';
 
 const RUNNER = 'dist/actors/strategy-runner.actor.js';
 const SOURCE = 'dist/test/fixtures/tick-source.actor.js';
@@ -202,5 +204,29 @@ describe('strategy runner', () => {
     expect(msg).toContain(`strategies file ${join(dir.path, 'strategies.yaml')} has 2 problems`);
     expect(msg).toContain('ERR_STRATEGY_UNKNOWN_TYPE: strategy "typo" has unknown type "momentun"');
     expect(msg).toMatch(/ERR_STRATEGY_CONFIG: strategy "negative": .*threshold/);
+  });
+
+  it('refuses to start on a strategy listing an instrument the registry marks not tradable or does not know', async () => {
+    const dir = tempDir('ap-strat-');
+    cleanups.push(dir.cleanup);
+    // The registry's records, as the instrument-registry actor writes them before the trading subtree
+    await writeStored(dir.path, [
+      { key: K.instrument(100), value: { token: 100, tickSize: 5, lotSize: 1, divisor: 100, tradable: true } },
+      { key: K.instrument(260105), value: { token: 260105, tickSize: 5, lotSize: 1, divisor: 100, tradable: false } },
+    ]);
+    const withIndex = `strategies:
+  - id: fine
+    type: momentum
+    instruments: [100]
+  - id: on_index
+    type: momentum
+    instruments: [100, 260105, 4242]
+`;
+    const s = await startWith(dir.path, withIndex, { market24x7: true });
+    expect(s.status().state).toBe('halted');
+    const msg = s.actor('strategy-runner')!.status().lastError?.message ?? '';
+    expect(msg).toContain('has 2 problems');
+    expect(msg).toContain('strategy "on_index": instruments: token 260105 may not be ordered: the instrument registry marks it not tradable');
+    expect(msg).toContain('token 4242 may not be ordered: the instrument registry does not know it');
   });
 });
