@@ -25,6 +25,14 @@ const ROLES: Readonly<Record<string, { readonly owes?: AnsweringStage; readonly 
   'pnl.snapshots': { answers: 'portfolio_updates' },
 };
 
+/** Counter stage (StageBook) → the answering stage its events answer. */
+const ANSWERED_BY: Readonly<Record<string, AnsweringStage>> = {
+  signals_validated: 'risk_validation',
+  signals_rejected: 'risk_validation',
+  orders: 'order_execution',
+  portfolio_updates: 'portfolio_updates',
+};
+
 interface Slot {
   /** Oldest unanswered input, epoch ms (after an answer: a lower bound of its age). */
   since: number | null;
@@ -63,6 +71,16 @@ export class AwaitingBook {
       const answered = s.lastAnswer !== null && atMs <= s.lastAnswer;
       if (!answered && (s.since === null || atMs < s.since)) s.since = atMs;
     }
+  }
+
+  /**
+   * Drops what `stage`'s answering stage owes, because some of its events were skipped unseen (a
+   * lossy subscription lapped): `signals_validated`/`signals_rejected` answer risk, `orders` the
+   * engine, `portfolio_updates` the portfolio. Other stages answer nothing.
+   */
+  forgive(stage: string): void {
+    const answering = ANSWERED_BY[stage];
+    if (answering !== undefined) this.slots[answering].since = null;
   }
 
   /** The oldest unanswered input per stage. */

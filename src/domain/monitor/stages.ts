@@ -111,7 +111,11 @@ export class StageBook {
   /** Sets the absolute number of `broker`'s `stage` events the lossy subscriptions skipped. */
   setMissed(broker: string, stage: BrokerStage, total: number): void {
     const c = this.brokers.get(broker)?.[stage];
-    if (c !== undefined) c.missed = total;
+    if (c === undefined) return;
+    // Skipped events of an answering stage may have been the awaited answer: never report a
+    // stage late on the strength of events the monitor did not see
+    if (total > c.missed) this.awaiting.get(broker)?.forgive(stage);
+    c.missed = total;
   }
 
   /** The shared market-data counter. */

@@ -94,6 +94,20 @@ describe('monitor idle', () => {
     expect(judge(book, T + 31_000 + DEFAULT_THRESHOLDS.portfolioMs + 1).stages.portfolio_updates?.healthy).toBe(false);
   });
 
+  it('events skipped by a lossy subscription may have been the answer: no latency claim on them', () => {
+    const book = new StageBook(['paper']);
+    trade(book, T);
+    book.recordTopic('paper', 'signals.raw', T + 5000);
+    book.recordTopic('paper', 'signals.validated', T + 5001);
+    rejectedUntil(book, T + 5002, T + 20_000);
+    book.setMissed('paper', 'orders', 1);
+    expect(judge(book, T + 20_000).stages.order_execution?.healthy).toBe(true);
+    // The same total again is no new skip: a later unanswered signal is reported again
+    book.recordTopic('paper', 'signals.validated', T + 20_001);
+    book.setMissed('paper', 'orders', 1);
+    expect(judge(book, T + 20_002 + DEFAULT_THRESHOLDS.orderMs).stages.order_execution?.healthy).toBe(false);
+  });
+
   it('an answer the monitor sees before its input (other ring) still counts', () => {
     const a = new AwaitingBook();
     a.note('orders.submitted', 102);
