@@ -52,7 +52,7 @@ export default defineActor((ctx) => {
     sub: ctx.subscribe<Envelope>(t.topic, (env) => {
       // Watermarks are internal event-time markers, not pipeline activity
       if (env.type === 'watermark') return;
-      book.record(t.broker, t.stage, typeof env.ts === 'number' ? env.ts : ctx.clock.nowMs());
+      book.recordTopic(t.broker, t.suffix, typeof env.ts === 'number' ? env.ts : ctx.clock.nowMs());
     }),
   }));
 

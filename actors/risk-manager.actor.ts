@@ -20,6 +20,7 @@ import { parseBroker } from '../src/services/portfolio/queries.js';
 import { catchUpRiskFills, loadRiskBooks, riskWrites } from '../src/services/risk/books.js';
 import { pendingOutbox, rawTopic, storedPosition, VerdictBatch, type OutboxItem } from '../src/services/risk/batch.js';
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
+import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import { parseSignal, verdictOutput } from '../src/services/risk/verdict.js';
 
@@ -32,6 +33,9 @@ export default defineActor(async (ctx) => {
   const db = ctx.store;
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'risk-manager needs the store' });
   const limits = riskLimitsFromConfig(config.risk);
+  // Registry facts for the TradableInstrument rule (the registry loads before the trading subtree)
+  const tradable = tradableFromStore(db);
+  const reference = tradable === undefined ? {} : { tradable };
   const hooks = new CrashHooks(ctx.args['testHooks'] === true, 'debug-crash');
   const books = loadRiskBooks(db, brokers);
   for (const s of books.values()) catchUpRiskFills(db, s);
@@ -144,7 +148,7 @@ export default defineActor(async (ctx) => {
         }
         // Fills logged since the last notification count too (the log is the source of truth)
         catchUpRiskFills(db, state);
-        const verdict = evaluateAndRecord(state, parsed.signal, limits);
+        const verdict = evaluateAndRecord(state, parsed.signal, limits, reference);
         const out = verdictOutput(parsed.signal, verdict, ctx.clock.nowMs());
         const event = childEvent(env, ctx.ids, ctx.name, out.data.ts, { type: out.type, broker: b, key: env.key, data: out.data });
         batch.add(b, meta.seq, { broker: b, suffix: out.suffix, event });

@@ -16,6 +16,7 @@ import { isMarketOpen } from '../src/domain/market-hours/index.js';
 import { K } from '../src/store/keyspace.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
 import { createMarketGate } from '../src/domain/market-hours/index.js';
+import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
 
@@ -41,7 +42,8 @@ export default defineActor(async (ctx) => {
 
   // Start-up: every problem of the file is logged with its code, then the start fails once
   const loaded = readStrategiesFile(file);
-  const setup = loaded.ok ? buildRunner(loaded.value, brokers) : loaded;
+  // Strategies may only list instruments the registry lets us order (it loads before the trading subtree)
+  const setup = loaded.ok ? buildRunner(loaded.value, brokers, {}, tradableFromStore(ctx.store)) : loaded;
   if (!setup.ok) {
     for (const e of setup.error) ctx.log.error({ ...e, file }, describeConfigError(e));
     // The supervisor terminates a worker whose start failed: let the lines reach the parent first

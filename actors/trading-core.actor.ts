@@ -28,6 +28,7 @@ import { Checkpointer } from '../src/runtime/checkpoint.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { putFillOnce } from '../src/services/engine/committer.js';
 import { loadTickSizes } from '../src/services/engine/config.js';
+import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { envelopeFor } from '../src/services/engine/messages.js';
 import { OriginBook, planBatch, type WorkItem } from '../src/services/engine/plan.js';
 import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js';
@@ -61,7 +62,9 @@ export default defineActor(async (ctx) => {
   // Strategies: a bad file refuses the start, exactly as in the strategy runner
   const file = isAbsolute(config.strategies.file) ? config.strategies.file : resolve(process.cwd(), config.strategies.file);
   const loaded = readStrategiesFile(file);
-  const setup = loaded.ok ? buildRunner(loaded.value, [broker]) : loaded;
+  // The registry's tradability (it runs before the trading subtree): refused at load, by risk and the venue
+  const tradable = tradableFromStore(db);
+  const setup = loaded.ok ? buildRunner(loaded.value, [broker], {}, tradable) : loaded;
   if (!setup.ok) {
     for (const e of setup.error) ctx.log.error({ ...e, file }, describeConfigError(e));
     throw strategiesStartupError(file, setup.error);
@@ -80,7 +83,7 @@ export default defineActor(async (ctx) => {
   // Fills the log holds beyond the risk state's watermark (a store last run by the split actors)
   catchUpRiskFills(db, risk);
   const step = tradingStepBehaviour.init(
-    tradingStepConfig(config, broker, setup.value.engine.strategies(), loadTickSizes(db)),
+    tradingStepConfig(config, broker, setup.value.engine.strategies(), { tickSizes: loadTickSizes(db), tradable }),
     {
       v: 1,
       risk: exportRiskState(risk),

@@ -12,12 +12,14 @@ import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
 import { assertBrokerSupported, createAdapter, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { EngineCommitter, type CommitPhase } from '../src/services/engine/committer.js';
-import { calendarFrom, paperConfigFrom, tickSizeOf, type EngineConfigInput } from '../src/services/engine/config.js';
+import { calendarFrom, instrumentFactsOf, paperConfigFrom, type EngineConfigInput } from '../src/services/engine/config.js';
+import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { decodeValidated } from '../src/services/engine/decode.js';
 import { envelopeFor } from '../src/services/engine/messages.js';
 import { OriginBook, type WorkItem } from '../src/services/engine/plan.js';
 import { fillsQueryFrom, lastFillSeq, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
 import { dueEndOfDay } from '../src/domain/market-hours/index.js';
+import { sessionsFollowTickTime } from '../src/services/engine/config.js';
 
 const EOD_CHECK_MS = 1000;
 /** More queued work than this means commits cannot keep up with the input. */
@@ -37,6 +39,8 @@ export default defineActor((ctx) => {
   const stored = db.get(K.engineState(broker)) as EngineStateRecord | undefined;
   const adapter = createAdapter(broker, { paper: paperConfigFrom(config.paper) }, stored?.adapter);
   const calendar = calendarFrom(config.feed);
+  // The registry's tradability (loaded before the trading subtree): orders on an index are refused
+  const tradable = tradableFromStore(db);
   let lastEodDay = stored?.lastEodDay ?? null;
   let confirmedWm = stored?.confirmedWm ?? -1;
   const signalTopic = brokerTopic(broker, 'signals.validated');
@@ -123,8 +127,8 @@ export default defineActor((ctx) => {
       if (tickSeq > tickGate) tickGate = tickSeq;
       ticks.drainThrough(tickSeq);
     }
-    const tickSize = tickSizeOf(db.get(K.instrument(p.signal.token)));
-    const input = { signal: p.signal, validatedQty: p.validatedQty, validatedPrice: p.validatedPrice, ...(tickSize !== undefined ? { tickSize } : {}) };
+    const facts = instrumentFactsOf(db.get(K.instrument(p.signal.token)), p.signal.token, tradable);
+    const input = { signal: p.signal, validatedQty: p.validatedQty, validatedPrice: p.validatedPrice, ...facts };
     // Event time: the order is placed at the time of the tick behind the signal (not the wall
     // clock of validation), so replays give identical order and fill timestamps
     const r = adapter.submit(input, p.signal.ts);
@@ -153,9 +157,9 @@ export default defineActor((ctx) => {
   // without one (tests, external signal sources) processes ticks as they come
   if (ctx.args['eventTime'] === true) ticks.gate = () => tickGate;
 
-  // Session ends follow the wall clock for live feeds and the ticks' timestamps for replays, where
-  // the file's days (not today's) decide when DAY orders expire
-  const eventTimeSessions = (config.feed as { source?: string } | undefined)?.source === 'replay';
+  // Session ends follow the wall clock for live feeds and the ticks' timestamps for replays and
+  // synthetic sessions, where the ticks' days (not today's) decide when DAY orders expire
+  const eventTimeSessions = sessionsFollowTickTime(config.feed);
   let nextEodCheck = 0;
   const checkEndOfDay = (): void => {
     if (!eventTimeSessions) runEndOfDay(ctx.clock.nowMs());

@@ -88,6 +88,7 @@ export const CATALOGUE = {
   ERR_RISK_MAX_NOTIONAL: { category: 'domain', message: 'order notional {notional} exceeds maximum {max}' },
   ERR_RISK_DAILY_LOSS: { category: 'domain', message: 'daily loss {loss} reached limit {max} for {broker}' },
   ERR_RISK_KILL_SWITCH: { category: 'domain', message: 'trading is halted by the kill switch ({reason})' },
+  ERR_RISK_NOT_TRADABLE: { category: 'domain', message: 'instrument {token} may not be ordered: {reason}' },
 
   // domain outcomes: orders and the paper broker
   ERR_ORDER_BAD_TRANSITION: { category: 'domain', message: 'order {orderId}: expected a transition from {from}, was {event}' },
@@ -98,6 +99,7 @@ export const CATALOGUE = {
   ERR_PAPER_PRICE_BELOW_MIN: { category: 'domain', message: 'price {price} below minimum {min}' },
   ERR_PAPER_PRICE_ABOVE_MAX: { category: 'domain', message: 'price {price} above maximum {max}' },
   ERR_PAPER_INSTRUMENT_NOT_ALLOWED: { category: 'domain', message: 'instrument {token} is not allowed' },
+  ERR_PAPER_NOT_TRADABLE: { category: 'domain', message: 'instrument {token} is not tradable: {reason}' },
   ERR_PAPER_QTY_BELOW_MIN: { category: 'domain', message: 'quantity {quantity} below minimum {min}' },
   ERR_PAPER_QTY_ABOVE_MAX: { category: 'domain', message: 'quantity {quantity} exceeds maximum {max}' },
   ERR_PAPER_MISSING_STOP: { category: 'domain', message: 'stop order without a stop price' },

@@ -27,7 +27,7 @@ export function runInlineFloor(count: number, warmup = Math.min(20_000, count)):
     const file = readStrategiesFile(config.strategies.file);
     const setup = file.ok ? buildRunner(file.value, ['paper']) : file;
     if (!setup.ok) throw new Error(`bench strategies: ${JSON.stringify(setup.error)}`);
-    const step = tradingStepBehaviour.init(tradingStepConfig(config, 'paper', setup.value.engine.strategies(), new Map()), undefined);
+    const step = tradingStepBehaviour.init(tradingStepConfig(config, 'paper', setup.value.engine.strategies(), { tickSizes: new Map(), tradable: undefined }), undefined);
     const hist = new Histogram();
     const tick = newBenchTick();
     const eventT0 = Math.floor(Date.now());

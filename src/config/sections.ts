@@ -133,6 +133,16 @@ export const FeedSection = z.strictObject({
   seed: seed('alpha-panda-feed'),
   /** Scale of synthetic price moves in basis points; the synthetic feed documents its exact use. */
   volatilityBps: z.number().min(0).max(1000).default(2),
+  /**
+   * Synthetic feed only: wall ms per trading day of the feed's event clock (ticks of one session
+   * are stamped 09:15 IST onwards of one trading day, the next session is the next trading day), so
+   * daily risk limits and session ends roll over in a short run. 0 = ticks carry the wall clock.
+   */
+  syntheticSessionMs: z
+    .number()
+    .int()
+    .refine((v) => v === 0 || (v >= 1000 && v <= 22_500_000), { message: 'expected 0 (off) or 1000..22500000 ms (one NSE session)' })
+    .default(60_000),
   instrumentsFile: z.string().min(1).default('src/defaults/instruments.csv'),
   replayFile: z.string().min(1).optional(),
   replayPace: z.enum(['realtime', 'max']).default('realtime'),

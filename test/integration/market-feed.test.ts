@@ -113,7 +113,8 @@ describe('market feed (synthetic)', () => {
   });
 
   it('idles while the market is closed (today is a holiday, 24x7 off)', async () => {
-    const s = await start(dir(), { ...SYNTH, market24x7: false, holidays: [tradingDay(Date.now())] });
+    // Wall-clock ticks (no synthetic sessions): only then does the wall-clock calendar gate the feed
+    const s = await start(dir(), { ...SYNTH, syntheticSessionMs: 0, market24x7: false, holidays: [tradingDay(Date.now())] });
     await new Promise((r) => setTimeout(r, 1500));
     expect(await sinkCount(s)).toBe(0);
     const snap = await feedSnapshot(s);

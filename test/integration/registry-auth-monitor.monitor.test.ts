@@ -99,7 +99,9 @@ describe('pipeline-monitor actor', () => {
     expect(ticks.consumers.map((c) => c.actor)).toEqual(['pipeline-monitor']);
     expect(graded.rings.map((r) => r.topic)).toContain('paper.signals.raw');
 
-    // With no more risk output for over 2 s, the risk stage becomes the first bottleneck
+    // A signal left without a verdict for over 2 s makes the risk stage a bottleneck (a stage with
+    // nothing to answer is idle, never late)
+    await emit('paper.signals.raw', 1);
     await eventually(
       async () => (await status()).validation.bottlenecks.some((b) => b.stage === 'risk_validation'),
       10_000,

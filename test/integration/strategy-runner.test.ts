@@ -12,6 +12,8 @@ import type { ActorSystem } from '../../src/runtime/system.js';
 import type { ActorSpec } from '../../src/runtime/tree.js';
 import type { FixtureTick } from '../fixtures/tick-source.actor.js';
 import { eventually, makeSystem, sup, tempDir } from '../support/system.js';
+import { writeStored } from '../support/market-feed.js';
+import { K } from '../../src/store/keyspace.js';
 
 const RUNNER = 'dist/actors/strategy-runner.actor.js';
 const SOURCE = 'dist/test/fixtures/tick-source.actor.js';
@@ -103,8 +105,8 @@ describe('strategy runner', () => {
     ]);
     expect(await call(s, 'ticks', 'emit', series)).toBe(series.length);
     const got = await signalsAtSink(s, 6);
-    // lf fires once per instrument (even token BUY, odd SELL); momentum over a 3-tick window
-    expect(got.map(brief)).toEqual(['lf:100 BUY', 'lf:101 SELL', 'mom:100 BUY', 'mom:100 BUY', 'mom:100 SELL', 'mom:100 SELL']);
+    // lf fires once per instrument (side auto: a BUY first, whatever the token); momentum over a 3-tick window
+    expect(got.map(brief)).toEqual(['lf:100 BUY', 'lf:101 BUY', 'mom:100 BUY', 'mom:100 BUY', 'mom:100 SELL', 'mom:100 SELL']);
     for (const e of got) {
       expect(e).toMatchObject({ type: 'trading_signal', broker: 'paper', source: 'strategy-runner', causationId: null });
       expect(e.correlationId).toBe(e.id);
@@ -147,7 +149,8 @@ describe('strategy runner', () => {
     await call(s, 'ticks', 'emit', [
       // momentum window restored ([9900, 9900, 9900]): one tick is enough for a BUY
       { token: 100, ltp: 10300, exchangeTs: OPEN + 30_000 },
-      // lf timers restored: nothing within 60 s of the first signals, then one SELL
+      // lf timers and daily counts restored: nothing within 60 s of the first signals, then the
+      // SELL that follows its BUY
       { token: 101, ltp: 5000, exchangeTs: OPEN + 30_000 },
       { token: 101, ltp: 5000, exchangeTs: OPEN + 61_000 },
     ]);
@@ -170,7 +173,7 @@ describe('strategy runner', () => {
     const tuesday = istMidnightMs(2025, 1, 28) + clockMs(9, 30);
     await call(s, 'ticks', 'emit', [...closed, { token: 101, ltp: 5000, exchangeTs: tuesday }]);
     const got = await signalsAtSink(s, 1);
-    expect(got.map(brief)).toEqual(['lf:101 SELL']);
+    expect(got.map(brief)).toEqual(['lf:101 BUY']);
     expect(got[0]!.data.ts).toBe(tuesday);
     const snap = (await s.actor('strategy-runner')!.control()!.snapshot()) as StrategyRunnerSnapshot;
     expect(snap.market.droppedClosed).toBe(closed.length);
@@ -201,5 +204,29 @@ describe('strategy runner', () => {
     expect(msg).toContain(`strategies file ${join(dir.path, 'strategies.yaml')} has 2 problems`);
     expect(msg).toContain('ERR_STRATEGY_UNKNOWN_TYPE: strategy "typo" has unknown type "momentun"');
     expect(msg).toMatch(/ERR_STRATEGY_CONFIG: strategy "negative": .*threshold/);
+  });
+
+  it('refuses to start on a strategy listing an instrument the registry marks not tradable or does not know', async () => {
+    const dir = tempDir('ap-strat-');
+    cleanups.push(dir.cleanup);
+    // The registry's records, as the instrument-registry actor writes them before the trading subtree
+    await writeStored(dir.path, [
+      { key: K.instrument(100), value: { token: 100, tickSize: 5, lotSize: 1, divisor: 100, tradable: true } },
+      { key: K.instrument(260105), value: { token: 260105, tickSize: 5, lotSize: 1, divisor: 100, tradable: false } },
+    ]);
+    const withIndex = `strategies:
+  - id: fine
+    type: momentum
+    instruments: [100]
+  - id: on_index
+    type: momentum
+    instruments: [100, 260105, 4242]
+`;
+    const s = await startWith(dir.path, withIndex, { market24x7: true });
+    expect(s.status().state).toBe('halted');
+    const msg = s.actor('strategy-runner')!.status().lastError?.message ?? '';
+    expect(msg).toContain('has 2 problems');
+    expect(msg).toContain('strategy "on_index": instruments: token 260105 may not be ordered: the instrument registry marks it not tradable');
+    expect(msg).toContain('token 4242 may not be ordered: the instrument registry does not know it');
   });
 });

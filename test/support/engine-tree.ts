@@ -30,12 +30,13 @@ export function engineTree(engineArgs: Record<string, unknown> = { broker: 'pape
   ];
 }
 
-/** A system over `children` with a temp LMDB, the default config (24x7 market) and 2 KiB event slots. */
+/** A system over `children` with a temp LMDB, the default config (24x7 market, wall-clock sessions) and 2 KiB event slots. */
 export function engineSystem(children: ActorSpec[], intensity = { maxRestarts: 3, periodMs: 10_000 }): { system: ActorSystem; cleanup: () => void } {
   const dir = tempDir('ap-engine-');
   const config = defaultConfig();
   const system = makeSystem(sup('root', children, { intensity }), {
-    config: { ...config, feed: { ...config.feed, market24x7: true } },
+    // The driver's ticks carry fixed stamps, not a synthetic session clock: session ends follow the wall clock
+    config: { ...config, feed: { ...config.feed, market24x7: true, syntheticSessionMs: 0 } },
     store: { path: dir.path, durability: 'overlapping' },
     eventRing: { capacity: 256, slotBytes: 2048 },
   });

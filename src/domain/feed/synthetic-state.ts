@@ -3,6 +3,7 @@
 // `turnover` (Σ price × qty of the day) is a decimal string because it may pass 2^53.
 
 import type { Paise } from '../types.js';
+import { isSyntheticClockState, type SyntheticClockState } from './synthetic-clock.js';
 import { exactFromString, exactToString, type ExactInt } from './exact-int.js';
 
 /** Version tag of {@link SyntheticFeedState}; bump when the shape changes. */
@@ -34,6 +35,8 @@ export interface SyntheticFeedState {
   /** Number of ticks produced so far; tick n draws from seededRng(`${seed}#${n}`). */
   readonly seq: number;
   readonly walks: readonly SyntheticWalkState[];
+  /** Position of the session clock when the feed runs in compressed sessions (synthetic-clock.ts). */
+  readonly clock?: SyntheticClockState;
 }
 
 /** Mutable working copy of a walk (turnover exact: a number while safe, then a BigInt). */
@@ -99,12 +102,13 @@ function isWalkState(x: unknown): x is SyntheticWalkState {
 
 /**
  * Structural check of a stored state (e.g. read back from LMDB) before {@link importWalk}: version,
- * seed, counter and every walk's fields. Duplicate tokens are rejected.
+ * seed, counter, every walk's fields and the session clock when present. Duplicate tokens are rejected.
  */
 export function isSyntheticFeedState(x: unknown): x is SyntheticFeedState {
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Record<string, unknown>;
   if (s['v'] !== SYNTHETIC_STATE_VERSION || typeof s['seed'] !== 'string' || !isNonNegInt(s['seq'])) return false;
+  if (s['clock'] !== undefined && !isSyntheticClockState(s['clock'])) return false;
   const walks = s['walks'];
   if (!Array.isArray(walks) || !walks.every(isWalkState)) return false;
   return new Set(walks.map((w) => w.token)).size === walks.length;

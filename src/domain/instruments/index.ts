@@ -3,3 +3,4 @@ export * from './instrument.js';
 export * from './csv-parser.js';
 export * from './instrument-index.js';
 export * from './defaults.js';
+export * from './tradability.js';

@@ -2,6 +2,9 @@
 // with the original's quirk fixed: every broker stage is really recorded under its broker, and
 // market data is one shared counter that every broker's validation reads. PURE (no clock, no I/O);
 // mutable on purpose: the tick path records every tick, so recording is an O(1) field update.
+// Events recorded by topic (recordTopic) also feed the per-broker AwaitingBook: which stages owe
+// an answer to input they received.
+import { AwaitingBook, type AwaitingView } from './awaiting.js';
 
 /** Per-broker metric stages (`pipeline:{stage}:{broker}` in the original). */
 export const BROKER_STAGES = ['signals', 'signals_validated', 'signals_rejected', 'orders', 'portfolio_updates'] as const;
@@ -51,6 +54,7 @@ const view = (c: MutableCounter): StageCounter => ({ count: c.seen + c.missed, m
 export class StageBook {
   private readonly market = newCounter();
   private readonly brokers = new Map<string, Record<BrokerStage, MutableCounter>>();
+  private readonly awaiting = new Map<string, AwaitingBook>();
 
   /** @param brokers the brokers to keep counters for; events of other brokers are ignored. */
   constructor(brokers: readonly string[]) {
@@ -58,6 +62,7 @@ export class StageBook {
       const stages = {} as Record<BrokerStage, MutableCounter>;
       for (const s of BROKER_STAGES) stages[s] = newCounter();
       this.brokers.set(b, stages);
+      this.awaiting.set(b, new AwaitingBook());
     }
   }
 
@@ -82,6 +87,22 @@ export class StageBook {
     return true;
   }
 
+  /**
+   * Records one event of `broker`'s topic `{suffix}` (e.g. `orders.filled`) produced at `atMs`: its
+   * stage's counter and what it owes or answers. False for an untracked broker or unknown suffix.
+   */
+  recordTopic(broker: string, suffix: string, atMs: number): boolean {
+    const stage = stageForSuffix(suffix);
+    if (stage === undefined || !this.record(broker, stage, atMs)) return false;
+    this.awaiting.get(broker)?.note(suffix, atMs);
+    return true;
+  }
+
+  /** Oldest unanswered input per answering stage of `broker` (all null for an untracked broker). */
+  awaitingView(broker: string): AwaitingView {
+    return this.awaiting.get(broker)?.view() ?? { risk_validation: null, order_execution: null, portfolio_updates: null };
+  }
+
   /** Sets the absolute number of market ticks the lossy subscription skipped. */
   setMarketMissed(total: number): void {
     this.market.missed = total;
@@ -90,7 +111,11 @@ export class StageBook {
   /** Sets the absolute number of `broker`'s `stage` events the lossy subscriptions skipped. */
   setMissed(broker: string, stage: BrokerStage, total: number): void {
     const c = this.brokers.get(broker)?.[stage];
-    if (c !== undefined) c.missed = total;
+    if (c === undefined) return;
+    // Skipped events of an answering stage may have been the awaited answer: never report a
+    // stage late on the strength of events the monitor did not see
+    if (total > c.missed) this.awaiting.get(broker)?.forgive(stage);
+    c.missed = total;
   }
 
   /** The shared market-data counter. */

@@ -2,6 +2,10 @@
 // function of stage counters and time. Same order of checks and thresholds as the original:
 // startup grace ⇒ `startup`; market closed ⇒ `idle`; else five stages judged by event age, and the
 // overall grade from the share of healthy stages (all / ≥80 % / ≥60 % / less).
+// Fixed: given what each stage owes (AwaitingView), risk, orders and portfolio are late only while
+// input waits for them too long; a stage with nothing to answer is `idle`, and a pipeline whose
+// orders are idle (e.g. every signal rejected by a daily limit) is `idle`, not a latency warning.
+import type { AwaitingView } from './awaiting.js';
 import type { BrokerStage, StageCounter } from './stages.js';
 
 /** Overall grade of one broker's pipeline. */
@@ -23,8 +27,8 @@ export interface Thresholds {
 /** The original's thresholds (`market_data_latency` 1 s, signals 5 s, risk 2 s, orders 10 s, portfolio 3 s). */
 export const DEFAULT_THRESHOLDS: Thresholds = { marketDataMs: 1000, signalMs: 5000, riskMs: 2000, orderMs: 10_000, portfolioMs: 3000 };
 
-/** Why a stage was not judged. */
-export type SkipReason = 'market_closed' | 'trading_disabled';
+/** Why a stage was not judged; `idle`: it had no input to answer lately. */
+export type SkipReason = 'market_closed' | 'trading_disabled' | 'idle';
 
 /** The verdict on one stage. */
 export interface StageResult {
@@ -62,6 +66,11 @@ export interface ValidationInput {
   readonly market: StageCounter;
   readonly stages: Readonly<Record<BrokerStage, StageCounter>>;
   readonly thresholds: Thresholds;
+  /**
+   * Oldest unanswered input per answering stage (StageBook.awaitingView). When absent, those
+   * stages are judged by the age of their last event, as the original did.
+   */
+  readonly awaiting?: AwaitingView;
 }
 
 /** The result for one broker at one instant. */
@@ -133,13 +142,29 @@ function riskCounter(i: ValidationInput): Pick<StageCounter, 'count' | 'lastMs'>
   return { count: v.count + x.count, lastMs };
 }
 
-/** A downstream stage: healthy until it has data, then unhealthy when its last event is too old. */
-function ageStage(c: Pick<StageCounter, 'count' | 'lastMs'>, i: ValidationInput, thresholdMs: number, what: string, service: string): StageResult {
+/**
+ * A downstream stage. With `awaitingSince` known (not undefined): unhealthy only when an input has
+ * waited longer than the threshold; idle when nothing is owed and its last event is older than the
+ * threshold. Without it: unhealthy when its last event is too old (the original's rule).
+ */
+function ageStage(
+  c: Pick<StageCounter, 'count' | 'lastMs'>,
+  i: ValidationInput,
+  thresholdMs: number,
+  what: string,
+  service: string,
+  awaitingSince: number | null | undefined,
+  idleInfo: string,
+): StageResult {
   const r = judged(c, i.nowMs, thresholdMs);
-  if (r.ageMs !== null && r.ageMs > thresholdMs) {
-    return unhealthy(r, `${what} latency too high for ${i.broker}: ${secs(r.ageMs)}`, `Check ${service} performance for ${i.broker}`);
+  const late = (waitedMs: number): StageResult =>
+    unhealthy(r, `${what} latency too high for ${i.broker}: ${secs(waitedMs)}`, `Check ${service} performance for ${i.broker}`);
+  if (awaitingSince === undefined) return r.ageMs !== null && r.ageMs > thresholdMs ? late(r.ageMs) : r;
+  if (awaitingSince !== null) {
+    const waited = Math.max(0, i.nowMs - awaitingSince);
+    return waited > thresholdMs ? late(waited) : r;
   }
-  return r;
+  return r.ageMs === null || r.ageMs > thresholdMs ? { ...r, skipped: 'idle', info: idleInfo } : r;
 }
 
 /** Validates one broker's pipeline. */
@@ -163,12 +188,12 @@ export function validateBroker(i: ValidationInput): BrokerValidation {
   const stages: Record<ValidationStage, StageResult> = {
     market_data: marketData(i),
     signal_generation: signalGeneration(i),
-    risk_validation: ageStage(riskCounter(i), i, t.riskMs, 'Risk validation', 'risk manager service'),
+    risk_validation: ageStage(riskCounter(i), i, t.riskMs, 'Risk validation', 'risk manager service', i.awaiting?.risk_validation, 'Idle: no signals to validate'),
     order_execution: i.tradingEnabled
-      ? ageStage(i.stages.orders, i, t.orderMs, 'Order execution', 'trading engine service')
+      ? ageStage(i.stages.orders, i, t.orderMs, 'Order execution', 'trading engine service', i.awaiting?.order_execution, 'Idle: no validated signals to execute')
       : skipped(i.stages.orders, i.nowMs, t.orderMs, 'trading_disabled'),
     portfolio_updates: i.tradingEnabled
-      ? ageStage(i.stages.portfolio_updates, i, t.portfolioMs, 'Portfolio update', 'portfolio manager service')
+      ? ageStage(i.stages.portfolio_updates, i, t.portfolioMs, 'Portfolio update', 'portfolio manager service', i.awaiting?.portfolio_updates, 'Idle: no fills to book')
       : skipped(i.stages.portfolio_updates, i.nowMs, t.portfolioMs, 'trading_disabled'),
   };
   const bottlenecks: Bottleneck[] = [];
@@ -179,5 +204,10 @@ export function validateBroker(i: ValidationInput): BrokerValidation {
     else bottlenecks.push({ stage: name, issue: s.issue ?? 'Unknown issue', ...(s.recommendation !== undefined ? { recommendation: s.recommendation } : {}) });
   }
   const total = VALIDATION_STAGES.length;
-  return { ...base, overall: classifyOverall(healthy, total), stages, bottlenecks, healthyStages: healthy, totalStages: total };
+  const overall = classifyOverall(healthy, total);
+  // Everything that is judged is fine but no orders flow: say so instead of "healthy"
+  if (overall === 'healthy' && stages.order_execution.skipped === 'idle') {
+    return { ...base, overall: 'idle', message: 'No orders flowing: no validated signals to execute', stages, bottlenecks, healthyStages: healthy, totalStages: total };
+  }
+  return { ...base, overall, stages, bottlenecks, healthyStages: healthy, totalStages: total };
 }

@@ -1,12 +1,14 @@
 // Signal submission to the paper venue. PURE. Idempotent: the signal key
 // `${strategyId}:${token}:${side}:${signalTs}` is remembered before anything else happens, and a
 // known key returns ERR_ORDER_DUPLICATE without creating an order. Every other outcome (guardrail
-// failure included) is an order record whose events say what happened.
+// failure included) is an order record whose events say what happened. An instrument the
+// registry refuses (input.notTradable) is rejected like a guardrail failure: no order of it works.
 
 import { err, ok, type Result } from '../../errors.js';
 import { createOrder } from '../order/order.js';
 import { clientOrderIdFor, signalKey } from '../order/ids.js';
 import type { Paise, TradingSignal } from '../types.js';
+import { describeTradability, type TradabilityProblem } from '../instruments/tradability.js';
 import { paperError, type PaperError } from './events.js';
 import { advanceOrder, rejectOrder, type ExecCtx } from './execute.js';
 import { checkGuardrails, planOrder } from './guardrails.js';
@@ -22,6 +24,8 @@ export interface PaperSubmitInput {
   readonly validatedPrice: Paise;
   /** Instrument tick size (paise); defaults to the configured tick. */
   readonly tickSize?: Paise;
+  /** Set when the instrument registry refuses the instrument (an index, or unknown). */
+  readonly notTradable?: TradabilityProblem;
 }
 
 /**
@@ -78,7 +82,12 @@ export function submitSignal(ctx: ExecCtx, input: PaperSubmitInput, nowMs: numbe
   };
   book.orders.set(orderId, w);
   advanceOrder(ctx, w, 'submit', nowMs);
-  const failure = checkGuardrails(params, s.token, input.validatedQty, ref) ?? plan.error;
+  const failure =
+    (input.notTradable !== undefined
+      ? paperError('ERR_PAPER_NOT_TRADABLE', { token: s.token, reason: describeTradability(input.notTradable), problem: input.notTradable })
+      : null) ??
+    checkGuardrails(params, s.token, input.validatedQty, ref) ??
+    plan.error;
   if (failure !== null) rejectOrder(ctx, w, nowMs, failure);
   else routeOnArrival(ctx, w, ref, nowMs);
   return ok(undefined);

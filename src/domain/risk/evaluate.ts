@@ -11,8 +11,10 @@ import {
   checkMaxNotional,
   checkMaxPosition,
   checkPriceLimit,
+  checkTradable,
   ruleContext,
   type RiskReason,
+  type RiskReference,
 } from './rules.js';
 import { recordValidated, type RiskState } from './state.js';
 
@@ -34,19 +36,21 @@ export type RiskVerdict =
       readonly reasons: readonly RiskReason[];
     };
 
-/** Runs all six rules against `signal` without changing `state`. */
+/** Runs all seven rules against `signal` without changing `state`; `ref` carries registry facts. */
 export function evaluateSignal(
   state: RiskState,
   signal: TradingSignal,
   limits: RiskLimits = DEFAULT_RISK_LIMITS,
+  ref: RiskReference = {},
 ): RiskVerdict {
-  const ctx = ruleContext(state, signal, limits);
+  const ctx = ruleContext(state, signal, limits, ref);
   const maxPosition = checkMaxPosition(ctx);
   const maxDailyTrades = checkMaxDailyTrades(ctx);
   const priceLimit = checkPriceLimit(ctx);
   const maxNotional = checkMaxNotional(ctx);
   const dailyLoss = checkDailyLoss(ctx);
   const killSwitch = checkKillSwitch(ctx);
+  const tradable = checkTradable(ctx);
   const checks: RiskChecks = {
     MaxPositionSize: maxPosition === null,
     MaxDailyTrades: maxDailyTrades === null,
@@ -54,9 +58,10 @@ export function evaluateSignal(
     MaxOrderNotional: maxNotional === null,
     DailyLossLimit: dailyLoss === null,
     KillSwitch: killSwitch === null,
+    TradableInstrument: tradable === null,
   };
   // rule order (RULE_NAMES) is the order of the reasons
-  const all = [maxPosition, maxDailyTrades, priceLimit, maxNotional, dailyLoss, killSwitch];
+  const all = [maxPosition, maxDailyTrades, priceLimit, maxNotional, dailyLoss, killSwitch, tradable];
   const reasons = all.filter((r): r is RiskReason => r !== null);
   if (reasons.length > 0) return { outcome: 'rejected', checks, reasons };
   return { outcome: 'validated', validatedQty: signal.quantity, validatedPrice: signal.price, checks };
@@ -67,8 +72,9 @@ export function evaluateAndRecord(
   state: RiskState,
   signal: TradingSignal,
   limits: RiskLimits = DEFAULT_RISK_LIMITS,
+  ref: RiskReference = {},
 ): RiskVerdict {
-  const verdict = evaluateSignal(state, signal, limits);
+  const verdict = evaluateSignal(state, signal, limits, ref);
   if (verdict.outcome === 'validated') recordValidated(state, signal);
   return verdict;
 }

@@ -1,4 +1,4 @@
-// Public surface of the risk domain: limits, per-broker risk state, the six rules and the verdict.
+// Public surface of the risk domain: limits, per-broker risk state, the seven rules and the verdict.
 // PURE. Import from here rather than from the individual files.
 
 export * from './evaluate.js';

@@ -12,6 +12,7 @@ export const RULE_NAMES = [
   'MaxOrderNotional',
   'DailyLossLimit',
   'KillSwitch',
+  'TradableInstrument',
 ] as const;
 
 /** One risk rule's name. */

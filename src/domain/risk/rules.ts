@@ -1,10 +1,11 @@
-// The six pre-trade risk rules as pure predicates over (signal, risk state, limits). PURE.
-// Each returns null when the rule passes or the catalogued reason when it fails; evaluate.ts runs
-// all of them. The position and daily-loss rules never block an order that only reduces an
-// existing position; the kill switch blocks everything.
+// The seven pre-trade risk rules as pure predicates over (signal, risk state, limits, reference
+// data). PURE. Each returns null when the rule passes or the catalogued reason when it fails;
+// evaluate.ts runs all of them. The position and daily-loss rules never block an order that only
+// reduces an existing position; the kill switch and the tradable-instrument rule block everything.
 
 import { formatMessage, type ErrorCode, type ErrorDetail } from '../../errors.js';
 import type { TradingSignal } from '../types.js';
+import { describeTradability, tradabilityProblem, type TradableLookup } from '../instruments/tradability.js';
 import { formatPaise, productGreater } from '../portfolio/money.js';
 import { isReducing } from '../portfolio/position-math.js';
 import { istDate, istDay, type RiskLimits, type RuleName } from './limits.js';
@@ -30,12 +31,19 @@ export interface RuleContext {
   readonly day: number;
   /** Current net position of (signal.strategyId, signal.token) from fills. */
   readonly currentQty: number;
+  /** The registry's tradability; undefined when no registry is known (the rule then passes). */
+  readonly tradable: TradableLookup | undefined;
+}
+
+/** Reference data the rules read besides state and limits (instrument facts from the registry). */
+export interface RiskReference {
+  readonly tradable?: TradableLookup;
 }
 
 /** Builds the {@link RuleContext} of a signal. */
-export function ruleContext(state: RiskState, signal: TradingSignal, limits: RiskLimits): RuleContext {
+export function ruleContext(state: RiskState, signal: TradingSignal, limits: RiskLimits, ref: RiskReference = {}): RuleContext {
   const currentQty = positionOf(state, signal.strategyId, signal.token).qty;
-  return { state, signal, limits, day: istDay(signal.ts), currentQty };
+  return { state, signal, limits, day: istDay(signal.ts), currentQty, tradable: ref.tradable };
 }
 
 function reason(rule: RuleName, code: RiskErrorCode, detail: ErrorDetail): RiskReason {
@@ -116,6 +124,16 @@ export function checkDailyLoss({ state, signal: s, limits, day, currentQty }: Ru
 export function checkKillSwitch({ state }: RuleContext): RiskReason | null {
   if (!state.killSwitch.engaged) return null;
   return reason('KillSwitch', 'ERR_RISK_KILL_SWITCH', { reason: state.killSwitch.reason, broker: state.broker });
+}
+
+/**
+ * TradableInstrument: fails when the registry marks the signal's instrument not tradable (an
+ * index such as BANKNIFTY) or does not know it. Passes when no registry is given.
+ */
+export function checkTradable({ signal: s, tradable }: RuleContext): RiskReason | null {
+  const problem = tradabilityProblem(tradable, s.token);
+  if (problem === null) return null;
+  return reason('TradableInstrument', 'ERR_RISK_NOT_TRADABLE', { token: s.token, reason: describeTradability(problem), problem });
 }
 
 function formatBigPaise(p: bigint): string {

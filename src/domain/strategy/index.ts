@@ -12,6 +12,7 @@ export type {
 } from './engine.js';
 export type { EngineState, ImportReport, StateSchemaError } from './engine-state.js';
 export { parseStrategies, parseStrategiesDocument } from './config.js';
+export { checkStrategyInstruments } from './tradable.js';
 export type { ParsedStrategy, StrategyConfig } from './config.js';
 export { createLogisticPredictor, createPredictorRegistry, DEFAULT_LOGISTIC_MODELS } from './predictor.js';
 export type { LogisticModel, Prediction, Predictor, PredictorFactory, PredictorRegistry } from './predictor.js';

@@ -2,6 +2,10 @@
 // with an optional per-instrument daily cap. Fixes: time is the TICK timestamp (not the wall
 // clock) so replays are deterministic, and the cap resets on the IST trading day (UTC+5:30),
 // not at UTC midnight. Its timers are exportable as JSON so a restart does not re-emit at once.
+// Side `auto` differs on purpose: the original's "BUY if token even else SELL" made every odd token
+// a sell that a long-only venue refuses (all 20 default tokens are odd, so the demo never filled).
+// Here `auto` alternates per instrument, BUY first each trading day, so it only sells what it
+// bought: the demo keeps the original's intent (a slow mix of buys and sells) and fills.
 import { z } from 'zod';
 import type { Side } from '../types.js';
 import type { Decision, StrategyContext, StrategyLogic } from './types.js';
@@ -11,7 +15,7 @@ export interface LowFrequencyParams {
   readonly minIntervalSeconds: number;
   /** Null = unlimited. */
   readonly maxDailySignalsPerInstrument: number | null;
-  /** 'auto' = BUY for even tokens, SELL for odd ones. */
+  /** 'auto' = per instrument BUY, SELL, BUY, ... restarting with BUY on each IST trading day. */
   readonly side: Side | 'auto';
   readonly quantity: number;
 }
@@ -34,6 +38,15 @@ const StateSchema = z.object({
 /** JSON form of the strategy's private state. */
 export type LowFrequencyState = z.infer<typeof StateSchema>;
 
+/**
+ * Side of `auto` for an instrument's signal number `countToday` (0-based) of the day: even ⇒ BUY,
+ * odd ⇒ SELL of what the BUY before it bought. The count is the strategy's own per-day state, so
+ * it needs no fills and replays identically.
+ */
+export function autoSide(countToday: number): Side {
+  return countToday % 2 === 0 ? 'BUY' : 'SELL';
+}
+
 /** Creates a low_frequency_demo instance with empty timers. */
 export function createLowFrequencyDemo(p: LowFrequencyParams): StrategyLogic {
   const lastEmit = new Map<number, number>();
@@ -54,7 +67,7 @@ export function createLowFrequencyDemo(p: LowFrequencyParams): StrategyLogic {
     if (p.maxDailySignalsPerInstrument !== null && count >= p.maxDailySignalsPerInstrument) return null;
     lastEmit.set(ctx.token, ctx.ts);
     counts.set(ctx.token, count + 1);
-    const side: Side = p.side !== 'auto' ? p.side : ctx.token % 2 === 0 ? 'BUY' : 'SELL';
+    const side: Side = p.side !== 'auto' ? p.side : autoSide(count);
     return {
       side,
       confidence: 0.5,

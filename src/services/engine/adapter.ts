@@ -3,6 +3,7 @@
 // persist it in the same LMDB transaction as the fills and orders it produced (restart safety).
 // Unknown or not yet implemented brokers are refused with ERR_BROKER_UNSUPPORTED (startup).
 import { appError, type Result } from '../../errors.js';
+import type { TradabilityProblem } from '../../domain/instruments/tradability.js';
 import type { OrderRecord } from '../../domain/order/order.js';
 import type { PaperConfig } from '../../domain/paper/index.js';
 import type { VenueError, VenueEvent } from '../../protocol/trading.js';
@@ -23,6 +24,8 @@ export interface AdapterSubmit {
   readonly validatedPrice: Paise;
   /** Instrument tick size in paise, when the instrument is known. */
   readonly tickSize?: Paise;
+  /** Set when the instrument registry refuses the instrument: the venue rejects the order. */
+  readonly notTradable?: TradabilityProblem;
 }
 
 /** The venue seen by the engine. Every call is synchronous and mutates only the adapter. */

@@ -12,6 +12,8 @@ export interface FeedSettings {
   readonly ticksPerSecond: number;
   readonly seed: string;
   readonly volatilityBps: number;
+  /** Synthetic feed: wall ms per trading-day session of its event clock; 0 = ticks carry wall time. */
+  readonly sessionMs: number;
   readonly instrumentsFile: string;
   readonly replayFile: string | undefined;
   readonly replayPace: ReplayPace;
@@ -36,6 +38,11 @@ export function effectiveMarket24x7(config: Pick<AppConfig, 'feed'>): boolean {
   return config.feed.market24x7 ?? config.feed.source === 'synthetic';
 }
 
+/** Session length of the synthetic feed's event clock; 0 for replay or when sessions are off. */
+export function syntheticSessionMs(config: Pick<AppConfig, 'feed'>): number {
+  return config.feed.source === 'synthetic' ? config.feed.syntheticSessionMs : 0;
+}
+
 /** Resolves the feed settings of `config`; relative paths are taken from `cwd`. */
 export function feedSettings(config: AppConfig, cwd: string): FeedSettings {
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
@@ -45,6 +52,7 @@ export function feedSettings(config: AppConfig, cwd: string): FeedSettings {
     ticksPerSecond: f.ticksPerSecond,
     seed: f.seed,
     volatilityBps: f.volatilityBps,
+    sessionMs: syntheticSessionMs(config),
     instrumentsFile: abs(f.instrumentsFile),
     replayFile: f.replayFile === undefined ? undefined : abs(f.replayFile),
     replayPace: f.replayPace,

@@ -3,7 +3,9 @@
 // tick. While the market is closed it only re-checks once per `closedCheckMs` (near-zero CPU).
 // A refused publish (block-policy ring full) is counted as dropped and never waited for: a live
 // feed must not stall behind a slow consumer. The walk still advances, as a real market would.
-import type { SyntheticFeed } from '../../domain/feed/index.js';
+// With a session clock, ticks carry its event time instead of the wall clock and the wall-clock
+// market calendar does not gate the feed (every session clock instant is inside a session).
+import type { SyntheticClock, SyntheticFeed } from '../../domain/feed/index.js';
 import type { Tick } from '../../domain/types.js';
 import type { ActorClock, TickPublisher } from '../../runtime/actor.js';
 import { TickBudget } from './budget.js';
@@ -18,6 +20,8 @@ export interface SyntheticDriverOptions {
   readonly isOpen: (nowMs: number) => boolean;
   /** Called with every published tick (the recorder). */
   readonly onPublished?: (t: Tick) => void;
+  /** Compressed sessions: tick time comes from this clock, advanced by monotonic wall time. */
+  readonly sessionClock?: Pick<SyntheticClock, 'advance'>;
   /** Timer period while open, ms (default 5). */
   readonly periodMs?: number;
   /** Re-check period while closed, ms (default 1000). */
@@ -57,6 +61,8 @@ export function createSyntheticDriver(opts: SyntheticDriverOptions): SyntheticDr
   let dropped = 0;
   let lastTickTs: number | null = null;
   let lastDropAt: number | null = null;
+  const sessionClock = opts.sessionClock;
+  let lastMono: number | null = null;
 
   const schedule = (ms: number): void => {
     timer = setTimeout(turn, ms);
@@ -65,18 +71,26 @@ export function createSyntheticDriver(opts: SyntheticDriverOptions): SyntheticDr
   function turn(): void {
     timer = undefined;
     if (!running) return;
-    const now = clock.nowMs();
-    if (!opts.isOpen(now)) {
-      open = false;
-      schedule(closedCheckMs);
-      return;
+    const mono = clock.monoMs();
+    let now: number;
+    if (sessionClock !== undefined) {
+      // Event time advances with the monotonic wall time since the previous turn (0 on the first)
+      now = sessionClock.advance(lastMono === null ? 0 : mono - lastMono);
+      lastMono = mono;
+    } else {
+      now = clock.nowMs();
+      if (!opts.isOpen(now)) {
+        open = false;
+        schedule(closedCheckMs);
+        return;
+      }
     }
     if (!open) {
       // Just opened (or started): owe nothing for the closed period
       open = true;
-      budget.reset(clock.monoMs());
+      budget.reset(mono);
     }
-    const n = budget.take(clock.monoMs());
+    const n = budget.take(mono);
     for (let i = 0; i < n; i++) {
       const t = feed.next(now);
       generated++;
@@ -98,6 +112,7 @@ export function createSyntheticDriver(opts: SyntheticDriverOptions): SyntheticDr
       if (running) return;
       running = true;
       open = false;
+      lastMono = null;
       turn();
     },
     stop() {

@@ -2,7 +2,17 @@
 // by the market calendar. Its state (seed, counter, every walk) is checkpointed to K.feedState() and
 // restored at start, so a restarted feed continues the walk instead of jumping back to reference
 // prices. A stored state made with another seed is ignored: the seed names the walk.
-import { createSyntheticFeed, isSyntheticFeedState, type SyntheticFeedState, type SyntheticInstrument } from '../../domain/feed/index.js';
+// With compressed sessions (settings.sessionMs > 0) the session clock is part of that state, so
+// event time keeps moving forward across restarts.
+import {
+  createSyntheticClock,
+  createSyntheticFeed,
+  isSyntheticFeedState,
+  type SyntheticClock,
+  type SyntheticClockState,
+  type SyntheticFeedState,
+  type SyntheticInstrument,
+} from '../../domain/feed/index.js';
 import { isMarketOpen } from '../../domain/market-hours/index.js';
 import { K } from '../../store/keyspace.js';
 import type { FeedSettings } from './settings.js';
@@ -30,6 +40,29 @@ function restoreState(env: FeedEnv, seed: string): SyntheticFeedState | undefine
   return stored;
 }
 
+/**
+ * The stored session clock, kept even when the walk is not (another seed): event time must never
+ * go back to an earlier day, whatever the walk.
+ */
+function storedClock(env: FeedEnv): SyntheticClockState | undefined {
+  const stored = env.load(K.feedState());
+  return isSyntheticFeedState(stored) ? stored.clock : undefined;
+}
+
+/** The session clock, continuing the stored one when there is one. */
+function createSessionClock(env: FeedEnv, s: FeedSettings, stored: SyntheticClockState | undefined): SyntheticClock {
+  const clock = createSyntheticClock({
+    sessionMs: s.sessionMs,
+    calendar: s.hours,
+    wallNowMs: env.clock.nowMs(),
+    // After a crash the ticks since the last checkpoint were published already: never reuse their times
+    ...(stored !== undefined ? { state: stored, resumeGapMs: SYNTHETIC_CHECKPOINT_MS } : {}),
+  });
+  const st = clock.exportState();
+  env.log.info({ sessionMs: s.sessionMs, day: st.day, elapsedMs: st.elapsedMs, restored: stored !== undefined }, 'synthetic sessions: tick time follows the session clock');
+  return clock;
+}
+
 /** Creates the synthetic source (not started). Throws ERR_CONFIG_INVALID on bad feed options. */
 export function createSyntheticSource(env: FeedEnv, s: FeedSettings, instruments: readonly SyntheticInstrument[]): FeedSource {
   const state = restoreState(env, s.seed);
@@ -40,13 +73,16 @@ export function createSyntheticSource(env: FeedEnv, s: FeedSettings, instruments
     ...(state !== undefined ? { state } : {}),
   });
   if (state !== undefined) env.log.info({ seq: state.seq, walks: state.walks.length }, 'synthetic walk restored');
-  const isOpen = (now: number): boolean => isMarketOpen(now, s.hours);
+  const sessionClock = s.sessionMs > 0 ? createSessionClock(env, s, storedClock(env)) : undefined;
+  // Session clock instants are always inside a session; the wall-clock calendar does not apply
+  const isOpen = (now: number): boolean => sessionClock !== undefined || isMarketOpen(now, s.hours);
   const driver = createSyntheticDriver({
     feed,
     ticksPerSecond: s.ticksPerSecond,
     publisher: env.publisher,
     clock: env.clock,
     isOpen,
+    ...(sessionClock !== undefined ? { sessionClock } : {}),
     ...(env.onPublished !== undefined ? { onPublished: env.onPublished } : {}),
   });
   let savedSeq = state?.seq ?? -1;
@@ -66,7 +102,7 @@ export function createSyntheticSource(env: FeedEnv, s: FeedSettings, instruments
       const st = feed.exportState();
       if (st.seq === savedSeq) return undefined;
       savedSeq = st.seq;
-      return st;
+      return sessionClock === undefined ? st : { ...st, clock: sessionClock.exportState() };
     },
     stats() {
       const d = driver.stats();

@@ -81,6 +81,7 @@ export class MonitorCore {
         market,
         stages,
         thresholds: s.thresholds,
+        awaiting: this.book.awaitingView(broker),
       });
       brokers[broker] = {
         broker,

@@ -8,6 +8,8 @@ import type { Broker } from '../../domain/types.js';
 export interface MonitoredTopic {
   readonly topic: string;
   readonly broker: Broker;
+  /** Per-broker topic suffix (`orders.filled`), for StageBook.recordTopic. */
+  readonly suffix: string;
   readonly stage: BrokerStage;
 }
 
@@ -17,7 +19,7 @@ export function monitoredTopics(brokers: readonly Broker[]): MonitoredTopic[] {
   for (const broker of brokers) {
     for (const suffix of BROKER_TOPICS) {
       const stage = stageForSuffix(suffix);
-      if (stage !== undefined) out.push({ topic: brokerTopic(broker, suffix), broker, stage });
+      if (stage !== undefined) out.push({ topic: brokerTopic(broker, suffix), broker, suffix, stage });
     }
   }
   return out;

@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { appError, err, formatMessage, ok, type AlphaPandaError, type Result } from '../../errors.js';
+import type { TradableLookup } from '../../domain/instruments/index.js';
 import {
+  checkStrategyInstruments,
   createStrategyEngine,
   parseStrategiesDocument,
   type EngineOptions,
@@ -82,13 +84,18 @@ export interface RunnerSetup {
 
 /**
  * Builds the engine over the strategies whose broker is active. A strategy of an inactive broker
- * is skipped, not an error: one strategies file serves paper-only and live set-ups alike.
+ * is skipped, not an error: one strategies file serves paper-only and live set-ups alike. With the
+ * registry's `tradable` lookup, a strategy listing an instrument that may not be ordered (an index,
+ * an unknown token) makes the file invalid.
  */
 export function buildRunner(
   configs: readonly StrategyConfig[],
   activeBrokers: readonly Broker[],
   opts: EngineOptions = {},
+  tradable?: TradableLookup,
 ): Result<RunnerSetup, StrategyConfigError[]> {
+  const refused = checkStrategyInstruments(configs, tradable);
+  if (refused.length > 0) return err(refused);
   const runnable: StrategyConfig[] = [];
   const skipped: SkippedStrategy[] = [];
   for (const c of configs) {

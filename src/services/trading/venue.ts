@@ -3,6 +3,7 @@
 // ticks' own clock (so a replay expires DAY orders at the same tick in every run and topology).
 import type { SessionCalendar } from '../../domain/market-hours/index.js';
 import { SessionClock } from '../../domain/market-hours/index.js';
+import { tradabilityProblem, type TradableLookup } from '../../domain/instruments/index.js';
 import type { Broker, Paise } from '../../domain/types.js';
 import type { VenueIn, VenueOut } from '../../protocol/trading.js';
 import type { Behaviour } from '../../runtime/behaviour.js';
@@ -16,12 +17,15 @@ export interface VenueConfig {
   readonly endOfDay: boolean;
   /** Tick size per instrument token, paise (the registry's); others use the venue's default. */
   readonly tickSizes: ReadonlyMap<number, Paise>;
+  /** The registry's tradability; absent: nothing is refused for tradability. */
+  readonly tradable?: TradableLookup;
 }
 
 export interface VenueState {
   readonly adapter: BrokerAdapter;
   readonly sessions: SessionClock | null;
   readonly tickSizes: ReadonlyMap<number, Paise>;
+  readonly tradable: TradableLookup | undefined;
 }
 
 export interface VenueSnapshot {
@@ -37,6 +41,7 @@ export const venueBehaviour: Behaviour<VenueConfig, VenueState, VenueIn, VenueOu
     adapter: createAdapter(config.broker, config.adapter, restored?.adapter),
     sessions: config.endOfDay ? new SessionClock(config.calendar, restored?.lastEodDay ?? null) : null,
     tickSizes: config.tickSizes,
+    tradable: config.tradable,
   }),
   handle(state, msg, emit) {
     switch (msg.kind) {
@@ -53,7 +58,14 @@ export const venueBehaviour: Behaviour<VenueConfig, VenueState, VenueIn, VenueOu
       }
       case 'submit': {
         const tickSize = state.tickSizes.get(msg.signal.token);
-        const input = { signal: msg.signal, validatedQty: msg.validatedQty, validatedPrice: msg.validatedPrice, ...(tickSize !== undefined ? { tickSize } : {}) };
+        const notTradable = tradabilityProblem(state.tradable, msg.signal.token);
+        const input = {
+          signal: msg.signal,
+          validatedQty: msg.validatedQty,
+          validatedPrice: msg.validatedPrice,
+          ...(tickSize !== undefined ? { tickSize } : {}),
+          ...(notTradable !== null ? { notTradable } : {}),
+        };
         // Orders carry the signal's event time: the same ids and timestamps in every replay
         const r = state.adapter.submit(input, msg.signal.ts);
         emit(r.ok ? { kind: 'venue-events', cause: 'submit', events: r.value, signal: msg.signal } : { kind: 'venue-refused', cause: 'submit', error: r.error, signal: msg.signal });

@@ -5,6 +5,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppConfigSchema } from '../../../src/config.js';
 import type { Tick } from '../../../src/domain/types.js';
+import { firstSessionDay } from '../../../src/domain/feed/index.js';
+import { istDayNumber, istDayStartMs, istTimeOfDayMs, OPEN_MS } from '../../../src/domain/market-hours/index.js';
 import type { ActorClock } from '../../../src/runtime/actor.js';
 import { instrumentsFromFile } from '../../../src/services/feed/instruments.js';
 import { fingerprintOf, readHead } from '../../../src/services/feed/replay-position.js';
@@ -139,5 +141,70 @@ describe('synthetic source', () => {
     const bad = fakeEnv(new Map([[JSON.stringify(['feed']), { v: 9 }]]));
     expect(createSyntheticSource(bad.env, s, inst).restored).toBe(false);
     expect(bad.errors).toEqual(['ERR_STORE_SCHEMA']);
+  });
+});
+
+describe('synthetic source in compressed sessions', () => {
+  const inst = [{ token: 738561 }, { token: 408065 }];
+  const waitFor = async (pred: () => boolean): Promise<void> => {
+    const until = Date.now() + 10_000;
+    while (!pred()) {
+      if (Date.now() > until) throw new Error('timed out waiting for ticks');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it('stamps ticks with the session clock (09:15 IST of the next trading day on) and checkpoints it', async () => {
+    const s = feedSettings(config({ source: 'synthetic', seed: 'sess', ticksPerSecond: 2000, syntheticSessionMs: 60_000 }), process.cwd());
+    expect(s.sessionMs).toBe(60_000);
+    const a = fakeEnv();
+    const src = createSyntheticSource(a.env, s, inst);
+    src.start();
+    await waitFor(() => a.out.length >= 50);
+    await src.stop();
+    const day = firstSessionDay(Date.now(), s.hours);
+    const open = istDayStartMs(day) + OPEN_MS;
+    expect(a.out.every((t) => t.exchangeTs >= open && t.exchangeTs < open + 60_000)).toBe(true);
+    expect(a.out.every((t, i) => i === 0 || t.exchangeTs >= a.out[i - 1]!.exchangeTs)).toBe(true);
+    expect(src.checkpoint()).toMatchObject({ seed: 'sess', clock: { v: 1, day } });
+  });
+
+  it('continues a stored clock, so event time moves on across restarts', async () => {
+    const s = feedSettings(config({ source: 'synthetic', seed: 'sess', ticksPerSecond: 2000, syntheticSessionMs: 60_000 }), process.cwd());
+    const day = firstSessionDay(Date.now(), s.hours) + 30;
+    // Resumed one checkpoint period (2 s) later than stored: ticks after the checkpoint may have been published
+    const stored = { v: 1, seed: 'sess', seq: 7, walks: [], clock: { v: 1, day, elapsedMs: 57_990 } };
+    const b = fakeEnv(new Map([[JSON.stringify(['feed']), stored]]));
+    const src = createSyntheticSource(b.env, s, inst);
+    expect(src.restored).toBe(true);
+    src.start();
+    await waitFor(() => b.out.some((t) => istDayNumber(t.exchangeTs) > day));
+    await src.stop();
+    expect(b.out[0]!.exchangeTs).toBeGreaterThanOrEqual(istDayStartMs(day) + OPEN_MS + 59_990);
+    expect(b.out[0]!.exchangeTs).toBeLessThan(istDayStartMs(day) + OPEN_MS + 60_000);
+    // The session ended after 10 ms of wall time: the next one opens on the next day at 09:15
+    const next = b.out.find((t) => istDayNumber(t.exchangeTs) > day)!;
+    expect(istTimeOfDayMs(next.exchangeTs)).toBeLessThan(OPEN_MS + 1000);
+  });
+
+  it('keeps the stored clock when the walk is restarted for another seed', () => {
+    const s = feedSettings(config({ source: 'synthetic', seed: 'new-seed', syntheticSessionMs: 60_000 }), process.cwd());
+    const day = firstSessionDay(Date.now(), s.hours) + 10;
+    const stored = { v: 1, seed: 'old-seed', seq: 7, walks: [], clock: { v: 1, day, elapsedMs: 0 } };
+    const src = createSyntheticSource(fakeEnv(new Map([[JSON.stringify(['feed']), stored]])).env, s, inst);
+    expect(src.restored).toBe(false);
+    expect(src.checkpoint()).toMatchObject({ seed: 'new-seed', seq: 0, clock: { day, elapsedMs: 2000 } });
+  });
+
+  it('with sessions off (0) ticks carry the wall clock', async () => {
+    const s = feedSettings(config({ source: 'synthetic', seed: 'wall', ticksPerSecond: 2000, syntheticSessionMs: 0 }), process.cwd());
+    const c = fakeEnv();
+    const src = createSyntheticSource(c.env, s, inst);
+    const before = Date.now();
+    src.start();
+    await waitFor(() => c.out.length >= 10);
+    await src.stop();
+    expect(c.out.every((t) => t.exchangeTs >= before && t.exchangeTs <= Date.now())).toBe(true);
+    expect(src.checkpoint()).not.toHaveProperty('clock');
   });
 });

@@ -24,15 +24,22 @@ describe('MonitorCore', () => {
     core.book.recordTicks(t0 + 1900);
     core.book.record('paper', 'signals', t0 + 1950);
     const s = core.evaluate(t0 + 2000, {});
-    expect(s.brokers['paper']!.validation.overall).toBe('healthy');
+    // Signals flow but nothing was validated yet: no orders owed, so the pipeline is idle, not late
+    expect(s.brokers['paper']!.validation.overall).toBe('idle');
+    expect(s.brokers['paper']!.validation.stages.order_execution?.skipped).toBe('idle');
     // zerodha has no strategies: no signals is fine, market data comes from the shared stage
-    expect(s.brokers['zerodha']!.validation.overall).toBe('healthy');
+    expect(s.brokers['zerodha']!.validation.overall).toBe('idle');
     expect(s.brokers['zerodha']!.validation.stages.market_data?.healthy).toBe(true);
     expect(s.brokers['paper']!.metrics.market_ticks.count).toBe(1);
     expect(s.brokers['paper']!.metrics.signals.count).toBe(1);
     expect(s.brokers['zerodha']!.metrics.signals.count).toBe(0);
     expect(s.overallHealthy).toBe(true);
     expect(core.latest()).toBe(s);
+    // A validated signal answered by an order within the thresholds: healthy
+    core.book.recordTopic('paper', 'signals.raw', t0 + 1960);
+    core.book.recordTopic('paper', 'signals.validated', t0 + 1970);
+    core.book.recordTopic('paper', 'orders.submitted', t0 + 1980);
+    expect(core.evaluate(t0 + 2000, {}).brokers['paper']!.validation.overall).toBe('healthy');
     // 600 ms later the market data is older than the configured 500 ms
     expect(core.evaluate(t0 + 2500, {}).brokers['paper']!.validation.stages.market_data?.healthy).toBe(false);
   });

@@ -41,6 +41,7 @@ describe('evaluateSignal', () => {
       MaxOrderNotional: false,
       DailyLossLimit: true,
       KillSwitch: false,
+      TradableInstrument: true,
     });
     expect(v.reasons.map((r) => [r.rule, r.code])).toEqual([
       ['MaxPositionSize', 'ERR_RISK_MAX_POSITION'],

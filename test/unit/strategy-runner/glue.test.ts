@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isMarketOpen, istMidnightMs, clockMs } from '../../../src/domain/market-hours/index.js';
 import { createMarketGate } from '../../../src/domain/market-hours/index.js';
+import { readFileSync } from 'node:fs';
+import { parseInstrumentsCsv, tradableLookup } from '../../../src/domain/instruments/index.js';
 import {
   buildRunner,
+  describeConfigError,
   parseStrategiesText,
   readStrategiesFile,
   strategiesStartupError,
@@ -99,6 +102,33 @@ describe('strategies file', () => {
     const built = buildRunner(r.value, ['paper']);
     expect(built.ok && built.value.skipped).toEqual([]);
     expect(built.ok && built.value.engine.instruments().length).toBeGreaterThan(0);
+  });
+
+  it('the shipped default file passes the registry built from the shipped instruments file', () => {
+    const r = readStrategiesFile('src/defaults/strategies.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const registry = tradableLookup(parseInstrumentsCsv(readFileSync('src/defaults/instruments.csv', 'utf8')).instruments);
+    expect(buildRunner(r.value, ['paper'], {}, registry).ok).toBe(true);
+  });
+
+  it('refuses a strategy listing an index or an unknown token, one problem per instrument, skipped ones too', () => {
+    const registry = tradableLookup([{ token: 1, tradable: true }, { token: 260105, tradable: false }]);
+    const parsed = parseStrategiesText(
+      JSON.stringify({ strategies: [momentum('ok'), momentum('idx', { instruments: [1, 260105] }), momentum('z', { broker: 'zerodha', instruments: [77] })] }),
+      'x.json',
+    );
+    if (!parsed.ok) throw new Error('fixture invalid');
+    const r = buildRunner(parsed.value, ['paper'], {}, registry);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.map((e) => [e.code, e.strategyId])).toEqual([
+      ['ERR_STRATEGY_CONFIG', 'idx'],
+      ['ERR_STRATEGY_CONFIG', 'z'],
+    ]);
+    expect(describeConfigError(r.error[0]!)).toMatch(/token 260105 may not be ordered: the instrument registry marks it not tradable/);
+    expect(describeConfigError(r.error[1]!)).toMatch(/token 77 may not be ordered: the instrument registry does not know it/);
+    // Without a registry (no instrument records in the store) nothing is refused
+    expect(buildRunner(parsed.value, ['paper']).ok).toBe(true);
   });
 
   it('skips strategies of inactive brokers and lists them in file order', () => {

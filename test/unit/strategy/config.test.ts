@@ -127,14 +127,16 @@ describe('strategy config parsing', () => {
     expect(parseStrategiesDocument({ strategies: [] })).toEqual({ ok: true, value: [] });
   });
 
-  it('the shipped defaults file is valid: 20 NSE instruments, all paper', () => {
+  it('the shipped defaults file is valid: the 18 tradable NSE instruments (no index), all paper', () => {
     const doc: unknown = parse(readFileSync(new URL('../../../src/defaults/strategies.yaml', import.meta.url), 'utf8'));
     const r = parseStrategiesDocument(doc);
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.value.length).toBeGreaterThanOrEqual(5);
     expect(r.value.every((s) => s.broker === 'paper' && s.enabled)).toBe(true);
     const tokens = new Set(r.value.flatMap((s) => s.instruments));
-    expect(tokens.size).toBe(20);
+    expect(tokens.size).toBe(18);
+    // NIFTY50 and BANKNIFTY are indices (registry: tradable false); listing them refuses the start
+    expect(tokens.has(256265) || tokens.has(260105)).toBe(false);
     expect(new Set(r.value.map((s) => s.type))).toEqual(
       new Set(['momentum', 'rsi', 'mean_reversion', 'low_frequency_demo', 'hybrid_momentum', 'ml_breakout']),
     );
