@@ -11,8 +11,8 @@ import { isTerminal } from '../../domain/order/status.js';
 import type { Broker } from '../../domain/types.js';
 import type { Envelope } from '../../protocol/envelope.js';
 import type { Durability } from '../../store/lmdb.js';
-import { K } from '../../store/keyspace.js';
 import { putFillOnce } from '../engine/committer.js';
+import { putOrders } from '../engine/order-index.js';
 import { planBatch, type CommitPlan, type OriginBook, type WorkItem } from '../engine/plan.js';
 import type { StoreWrite } from '../portfolio/fill-log.js';
 
@@ -112,7 +112,7 @@ export class CoreCommitter {
     const writes = this.deps.capture();
     const plan = planBatch(broker, items, origins);
     await db.transaction(() => {
-      for (const [, o] of plan.orders) void db.put(K.order(broker, o.orderId), o);
+      putOrders(db, broker, plan.orders.values());
       for (const f of plan.fills) putFillOnce(db, broker, f);
       for (const w of writes) {
         if (w.kind === 'put') void db.put(w.key, w.value);
