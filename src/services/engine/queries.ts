@@ -19,7 +19,7 @@ const MAX_LIMIT = 1000;
  * the broker (or of the strategy when one is given), and decodes only the orders it returns.
  * Bounded cost per request (a few ms in the gateway process), never O(history).
  */
-export const STATUS_SCAN_LIMIT = 20_000;
+export const STATUS_SCAN_LIMIT = 10_000;
 
 const rec = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 const int = (v: unknown, fallback: number, min: number, max: number): number =>
