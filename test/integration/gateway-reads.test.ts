@@ -1,7 +1,7 @@
 // History reads against a large store through the real gateway process: orders and fills generated
 // straight into LMDB (the real keyspace and index writer), then REST pages checked for order,
 // content and cursor continuity, first and deep. Nothing is asked of any actor. The latency of
-// each kind of page is printed (one line), never asserted: `npm run bench -- reads` measures 1 M.
+// each kind of page is printed (one line), never asserted: bench/reads-measure.ts measures 1 M.
 // READS_TEST_ORDERS overrides the size (default 100 000, about 10 s to generate on 2 busy cores).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fill } from '../../src/domain/types.js';
