@@ -6,8 +6,8 @@
 // Orders and fills are history: they grow without bound, so they are NEVER asked of the trading
 // engine (a read there would run on the trading thread). They are read here, with lmdb-js read
 // transactions, as key ranges of the page's size (src/services/engine/queries.ts). The actor calls
-// left are views of in-memory state bounded by the configuration (positions, totals, kill switch,
-// strategies), whatever the store size.
+// left are views of in-memory state bounded by the configuration (positions, totals, strategies),
+// whatever the store size.
 import type { RootDatabase } from 'lmdb';
 import type { Logger } from 'pino';
 import { appError } from '../errors.js';
