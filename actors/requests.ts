@@ -1,11 +1,17 @@
 // Serves requests from process children (the gateway) in the main thread: supervision status with
 // per-worker details, and control-plane calls forwarded to actors over comlink.
+//
+// History reads (`orders`, `fills`) are refused here: their cost grows with the store, and an actor
+// serves a call on its own thread, between ticks. The gateway reads history from LMDB itself
+// (src/services/engine/queries.ts), so no client request can make a trading actor miss a heartbeat.
 import { appError } from '../src/errors.js';
 import type { ActorSystem } from '../src/runtime/system.js';
 import type { SupervisorStatus } from '../src/runtime/supervisor.js';
 import type { ActorStatus } from '../src/runtime/child.js';
 
 const CALL_TIMEOUT_MS = 5000;
+/** Actor commands a process child may not call: reads that grow with the history (see header). */
+const HISTORY_COMMANDS: ReadonlySet<string> = new Set(['orders', 'fills']);
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -47,6 +53,9 @@ export function processRequestHandler(system: ActorSystem, runId: string, starte
         if (control === undefined) throw appError('ERR_ACTOR_NOT_RUNNING', { actor: a.actor, state: proc.state });
         if (command === 'actor-snapshot') return withTimeout(control.snapshot(), CALL_TIMEOUT_MS, `${a.actor} snapshot`);
         if (typeof a.command !== 'string') throw new Error('actor-call needs a command');
+        if (HISTORY_COMMANDS.has(a.command)) {
+          throw appError('ERR_COMMAND_INVALID', { command: a.command, reason: 'history reads are served from LMDB by the gateway, never by a trading actor' });
+        }
         return withTimeout(control.call(a.command, a.arg ?? null), CALL_TIMEOUT_MS, `${a.actor}.${a.command}`);
       }
       default:

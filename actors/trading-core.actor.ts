@@ -27,6 +27,7 @@ import { defineActor } from '../src/runtime/actor.js';
 import { Checkpointer } from '../src/runtime/checkpoint.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { putFillOnce } from '../src/services/engine/committer.js';
+import { putOrders } from '../src/services/engine/order-index.js';
 import { loadTickSizes } from '../src/services/engine/config.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { envelopeFor } from '../src/services/engine/messages.js';
@@ -35,7 +36,6 @@ import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js
 import { catchUpRiskFills, loadRiskBooks } from '../src/services/risk/books.js';
 import { parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import type { KillSwitchReply } from '../src/protocol/risk.js';
-import { fillsQueryFrom, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
 import { verdictOutput } from '../src/services/risk/verdict.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
@@ -217,7 +217,7 @@ export default defineActor(async (ctx) => {
         const strategies = stateRecord(step.strategy.engine, now);
         return {
           write: (tx) => {
-            for (const [, o] of plan.orders) void tx.put(K.order(broker, o.orderId), o);
+            putOrders(tx, broker, plan.orders.values());
             for (const f of plan.fills) putFillOnce(tx, broker, f);
             void tx.put(K.engineState(broker), venue);
             void tx.put(K.riskState(broker), riskSnap);
@@ -300,11 +300,6 @@ export default defineActor(async (ctx) => {
       switch (command) {
         case 'open-orders':
           return step.venue.adapter.openOrders();
-        // Committed orders and fills only (what a completed checkpoint released)
-        case 'orders':
-          return queryOrders(db, broker, ordersQueryFrom(arg));
-        case 'fills':
-          return queryFills(db, broker, fillsQueryFrom(arg));
         case 'strategies':
           return strategyInfos(setup.value.configs, step.strategy.engine.stats(), setup.value.skipped);
         case 'risk-state':
@@ -323,7 +318,7 @@ export default defineActor(async (ctx) => {
         case 'checkpoint':
           return checkpointer.trigger().then(() => checkpointer.completed);
         default:
-          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected orders, fills, open-orders, strategies, risk-state, cancel, kill-switch, checkpoint or decision-latency' });
+          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected open-orders, strategies, risk-state, cancel, kill-switch, checkpoint or decision-latency' });
       }
     },
   };

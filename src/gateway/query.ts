@@ -55,6 +55,14 @@ export function textParam(q: URLSearchParams, name: string, max = 80): string | 
   return raw;
 }
 
+/** An optional parameter that must be one of `values` (an unknown value is a 400, never ignored). */
+export function enumParam<T extends string>(q: URLSearchParams, name: string, values: readonly T[]): T | undefined {
+  const raw = q.get(name);
+  if (raw === null || raw === '') return undefined;
+  const v = values.find((x) => x === raw);
+  return v ?? bad(name, `one of ${values.join(', ')}`, raw);
+}
+
 /** A path identifier (order id, instrument reference). */
 export function idParam(value: string, name: string): string {
   if (!/^[A-Za-z0-9._:\-&]{1,80}$/.test(value)) return bad(name, 'an identifier of letters, digits and ._:-&', value);

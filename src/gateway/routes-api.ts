@@ -1,13 +1,22 @@
-// Read-only REST routes under /api/v1 (scope `read`): each calls one actor through the main thread
-// (`actor-call`) or reads LMDB, and answers `{ ok: true, data }`; lists are `{ items, total?, page,
-// size }`. Query parameters are validated here (query.ts); actor replies are passed through.
+// Read-only REST routes under /api/v1 (scope `read`): each reads committed LMDB state in this
+// process, or calls one actor through the main thread (`actor-call`), and answers `{ ok: true,
+// data }`; lists are `{ items, total?, page, size }`. Query parameters are validated here
+// (query.ts); actor replies are passed through.
+//
+// Orders and fills are history: they grow without bound, so they are NEVER asked of the trading
+// engine (a read there would run on the trading thread). They are read here, with lmdb-js read
+// transactions, as key ranges of the page's size (src/services/engine/queries.ts). The actor calls
+// left are views of in-memory state bounded by the configuration (positions, totals, strategies),
+// whatever the store size.
 import type { RootDatabase } from 'lmdb';
 import type { Logger } from 'pino';
 import { appError } from '../errors.js';
 import type { Broker } from '../domain/types.js';
 import { readEquity } from './equity.js';
 import type { Reply } from './http.js';
-import { brokerOrFirst, brokerParam, idParam, intParam, pageParams, textParam } from './query.js';
+import { ORDER_STATUSES } from '../domain/order/status.js';
+import { queryFills, queryFillsNewest, queryOrders } from '../services/engine/queries.js';
+import { brokerOrFirst, brokerParam, enumParam, idParam, intParam, pageParams, textParam } from './query.js';
 import type { Route } from './router.js';
 import type { Upstream } from './upstream.js';
 import type { TradingRole } from '../protocol/actors.js';
@@ -39,6 +48,14 @@ function pathBroker(value: string, brokers: readonly Broker[]): Broker {
   return value as Broker;
 }
 
+/** The store, or 503 when the gateway runs without one. */
+function storeOf(d: ApiDeps): RootDatabase {
+  if (d.store === undefined) throw appError('ERR_UPSTREAM_UNAVAILABLE', { target: 'store', reason: 'the gateway was started without LMDB' });
+  return d.store;
+}
+
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
 /** The read-only routes. */
 export function apiRoutes(d: ApiDeps): Route[] {
   const get = (pattern: string, handler: Route['handler']): Route => ({ method: 'get', pattern, scope: 'read', handler });
@@ -57,26 +74,35 @@ export function apiRoutes(d: ApiDeps): Route[] {
       const reply = await d.upstream.call('portfolio-manager', 'positions', { ...(broker !== undefined ? { broker } : {}), ...(strategyId !== undefined ? { strategyId } : {}) });
       return json(Array.isArray(reply) ? { items: reply } : reply);
     }),
-    get('/api/v1/orders', async ({ req }) => {
+    get('/api/v1/orders', ({ req }) => {
       const broker = brokerOrFirst(req.query, d.brokers);
       const { page, size, offset } = pageParams(req.query);
       const strategyId = textParam(req.query, 'strategy');
-      const status = textParam(req.query, 'status', 32);
-      const reply = (await d.upstream.call(d.actorOf('engine', broker), 'orders', {
+      const status = enumParam(req.query, 'status', ORDER_STATUSES);
+      const r = queryOrders(storeOf(d), broker, {
         limit: size,
         offset,
         ...(strategyId !== undefined ? { strategyId } : {}),
         ...(status !== undefined ? { status } : {}),
-      })) as { total?: unknown } | null;
-      return json({ broker, items: listOf(reply, 'orders'), total: typeof reply?.total === 'number' ? reply.total : undefined, page, size });
+      });
+      return json({ broker, items: r.orders, total: r.total, page, size, ...(r.scan !== undefined ? { scan: r.scan } : {}) });
     }),
-    get('/api/v1/fills', async ({ req }) => {
+    get('/api/v1/fills', ({ req }) => {
       const broker = brokerOrFirst(req.query, d.brokers);
       const { page, size, offset } = pageParams(req.query);
+      const order = enumParam(req.query, 'order', ['asc', 'desc'] as const) ?? 'asc';
+      if (order === 'desc') {
+        if (req.query.has('afterSeq')) throw appError('ERR_HTTP_BAD_REQUEST', { reason: 'expected beforeSeq with order=desc, was afterSeq' });
+        // Newest first: page n skips (n-1)·size sequence numbers below beforeSeq (default: the newest)
+        const beforeSeq = intParam(req.query, 'beforeSeq', 1, MAX_SEQ);
+        const r = queryFillsNewest(storeOf(d), broker, { limit: size, skip: offset, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+        return json({ broker, items: r.fills, page, size, nextBeforeSeq: r.nextBeforeSeq });
+      }
+      if (req.query.has('beforeSeq')) throw appError('ERR_HTTP_BAD_REQUEST', { reason: 'expected afterSeq with order=asc, was beforeSeq' });
       // The fill log is keyed by a gap-free fillSeq from 1, so page n starts after seq (n-1)·size
-      const afterSeq = intParam(req.query, 'afterSeq', 0, Number.MAX_SAFE_INTEGER, offset);
-      const reply = (await d.upstream.call(d.actorOf('engine', broker), 'fills', { limit: size, afterSeq })) as { nextAfterSeq?: unknown } | null;
-      return json({ broker, items: listOf(reply, 'fills'), page, size, nextAfterSeq: typeof reply?.nextAfterSeq === 'number' ? reply.nextAfterSeq : null });
+      const afterSeq = intParam(req.query, 'afterSeq', 0, MAX_SEQ, offset);
+      const r = queryFills(storeOf(d), broker, { limit: size, afterSeq });
+      return json({ broker, items: r.fills, page, size, nextAfterSeq: r.nextAfterSeq });
     }),
     get('/api/v1/equity', ({ req }) => {
       const broker = brokerOrFirst(req.query, d.brokers);
@@ -84,8 +110,7 @@ export function apiRoutes(d: ApiDeps): Route[] {
       const from = intParam(req.query, 'from', 0, 8.64e15, to - DAY_MS);
       const maxPoints = intParam(req.query, 'points', 2, 5000, 1000);
       if (from > to) throw appError('ERR_HTTP_BAD_REQUEST', { reason: `expected from <= to, was from=${from} to=${to}` });
-      if (d.store === undefined) throw appError('ERR_UPSTREAM_UNAVAILABLE', { target: 'store', reason: 'the gateway was started without LMDB' });
-      const curve = readEquity(d.store, broker, from, to, maxPoints);
+      const curve = readEquity(storeOf(d), broker, from, to, maxPoints);
       return json({ ...curve, divisor: 100 });
     }),
     get('/api/v1/instruments', async ({ req }) => {

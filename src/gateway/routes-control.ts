@@ -1,9 +1,13 @@
 // The only client inputs that reach trading actors: the kill switch and order cancel (scope `trade`).
 // Bodies are validated with zod; every accepted call is audited with the token's NAME (never its
-// value), and the actor's answer — committed before it replies — is passed back.
+// value), and the actor's answer — committed before it replies — is passed back. The kill switch's
+// read side comes from the risk state committed in LMDB (so it is also known while trading is down).
+import type { RootDatabase } from 'lmdb';
 import { z } from 'zod';
 import { appError } from '../errors.js';
+import type { RiskStateJson } from '../domain/risk/persist.js';
 import type { Broker } from '../domain/types.js';
+import { K } from '../store/keyspace.js';
 import { jsonBody } from './http.js';
 import { brokerOrFirst, idParam } from './query.js';
 import type { ApiDeps } from './routes-api.js';
@@ -31,6 +35,11 @@ function checkBroker(b: string | undefined, brokers: readonly Broker[]): Broker 
   return b as Broker;
 }
 
+function storeOf(store: RootDatabase | undefined): RootDatabase {
+  if (store === undefined) throw appError('ERR_UPSTREAM_UNAVAILABLE', { target: 'store', reason: 'the gateway was started without LMDB' });
+  return store;
+}
+
 /** GET/POST /api/v1/kill-switch and POST /api/v1/orders/:id/cancel. */
 export function controlRoutes(d: ApiDeps): Route[] {
   return [
@@ -39,12 +48,11 @@ export function controlRoutes(d: ApiDeps): Route[] {
       method: 'get',
       pattern: '/api/v1/kill-switch',
       scope: 'read',
-      handler: async () => {
-        const out: Record<string, unknown> = {};
-        for (const b of d.brokers) {
-          const state = (await d.upstream.call(d.actorOf('risk', b), 'risk-state', { broker: b })) as { killSwitch?: unknown } | null;
-          out[b] = state?.killSwitch ?? null;
-        }
+      handler: () => {
+        const db = storeOf(d.store);
+        const out: Record<string, { engaged: boolean; reason: string }> = {};
+        // Never engaged before the risk manager's first commit: the default state
+        for (const b of d.brokers) out[b] = (db.get(K.riskState(b)) as RiskStateJson | undefined)?.killSwitch ?? { engaged: false, reason: '' };
         return { kind: 'json', data: out };
       },
     },

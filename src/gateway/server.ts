@@ -8,6 +8,7 @@ import type { us_listen_socket } from '@trufflesuite/uws-js-unofficial';
 import { appError } from '../errors.js';
 import type { Broker } from '../domain/types.js';
 import { tradingActorName, type TradingRole } from '../protocol/actors.js';
+import { ensureOrderIndex } from '../services/engine/order-index.js';
 import type { Clock } from '../runtime/clock.js';
 import type { StreamBatch } from '../runtime/process-protocol.js';
 import { GatewayMetrics } from './metrics.js';
@@ -137,6 +138,7 @@ export class GatewayServer {
     this.healthTimer = setInterval(() => void this.pollHealth(), s.tuning.healthIntervalMs);
     this.sweepTimer = setInterval(() => this.hub.sweep(), Math.max(100, Math.min(1000, Math.floor(s.tuning.stallMs / 4))));
     void this.pollHealth();
+    void this.indexLegacyOrders();
     return this.addr;
   }
 
@@ -188,6 +190,22 @@ export class GatewayServer {
       }
     }
     this.closeAll();
+  }
+
+  /**
+   * A store written before the order index existed gets it now, once (see ensureOrderIndex), so
+   * its order history is listed before the engine's next commit. Failing here only delays that.
+   */
+  private async indexLegacyOrders(): Promise<void> {
+    const db = this.deps.store;
+    if (db === undefined) return;
+    for (const broker of this.deps.settings.brokers) {
+      try {
+        if (await ensureOrderIndex(db, broker)) this.deps.log.info({ broker }, 'indexed the orders of a store written before the order index');
+      } catch (e) {
+        this.deps.log.warn({ broker, err: (e as Error).message }, 'could not index legacy orders; the engine indexes them with its next order');
+      }
+    }
   }
 
   private async pollHealth(): Promise<void> {

@@ -1,7 +1,8 @@
 // The /ws endpoint on uWS. Authentication, rate limit and Origin are checked in the `upgrade`
 // handler: a rejected client gets an HTTP 401/403/429 answer and no WebSocket at all (zero data
 // frames). Accepted sockets become WsSessions in the hub; heartbeats are uWS automatic pings within
-// idleTimeout. Oversize messages are closed with 1009 by our own check (see maxPayloadLength below).
+// idleTimeout. Oversize messages of any size are closed with 1009 by our own check (see
+// maxPayloadLength below).
 import type { TemplatedApp, WebSocket } from '@trufflesuite/uws-js-unofficial';
 import type { Logger } from 'pino';
 import { appError } from '../errors.js';
@@ -15,6 +16,9 @@ import type { Principal, TokenStore } from './tokens.js';
 import { handleMessage, type CommandEnv } from './ws-commands.js';
 import type { WsHub } from './ws-hub.js';
 import { WsSession } from './ws-session.js';
+
+/** The largest maxPayloadLength uWS accepts (the binding reads it as an Int32): 2 GiB − 1. */
+export const UWS_MAX_PAYLOAD = 2 ** 31 - 1;
 
 /** Per-socket data attached at upgrade. */
 export interface SocketData {
@@ -46,9 +50,13 @@ export function registerWs(app: TemplatedApp, env: WsEnv, sockets: SocketSet): v
   const t = s.tuning;
   let nextId = 1;
   app.ws<SocketData>('/ws', {
-    // uWS v20.30 drops an oversize message by closing WITHOUT a close frame (1006); we want 1009
-    // with a reason, so uWS gets headroom and the real limit is checked in handleMessage
-    maxPayloadLength: Math.min(16 * 1024 * 1024, Math.max(4 * s.maxPayloadBytes, 1024 * 1024)),
+    // uWS drops a message over maxPayloadLength by closing the TCP socket WITHOUT a close frame (the
+    // client sees 1006), by design (uNetworking/uWebSockets#1321). So uWS gets the largest limit it
+    // accepts and the real limit (API__MAX_PAYLOAD_BYTES) is checked in handleMessage, which closes
+    // with 1009 ERR_WS_TOO_LARGE whatever the size. The price: uWS buffers a message whole before
+    // the check, so an authenticated client can make this process hold one message per socket in
+    // memory. Only a frame DECLARING more than UWS_MAX_PAYLOAD is still cut by uWS itself (1006).
+    maxPayloadLength: UWS_MAX_PAYLOAD,
     idleTimeout: s.idleTimeoutSec,
     sendPingsAutomatically: s.idleTimeoutSec > 0,
     maxBackpressure: t.maxBackpressureBytes,

@@ -16,9 +16,27 @@ export const K = {
   /** Order records by id. */
   order: (broker: Broker, orderId: string): Key => ['order', broker, orderId],
   orderRange: (broker: Broker): { start: Key; end: Key } => ({ start: ['order', broker, ''], end: ['order', broker, '\uffff'] }),
+  /**
+   * Read model of the orders (src/services/engine/order-index.ts), written in the same transaction
+   * as the order records: every order gets a dense per-broker number when it is first stored
+   * (`orderSeqOf` → [seq, n]) and a dense per-strategy one; `orderBySeq` and `orderByStrategy` map
+   * the numbers back to [orderId, status]; `orderIndexHead` holds the last numbers given. Newest-first
+   * pages are then key ranges computed from the head: O(page).
+   */
+  orderIndexHead: (broker: Broker): Key => ['order-idx', broker],
+  orderSeqOf: (broker: Broker, orderId: string): Key => ['order-seq-of', broker, orderId],
+  orderBySeq: (broker: Broker, seq: number): Key => ['order-by-seq', broker, seq],
+  orderBySeqRange: (broker: Broker, fromSeq: number, toSeq: number): { start: Key; end: Key } => ({ start: ['order-by-seq', broker, fromSeq], end: ['order-by-seq', broker, toSeq] }),
+  orderByStrategy: (broker: Broker, strategyId: string, n: number): Key => ['order-by-strat', broker, strategyId, n],
+  orderByStrategyRange: (broker: Broker, strategyId: string, fromN: number, toN: number): { start: Key; end: Key } => ({
+    start: ['order-by-strat', broker, strategyId, fromN],
+    end: ['order-by-strat', broker, strategyId, toN],
+  }),
   /** The broker's fill log, in fillSeq order: the source of truth for positions. */
   fill: (broker: Broker, fillSeq: number): Key => ['fill', broker, fillSeq],
   fillRange: (broker: Broker, afterSeq: number): { start: Key; end: Key } => ({ start: ['fill', broker, afterSeq + 1], end: ['fill', broker, Number.MAX_SAFE_INTEGER] }),
+  /** Fills with fromSeq <= fillSeq < toSeq (range-read it with `reverse` for newest first). */
+  fillSeqRange: (broker: Broker, fromSeq: number, toSeq: number): { start: Key; end: Key } => ({ start: ['fill', broker, fromSeq], end: ['fill', broker, toSeq] }),
   /** Engine (paper broker) state. */
   engineState: (broker: Broker): Key => ['engine', broker],
   portfolioState: (broker: Broker): Key => ['portfolio', broker],

@@ -1,6 +1,6 @@
 // The WebSocket protocol against the real gateway process (F3): subscribe and receive ticks (JSON
 // and binary, token filters), events, system.health, ping; bad input gets error frames then 1008;
-// oversize gets 1009; a flood is rate-limited then closed with 1008; the process stays up.
+// oversize gets 1009 at any size; a flood is rate-limited then closed with 1008; the process stays up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTickFrame } from '../../src/gateway/tick-frame.js';
 import { Client, emitTicks, startHarness, TOKENS, type Harness } from '../fixtures/gateway-harness.js';
@@ -85,6 +85,26 @@ describe('gateway WebSocket protocol', () => {
     other.send({ op: 'ping', id: 1 });
     await other.waitFor((x) => x.of('pong').length === 1, 'other still served');
     other.close();
+  });
+
+  it('closes every oversize message with 1009, whatever its size or fragmentation', async () => {
+    // 2 MiB and 24 MiB were closed by uWS itself without a close frame (1006) before
+    for (const bytes of [2 * 1024 * 1024, 24 * 1024 * 1024]) {
+      const c = await Client.connect(h.wsUrl, { token: TOKENS.reader });
+      c.send(JSON.stringify({ op: 'ping', id: 'y'.repeat(bytes) }));
+      await c.waitFor((x) => x.closed !== undefined, `close after ${bytes} bytes`, 30_000);
+      expect(c.closed, `${bytes} bytes`).toEqual({ code: 1009, reason: 'ERR_WS_TOO_LARGE' });
+    }
+    // a message sent as many small fragments is judged by its whole size
+    const f = await Client.connect(h.wsUrl, { token: TOKENS.reader });
+    for (let i = 0; i < 9; i++) f.ws.send('z'.repeat(1000), { fin: i === 8 });
+    await f.waitFor((x) => x.closed !== undefined, 'close after fragments');
+    expect(f.closed).toEqual({ code: 1009, reason: 'ERR_WS_TOO_LARGE' });
+    const ok = await Client.connect(h.wsUrl, { token: TOKENS.reader });
+    ok.send({ op: 'ping', id: 'after' });
+    await ok.waitFor((x) => x.of('pong').length === 1, 'gateway still serving');
+    ok.close();
+    expect(h.system.process('gateway')!.gen).toBe(1);
   });
 
   it('rate-limits a flood with one error frame, then closes it with 1008; the gateway stays up', async () => {

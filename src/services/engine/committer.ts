@@ -10,6 +10,7 @@ import type { Broker, Fill } from '../../domain/types.js';
 import type { EngineStateRecord } from '../../protocol/engine.js';
 import type { Durability } from '../../store/lmdb.js';
 import { K, type Key } from '../../store/keyspace.js';
+import { putOrders } from './order-index.js';
 import { planBatch, type CommitPlan, type OriginBook, type WorkItem } from './plan.js';
 
 /** Points of a batch where a test may kill the worker (args.testHooks only). */
@@ -107,7 +108,7 @@ export class EngineCommitter {
     }
     deps.onPhase?.('before-commit');
     await db.transaction(() => {
-      for (const [id, o] of plan.orders) void db.put(K.order(broker, id), o);
+      putOrders(db, broker, plan.orders.values());
       for (const f of plan.fills) putFillOnce(db, broker, f);
       void db.put(K.engineState(broker), state);
       if (position !== undefined) void db.put(deps.positionKey, position);

@@ -122,12 +122,23 @@ function render() {
 }
 
 /**
- * Loads fills of `broker` after the last one seen. The fill log pages oldest-first by fillSeq
- * (`afterSeq` cursor, `nextAfterSeq` null at the end), so the first load walks to the end and keeps
- * the newest; later refreshes fetch only what is new.
+ * Loads fills of `broker`. The first load reads the newest page only (`order=desc`), one request
+ * however long the log is; later refreshes fetch what is new, oldest first after the highest
+ * fillSeq seen (`afterSeq` cursor, `nextAfterSeq` null at the end).
  */
 async function refreshFills(broker) {
-  let after = fillCursor.get(broker) ?? 0;
+  let after = fillCursor.get(broker);
+  if (after === undefined) {
+    after = 0;
+    const data = await api.get('/api/v1/fills', { broker, size: MAX_FILLS, order: 'desc' });
+    for (const f of itemsOf(data, 'fills')) {
+      addFill(f, broker);
+      if (typeof f.fillSeq === 'number' && f.fillSeq > after) after = f.fillSeq;
+    }
+    trimFills();
+    fillCursor.set(broker, after);
+    return;
+  }
   for (let n = 0; n < 100; n++) {
     const data = await api.get('/api/v1/fills', { broker, size: 1000, afterSeq: after });
     const items = itemsOf(data, 'fills');
