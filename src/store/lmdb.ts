@@ -69,26 +69,3 @@ export function readPosition(db: RootDatabase, consumer: string, topic: string):
 export function alreadyApplied(pos: ConsumerPosition | undefined, epoch: string, seq: number): boolean {
   return pos !== undefined && pos.epoch === epoch && seq <= pos.seq;
 }
-
-/**
- * Runs `effect` (synchronous db.put/remove calls) and records the consumer position in ONE LMDB
- * transaction. Resolves after commit; in strict mode after the data is on disk.
- */
-export async function commitWithPosition(
-  db: RootDatabase,
-  durability: Durability,
-  consumer: string,
-  topic: string,
-  position: ConsumerPosition,
-  effect: () => void,
-): Promise<void> {
-  try {
-    await db.transaction(() => {
-      effect();
-      void db.put(positionKey(consumer, topic), position);
-    });
-    if (durability === 'strict') await db.flushed;
-  } catch (e) {
-    throw appError('ERR_STORE_WRITE', { reason: (e as Error).message }, e);
-  }
-}

@@ -51,7 +51,7 @@ describe('main job console', () => {
     expect(text.join('\n')).not.toContain('\u001b[');
   }, 120_000);
 
-  it('--help exits 0 with the usage; a bad option exits 2 and a mistyped env var exits 1, each with a hint', () => {
+  it('--help exits 0 with the usage; a bad option and a mistyped env var exit 2 (configuration), each with a hint', () => {
     const help = run(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: npm start -- \[options\]/);
@@ -60,7 +60,7 @@ describe('main job console', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--confg: unknown option (did you mean --config?)');
     const typo = run([], { API__PROT: '8081' });
-    expect(typo.code).toBe(1);
+    expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('API__PROT: unknown environment variable under the project\'s API__ prefix (did you mean API__PORT?)');
     expect(typo.stdout).toBe('');
   }, 120_000);

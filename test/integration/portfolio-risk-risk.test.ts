@@ -61,7 +61,7 @@ describe('risk manager', () => {
     expect(ok!.correlationId).toContain('.driver.');
     expect(failed(ok!)).toEqual([]);
     expect((ok as Envelope<ValidatedSignalPayload>).data).toMatchObject({ validatedQty: 10, validatedPrice: 10_000 });
-    expect(Object.keys(ok!.data.checks).sort()).toEqual(['DailyLossLimit', 'KillSwitch', 'MaxDailyTrades', 'MaxOrderNotional', 'MaxPositionSize', 'PriceLimit']);
+    expect(Object.keys(ok!.data.checks).sort()).toEqual(['DailyLossLimit', 'KillSwitch', 'MaxDailyTrades', 'MaxOrderNotional', 'MaxPositionSize', 'PriceLimit', 'TradableInstrument']);
     expect(big!.type).toBe('rejected_signal');
     expect(failed(big!)).toEqual(['MaxPositionSize', 'MaxOrderNotional']);
     const rb = (big as Envelope<RejectedSignalPayload>).data;
