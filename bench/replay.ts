@@ -22,7 +22,7 @@ import { pipelineConfig, runPipelineReplay, type PipelineRun } from './replay-pi
 const QUICK_N = 20_000;
 const FULL_N = 1_000_000;
 /** Split exact replays pay a risk↔engine round trip per tick with signals: measured on a slice. */
-const SPLIT_EXACT_N = 20_000;
+const SPLIT_EXACT_N = 5_000;
 /**
  * Daily trade cap lifted (as the pipeline replay test does) so risk keeps judging the whole file.
  * The pipeline runs in the replay default, the fused topology: exact by construction (fills reach

@@ -13,7 +13,7 @@ import { DEFAULT_INSTRUMENT_TOKENS } from '../../src/domain/instruments/index.js
 import type { Fill } from '../../src/domain/types.js';
 import { projectRoot } from '../../src/runtime/system.js';
 import { runPipelineReplay } from '../../bench/replay-pipeline.js';
-import { CLEAN_FILL_SET, fillSetChecker, orderChecker, positionReplayChecker, readStoreAt, type StoreDump } from '../support/checkers.js';
+import { CLEAN_FILL_SET, fillSetChecker, keptAll, orderChecker, positionReplayChecker, readStoreAt, type StoreDump } from '../support/checkers.js';
 import { eventually, tempDir } from '../support/system.js';
 import { MainJob, testRng, writeReplayFile } from '../fixtures/pipeline-harness.js';
 
@@ -34,12 +34,6 @@ afterEach(async () => {
 
 /** What must be identical between two replays. */
 const essence = (f: Fill): string => [f.fillSeq, f.tradeId, f.orderId, f.strategyId, f.token, f.side, f.quantity, f.price, f.fees, f.ts].join(' ');
-
-/** Every fill of `earlier` is still in `later`, identical. */
-function keptAll(earlier: readonly Fill[], later: StoreDump): string[] {
-  const bySeq = new Map(later.fills.map((f) => [f.fillSeq, f]));
-  return earlier.filter((f) => JSON.stringify(bySeq.get(f.fillSeq)) !== JSON.stringify(f)).map((f) => `${f.tradeId} (fillSeq ${f.fillSeq})`);
-}
 
 function checkStore(dump: StoreDump, seen: readonly Fill[]): void {
   expect(keptAll(seen, dump)).toEqual([]);

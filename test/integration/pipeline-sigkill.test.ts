@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/runtime/system.js';
 import type { Fill } from '../../src/domain/types.js';
 import { eventually, tempDir } from '../support/system.js';
-import { CLEAN_FILL_SET, fillSetChecker, orderChecker, positionReplayChecker, readStoreAt, type StoreDump } from '../support/checkers.js';
+import { CLEAN_FILL_SET, fillSetChecker, keptAll, orderChecker, positionReplayChecker, readStoreAt, type StoreDump } from '../support/checkers.js';
 import { MainJob, testRng } from '../fixtures/pipeline-harness.js';
 
 const KILLS = 3;
@@ -44,12 +44,6 @@ async function waitTrading(job: MainJob, fills: number): Promise<void> {
   await eventually(() => job.find('supervision tree started').length > 0 || job.child.exitCode !== null, 30_000, 'main job started');
   expect(job.child.exitCode, job.stderr).toBeNull();
   await eventually(() => job.publishedFills() >= fills, 30_000, `${fills} fills published`);
-}
-
-/** Every fill of `earlier` is still in `later`, identical (committed data survives later kills). */
-function keptAll(earlier: readonly Fill[], later: StoreDump): string[] {
-  const bySeq = new Map(later.fills.map((f) => [f.fillSeq, f]));
-  return earlier.filter((f) => JSON.stringify(bySeq.get(f.fillSeq)) !== JSON.stringify(f)).map((f) => `${f.tradeId} (fillSeq ${f.fillSeq})`);
 }
 
 describe('main job killed with SIGKILL (F5)', () => {

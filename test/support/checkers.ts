@@ -304,3 +304,9 @@ export function correlationChecker(orders: readonly StoredOrder[]): string[] {
   }
   return problems;
 }
+
+/** Every fill of `earlier` is still in `later`, identical (committed data survives later kills): the missing or changed ones. */
+export function keptAll(earlier: readonly Fill[], later: StoreDump): string[] {
+  const bySeq = new Map(later.fills.map((f) => [f.fillSeq, f]));
+  return earlier.filter((f) => JSON.stringify(bySeq.get(f.fillSeq)) !== JSON.stringify(f)).map((f) => `${f.tradeId} (fillSeq ${f.fillSeq})`);
+}
