@@ -23,6 +23,8 @@ const QUICK_N = 20_000;
 const FULL_N = 1_000_000;
 /** Split exact replays pay a risk↔engine round trip per tick with signals: measured on a slice. */
 const SPLIT_EXACT_N = 5_000;
+/** Ticks of the checkpoint-tax runs. */
+const TAX_N = 100_000;
 /**
  * Daily trade cap lifted (as the pipeline replay test does) so risk keeps judging the whole file.
  * The pipeline runs in the replay default, the fused topology: exact by construction (fills reach
@@ -158,10 +160,38 @@ export const replaySuite: BenchSuite = {
       const controlPipe = await runPipelineReplay(data.file, n, CONTROL_ENV, ctx.log);
       const controlCmp = compareFills(control.value.fills, controlPipe.fills);
 
-      // The split actors in exact mode on a slice of the file (the watermark round trip per tick)
-      ctx.log(`replay: split actors, exact replay, first ${Math.min(n, SPLIT_EXACT_N)} ticks`);
+      // The split actors in exact mode on a small file of its own (the watermark round trip per tick)
       const splitN = Math.min(n, SPLIT_EXACT_N);
-      const splitExact = await runPipelineReplay(data.file, splitN, { ...ENV, RUNTIME__TOPOLOGY: 'split', MARKET_FEED__EXACT_REPLAY: 'true' }, ctx.log);
+      ctx.log(`replay: split actors, exact replay, ${splitN} ticks`);
+      const splitData = await makeDataset(splitN, 'alpha-panda-replay-split');
+      let splitExact: PipelineRun;
+      try {
+        splitExact = await runPipelineReplay(splitData.file, splitN, { ...ENV, RUNTIME__TOPOLOGY: 'split', MARKET_FEED__EXACT_REPLAY: 'true' }, ctx.log);
+      } finally {
+        splitData.cleanup();
+      }
+
+      // Checkpoint tax: the fused core's saturation with checkpoints every 50 ms vs (practically) none
+      // during the run (one every 20 s; the tick ring holds the whole file, so unreleased ticks never
+      // stall the feed)
+      const taxN = Math.min(n, TAX_N);
+      ctx.log(`replay: checkpoint tax, ${taxN} ticks, checkpoints every 50 ms vs every 20 s`);
+      const taxData = await makeDataset(taxN, 'alpha-panda-replay-tax');
+      const taxRuns: { on: number[]; off: number[] } = { on: [], off: [] };
+      try {
+        const ring = String(2 ** Math.ceil(Math.log2(taxN + 1)));
+        for (let i = 0; i < runs; i++) {
+          for (const [k, interval] of [['on', '50'], ['off', '20000']] as const) {
+            const r = await runPipelineReplay(taxData.file, taxN, { ...ENV, RUNTIME__CHECKPOINT_INTERVAL_MS: interval, RUNTIME__TICK_RING_CAPACITY: ring }, ctx.log);
+            taxRuns[k].push(r.ticksPerSec);
+          }
+        }
+      } finally {
+        taxData.cleanup();
+      }
+      const taxOn = spread(taxRuns.on);
+      const taxOff = spread(taxRuns.off);
+      const tax = taxOn.median / taxOff.median;
 
       // ------------------------------------------------------------ goals
       const memRate = spread(mem.map((m) => m.perSec));
@@ -191,6 +221,16 @@ export const replaySuite: BenchSuite = {
           verdict: splitExact.ticksPerSec / memRate.median >= 0.5 && splitExact.ticksPerSec >= 200_000 ? 'pass' : 'fail',
           value: Math.round(splitExact.ticksPerSec),
           unit: 'ticks/s',
+        },
+        {
+          id: 'CKPT tax',
+          what: `fused saturation with checkpoints every 50 ms ÷ with one every 20 s (${taxN} ticks)`,
+          measured: `${rate(taxOn.median)} ÷ ${rate(taxOff.median)} = ${ratio(tax)}`,
+          floor: '≥ 0.9',
+          stretch: '—',
+          verdict: verdict(tax, 0.9, 0.9, false),
+          value: Math.round(tax * 1000) / 1000,
+          unit: 'ratio',
         },
         { id: 'G7 abs trivial', what: 'in-process ticks/s, no strategy (risk, venue, portfolio per tick)', measured: rate(trivialRate.median), floor: '≥ 5 M/s', stretch: '—', verdict: verdict(trivialRate.median, 5e6, Number.POSITIVE_INFINITY, false) },
         { id: 'G7 abs SMA', what: 'in-process ticks/s, momentum_20 alone (20-tick window) with fills', measured: rate(momentumRate.median), floor: '≥ 2 M/s', stretch: '—', verdict: verdict(momentumRate.median, 2e6, Number.POSITIVE_INFINITY, false) },

@@ -19,8 +19,9 @@ import { replaySuite } from './replay.js';
 import { microSuite } from './micro.js';
 import { poolSuite } from './pool.js';
 import { wsFanoutSuite } from './ws-fanout.js';
+import { soakSuite } from './soak.js';
 
-const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite];
+const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite];
 
 const BENCH_CLI = {
   command: 'npm run bench --',
@@ -85,24 +86,22 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     process.stderr.write(`[bench] ${line}\n`);
   };
-  const results: SuiteResult[] = [];
+  // Results are written after each suite: a later suite that fails cannot take earlier ones with it.
+  // A smoke run proves nothing about speed: it never touches the tracked results (ignored tmp/ dir)
+  const out = args.out ?? root(args.quick ? 'bench/results/tmp/latest-quick.json' : 'bench/results/latest.json');
   for (const suite of suites) {
     const busy = args.waitQuietS > 0 ? await waitForQuiet(args.waitQuietS, 0.1, log) : await cpuBusyFraction(1_000);
     const machine = { ...machineInfo(), otherLoadBeforeStart: busy };
     log(`suite ${suite.name}: ${suite.title}${args.quick ? ' (quick)' : ''}; box ${busy === null ? '?' : (busy * 100).toFixed(0)} % busy before start`);
     const r = await suite.run({ quick: args.quick, runs: args.runs, machine, log });
-    results.push(r);
     process.stdout.write(`\n=== ${r.title} (${(r.durationMs / 1000).toFixed(1)} s) ===\n${r.text}\n`);
-  }
-  if (!args.write) return;
-  // A smoke run proves nothing about speed: it never touches the tracked results (ignored tmp/ dir)
-  const out = args.out ?? root(args.quick ? 'bench/results/tmp/latest-quick.json' : 'bench/results/latest.json');
-  mergeResults(out, results);
-  log(`results merged into ${out}`);
-  if (!args.quick) {
-    const md = root('BENCHMARKS.md');
-    for (const r of results) writeMarkdownSection(md, r.suite, r.markdown);
-    log(`BENCHMARKS.md sections updated: ${results.map((r) => r.suite).join(', ')}`);
+    if (!args.write) continue;
+    mergeResults(out, [r]);
+    log(`results of ${r.suite} merged into ${out}`);
+    if (!args.quick) {
+      writeMarkdownSection(root('BENCHMARKS.md'), r.suite, r.markdown);
+      log(`BENCHMARKS.md section ${r.suite} updated`);
+    }
   }
 }
 
