@@ -114,7 +114,7 @@ export function probeMachine(env = process.env) {
 
 /** Runs apt-get quietly; its output is shown only when it fails. Returns true on success. */
 function aptGet(args) {
-  const r = spawnSync('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   if (r.status === 0) return true;
   process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error === undefined ? '' : `${String(r.error)}\n`}`);
   return false;
