@@ -1,21 +1,24 @@
 // Headless Chromium for the dashboard tests (playwright-core + the Debian chromium package), and
 // small page helpers shared by the fake-gateway and real-gateway dashboard tests.
-// Never skips: a missing browser is a test FAILURE with instructions, because CI installs it.
-import { existsSync } from 'node:fs';
+// Never skips: a missing browser is a test FAILURE with instructions. `npm test` installs it or
+// stops before any test runs (.ci/test-deps.mjs); this file finds it the same way that check does.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { REQUIREMENTS, locate } from '../../.ci/test-deps.mjs';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM = REQUIREMENTS.find((r) => r.name === 'chromium');
 
-/** Launches headless Chromium or throws an error that says how to install it. */
+/** Launches headless Chromium or throws an error that says how to get it. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
+  const where = CHROMIUM === undefined ? {} : locate(CHROMIUM);
+  if (where.path === undefined) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}: the dashboard browser tests need it. ` +
-        'Install it (Debian/Ubuntu: `apt-get install chromium`) or set CHROMIUM_PATH to a Chromium/Chrome binary.',
+      `Chromium not found (${where.override === undefined ? '/usr/bin/chromium nor chromium on PATH' : `CHROMIUM_PATH=${where.override}`}): ` +
+        'the dashboard browser tests need it. Run `node .ci/test-deps.mjs` (installs it as root with apt-get, else prints the command), ' +
+        'or set CHROMIUM_PATH to a Chromium/Chrome binary.',
     );
   }
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: where.path,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
