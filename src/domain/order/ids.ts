@@ -4,19 +4,35 @@
 
 import type { Broker, Side } from '../types.js';
 
-const FNV64_OFFSET = 0xcbf29ce484222325n;
-const FNV64_PRIME = 0x100000001b3n;
-const MASK64 = 0xffffffffffffffffn;
-
-/** 64-bit FNV-1a of the UTF-16 code units of `s`, as 16 lowercase hex digits. */
+/**
+ * 64-bit FNV-1a of the UTF-16 code units of `s`, as 16 lowercase hex digits. The 64-bit state is
+ * four 16-bit limbs (h0 least significant) so every step stays in small integers: no BigInt and no
+ * allocation per character. The prime 0x100000001b3 is 2^40 + 0x1b3, so h × prime = h × 0x1b3 +
+ * (h << 40) mod 2^64; every intermediate is below 2^27. Bit-identical to the BigInt definition
+ * (property test against it), so ids never change across versions.
+ */
 export function hash64Hex(s: string): string {
-  let h = FNV64_OFFSET;
+  let h0 = 0x2325;
+  let h1 = 0x8422;
+  let h2 = 0x9ce4;
+  let h3 = 0xcbf2;
   for (let i = 0; i < s.length; i++) {
-    h ^= BigInt(s.charCodeAt(i));
-    h = (h * FNV64_PRIME) & MASK64;
+    h0 ^= s.charCodeAt(i);
+    const t0 = h0 * 0x1b3;
+    let t1 = h1 * 0x1b3;
+    let t2 = h2 * 0x1b3 + (h0 << 8);
+    const t3 = h3 * 0x1b3 + (h1 << 8);
+    t1 += t0 >>> 16;
+    h0 = t0 & 0xffff;
+    t2 += t1 >>> 16;
+    h1 = t1 & 0xffff;
+    h3 = (t3 + (t2 >>> 16)) & 0xffff;
+    h2 = t2 & 0xffff;
   }
-  return h.toString(16).padStart(16, '0');
+  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
 }
+
+const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
 
 /** The fields of a signal that identify it. */
 export interface SignalIdentity {

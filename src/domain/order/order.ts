@@ -57,17 +57,33 @@ export type NewOrder = Omit<
 
 /** A fresh order in `Initialized` at `ts`. */
 export function createOrder(spec: NewOrder, ts: number): OrderRecord {
-  return {
-    ...spec,
+  // Fields listed one by one (not `...spec`): every order gets the same hidden class, which keeps
+  // order creation and the updates that copy it on V8's fast paths (the spread was ~20 % of a tick)
+  const order: { -readonly [K in keyof OrderRecord]: OrderRecord[K] } = {
+    orderId: spec.orderId,
+    clientOrderId: spec.clientOrderId,
+    broker: spec.broker,
+    strategyId: spec.strategyId,
+    token: spec.token,
+    side: spec.side,
+    type: spec.type,
+    tif: spec.tif,
+    qty: spec.qty,
     filledQty: 0,
+    limitPrice: spec.limitPrice,
+    stopPrice: spec.stopPrice,
     status: 'Initialized',
     history: [{ status: 'Initialized', ts }],
     createdTs: ts,
     updatedTs: ts,
+    signalKey: spec.signalKey,
     fillCount: 0,
     filledNotional: 0,
     fees: 0,
+    parentOrderId: spec.parentOrderId,
   };
+  if (spec.tickSeq !== undefined) order.tickSeq = spec.tickSeq;
+  return order;
 }
 
 function entry(status: OrderStatus, ts: number, reason: string | undefined): OrderHistoryEntry {

@@ -1,5 +1,19 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clientOrderIdFor, hash64Hex, signalKey, tradeIdFor } from '../../../src/domain/order/index.js';
+
+const seed = Number(process.env['SEED'] ?? Date.now() % 2 ** 31);
+console.log('seed', seed);
+
+/** FNV-1a 64 by its definition, in BigInt: the independent oracle of the limb implementation. */
+function fnv1a64Reference(s: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < s.length; i++) {
+    h ^= BigInt(s.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
+}
 
 describe('deterministic ids', () => {
   it('signal key is strategy:token:side:ts', () => {
@@ -13,6 +27,16 @@ describe('deterministic ids', () => {
     expect(id).toMatch(/^paper-[0-9a-f]{16}$/);
     expect(clientOrderIdFor('paper', 'mom:1:BUY:5')).toBe(id);
     expect(clientOrderIdFor('paper', 'mom:1:BUY:6')).not.toBe(id);
+  });
+
+  it('the 16-bit-limb FNV-1a equals the BigInt definition on any string (ids never change)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 64 }), (text) => {
+        expect(hash64Hex(text)).toBe(fnv1a64Reference(text));
+      }),
+      { seed, numRuns: 2000 },
+    );
+    expect(hash64Hex('momentum_20:738561:BUY:1737690300000:12345')).toBe(fnv1a64Reference('momentum_20:738561:BUY:1737690300000:12345'));
   });
 
   it('trade id is orderId-n', () => {
