@@ -1,4 +1,4 @@
-// Auth actor (original-system.md §1.1): per-broker session lifecycle. Paper is always ready; zerodha
+// Auth actor (docs/original-system.md §1.1): per-broker session lifecycle. Paper is always ready; zerodha
 // loads its session from LMDB (or creates one from configured credentials), checks it through the
 // pluggable validator behind a CircuitBreaker, and re-checks expiry periodically. A broker without a
 // valid session is reported (status + one log line per change), never crash-looped. Tokens are never

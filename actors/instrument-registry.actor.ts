@@ -1,4 +1,4 @@
-// Instrument registry actor (original-system.md §1.2, §11): loads the instruments file into LMDB
+// Instrument registry actor (docs/original-system.md §1.2, §11): loads the instruments file into LMDB
 // ONCE (seed fix 1: only when no meta record exists), in one transaction with its meta, then serves
 // lookups from an in-memory index built from LMDB. Unknown references are values, not throws.
 import { readFileSync } from 'node:fs';

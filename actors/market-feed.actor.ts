@@ -1,4 +1,4 @@
-// Market feed (original-system.md §1.3, with a synthetic and a replay source instead of KiteTicker):
+// Market feed (docs/original-system.md §1.3, with a synthetic and a replay source instead of KiteTicker):
 // publishes Tick records on `market.ticks`. Instruments come from the registry's LMDB records, else
 // the instruments file. Synthetic ticks are gated by the market calendar (§9.7) and never wait for
 // a full ring (refusals are counted as dropped); replay waits (never drops). Source state is

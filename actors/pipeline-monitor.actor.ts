@@ -1,4 +1,4 @@
-// Pipeline monitor actor (original-system.md §1.9, §9.5, §9.10): counts every stage from LOSSY
+// Pipeline monitor actor (docs/original-system.md §1.9, §9.5, §9.10): counts every stage from LOSSY
 // subscriptions (it never slows the pipeline), reads ring lag/drops, and every monitor.intervalMs
 // validates each broker with the original's logic (quirks fixed) and appends a health record to LMDB
 // with TTL/max retention (seed fix 9). Decisions live in src/domain/monitor; glue in src/services.

@@ -1,4 +1,4 @@
-// Strategy runner (original-system.md §1.4): market.ticks → market-hours gate (§9.7) → pure strategy
+// Strategy runner (docs/original-system.md §1.4): market.ticks → market-hours gate (§9.7) → pure strategy
 // engine → `trading_signal` root events on {broker}.signals.raw, key `{strategy_id}:{token}`.
 // A bad strategies file refuses the start (every problem logged, one summary error thrown); one
 // strategy's failure is counted, never fatal. Engine timers and histories persist in LMDB.

@@ -1,4 +1,4 @@
-// The supervision tree as data (style.md §A.6.2), built from the config. Start order matters:
+// The supervision tree as data (docs/conventions.md §2), built from the config. Start order matters:
 //   root (one_for_one)
 //   ├─ instrument-registry        loads instruments into LMDB before anyone needs them
 //   ├─ auth                       broker sessions; trading starts after it

@@ -1,6 +1,6 @@
 // Error catalogue: every error code Alpha Panda can emit is declared here exactly once, with its
 // category and message template. test/unit/errors.test.ts checks that README's table lists exactly
-// these codes. Categories follow style.md §A.6.6:
+// these codes. Categories follow docs/conventions.md §3:
 //   domain   - an expected business outcome, returned as a value (Result), never thrown
 //   boundary - untrusted input rejected, counted and logged once; the actor keeps running
 //   failure  - a broken invariant or environment failure: thrown, the actor crashes and is restarted
@@ -180,7 +180,7 @@ export function isAppError(e: unknown, code?: ErrorCode): e is AlphaPandaError {
   return e instanceof AlphaPandaError && (code === undefined || e.code === code);
 }
 
-/** A domain outcome carried as a value (style.md §A.6.6 category 1). */
+/** A domain outcome carried as a value (docs/conventions.md §3.1). */
 export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 export const ok = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
 export const err = <E>(error: E): { readonly ok: false; readonly error: E } => ({ ok: false, error });

@@ -1,5 +1,5 @@
 // Logging: one pino root logger per thread, child loggers per actor ({actor, gen}), secret redaction,
-// and logOnce for boundary errors ("counted, logged once", style.md §A.6.6).
+// and logOnce for boundary errors ("counted, logged once", docs/conventions.md §3).
 //
 // Two formats, chosen once in the main thread (resolveConsole): JSON lines (the default when stdout
 // is not a terminal, or LOG_FORMAT=json) and human lines with colours (the default on a terminal,

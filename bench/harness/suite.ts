@@ -17,7 +17,7 @@ export interface BenchContext {
 
 export type Verdict = 'stretch' | 'pass' | 'fail' | 'n/a';
 
-/** One goal of performance.md checked against this run. */
+/** One goal of docs/benchmark-goals.md checked against this run. */
 export interface GoalCheck {
   readonly id: string;
   readonly what: string;

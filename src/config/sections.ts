@@ -86,7 +86,7 @@ export const RuntimeSection = z.strictObject({
   transport: z.enum(['ring', 'port']).default('ring'),
   /**
    * How the trading behaviours are placed on threads (README, Topologies). Unset: 'fused' for
-   * replays (exact and fast: fills reach risk synchronously), 'split' otherwise (the design card).
+   * replays (exact and fast: fills reach risk synchronously), 'split' otherwise (one actor per service).
    */
   topology: z.enum(['split', 'fused']).optional(),
   /** Checkpoint period of checkpointing actors (fused trading cores), ms. */

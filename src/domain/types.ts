@@ -51,7 +51,7 @@ export interface Tick {
 export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit';
 export type TimeInForce = 'DAY' | 'IOC' | 'FOK';
 
-/** Paper-order instructions a strategy may attach to a signal (original-system.md §3.5, §6). */
+/** Paper-order instructions a strategy may attach to a signal (docs/original-system.md §3.5, §6). */
 export interface OrderInstructions {
   readonly orderType?: OrderType;
   readonly tif?: TimeInForce;

@@ -1,4 +1,4 @@
-// Event envelope carried by every non-tick message (original-system.md §3.3) — with the quirk fixed:
+// Event envelope carried by every non-tick message (docs/original-system.md §3.3) — with the quirk fixed:
 // correlation and trace ids really propagate, and causation points at the parent event's id.
 import type { Broker } from '../domain/types.js';
 

@@ -1,5 +1,5 @@
 // Messages of the portfolio manager: the `pnl_snapshot` payload it publishes on
-// `{b}.pnl.snapshots` (key `portfolio_snapshot_{b}:{strategy}`, original-system.md §3.8 plus the
+// `{b}.pnl.snapshots` (key `portfolio_snapshot_{b}:{strategy}`, docs/original-system.md §3.8 plus the
 // strategy id the original lacked), the records it keeps in LMDB for the dashboard, and its
 // control commands. All money is integer paise; `divisor` (100) converts to rupees for display.
 import type { Broker, Paise } from '../domain/types.js';

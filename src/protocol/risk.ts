@@ -1,5 +1,5 @@
 // Messages of the risk manager: the verdict payloads it publishes on `{b}.signals.validated` /
-// `{b}.signals.rejected` (original-system.md §3.6, camelCase, integer paise) and its control
+// `{b}.signals.rejected` (docs/original-system.md §3.6, camelCase, integer paise) and its control
 // commands. Verdicts are child events of the `trading_signal` they judge and keep its key.
 import type { Broker, Paise, TradingSignal } from '../domain/types.js';
 import type { RiskChecks, RuleName } from '../domain/risk/index.js';

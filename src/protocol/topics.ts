@@ -1,4 +1,4 @@
-// Topic names and their validation (original-system.md §2): `market.ticks` is shared; every other
+// Topic names and their validation (docs/original-system.md §2): `market.ticks` is shared; every other
 // topic is `{broker}.{domain}.{event}` with a known broker, plus `{topic}.dlq`. Wiring is checked
 // once when the tree is built, so a bad name is a start-up error, never a run-time crash.
 import { err, ok, type Result } from '../errors.js';

@@ -1,4 +1,4 @@
-// The injected clock: the ONLY module that may read Date.now() or performance.now() (style.md §A.6.1.5).
+// The injected clock: the ONLY module that may read Date.now() or performance.now() (docs/conventions.md §1.5).
 // Everything else takes a Clock, so time is a seam tests can drive with FakeClock.
 // Invariant: monoMs() never goes backwards; nowMs() may jump (NTP, manual change) and must not be
 // used to measure durations.

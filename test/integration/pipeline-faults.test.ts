@@ -1,4 +1,4 @@
-// F1 on the REAL pipeline tree (reliability.md §B.10): while synthetic ticks flow and orders fill,
+// F1 on the REAL pipeline tree (docs/reliability.md): while synthetic ticks flow and orders fill,
 // each trading actor is crashed once — an exception, process.exit, an unhandled rejection, or a
 // terminate() from outside — and trading_sup (rest_for_one) restarts it and every actor after it.
 // Afterwards the fill log has unique tradeIds and fillSeq 1..n, one order per signal key with legal

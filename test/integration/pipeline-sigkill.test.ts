@@ -1,4 +1,4 @@
-// F5 on the REAL main job (reliability.md §B.10): `node dist/actors/main.js` runs the whole tree
+// F5 on the REAL main job (docs/reliability.md): `node dist/actors/main.js` runs the whole tree
 // against one data dir with a fast synthetic feed; it is SIGKILLed mid-run at seeded random times
 // (the seed is printed), restarted on the same LMDB each time, and finally stopped with SIGTERM
 // (exit 0). After every kill the environment opens cleanly and nothing seen before is lost or

@@ -1,4 +1,4 @@
-// Jepsen-style checkers over what the pipeline left in LMDB (reliability.md §B.10): the fill set
+// Jepsen-style checkers over what the pipeline left in LMDB (docs/reliability.md): the fill set
 // (lost / duplicated / unexpected, fillSeq contiguity, agreement with the order records), position
 // replay (stored portfolio and risk state + catch-up = foldFills of the whole log, exactly, and the
 // cash identity) and orders (one per signal key, ids derived from keys, histories that are paths of

@@ -1,4 +1,4 @@
-// Broker session records (original `trading_sessions`, original-system.md §1.1) and their validity.
+// Broker session records (original `trading_sessions`, docs/original-system.md §1.1) and their validity.
 // PURE. Invariants: a session's token is never part of any view built here (see redactSession);
 // a Kite access token expires at the first 06:00 IST after it was issued, so expiresAt is that instant.
 import { err, ok, type Result } from '../../errors.js';

@@ -10,7 +10,7 @@ export const REFERENCE_PRICES: ReadonlyMap<number, Paise> = new Map<number, Pais
   [256265, 2_450_000], // NIFTY 50 ≈ ₹24,500 (index)
   [260105, 5_200_000], // NIFTY BANK ≈ ₹52,000 (index)
   [738561, 140_000], // RELIANCE
-  [408065, 157_315], // INFY (₹1,573.15, the kite-connect.md worked example)
+  [408065, 157_315], // INFY (₹1,573.15, the example of docs/original-system.md §12.1)
   [81153, 345_000], // TCS
   [1270529, 140_000], // ICICIBANK
   [492033, 210_000], // KOTAKBANK

@@ -1,4 +1,4 @@
-// Instruments CSV parser (original-system.md §11, Kite dump columns kite-connect.md §3). PURE.
+// Instruments CSV parser (docs/original-system.md §11, Kite dump columns §12.2). PURE.
 // Invalid rows are reported (ERR_INSTRUMENT_ROW_INVALID with the physical line number) and skipped;
 // valid rows are returned in file order with unique tokens (a repeated token keeps the first row).
 

@@ -1,4 +1,4 @@
-// The Instrument value type and Kite token arithmetic (kite-connect.md §2.3, §3). PURE.
+// The Instrument value type and Kite token arithmetic (docs/original-system.md §12.1, §12.2). PURE.
 // Invariants: `token` is a positive uint32; every price field is an integer in minor units of
 // `divisor` (paise for NSE/BSE/NFO/MCX); `tickSize` > 0 and `lotSize` >= 1.
 
@@ -48,7 +48,7 @@ export function isIndexToken(token: number): boolean {
 }
 
 /**
- * Price divisor for an exchange name (kite-connect.md §2.3): CDS currency derivatives use 1e7,
+ * Price divisor for an exchange name (docs/original-system.md §12.1): CDS currency derivatives use 1e7,
  * BCD 1e4, everything else 100. Case-insensitive.
  */
 export function divisorForExchange(exchange: string): number {

@@ -1,5 +1,5 @@
 // The trading calendar as the pipeline applies it, in one place: the market gate of the strategies
-// (ticks reach them only while the market is OPEN or PRE_OPEN, original-system.md §9.7) and the
+// (ticks reach them only while the market is OPEN or PRE_OPEN, docs/original-system.md §9.7) and the
 // venue's session ends (DAY orders expire at 15:30 IST on a trading day; at IST midnight when the
 // market is 24x7). Every topology and the backtest use these on the tick's own time. PURE.
 import { istDayNumber, istDayStartMs } from './ist.js';

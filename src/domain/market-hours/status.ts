@@ -1,4 +1,4 @@
-// NSE session calendar (original-system.md §9.7) as pure functions of epoch ms. PURE.
+// NSE session calendar (docs/original-system.md §9.7) as pure functions of epoch ms. PURE.
 // Sessions in IST: pre-open [09:00, 09:15), regular [09:15, 15:30] (15:30:00.000 still open),
 // optional lunch [12:30, 13:30). Precedence: 24x7 > weekend > holiday > pre_open > lunch > open > closed.
 

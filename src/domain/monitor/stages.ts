@@ -1,4 +1,4 @@
-// Per-stage event bookkeeping of the pipeline monitor (original-system.md §9.10 pipeline metrics)
+// Per-stage event bookkeeping of the pipeline monitor (docs/original-system.md §9.10 pipeline metrics)
 // with the original's quirk fixed: every broker stage is really recorded under its broker, and
 // market data is one shared counter that every broker's validation reads. PURE (no clock, no I/O);
 // mutable on purpose: the tick path records every tick, so recording is an O(1) field update.

@@ -1,4 +1,4 @@
-// Per-broker pipeline validation (original PipelineValidator, original-system.md §9.5) as a pure
+// Per-broker pipeline validation (original PipelineValidator, docs/original-system.md §9.5) as a pure
 // function of stage counters and time. Same order of checks and thresholds as the original:
 // startup grace ⇒ `startup`; market closed ⇒ `idle`; else five stages judged by event age, and the
 // overall grade from the share of healthy stages (all / ≥80 % / ≥60 % / less).

@@ -1,6 +1,6 @@
 // Deterministic order and trade ids. PURE. An id is a function of the logical event only (the
 // signal's idempotency key), so a redelivered or replayed signal maps to the same id and dedupes
-// against earlier runs instead of creating a second order (reliability.md §B.6 "ID determinism").
+// against earlier runs instead of creating a second order (docs/reliability.md, "deterministic ids").
 
 import type { Broker, Side } from '../types.js';
 

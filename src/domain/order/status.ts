@@ -1,7 +1,7 @@
 // Order state machine. PURE. The transition table is data: a (status, event) pair that is not
 // listed is rejected with ERR_ORDER_BAD_TRANSITION, so every stored history is a path in the table.
 // Filled versus PartiallyFilled is not chosen by the caller: `fillEventFor` derives it from the
-// cumulative filled quantity, as nautilus does after its table lookup (reliability.md §B.6).
+// cumulative filled quantity, as nautilus does after its table lookup (docs/reliability.md).
 
 import { err, ok, type Result } from '../../errors.js';
 

@@ -4,7 +4,7 @@
 
 import type { Paise } from '../types.js';
 
-/** Paper broker settings (original-system.md §10, camelCased), plus a few of our own. */
+/** Paper broker settings (docs/original-system.md §10, camelCased), plus a few of our own. */
 export interface PaperConfig {
   /** Adverse price move per fill, percent (0.05 = 5 bp). */
   readonly slippagePercent: number;

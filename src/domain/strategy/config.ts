@@ -13,7 +13,7 @@ export interface StrategyConfig {
   /** Unique; appears in message keys `{id}:{token}`, hence no ':' (letters, digits, `_ . -`). */
   readonly id: string;
   readonly type: string;
-  /** Each strategy targets exactly one broker (original-system.md §4.5). */
+  /** Each strategy targets exactly one broker (docs/original-system.md §4.5). */
   readonly broker: Broker;
   /** Instrument tokens whose ticks this strategy receives. */
   readonly instruments: readonly number[];

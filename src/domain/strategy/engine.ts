@@ -1,4 +1,4 @@
-// Strategy runner core (original-system.md §1.4): routes each tick in O(1) (token → slots map,
+// Strategy runner core (docs/original-system.md §1.4): routes each tick in O(1) (token → slots map,
 // built once) to the strategies configured for its instrument, feeds each (strategy, instrument)
 // its own bounded history, runs the strategy, validates and normalises its decision. A strategy
 // that throws is isolated and reported; it never stops the others. Deterministic: no clock.

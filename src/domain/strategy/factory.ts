@@ -1,4 +1,4 @@
-// Strategy factory (original-system.md §4.1 registry): parsed params → a StrategyLogic instance.
+// Strategy factory (docs/original-system.md §4.1 registry): parsed params → a StrategyLogic instance.
 // Every instance is fresh (no shared state between strategies); ML predictors are built from
 // the registry here, so a strategy with a bad predictor fails at startup, not on the first tick.
 import { assertNever, err, ok, type Result } from '../../errors.js';

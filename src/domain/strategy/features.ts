@@ -1,4 +1,4 @@
-// ML feature extraction of original-system.md §4.4 over the last `lookback` prices (current tick
+// ML feature extraction of docs/original-system.md §4.4 over the last `lookback` prices (current tick
 // included, as the original's history was). Returns null until the history holds `lookback`
 // prices: the original fed zeros to the model, which a biased model could turn into a signal
 // on no data at all.

@@ -1,4 +1,4 @@
-// Hybrid strategies of original-system.md §4.3: a rules processor and an ML processor run on
+// Hybrid strategies of docs/original-system.md §4.3: a rules processor and an ML processor run on
 // every tick and a decision policy combines them. Fixes the original's quirk: the ML side really
 // runs (through the Predictor port) instead of silently always returning nothing. ML failures
 // are reported via ctx.warn and treated as "no ML signal", as the original swallowed them.

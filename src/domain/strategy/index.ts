@@ -1,4 +1,4 @@
-// Public surface of the pure strategy engine (original-system.md §4, §1.4). Actors import from
+// Public surface of the pure strategy engine (docs/original-system.md §4, §1.4). Actors import from
 // here only; internal modules may change shape without touching callers.
 export { createStrategyEngine } from './engine.js';
 export type {

@@ -1,4 +1,4 @@
-// low_frequency_demo (original-system.md §4.2): at most one signal per instrument per interval,
+// low_frequency_demo (docs/original-system.md §4.2): at most one signal per instrument per interval,
 // with an optional per-instrument daily cap. Fixes: time is the TICK timestamp (not the wall
 // clock) so replays are deterministic, and the cap resets on the IST trading day (UTC+5:30),
 // not at UTC midnight. Its timers are exportable as JSON so a restart does not re-emit at once.

@@ -1,4 +1,4 @@
-// ML strategies of original-system.md §4.4 (ml_momentum, ml_mean_reversion, ml_breakout): feature
+// ML strategies of docs/original-system.md §4.4 (ml_momentum, ml_mean_reversion, ml_breakout): feature
 // extraction + a pluggable Predictor. Signal only when the predictor says BUY/SELL with
 // confidence strictly above `confidence_threshold`; confidence = the predictor's confidence.
 import type { Side } from '../types.js';

@@ -1,4 +1,4 @@
-// Paper-order instructions a strategy attaches to its signals (original-system.md §3.5, §6).
+// Paper-order instructions a strategy attaches to its signals (docs/original-system.md §3.5, §6).
 // Config speaks percent and basis points; the signal carries integer paise and integer bps.
 // Rounding rule (one rule everywhere): half-up to the nearest integer paisa / basis point.
 import type { OrderInstructions, OrderType, Paise, Side, TimeInForce } from '../types.js';

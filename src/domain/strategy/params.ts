@@ -1,5 +1,5 @@
 // Per-type strategy parameter schemas (config is a trust boundary: zod, strict keys, defaults
-// from original-system.md §4.2–4.4) and their conversion to typed parameter objects.
+// from docs/original-system.md §4.2–4.4) and their conversion to typed parameter objects.
 // parseParams reports every problem it finds as a list of "path: reason" strings.
 import { z } from 'zod';
 import { assertNever, err, ok, type Result } from '../../errors.js';

@@ -1,4 +1,4 @@
-// Pluggable ML inference (original-system.md §4.4 "predictor" port): a Predictor maps a feature
+// Pluggable ML inference (docs/original-system.md §4.4 "predictor" port): a Predictor maps a feature
 // vector to BUY/SELL/HOLD with a confidence. The built-in `logistic` predictor is a deterministic
 // logistic model with configurable weights (no model files); a registry lets callers plug in
 // others (ONNX, external service adapters) by name. Predictors must be pure and synchronous.

@@ -1,4 +1,4 @@
-// Rule-based strategies of original-system.md §4.2: momentum, rsi and mean_reversion.
+// Rule-based strategies of docs/original-system.md §4.2: momentum, rsi and mean_reversion.
 // Stateless: each decision depends only on the per-instrument history (current tick last), so
 // the same price series always yields the same signals. Quantities are fixed; price = tick ltp.
 import { bollinger, rsi as rsiOf, simpleReturn } from './indicators.js';

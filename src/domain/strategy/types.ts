@@ -1,4 +1,4 @@
-// Contracts between the strategy engine and individual strategies (original-system.md §4.1).
+// Contracts between the strategy engine and individual strategies (docs/original-system.md §4.1).
 // A strategy is a pure, synchronous function of (its own state, the tick, its per-instrument
 // history); it never sees volume, OHLC or depth, only token, last price and timestamp (§1.4).
 import type { Paise, Side } from '../types.js';

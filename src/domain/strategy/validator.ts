@@ -1,4 +1,4 @@
-// Standard signal validator (original-system.md §4.1) and confidence normalisation (§1.4).
+// Standard signal validator (docs/original-system.md §4.1) and confidence normalisation (§1.4).
 // The validator sees the RAW confidence (0..max_confidence, default 100, so strategies may speak
 // percent); normalisation to [0, 1] happens after it, exactly in the original's order.
 import { err, ok, type Result } from '../../errors.js';

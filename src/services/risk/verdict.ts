@@ -33,7 +33,7 @@ export function parseSignal(v: unknown): { ok: true; signal: TradingSignal } | {
   return { ok: true, signal: v as unknown as TradingSignal };
 }
 
-/** `"{Rule}: {message}; ..."` (original-system.md §1.5). */
+/** `"{Rule}: {message}; ..."` (docs/original-system.md §1.5). */
 export function rejectionText(reasons: readonly RiskReason[]): string {
   return reasons.map((r) => `${r.rule}: ${r.message}`).join('; ');
 }
