@@ -15,7 +15,9 @@ import { BROKERS, type Broker, type TradingSignal } from '../src/domain/types.js
 import { isMarketOpen } from '../src/domain/market-hours/index.js';
 import { K } from '../src/store/keyspace.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
-import { createMarketGate } from '../src/domain/market-hours/index.js';
+import { calendarFrom } from '../src/services/engine/config.js';
+import { strategyBehaviour } from '../src/services/trading/index.js';
+import type { StrategyOut } from '../src/protocol/trading.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
@@ -51,7 +53,11 @@ export default defineActor(async (ctx) => {
     await stdoutDrained(ctx.clock.monoMs, 1000);
     throw strategiesStartupError(file, setup.error);
   }
-  const { engine, configs, skipped } = setup.value;
+  const { configs, skipped } = setup.value;
+  // The strategy behaviour (src/services/trading/strategy.ts): the same gate → engine → stamp as the
+  // fused core and the backtest run; this shell adds the rings, the watermarks and persistence
+  const step = strategyBehaviour.init({ strategies: setup.value.engine.strategies(), calendar: calendarFrom(config.feed) }, undefined);
+  const engine = step.engine;
   for (const s of skipped) {
     const detail = { strategyId: s.config.id, broker: s.config.broker, active: brokers.join(', ') || 'none' };
     ctx.log.warn({ code: 'ERR_STRATEGY_BROKER_INACTIVE', ...detail }, formatMessage('ERR_STRATEGY_BROKER_INACTIVE', detail));
@@ -88,17 +94,15 @@ export default defineActor(async (ctx) => {
 
   const market24x7 = config.feed.market24x7 ?? false;
   const gateOptions = { market24x7, holidays: config.feed.holidays };
-  const gate = createMarketGate(gateOptions);
   let ticksReceived = 0;
-  let droppedClosed = 0;
   let signalsPublished = 0;
 
-  const publish = (s: TradingSignal, tickSeq: number, feedSeq: number): void => {
+  /** Publishes a signal the behaviour stamped with its tick's stream and feed position. */
+  const publish = (data: TradingSignal): void => {
     // Every runnable strategy got a route above, so a miss is impossible
-    const route = routes.get(s.strategyId)!;
-    const data: TradingSignal = feedSeq >= 0 ? { ...s, tickSeq, feedSeq } : { ...s, tickSeq };
+    const route = routes.get(data.strategyId)!;
     route.sender.send(
-      rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'trading_signal', broker: route.broker, key: `${s.strategyId}:${s.token}`, data }),
+      rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'trading_signal', broker: route.broker, key: `${data.strategyId}:${data.token}`, data }),
     );
     signalsPublished++;
   };
@@ -128,6 +132,33 @@ export default defineActor(async (ctx) => {
     }, WATERMARK_MS);
   };
 
+  // What the behaviour emits for the tick being handled (one handler for every tick: no closure per tick)
+  let tickSeqNow = -1;
+  let firstSignal = true;
+  const onOut = (out: StrategyOut): void => {
+    switch (out.kind) {
+      case 'signal':
+        if (firstSignal) {
+          firstSignal = false;
+          if (exact && lastWatermark < tickSeqNow - 1) {
+            // Exact replay: "every tick before this one is done" goes out before this tick's signals,
+            // so the risk manager can wait for the engine to confirm exactly that much
+            lastTickSeq = tickSeqNow - 1;
+            sendWatermark();
+            lastTickSeq = tickSeqNow;
+          }
+        }
+        publish(out.signal);
+        return;
+      case 'strategy-failed':
+        ctx.countError('ERR_STRATEGY_FAILED', { strategyId: out.failure.strategyId, token: out.failure.token, reason: out.failure.message, fatal: out.failure.fatal });
+        return;
+      case 'signal-invalid':
+        ctx.countError('ERR_SIGNAL_INVALID', { strategyId: out.rejection.strategyId, token: out.rejection.token, reason: out.rejection.error.reason });
+        return;
+    }
+  };
+
   ctx.subscribeTicks((tick, meta) => {
     ticksReceived++;
     lastTickSeq = meta.seq;
@@ -136,34 +167,11 @@ export default defineActor(async (ctx) => {
       // Deferred to the end of this tick's work below via the flag, so signals precede it
       watermarkDue = true;
     }
-    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs();
-    if (!gate(ts)) {
-      droppedClosed++;
-      if (watermarkDue) {
-        watermarkDue = false;
-        sendWatermark();
-      }
-      return;
-    }
+    tickSeqNow = meta.seq;
+    firstSignal = true;
     // The engine keeps only token, ltp and ts (never the object): the reused tick is safe to pass
-    const out = engine.onTick(tick, ts);
-    // Most ticks produce nothing (shared empty arrays): skip the loops without touching them
-    if (out.signals.length > 0) {
-      if (exact && lastWatermark < meta.seq - 1) {
-        // Exact replay: "every tick before this one is done" goes out before this tick's signals,
-        // so the risk manager can wait for the engine to confirm exactly that much
-        lastTickSeq = meta.seq - 1;
-        sendWatermark();
-        lastTickSeq = meta.seq;
-      }
-      for (const s of out.signals) publish(s, meta.seq, tick.feedSeq);
-    }
-    if (out.errors.length > 0) {
-      for (const e of out.errors) ctx.countError('ERR_STRATEGY_FAILED', { strategyId: e.strategyId, token: e.token, reason: e.message, fatal: e.fatal });
-    }
-    if (out.rejected.length > 0) {
-      for (const r of out.rejected) ctx.countError('ERR_SIGNAL_INVALID', { strategyId: r.strategyId, token: r.token, reason: r.error.reason });
-    }
+    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs();
+    strategyBehaviour.handle(step, { kind: 'tick', tick, seq: meta.seq, ts, feedSeq: tick.feedSeq }, onOut);
     if (watermarkDue) {
       watermarkDue = false;
       sendWatermark();
@@ -204,7 +212,7 @@ export default defineActor(async (ctx) => {
       ticksSeen: ticksReceived,
       ticksRouted: stats.ticksRouted,
       signalsPublished,
-      market: { openNow: isMarketOpen(ctx.clock.nowMs(), gateOptions), market24x7, droppedClosed },
+      market: { openNow: isMarketOpen(ctx.clock.nowMs(), gateOptions), market24x7, droppedClosed: step.gated },
       persistence: { saves, lastSavedAt, restored },
     };
   };
