@@ -20,8 +20,9 @@ import { microSuite } from './micro.js';
 import { poolSuite } from './pool.js';
 import { wsFanoutSuite } from './ws-fanout.js';
 import { soakSuite } from './soak.js';
+import { recoverySuite } from './recovery.js';
 
-const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite];
+const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite];
 
 const BENCH_CLI = {
   command: 'npm run bench --',
