@@ -1,9 +1,8 @@
 // Topology suite (G5): the same workload through the split tree (strategy-runner → risk-manager →
-// trading-engine, 3 workers and 2 event rings between them) vs the fused tree (actors/trading-core:
-// strategy + risk + paper venue synchronously in one worker; rings only at market.ticks and at
-// orders.* toward the portfolio). Both commit orders, fills and state per batch in LMDB and feed the
-// same portfolio manager and fill probe. Saturation throughput (max-pace injection) and the tail
-// latency at fixed open-loop rates, alternated run by run.
+// trading-engine, 3 workers and 2 event rings between them, each committing per batch) vs the fused
+// tree (actors/trading-core: the trading step in one worker, checkpointed every 50 ms, its events
+// released after each checkpoint). Both feed the same portfolio manager and fill probe. Saturation
+// throughput (max-pace injection) and the tail latency at fixed open-loop rates, alternated run by run.
 import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
 import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
@@ -123,7 +122,7 @@ export const topologySuite: BenchSuite = {
       ),
     ];
     const notes = [
-      'split = strategy-runner, risk-manager, trading-engine-paper (3 workers; signals.raw and signals.validated rings; risk and engine each commit their own LMDB batch). fused = actors/trading-core.actor.ts (1 worker; one LMDB transaction per batch with orders, fills, venue state, risk state and the tick position). Both: same injector, strategies file, portfolio manager and fill probe; ring transport; overlapping durability.',
+      'split = strategy-runner, risk-manager, trading-engine-paper (3 workers; signals.raw and signals.validated rings; risk and engine each commit their own LMDB batch). fused = actors/trading-core.actor.ts (1 worker running the trading step; a checkpoint every 50 ms commits orders, fills, the order index, venue, risk and strategy state and the tick position in one LMDB transaction, then releases the staged events; latency here = fill released to the probe). Both: same injector, strategies file, portfolio manager and fill probe; ring transport; overlapping durability.',
       'Saturation: the injector publishes as fast as the tick ring (block policy) accepts; fills/s = fills ÷ (last fill − first injection). The paper venue exports its whole session state (every order of the session) with each commit, so throughput depends on the run length; both topologies pay it.',
       `${runs} run(s) per measurement, alternating topologies; median run shown. Load average at start ${ctx.machine.loadAvgAtStart.join(' / ')}.`,
     ];
