@@ -1,5 +1,6 @@
-// Trading engine, one per broker (`trading-engine-<broker>`, args.broker): executes validated signals
-// and market ticks on the broker's adapter; orders, new fills, adapter state and the signal consumer
+// Trading engine, one per broker (`trading-engine-<broker>`, args.broker), the split topology's shell
+// of the venue behaviour (src/services/trading/venue.ts): executes validated signals and market ticks
+// on the broker's adapter; orders, new fills, adapter state and the signal consumer
 // position are committed in ONE LMDB transaction, and only then are order events published and the
 // input released. Restart = restore the adapter from LMDB; redelivered signals are skipped by position
 // or refused by the adapter's signal-key dedup, so a kill at any point neither loses nor repeats.
@@ -10,16 +11,16 @@ import { childEvent, type Envelope, type WatermarkData } from '../src/protocol/e
 import { brokerTopic } from '../src/protocol/topics.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
-import { assertBrokerSupported, createAdapter, type AdapterEvent } from '../src/services/engine/adapter.js';
+import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { EngineCommitter, type CommitPhase } from '../src/services/engine/committer.js';
-import { calendarFrom, instrumentFactsOf, paperConfigFrom, type EngineConfigInput } from '../src/services/engine/config.js';
+import { calendarFrom, loadTickSizes, paperConfigFrom, sessionsFollowTickTime, type EngineConfigInput } from '../src/services/engine/config.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { decodeValidated } from '../src/services/engine/decode.js';
 import { envelopeFor } from '../src/services/engine/messages.js';
 import { OriginBook, type WorkItem } from '../src/services/engine/plan.js';
 import { fillsQueryFrom, lastFillSeq, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
-import { dueEndOfDay } from '../src/domain/market-hours/index.js';
-import { sessionsFollowTickTime } from '../src/services/engine/config.js';
+import { venueBehaviour } from '../src/services/trading/index.js';
+import type { VenueOut } from '../src/protocol/trading.js';
 
 const EOD_CHECK_MS = 1000;
 /** More queued work than this means commits cannot keep up with the input. */
@@ -37,11 +38,21 @@ export default defineActor((ctx) => {
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: `${ctx.name} needs the store (needsStore)` });
   const config = (ctx.config ?? {}) as EngineConfigInput;
   const stored = db.get(K.engineState(broker)) as EngineStateRecord | undefined;
-  const adapter = createAdapter(broker, { paper: paperConfigFrom(config.paper) }, stored?.adapter);
-  const calendar = calendarFrom(config.feed);
-  // The registry's tradability (loaded before the trading subtree): orders on an index are refused
+  // The venue behaviour (src/services/trading/venue.ts), as the fused core and the backtest run it;
+  // the registry's facts (tick sizes, tradability) are read once here, never per order
   const tradable = tradableFromStore(db);
-  let lastEodDay = stored?.lastEodDay ?? null;
+  const venue = venueBehaviour.init(
+    {
+      broker,
+      adapter: { paper: paperConfigFrom(config.paper) },
+      calendar: calendarFrom(config.feed),
+      endOfDay: true,
+      tickSizes: loadTickSizes(db),
+      ...(tradable !== undefined ? { tradable } : {}),
+    },
+    { adapter: stored?.adapter, lastEodDay: stored?.lastEodDay ?? null },
+  );
+  const adapter = venue.adapter;
   let confirmedWm = stored?.confirmedWm ?? -1;
   const signalTopic = brokerTopic(broker, 'signals.validated');
   const positionKey = K.position(ctx.name, signalTopic);
@@ -64,7 +75,7 @@ export default defineActor((ctx) => {
       broker,
       positionKey,
       origins,
-      snapshot: () => ({ v: 1, broker, adapter: adapter.exportState(), lastEodDay, confirmedWm }),
+      snapshot: () => ({ v: 1, broker, ...venueBehaviour.snapshot(venue), confirmedWm }),
       publish: (plan, items, phase) => {
         plan.messages.forEach((m, i) => {
           if (i === 1) phase('mid-publish');
@@ -127,58 +138,51 @@ export default defineActor((ctx) => {
       if (tickSeq > tickGate) tickGate = tickSeq;
       ticks.drainThrough(tickSeq);
     }
-    const facts = instrumentFactsOf(db.get(K.instrument(p.signal.token)), p.signal.token, tradable);
-    const input = { signal: p.signal, validatedQty: p.validatedQty, validatedPrice: p.validatedPrice, ...facts };
-    // Event time: the order is placed at the time of the tick behind the signal (not the wall
-    // clock of validation), so replays give identical order and fill timestamps
-    const r = adapter.submit(input, p.signal.ts);
-    if (r.ok) counts.applied += 1;
-    else if (r.error.code === 'ERR_ORDER_DUPLICATE') counts.duplicates += 1;
-    else {
+    // The venue places the order at the signal's event time (the tick behind it), so replays give
+    // identical order and fill timestamps
+    let out: VenueOut | undefined;
+    venueBehaviour.handle(venue, { kind: 'submit', signal: p.signal, validatedQty: p.validatedQty, validatedPrice: p.validatedPrice }, (o) => (out = o));
+    const placed = out?.kind === 'venue-events' ? out.events : null;
+    if (placed !== null) counts.applied += 1;
+    else if (out?.kind === 'venue-refused' && out.error.code === 'ERR_ORDER_DUPLICATE') counts.duplicates += 1;
+    else if (out?.kind === 'venue-refused') {
       counts.submitErrors += 1;
-      ctx.countError(r.error.code, r.error.detail);
+      ctx.countError(out.error.code, out.error.detail);
     }
-    void enqueue({ parent: r.ok ? (env as Envelope) : null, events: r.ok ? r.value : [], position, releaseSeq: meta.seq });
+    void enqueue({ parent: placed !== null ? (env as Envelope) : null, events: placed ?? [], position, releaseSeq: meta.seq });
   });
 
-  const ticks = ctx.subscribeTicks((tick) => {
+  // Session ends and tick events, in the order the venue emits them
+  const onVenue = (out: VenueOut): void => {
+    if (out.kind !== 'venue-events') return;
+    if (out.cause === 'end-of-day') counts.endOfDays += 1;
+    else counts.tickEvents += out.events.length;
+    void enqueue({ parent: null, events: out.events });
+  };
+  const ticks = ctx.subscribeTicks((tick, meta) => {
     const ts = tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs();
-    // Replays run session ends on the ticks' own clock (checked once per second of event time)
-    if (eventTimeSessions && ts >= nextEodCheck) {
-      nextEodCheck = ts + EOD_CHECK_MS;
-      runEndOfDay(ts);
-    }
-    const events = adapter.onTick(tick.token, tick.ltp, ts);
-    if (events.length === 0) return;
-    counts.tickEvents += events.length;
-    void enqueue({ parent: null, events });
+    venueBehaviour.handle(venue, { kind: 'tick', tick, seq: meta.seq, ts, feedSeq: tick.feedSeq }, onVenue);
   });
   // Only when the tree has a watermark source (args.eventTime, set by actors/tree.ts); a tree
   // without one (tests, external signal sources) processes ticks as they come
   if (ctx.args['eventTime'] === true) ticks.gate = () => tickGate;
 
-  // Session ends follow the wall clock for live feeds and the ticks' timestamps for replays and
-  // synthetic sessions, where the ticks' days (not today's) decide when DAY orders expire
-  const eventTimeSessions = sessionsFollowTickTime(config.feed);
-  let nextEodCheck = 0;
+  // Session ends follow the ticks' timestamps (replays, synthetic sessions: the ticks' days decide
+  // when DAY orders expire); a feed on the wall clock also gets the session clock from a timer, so
+  // DAY orders expire at the close even when no tick comes
+  const wallClockSessions = !sessionsFollowTickTime(config.feed);
   const checkEndOfDay = (): void => {
-    if (!eventTimeSessions) runEndOfDay(ctx.clock.nowMs());
-  };
-  const runEndOfDay = (nowMs: number): void => {
-    const due = dueEndOfDay(nowMs, lastEodDay, calendar);
-    if (due === null) return;
-    const events = adapter.endOfDay(due.ts);
-    lastEodDay = due.day;
-    counts.endOfDays += 1;
-    void enqueue({ parent: null, events });
+    if (wallClockSessions) venueBehaviour.handle(venue, { kind: 'clock', ts: ctx.clock.nowMs() }, onVenue);
   };
 
   const cancel = async (arg: unknown): Promise<CancelResult> => {
     const orderId = (arg as { orderId?: unknown } | null)?.orderId;
-    const r = adapter.cancel(typeof orderId === 'string' ? orderId : '', ctx.clock.nowMs());
-    if (!r.ok) return { ok: false, code: r.error.code, message: r.error.message };
-    await enqueue({ parent: null, events: r.value });
-    const last = [...r.value].reverse().find((e): e is Extract<AdapterEvent, { order: unknown }> => 'order' in e && e.order.orderId === orderId);
+    let out: VenueOut | undefined;
+    venueBehaviour.handle(venue, { kind: 'cancel', orderId: typeof orderId === 'string' ? orderId : '', ts: ctx.clock.nowMs() }, (o) => (out = o));
+    if (out === undefined) return { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${String(orderId)}` };
+    if (out.kind === 'venue-refused') return { ok: false, code: out.error.code, message: out.error.message };
+    await enqueue({ parent: null, events: out.events });
+    const last = [...out.events].reverse().find((e): e is Extract<AdapterEvent, { order: unknown }> => 'order' in e && e.order.orderId === orderId);
     return last === undefined ? { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${String(orderId)}` } : { ok: true, order: summarizeOrder(last.order) };
   };
 
@@ -197,7 +201,7 @@ export default defineActor((ctx) => {
       openOrders: adapter.openOrders().length,
       pending: committer.pending(),
       commits: { ...committer.stats },
-      lastEodDay,
+      lastEodDay: venue.sessions?.lastDay ?? null,
       position: position ?? null,
     }),
     health: () => (committer.pending() > BACKLOG_DEGRADED ? { status: 'degraded', detail: `${committer.pending()} items wait for a commit` } : { status: 'healthy' }),

@@ -58,7 +58,12 @@ export interface SubmitMsg {
 }
 
 /** Venue (trading engine of one broker): in. */
-export type VenueIn = TickMsg | SubmitMsg | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number };
+export type VenueIn =
+  | TickMsg
+  | SubmitMsg
+  | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number }
+  /** The session clock without a tick (a shell whose sessions follow the wall clock sends its time). */
+  | { readonly kind: 'clock'; readonly ts: number };
 
 /** Why the venue produced a batch of events. */
 export type VenueCause = 'tick' | 'end-of-day' | 'submit' | 'cancel';

@@ -6,7 +6,6 @@ import type { AppConfig } from '../../config.js';
 import type { PaperConfig } from '../../domain/paper/index.js';
 import type { Paise } from '../../domain/types.js';
 import { K, type Key } from '../../store/keyspace.js';
-import { tradabilityProblem, type TradabilityProblem, type TradableLookup } from '../../domain/instruments/index.js';
 import type { SessionCalendar } from '../../domain/market-hours/index.js';
 
 /** The config sections the engine reads; absent sections mean defaults (tests pass partial configs). */
@@ -53,17 +52,6 @@ export function loadTickSizes(db: { getRange(opts: { start: Key; end: Key }): It
     if (size !== undefined && typeof token === 'number') sizes.set(token, size);
   }
   return sizes;
-}
-
-/** What the engine tells the venue about a signal's instrument: tick size, and a registry refusal. */
-export function instrumentFactsOf(
-  record: unknown,
-  token: number,
-  tradable: TradableLookup | undefined,
-): { tickSize?: Paise; notTradable?: TradabilityProblem } {
-  const tickSize = tickSizeOf(record);
-  const problem = tradabilityProblem(tradable, token);
-  return { ...(tickSize !== undefined ? { tickSize } : {}), ...(problem !== null ? { notTradable: problem } : {}) };
 }
 
 /** The feed settings that decide which clock session ends follow (tests may pass none). */

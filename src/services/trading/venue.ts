@@ -35,6 +35,13 @@ export interface VenueSnapshot {
   readonly lastEodDay: number | null;
 }
 
+/** Runs the session end due at `ts`, if any (the session clock checks at most once per second of its time). */
+function endOfDay(state: VenueState, ts: number, emit: (out: VenueOut) => void): void {
+  const eod = state.sessions?.due(ts) ?? null;
+  if (eod === null) return;
+  emit({ kind: 'venue-events', cause: 'end-of-day', events: state.adapter.endOfDay(eod.ts), signal: null });
+}
+
 export const venueBehaviour: Behaviour<VenueConfig, VenueState, VenueIn, VenueOut, VenueSnapshot> = {
   name: 'trading-engine',
   init: (config, restored) => ({
@@ -47,15 +54,14 @@ export const venueBehaviour: Behaviour<VenueConfig, VenueState, VenueIn, VenueOu
     switch (msg.kind) {
       case 'tick': {
         // A session end that fell before this tick runs first: its expiries precede the tick's fills
-        const eod = state.sessions?.due(msg.ts) ?? null;
-        if (eod !== null) {
-          const events = state.adapter.endOfDay(eod.ts);
-          emit({ kind: 'venue-events', cause: 'end-of-day', events, signal: null });
-        }
+        endOfDay(state, msg.ts, emit);
         const events = state.adapter.onTick(msg.tick.token, msg.tick.ltp, msg.ts);
         if (events.length > 0) emit({ kind: 'venue-events', cause: 'tick', events, signal: null });
         return;
       }
+      case 'clock':
+        endOfDay(state, msg.ts, emit);
+        return;
       case 'submit': {
         const tickSize = state.tickSizes.get(msg.signal.token);
         const notTradable = tradabilityProblem(state.tradable, msg.signal.token);
