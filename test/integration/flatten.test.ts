@@ -27,6 +27,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) c();
 });
 
+/** Every non-lossy consumer of every ring has consumed everything. */
+function drained(p: PipelineHandle): boolean {
+  return Object.values(p.system.ringStats()).every((r) => r.consumers.every((c) => c.lossy || c.lag === 0));
+}
+
 const open = (v: RiskStateView): string[] => v.positions.filter((p) => p.qty !== 0).map((p) => `${p.strategyId}/${p.token}:${p.qty}`);
 
 async function flattenIn(topology: Topology): Promise<void> {
@@ -50,15 +55,17 @@ async function flattenIn(topology: Topology): Promise<void> {
   const positions = (): Promise<PositionView[]> => call<PositionView[]>(p.system, 'portfolio-manager', 'positions', { broker: 'paper' });
 
   await eventually(async () => (await snap<MarketFeedSnapshot>(p.system, 'market-feed')).replay?.complete === true, 90_000, 'replay complete');
-  // Quiet: risk's view of the fills stops moving (every order of the replay executed)
+  // Quiet: every lossless ring drained (no tick left to move a position: no bracket exit, no
+  // resting fill) and risk's view of the fill log unchanged over three polls
   let last = -1;
+  let stable = 0;
   await eventually(
     async () => {
       const w = (await riskState()).fillWatermark;
-      const quiet = w === last && w > 0;
+      stable = w === last && w > 0 && drained(p) ? stable + 1 : 0;
       last = w;
-      if (!quiet) await new Promise((r) => setTimeout(r, 500));
-      return quiet;
+      if (stable < 3) await new Promise((r) => setTimeout(r, 250));
+      return stable >= 3;
     },
     90_000,
     'pipeline quiet',
