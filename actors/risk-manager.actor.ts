@@ -6,11 +6,12 @@ import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import { defineActor, type Subscription } from '../src/runtime/actor.js';
 import type { ChannelSender } from '../src/transport/channel.js';
-import { childEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
+import { childEvent, rootEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
-import type { KillSwitchReply } from '../src/protocol/risk.js';
+import type { FlattenReply, FlattenResult, KillSwitchReply } from '../src/protocol/risk.js';
 import type { Broker } from '../src/domain/types.js';
-import { evaluateAndRecord, onTick, setKillSwitch } from '../src/domain/risk/index.js';
+import { closingSignals, evaluateAndRecord, onTick, setKillSwitch } from '../src/domain/risk/index.js';
+import { FlattenReport } from '../src/services/trading/flatten.js';
 import { alreadyApplied } from '../src/store/lmdb.js';
 import { K } from '../src/store/keyspace.js';
 import { CommitCoalescer } from '../src/services/portfolio/coalescer.js';
@@ -21,7 +22,7 @@ import { catchUpRiskFills, loadRiskBooks, riskWrites } from '../src/services/ris
 import { pendingOutbox, rawTopic, storedPosition, VerdictBatch, type OutboxItem } from '../src/services/risk/batch.js';
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
-import { parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
+import { parseFlatten, parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import { parseSignal, verdictOutput } from '../src/services/risk/verdict.js';
 
 /** Exact replay: how often held signals re-check the engine's committed watermark. */
@@ -77,8 +78,11 @@ export default defineActor(async (ctx) => {
   // Ticks are gated by event time (watermarks and signal tickSeqs): never ahead of the signals
   let tickGate = -1;
   const exact = ctx.args['exactReplay'] === true;
+  // Event time of the last tick seen: a flatten's signals are stamped with it
+  let eventTs = 0;
   const ticks = ctx.subscribeTicks((tick) => {
     for (const s of books.values()) onTick(s, tick.token, tick.ltp);
+    if (tick.exchangeTs > 0) eventTs = tick.exchangeTs;
   });
   // Only when the tree has a watermark source (args.eventTime, set by actors/tree.ts); a tree
   // without one (tests, external signal sources) processes ticks as they come
@@ -185,6 +189,37 @@ export default defineActor(async (ctx) => {
     return reply;
   };
 
+  // Closes the positions of the targeted brokers: closing signals from the risk state (caught up
+  // with the fill log), judged by the same rules, their verdicts published like any other after the
+  // commit; the engine executes the validated ones. Resting orders are the engine's: the gateway
+  // cancels them through the engine role before it calls this (split topology).
+  let lastFlattenTs = 0;
+  const flatten = async (arg: unknown): Promise<FlattenReply> => {
+    const cmd = parseFlatten(arg, brokers);
+    const ts = Math.max(eventTs > 0 ? eventTs : ctx.clock.nowMs(), lastFlattenTs + 1);
+    lastFlattenTs = ts;
+    const reply: Partial<Record<Broker, FlattenResult>> = {};
+    db.resetReadTxn();
+    for (const [b, s] of books) {
+      if (cmd.broker !== undefined && cmd.broker !== b) continue;
+      catchUpRiskFills(db, s);
+      const report = new FlattenReport(b);
+      for (const signal of closingSignals(s, limits, { ts, ...(cmd.strategyId !== undefined ? { strategyId: cmd.strategyId } : {}) })) {
+        const verdict = evaluateAndRecord(s, signal, limits, reference);
+        report.observe({ kind: 'verdict', signal, verdict });
+        const out = verdictOutput(signal, verdict, ctx.clock.nowMs());
+        const event = rootEvent(ctx.ids, ctx.name, out.data.ts, { type: out.type, broker: b, key: `${signal.strategyId}:${signal.token}`, data: out.data });
+        batch.addCommand({ broker: b, suffix: out.suffix, event });
+        counts[verdict.outcome] += 1;
+      }
+      reply[b] = report.result();
+    }
+    ctx.log.warn({ brokers: Object.keys(reply), strategyId: cmd.strategyId ?? 'all', closes: Object.values(reply).map((r) => r.closes.length) }, 'flatten');
+    // Answered after the commit that publishes the verdicts (journaled, then on their way to the engine)
+    await commit();
+    return reply;
+  };
+
   return {
     snapshot: () => ({
       brokers: Object.fromEntries([...books].map(([b, s]) => [b, riskStateView(s, limits, ctx.clock.nowMs())])),
@@ -195,6 +230,8 @@ export default defineActor(async (ctx) => {
       switch (command) {
         case 'kill-switch':
           return killSwitch(arg);
+        case 'flatten':
+          return flatten(arg);
         case 'risk-state': {
           const b = parseBroker('risk-state', (arg as { broker?: unknown } | null)?.broker, brokers);
           return riskStateView(books.get(b)!, limits, ctx.clock.nowMs());
@@ -202,7 +239,7 @@ export default defineActor(async (ctx) => {
         case 'debug-crash':
           return hooks.arm(arg);
         default:
-          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected kill-switch or risk-state' });
+          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected kill-switch, flatten or risk-state' });
       }
     },
     async stop() {

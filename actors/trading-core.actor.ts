@@ -34,13 +34,13 @@ import { envelopeFor } from '../src/services/engine/messages.js';
 import { OriginBook, planBatch, type WorkItem } from '../src/services/engine/plan.js';
 import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js';
 import { catchUpRiskFills, loadRiskBooks } from '../src/services/risk/books.js';
-import { parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
-import type { KillSwitchReply } from '../src/protocol/risk.js';
+import { parseFlatten, parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
+import type { FlattenReply, KillSwitchReply } from '../src/protocol/risk.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
 import { verdictOutput } from '../src/services/risk/verdict.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
-import { riskBehaviour, tradingStepBehaviour, tradingStepConfig, venueBehaviour } from '../src/services/trading/index.js';
+import { FlattenReport, riskBehaviour, tradingStepBehaviour, tradingStepConfig, venueBehaviour } from '../src/services/trading/index.js';
 import { isTerminal } from '../src/domain/order/status.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
@@ -126,6 +126,8 @@ export default defineActor(async (ctx) => {
   let verdictEnv: Envelope | null = null;
   const key = (s: TradingSignal): string => `${s.strategyId}:${s.token}`;
   let stampNs = 0;
+  // Event time of the last tick handled: the step's clock, which a flatten's orders are stamped with
+  let eventTs = 0;
   const onOut = (out: StepOut): void => {
     switch (out.kind) {
       case 'signal': {
@@ -191,6 +193,7 @@ export default defineActor(async (ctx) => {
     counts.ticks++;
     stampNs = tick.stampNs;
     const msg: TickMsg = { kind: 'tick', tick, seq: meta.seq, ts: tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs(), feedSeq: tick.feedSeq };
+    eventTs = msg.ts;
     tradingStepBehaviour.handle(step, msg, onOut);
     stampNs = 0;
   });
@@ -279,6 +282,28 @@ export default defineActor(async (ctx) => {
     return { [broker]: { ...step.risk.state.killSwitch } };
   };
 
+  // Cancels the resting orders and closes the positions through risk and the venue (step.ts), then
+  // answers once all of it is in a completed checkpoint, like the kill switch. Stamped with the
+  // event time of the last tick (the clock only before the first tick of this incarnation), one
+  // millisecond later per repeated flatten so its signal keys never repeat.
+  let lastFlattenTs = 0;
+  const flatten = async (arg: unknown): Promise<FlattenReply> => {
+    const cmd = parseFlatten(arg, [broker]);
+    const ts = Math.max(eventTs > 0 ? eventTs : ctx.clock.nowMs(), lastFlattenTs + 1);
+    lastFlattenTs = ts;
+    const report = new FlattenReport(broker);
+    const msg = { kind: 'flatten', ts, ...(cmd.strategyId !== undefined ? { strategyId: cmd.strategyId } : {}) } as const;
+    tradingStepBehaviour.handle(step, msg, (out) => {
+      report.observe(out);
+      onOut(out);
+    });
+    dirty = true;
+    const result = report.result();
+    ctx.log.warn({ broker, strategyId: cmd.strategyId ?? 'all', canceled: result.canceled.length, closes: result.closes.length, fills: result.fills }, 'flatten');
+    await checkpointer.trigger();
+    return { [broker]: result };
+  };
+
   return {
     start() {
       ctx.every(intervalMs, () => void checkpointer.trigger());
@@ -308,6 +333,8 @@ export default defineActor(async (ctx) => {
           return cancel(arg);
         case 'kill-switch':
           return killSwitch(arg);
+        case 'flatten':
+          return flatten(arg);
         case 'decision-latency': {
           // Samples since the last call (at most the last DECIDED_KEPT), then start over
           const n = Math.min(decided.count, DECIDED_KEPT);
@@ -318,7 +345,7 @@ export default defineActor(async (ctx) => {
         case 'checkpoint':
           return checkpointer.trigger().then(() => checkpointer.completed);
         default:
-          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected open-orders, strategies, risk-state, cancel, kill-switch, checkpoint or decision-latency' });
+          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected open-orders, strategies, risk-state, cancel, kill-switch, flatten, checkpoint or decision-latency' });
       }
     },
   };

@@ -135,6 +135,11 @@ export const CATALOGUE = {
   ERR_RATE_LIMITED: { category: 'boundary', message: 'rate limit of {limit} per {window} exceeded; retry in {retryAfterSec} s', http: 429, wsClose: 1008 },
   ERR_HTTP_NOT_FOUND: { category: 'boundary', message: 'not found: {what}', http: 404 },
   ERR_HTTP_BAD_REQUEST: { category: 'boundary', message: 'bad request: {reason}', http: 400 },
+  ERR_FLATTEN_UNCONFIRMED: {
+    category: 'boundary',
+    message: 'flatten cancels the resting orders and closes the open positions of {target}; send "confirm": true to proceed',
+    http: 400,
+  },
   ERR_HTTP_PAYLOAD_TOO_LARGE: { category: 'boundary', message: 'request body exceeds {max} bytes', http: 413 },
   ERR_HTTP_INTERNAL: { category: 'failure', message: 'internal error handling {route}: {reason}', http: 500 },
   ERR_UPSTREAM_UNAVAILABLE: { category: 'boundary', message: '{target} is unavailable: {reason}', http: 503 },

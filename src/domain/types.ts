@@ -81,6 +81,12 @@ export interface TradingSignal {
   readonly tickSeq?: number;
   /** Tick.feedSeq of that tick (part of the signal's idempotency key). */
   readonly feedSeq?: number;
+  /**
+   * Set only by the flatten command (src/domain/risk/flatten.ts), never by a strategy: the signal
+   * closes an open position. Risk lets it through the kill switch and the daily trade limit only
+   * while it reduces that position; it is part of the idempotency key (`…:flatten`).
+   */
+  readonly reduceOnly?: true;
 }
 
 /** Fill of (part of) an order. `tradeId` is unique and deterministic: the dedup key. */

@@ -1,12 +1,15 @@
-// The only client inputs that reach trading actors: the kill switch and order cancel (scope `trade`).
-// Bodies are validated with zod; every accepted call is audited with the token's NAME (never its
-// value), and the actor's answer — committed before it replies — is passed back. The kill switch's
-// read side comes from the risk state committed in LMDB (so it is also known while trading is down).
+// The only client inputs that reach trading actors: the kill switch, flatten and order cancel (scope
+// `trade`). Bodies are validated with zod; every accepted call is audited with the token's NAME
+// (never its value), and the actor's answer — committed before it replies — is passed back. The
+// kill switch's read side comes from the risk state committed in LMDB (so it is also known while
+// trading is down).
 import type { RootDatabase } from 'lmdb';
 import { z } from 'zod';
 import { appError } from '../errors.js';
 import type { RiskStateJson } from '../domain/risk/persist.js';
 import type { Broker } from '../domain/types.js';
+import type { CancelResult } from '../protocol/engine.js';
+import type { FlattenResult } from '../protocol/risk.js';
 import { K } from '../store/keyspace.js';
 import { jsonBody } from './http.js';
 import { brokerOrFirst, idParam } from './query.js';
@@ -20,6 +23,15 @@ const KillSwitchBody = z.strictObject({
 });
 
 const CancelBody = z.strictObject({ broker: z.string().optional() }).optional();
+
+// `confirm` is checked by hand: anything but `true` is the dedicated ERR_FLATTEN_UNCONFIRMED
+const FlattenBody = z.strictObject({
+  broker: z.string().optional(),
+  strategyId: z.string().trim().min(1).max(100).optional(),
+  confirm: z.unknown().optional(),
+});
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
   const r = schema.safeParse(raw);
@@ -40,7 +52,7 @@ function storeOf(store: RootDatabase | undefined): RootDatabase {
   return store;
 }
 
-/** GET/POST /api/v1/kill-switch and POST /api/v1/orders/:id/cancel. */
+/** GET/POST /api/v1/kill-switch, POST /api/v1/flatten and POST /api/v1/orders/:id/cancel. */
 export function controlRoutes(d: ApiDeps): Route[] {
   return [
     {
@@ -68,6 +80,48 @@ export function controlRoutes(d: ApiDeps): Route[] {
         const actors = new Set((broker !== undefined ? [broker] : d.brokers).map((b) => d.actorOf('risk', b)));
         const replies = await Promise.all([...actors].map((a) => d.upstream.call(a, 'kill-switch', { engaged: cmd.engaged, reason: cmd.reason, ...(broker !== undefined ? { broker } : {}) })));
         return { kind: 'json', data: Object.assign({}, ...replies.map((r) => (r !== null && typeof r === 'object' ? r : {}))) };
+      },
+    },
+    {
+      // Cancel resting orders and close open positions through the pipeline (risk-checked market
+      // orders that pass the kill switch while they reduce). Only with "confirm": true.
+      method: 'post',
+      pattern: '/api/v1/flatten',
+      scope: 'trade',
+      handler: async ({ body, principal }) => {
+        const cmd = parse(FlattenBody, jsonBody(body ?? new Uint8Array()));
+        const broker = checkBroker(cmd.broker, d.brokers);
+        const targets = broker !== undefined ? [broker] : d.brokers;
+        const what = `${broker !== undefined ? `broker ${broker}` : 'every broker'}${cmd.strategyId !== undefined ? `, strategy ${cmd.strategyId}` : ''}`;
+        if (cmd.confirm !== true) throw appError('ERR_FLATTEN_UNCONFIRMED', { target: what });
+        d.log.info({ audit: 'flatten', by: principal?.name, broker: broker ?? 'all', strategyId: cmd.strategyId ?? 'all' }, 'flatten requested');
+        // Split topology: resting orders belong to the engine actor, which risk cannot reach; they are
+        // canceled there first (the fused core cancels them itself, in the same step as the closes)
+        const canceledHere = new Map<Broker, string[]>();
+        for (const b of targets) {
+          const engine = d.actorOf('engine', b);
+          if (engine === d.actorOf('risk', b)) continue;
+          const open = await d.upstream.call(engine, 'open-orders', null);
+          const done: string[] = [];
+          for (const o of Array.isArray(open) ? open : []) {
+            if (!isRecord(o) || typeof o['orderId'] !== 'string') continue;
+            if (cmd.strategyId !== undefined && o['strategyId'] !== cmd.strategyId) continue;
+            const r = (await d.upstream.call(engine, 'cancel', { orderId: o['orderId'] })) as CancelResult;
+            if (r.ok) done.push(o['orderId']);
+          }
+          canceledHere.set(b, done);
+        }
+        const arg = { ...(broker !== undefined ? { broker } : {}), ...(cmd.strategyId !== undefined ? { strategyId: cmd.strategyId } : {}) };
+        const actors = new Set(targets.map((b) => d.actorOf('risk', b)));
+        const replies = await Promise.all([...actors].map((a) => d.upstream.call(a, 'flatten', arg)));
+        const merged: Record<string, FlattenResult> = Object.assign({}, ...replies.map((r) => (isRecord(r) ? r : {})));
+        for (const [b, ids] of canceledHere) {
+          const r = merged[b];
+          if (r !== undefined) merged[b] = { ...r, canceled: [...ids, ...r.canceled] };
+        }
+        const summary = Object.fromEntries(Object.entries(merged).map(([b, r]) => [b, { canceled: r.canceled.length, closes: r.closes.length, rejected: r.closes.filter((c) => c.outcome === 'rejected').length }]));
+        d.log.info({ audit: 'flatten', by: principal?.name, result: summary }, 'flatten done');
+        return { kind: 'json', data: merged };
       },
     },
     {

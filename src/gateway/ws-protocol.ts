@@ -31,7 +31,7 @@ const Command = z.discriminatedUnion('op', [
 export type ClientCommand = z.output<typeof Command>;
 
 /** Ops that would act on trading; refused over WebSocket whatever the scope (use REST). */
-export const TRADING_OPS: readonly string[] = ['cancel', 'submit', 'order', 'kill-switch', 'killSwitch'];
+export const TRADING_OPS: readonly string[] = ['cancel', 'submit', 'order', 'kill-switch', 'killSwitch', 'flatten'];
 
 /** Why a command was refused; `strike` says whether it counts towards the bad-input close. */
 export interface CommandError {

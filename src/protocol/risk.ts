@@ -52,5 +52,42 @@ export interface RiskStateQuery {
 /** Reply of `call('kill-switch', …)`: the switch of each affected broker after the change. */
 export type KillSwitchReply = Readonly<Partial<Record<Broker, { readonly engaged: boolean; readonly reason: string }>>>;
 
+/**
+ * Argument of `call('flatten', …)` on the actor playing `risk`; without `broker` every broker it
+ * serves, without `strategyId` every strategy.
+ */
+export interface FlattenCommand {
+  readonly broker?: Broker;
+  readonly strategyId?: string;
+}
+
+/** One closing signal of a flatten and what risk decided about it. */
+export interface FlattenClose {
+  readonly strategyId: string;
+  readonly token: number;
+  readonly side: 'BUY' | 'SELL';
+  readonly quantity: number;
+  readonly outcome: 'validated' | 'rejected';
+  /** The order the signal becomes (the signal key's client order id). */
+  readonly orderId: string;
+  /** Failed rules of a rejection (`"{Rule}: {message}"`). */
+  readonly reasons?: readonly string[];
+}
+
+/** What a flatten did on one broker. */
+export interface FlattenResult {
+  /** Resting orders canceled (filled in by whoever cancels: the fused core, or the gateway in split). */
+  readonly canceled: readonly string[];
+  readonly closes: readonly FlattenClose[];
+  /**
+   * Fills of the closing orders known when the reply was built: all of them in the fused core
+   * (the step executes synchronously); in split the engine fills after the reply (0 here).
+   */
+  readonly fills: number;
+}
+
+/** Reply of `call('flatten', …)`: per affected broker. */
+export type FlattenReply = Readonly<Partial<Record<Broker, FlattenResult>>>;
+
 /** Control commands the risk manager accepts. */
-export const RISK_COMMANDS = ['kill-switch', 'risk-state'] as const;
+export const RISK_COMMANDS = ['kill-switch', 'risk-state', 'flatten'] as const;

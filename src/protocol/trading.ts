@@ -40,6 +40,17 @@ export interface KillSwitchMsg {
   readonly reason: string;
 }
 
+/**
+ * Flatten command (journaled by the caller before it answers): cancel the broker's resting orders
+ * and close its open positions (of one strategy, when given) through risk and the venue. `ts` is
+ * the command's event time, the timestamp of every order it causes.
+ */
+export interface FlattenMsg {
+  readonly kind: 'flatten';
+  readonly ts: number;
+  readonly strategyId?: string;
+}
+
 /** Risk manager: in. */
 export type RiskIn = TickMsg | { readonly kind: 'signal'; readonly signal: TradingSignal } | { readonly kind: 'fill'; readonly fill: Fill } | KillSwitchMsg;
 
@@ -74,5 +85,5 @@ export type VenueOut =
   | { readonly kind: 'venue-refused'; readonly cause: VenueCause; readonly error: VenueError; readonly signal: TradingSignal | null };
 
 /** The fused trading step of one broker (strategies → risk → venue, fills back to risk). */
-export type StepIn = TickMsg | KillSwitchMsg | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number };
+export type StepIn = TickMsg | KillSwitchMsg | FlattenMsg | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number };
 export type StepOut = StrategyOut | RiskOut | VenueOut;

@@ -56,6 +56,7 @@ describe('dashboard (fake gateway)', () => {
     expect(await kill.isVisible()).toBe(true);
     expect(await kill.isDisabled()).toBe(true);
     expect(await kill.getAttribute('title')).toMatch(/trade scope/);
+    expect(await page.locator('#flatten-btn').isDisabled()).toBe(true);
     expect(await storedToken(page)).toBe('read-token');
 
     // Logout forgets the token and closes the stream
@@ -131,6 +132,30 @@ describe('dashboard (fake gateway)', () => {
     await page.click('#confirm-ok');
     await page.locator('#kill-state').waitFor({ state: 'hidden' });
     expect(gw.killSwitch().engaged).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it('flattens only after confirmation, and says what it did', async () => {
+    const { page, errors } = await liveWithTrade();
+    const flat = page.locator('#flatten-btn');
+    expect(await flat.isEnabled()).toBe(true);
+    await flat.click();
+    await page.locator('#confirm').waitFor({ state: 'visible' });
+    expect(await page.textContent('#confirm-title')).toMatch(/Flatten/);
+    expect(await page.locator('#confirm-reason').isHidden()).toBe(true);
+    await page.click('#confirm-cancel');
+    await page.locator('#confirm').waitFor({ state: 'hidden' });
+    expect(gw.flattens()).toEqual([]);
+
+    await flat.click();
+    await page.click('#confirm-ok');
+    await page.locator('#confirm').waitFor({ state: 'hidden' });
+    expect(gw.flattens()).toEqual([{ confirm: true }]);
+    await expect.poll(() => page.locator('#toasts').textContent()).toMatch(/1 closing order, 1 resting order canceled/);
+    // The kill switch dialog shows its reason field again
+    await page.click('#kill-btn');
+    expect(await page.locator('#confirm-reason').isVisible()).toBe(true);
+    await page.click('#confirm-cancel');
     expect(errors).toEqual([]);
   });
 

@@ -46,6 +46,8 @@ export interface FakeGateway {
   /** Sets the tree state pushed in status/health ('running' | 'halted' ...). */
   setTreeState(state: string): void;
   readonly killSwitch: () => { engaged: boolean; reason: string };
+  /** Bodies of the accepted (confirmed) POST /api/v1/flatten calls. */
+  readonly flattens: () => readonly unknown[];
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
   const equityHistory: Record<string, number>[] = [];
   let treeState = 'running';
   let kill = { engaged: false, reason: '' };
+  const flattens: unknown[] = [];
   let seq = 0;
   let orderSeq = 0;
   let fillSeq = 0;
@@ -286,6 +289,20 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
+      if (req.method === 'POST' && path === '/api/v1/flatten') {
+        if (!scopes.includes('trade')) return sendJson(res, 403, { code: 'ERR_WS_FORBIDDEN', message: 'forbidden: requires the trade scope' });
+        const b = (() => {
+          try {
+            return JSON.parse(body) as { confirm?: unknown };
+          } catch {
+            return {};
+          }
+        })();
+        if (b.confirm !== true) return sendJson(res, 400, { code: 'ERR_FLATTEN_UNCONFIRMED', message: 'send "confirm": true to proceed' });
+        flattens.push(b);
+        const close = { strategyId: 'momentum_1', token: 256265, side: 'SELL', quantity: 10, outcome: 'validated', orderId: 'paper-00000000000000f1' };
+        return sendJson(res, 200, { [BROKER]: { canceled: ['paper-00000000000000c1'], closes: [close], fills: 1 } });
+      }
       if (req.method === 'POST' && path === '/api/v1/kill-switch' && scopes.includes('trade')) {
         try {
           const b = JSON.parse(body) as { engaged?: unknown; reason?: unknown };
@@ -466,6 +483,7 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       treeState = s;
     },
     killSwitch: () => kill,
+    flattens: () => flattens,
     async close() {
       for (const t of timers) clearInterval(t);
       for (const c of clients) c.ws.terminate();

@@ -40,18 +40,23 @@ export interface SignalIdentity {
   readonly token: number;
   readonly side: Side;
   readonly ts: number;
-  /** The tick's position in its feed (Tick.feedSeq), when known. */
+  /** The tick's position in its feed (Tick.feedSeq), when known; a flatten signal's chunk number. */
   readonly feedSeq?: number;
+  /** A flatten signal (TradingSignal.reduceOnly): its key never equals a strategy signal's. */
+  readonly reduceOnly?: true;
 }
 
 /**
  * Idempotency key of a signal: `${strategyId}:${token}:${side}:${signalTs}`, plus `:${feedSeq}`
  * when the tick's feed position is known — two ticks of one instrument can share a millisecond
  * (or a second, in Kite data), and two signals from them are two decisions, not a redelivery.
+ * A flatten signal ends in `:flatten` (its feedSeq numbers its chunk), so it never collides with a
+ * strategy's signal of the same millisecond.
  */
 export function signalKey(s: SignalIdentity): string {
   const base = `${s.strategyId}:${s.token}:${s.side}:${s.ts}`;
-  return s.feedSeq === undefined ? base : `${base}:${s.feedSeq}`;
+  const key = s.feedSeq === undefined ? base : `${base}:${s.feedSeq}`;
+  return s.reduceOnly === true ? `${key}:flatten` : key;
 }
 
 /** Client order id derived from a signal key: `${broker}-` + 64-bit hash (e.g. `paper-3f2a…`). */

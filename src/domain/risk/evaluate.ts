@@ -67,7 +67,11 @@ export function evaluateSignal(
   return { outcome: 'validated', validatedQty: signal.quantity, validatedPrice: signal.price, checks };
 }
 
-/** {@link evaluateSignal}, then {@link recordValidated} when the signal passed. */
+/**
+ * {@link evaluateSignal}, then {@link recordValidated} when the signal passed. A flatten exit
+ * (`reduceOnly`) is not counted: the daily limit is on the strategy's own decisions, and an
+ * operator's flatten must not use up the strategy's day.
+ */
 export function evaluateAndRecord(
   state: RiskState,
   signal: TradingSignal,
@@ -75,6 +79,6 @@ export function evaluateAndRecord(
   ref: RiskReference = {},
 ): RiskVerdict {
   const verdict = evaluateSignal(state, signal, limits, ref);
-  if (verdict.outcome === 'validated') recordValidated(state, signal);
+  if (verdict.outcome === 'validated' && signal.reduceOnly !== true) recordValidated(state, signal);
   return verdict;
 }

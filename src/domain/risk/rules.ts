@@ -1,7 +1,10 @@
 // The seven pre-trade risk rules as pure predicates over (signal, risk state, limits, reference
 // data). PURE. Each returns null when the rule passes or the catalogued reason when it fails;
 // evaluate.ts runs all of them. The position and daily-loss rules never block an order that only
-// reduces an existing position; the kill switch and the tradable-instrument rule block everything.
+// reduces an existing position. The kill switch and the daily trade limit block every strategy
+// signal, but let a flatten signal (`reduceOnly`, built by the flatten command) through while it
+// reduces the position: an operator must always be able to get flat. The tradable-instrument rule
+// blocks everything.
 
 import { formatMessage, type ErrorCode, type ErrorDetail } from '../../errors.js';
 import type { TradingSignal } from '../types.js';
@@ -60,10 +63,22 @@ export function checkMaxPosition({ signal: s, limits, currentQty: current }: Rul
   return reason('MaxPositionSize', 'ERR_RISK_MAX_POSITION', { position: projected, current, max: limits.maxPosition });
 }
 
-/** MaxDailyTrades: fails when the strategy already has `max` validated signals on the signal's IST day. */
-export function checkMaxDailyTrades({ state, signal: s, limits, day }: RuleContext): RiskReason | null {
+/**
+ * True for a flatten signal that only shrinks its (strategy, instrument) position toward zero. A
+ * `reduceOnly` marker on a signal that would open or grow a position buys nothing.
+ */
+export function isReducingExit({ signal: s, currentQty }: RuleContext): boolean {
+  return s.reduceOnly === true && isReducing(currentQty, s.side, s.quantity);
+}
+
+/**
+ * MaxDailyTrades: fails when the strategy already has `max` validated signals on the signal's IST
+ * day, except for a reducing flatten exit (which is not counted either, see evaluateAndRecord).
+ */
+export function checkMaxDailyTrades(ctx: RuleContext): RiskReason | null {
+  const { state, signal: s, limits, day } = ctx;
   const count = dailyTradeCount(state, s.strategyId, day);
-  if (count < limits.maxDailyTrades) return null;
+  if (count < limits.maxDailyTrades || isReducingExit(ctx)) return null;
   return reason('MaxDailyTrades', 'ERR_RISK_MAX_DAILY_TRADES', {
     max: limits.maxDailyTrades,
     count,
@@ -120,9 +135,13 @@ export function checkDailyLoss({ state, signal: s, limits, day, currentQty }: Ru
   });
 }
 
-/** KillSwitch: while engaged, every signal fails. */
-export function checkKillSwitch({ state }: RuleContext): RiskReason | null {
-  if (!state.killSwitch.engaged) return null;
+/**
+ * KillSwitch: while engaged, every signal fails except a flatten exit that reduces its position
+ * (the switch stops new exposure; it must not trap the operator in the exposure already held).
+ */
+export function checkKillSwitch(ctx: RuleContext): RiskReason | null {
+  const { state } = ctx;
+  if (!state.killSwitch.engaged || isReducingExit(ctx)) return null;
   return reason('KillSwitch', 'ERR_RISK_KILL_SWITCH', { reason: state.killSwitch.reason, broker: state.broker });
 }
 

@@ -51,6 +51,14 @@ export class VerdictBatch {
     if (item !== undefined) this.items.push(item);
   }
 
+  /**
+   * Adds the verdict of a signal that came from a command (a flatten), not from a signal topic: it
+   * joins the outbox of the next commit and moves no consumer position.
+   */
+  addCommand(item: OutboxItem): void {
+    this.items.push(item);
+  }
+
   /** True when evaluated signals of `broker` wait for a commit. */
   hasOpen(broker: Broker): boolean {
     return this.open.has(broker);

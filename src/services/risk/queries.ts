@@ -3,7 +3,7 @@
 import { appError } from '../../errors.js';
 import { dailyNetRealized, dailyTradeCount, istDay, type RiskLimits, type RiskState } from '../../domain/risk/index.js';
 import type { Broker, Paise } from '../../domain/types.js';
-import type { KillSwitchCommand } from '../../protocol/risk.js';
+import type { FlattenCommand, KillSwitchCommand } from '../../protocol/risk.js';
 import { parseBroker } from '../portfolio/queries.js';
 
 /** Reply of `call('risk-state', {broker})` (the dedup's recent trade ids are left out: large, internal). */
@@ -54,5 +54,21 @@ export function parseKillSwitch(arg: unknown, brokers: readonly Broker[]): KillS
     engaged: a['engaged'],
     reason,
     ...(a['broker'] !== undefined ? { broker: parseBroker('kill-switch', a['broker'], brokers) } : {}),
+  };
+}
+
+/** Parses `call('flatten', …)`'s argument (`{ broker?, strategyId? }`, or null for everything). */
+export function parseFlatten(arg: unknown, brokers: readonly Broker[]): FlattenCommand {
+  if (arg !== null && arg !== undefined && (typeof arg !== 'object' || Array.isArray(arg))) {
+    throw appError('ERR_COMMAND_INVALID', { command: 'flatten', reason: 'expected { broker?, strategyId? }' });
+  }
+  const a = (arg ?? {}) as Record<string, unknown>;
+  const strategyId = a['strategyId'];
+  if (strategyId !== undefined && (typeof strategyId !== 'string' || strategyId.length === 0 || strategyId.length > 100)) {
+    throw appError('ERR_COMMAND_INVALID', { command: 'flatten', reason: 'expected strategyId to be a string of 1 to 100 characters' });
+  }
+  return {
+    ...(a['broker'] !== undefined ? { broker: parseBroker('flatten', a['broker'], brokers) } : {}),
+    ...(strategyId !== undefined ? { strategyId } : {}),
   };
 }

@@ -5,3 +5,4 @@ export { strategyBehaviour, type StrategyConfigSet, type StrategySnapshot, type 
 export { venueBehaviour, type VenueConfig, type VenueSnapshot, type VenueState } from './venue.js';
 export { STEP_SNAPSHOT_VERSION, tradingStepBehaviour, type StepConfig, type StepSnapshot, type StepState } from './step.js';
 export { tradingStepConfig } from './config.js';
+export { FlattenReport } from './flatten.js';

@@ -10,7 +10,12 @@
 // construction, with no watermark round trip. `inline` (the backtest, sweeps) and `fused` (one
 // worker per broker) both run this behaviour; every emitted message goes to the caller, which
 // turns it into stored orders, published events or backtest counters.
-import type { Broker } from '../../domain/types.js';
+//
+// A flatten command (an operator's, journaled by the shell) runs the same path: the venue cancels
+// the resting orders first, then each closing signal (src/domain/risk/flatten.ts) is emitted like a
+// strategy's and goes risk → venue, its fills back to risk before the next one is judged.
+import { closingSignals } from '../../domain/risk/index.js';
+import type { Broker, TradingSignal } from '../../domain/types.js';
 import type { StepIn, StepOut, VenueOut } from '../../protocol/trading.js';
 import type { Behaviour } from '../../runtime/behaviour.js';
 import { riskBehaviour, type RiskBook, type RiskConfig } from './risk.js';
@@ -54,6 +59,16 @@ function venueTo(state: StepState, emit: (out: StepOut) => void): (out: VenueOut
   };
 }
 
+/** A signal through risk; a validated one on to the venue (whose fills reach risk at once). */
+function judge(state: StepState, signal: TradingSignal, emit: (out: StepOut) => void, toVenue: (out: VenueOut) => void): void {
+  riskBehaviour.handle(state.risk, { kind: 'signal', signal }, (r) => {
+    emit(r);
+    if (r.kind === 'verdict' && r.verdict.outcome === 'validated') {
+      venueBehaviour.handle(state.venue, { kind: 'submit', signal: r.signal, validatedQty: r.verdict.validatedQty, validatedPrice: r.verdict.validatedPrice }, toVenue);
+    }
+  });
+}
+
 export const tradingStepBehaviour: Behaviour<StepConfig, StepState, StepIn, StepOut, StepSnapshot> = {
   name: 'trading-core',
   init: (config, restored) => ({
@@ -69,13 +84,7 @@ export const tradingStepBehaviour: Behaviour<StepConfig, StepState, StepIn, Step
         riskBehaviour.handle(state.risk, msg, emit);
         strategyBehaviour.handle(state.strategy, msg, (out) => {
           emit(out);
-          if (out.kind !== 'signal') return;
-          riskBehaviour.handle(state.risk, { kind: 'signal', signal: out.signal }, (r) => {
-            emit(r);
-            if (r.kind === 'verdict' && r.verdict.outcome === 'validated') {
-              venueBehaviour.handle(state.venue, { kind: 'submit', signal: r.signal, validatedQty: r.verdict.validatedQty, validatedPrice: r.verdict.validatedPrice }, toVenue);
-            }
-          });
+          if (out.kind === 'signal') judge(state, out.signal, emit, toVenue);
         });
         return;
       case 'kill-switch':
@@ -84,6 +93,18 @@ export const tradingStepBehaviour: Behaviour<StepConfig, StepState, StepIn, Step
       case 'cancel':
         venueBehaviour.handle(state.venue, msg, toVenue);
         return;
+      case 'flatten': {
+        // Resting orders go first: none of them can fill, or reopen a position, after the closes
+        for (const o of [...state.venue.adapter.openOrders()]) {
+          if (msg.strategyId !== undefined && o.strategyId !== msg.strategyId) continue;
+          venueBehaviour.handle(state.venue, { kind: 'cancel', orderId: o.orderId, ts: msg.ts }, toVenue);
+        }
+        for (const signal of closingSignals(state.risk.state, state.risk.limits, msg)) {
+          emit({ kind: 'signal', signal });
+          judge(state, signal, emit, toVenue);
+        }
+        return;
+      }
     }
   },
   snapshot: (state): Required<StepSnapshot> => ({

@@ -13,7 +13,7 @@ import { commitWrites } from '../../../src/services/portfolio/fill-log.js';
 import { catchUpRiskFills, loadRiskBooks, riskWrites } from '../../../src/services/risk/books.js';
 import { pendingOutbox, storedPosition, VerdictBatch, type OutboxItem } from '../../../src/services/risk/batch.js';
 import { riskLimitsFromConfig } from '../../../src/services/risk/limits.js';
-import { parseKillSwitch, riskStateView } from '../../../src/services/risk/queries.js';
+import { parseFlatten, parseKillSwitch, riskStateView } from '../../../src/services/risk/queries.js';
 import { parseSignal, verdictOutput } from '../../../src/services/risk/verdict.js';
 import { evaluateSignal, positionOf, setKillSwitch } from '../../../src/domain/risk/index.js';
 import { rootEvent, IdSource } from '../../../src/protocol/envelope.js';
@@ -114,5 +114,33 @@ describe('kill-switch arguments', () => {
     expect(() => parseKillSwitch({ engaged: true, reason: ' ' }, ['paper'])).toThrow(/reason/);
     expect(() => parseKillSwitch({ engaged: 1, reason: 'x' }, ['paper'])).toThrow(/engaged/);
     expect(() => parseKillSwitch({ engaged: true, reason: 'x', broker: 'zerodha' }, ['paper'])).toThrow(/broker/);
+  });
+});
+
+describe('flatten arguments and verdicts', () => {
+  it('parses valid commands and rejects bad ones', () => {
+    expect(parseFlatten(null, ['paper'])).toEqual({});
+    expect(parseFlatten({ broker: 'paper', strategyId: 'momo' }, ['paper'])).toEqual({ broker: 'paper', strategyId: 'momo' });
+    expect(() => parseFlatten({ broker: 'zerodha' }, ['paper'])).toThrow(/broker/);
+    expect(() => parseFlatten({ strategyId: '' }, ['paper'])).toThrow(/strategyId/);
+    expect(() => parseFlatten({ strategyId: 7 }, ['paper'])).toThrow(/strategyId/);
+    expect(() => parseFlatten([1], ['paper'])).toThrow(/ERR_COMMAND_INVALID|expected/);
+  });
+
+  it('a command verdict joins the outbox without moving the signal topic position', async () => {
+    const d = store();
+    const batch = new VerdictBatch();
+    batch.add('paper', 4);
+    await commitWrites(d, 'nosync', batch.take('risk-manager', 'run1').writes);
+    const ev = rootEvent(new IdSource('run1', 'risk', 1), 'risk', 1, { type: 'validated_signal', broker: 'paper', key: 's1:100', data: {} as never });
+    const item: OutboxItem = { broker: 'paper', suffix: 'signals.validated', event: ev };
+    batch.addCommand(item);
+    expect(batch.hasOpen('paper')).toBe(false);
+    const taken = batch.take('risk-manager', 'run1');
+    expect(taken.outbox).toEqual([item]);
+    expect([...taken.releases]).toEqual([]);
+    await commitWrites(d, 'nosync', taken.writes);
+    expect(storedPosition(d, 'risk-manager', 'paper')).toEqual({ epoch: 'run1', seq: 4 });
+    expect(pendingOutbox(d, 'risk-manager', 'run1')).toEqual([item]);
   });
 });

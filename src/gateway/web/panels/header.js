@@ -1,5 +1,6 @@
 // Top bar: connection state (with reconnect countdown), latency, run id, tree state (HALTED in
-// red), uptime, tick rate, scopes, clock, and the kill switch (trade scope only, confirm dialog).
+// red), uptime, tick rate, scopes, clock, the kill switch and flatten (trade scope only, each
+// behind a confirm dialog).
 import { $, el } from '../dom.js';
 import { debug, on, state } from '../bus.js';
 import { fmtDuration, fmtMinor, fmtTime, signClass } from '../format.js';
@@ -96,6 +97,9 @@ function renderScopes() {
   const btn = $('kill-btn');
   btn.disabled = !canTrade;
   btn.title = canTrade ? 'Engage or release the kill switch (all brokers)' : 'Requires the trade scope — this token is read-only';
+  const flat = $('flatten-btn');
+  flat.disabled = !canTrade;
+  flat.title = canTrade ? 'Cancel resting orders and close every open position (all brokers)' : 'Requires the trade scope — this token is read-only';
 }
 
 let lastExplicit = 0;
@@ -120,7 +124,7 @@ function confirmKill(api) {
   const engage = killEngaged !== true;
   $('confirm-title').textContent = engage ? 'Engage the kill switch?' : 'Release the kill switch?';
   $('confirm-text').textContent = engage
-    ? 'Every broker rejects new signals immediately. Open positions and resting orders are NOT touched. The reason goes to the audit log.'
+    ? 'Every broker rejects new signals immediately. Open positions and resting orders are NOT touched (FLATTEN closes them). The reason goes to the audit log.'
     : 'Signals are accepted again for every broker. The reason goes to the audit log.';
   const ok = $('confirm-ok');
   ok.textContent = engage ? 'Engage kill switch' : 'Release';
@@ -128,6 +132,7 @@ function confirmKill(api) {
   const alt = $('confirm-alt');
   alt.hidden = killEngaged !== null;
   const reason = $('confirm-reason');
+  reason.hidden = false;
   reason.value = engage ? 'manual halt from dashboard' : 'manual release from dashboard';
   $('confirm-error').hidden = true;
   $('confirm').hidden = false;
@@ -158,6 +163,55 @@ function confirmKill(api) {
   };
 }
 
+/** `"3 closing orders (1 rejected), 2 resting orders canceled"` from a flatten answer. */
+function flattenSummary(reply) {
+  let closes = 0;
+  let rejected = 0;
+  let canceled = 0;
+  for (const r of Object.values(reply && typeof reply === 'object' ? reply : {})) {
+    closes += r?.closes?.length ?? 0;
+    rejected += (r?.closes ?? []).filter((c) => c?.outcome === 'rejected').length;
+    canceled += r?.canceled?.length ?? 0;
+  }
+  return `${closes} closing order${closes === 1 ? '' : 's'}${rejected > 0 ? ` (${rejected} rejected by risk)` : ''}, ${canceled} resting order${canceled === 1 ? '' : 's'} canceled`;
+}
+
+function confirmFlatten(api) {
+  $('confirm-title').textContent = 'Flatten every position?';
+  $('confirm-text').textContent =
+    'Cancels every resting order and closes every open position of every broker with market orders through risk (they pass the kill switch). Strategies may open new positions afterwards unless the kill switch is engaged. Audited.';
+  const ok = $('confirm-ok');
+  ok.textContent = 'Flatten';
+  ok.className = 'btn danger';
+  const alt = $('confirm-alt');
+  alt.hidden = true;
+  // The call carries no reason: the audit log names the token
+  $('confirm-reason').hidden = true;
+  $('confirm-error').hidden = true;
+  $('confirm').hidden = false;
+  ok.focus();
+  const form = $('confirm-form');
+  const close = () => {
+    $('confirm').hidden = true;
+    form.onsubmit = null;
+  };
+  $('confirm-cancel').onclick = close;
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    ok.disabled = true;
+    try {
+      const reply = await api.post('/api/v1/flatten', { confirm: true }, { timeoutMs: 30_000 });
+      close();
+      toast(`Flatten: ${flattenSummary(reply)}`, 'bad');
+    } catch (e) {
+      $('confirm-error').textContent = `${e.code ?? 'ERROR'}: ${e.message}`;
+      $('confirm-error').hidden = false;
+    } finally {
+      ok.disabled = false;
+    }
+  };
+}
+
 /** Wires the header. `onLogout()` forgets the token. */
 export function initHeader(api, { onLogout, onRetry }) {
   on('conn', renderConn);
@@ -173,6 +227,7 @@ export function initHeader(api, { onLogout, onRetry }) {
     document.title = `${fmtMinor(t.netPnl, t.divisor ?? 100, { sign: true })} · Alpha Panda`;
   });
   $('kill-btn').addEventListener('click', () => state.canTrade() && confirmKill(api));
+  $('flatten-btn').addEventListener('click', () => state.canTrade() && confirmFlatten(api));
   // The real state on load: GET /api/v1/kill-switch answers { broker: { engaged, reason } }
   api
     .get('/api/v1/kill-switch')
