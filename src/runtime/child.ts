@@ -203,6 +203,10 @@ export class ActorProcess {
     if (e !== undefined && (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
       return appError('ERR_ACTOR_OOM', { actor: this.name }, e);
     }
+    // A full store names itself (code and hint reach the status and the halt message), not a generic crash
+    if (e !== undefined && (e as { code?: unknown }).code === 'ERR_STORE_FULL') {
+      return appError('ERR_STORE_FULL', (e as { detail?: Record<string, unknown> }).detail ?? { path: '(store)', reason: e.message }, e);
+    }
     if (e !== undefined) return appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: e.message }, e);
     return appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode });
   }
