@@ -35,6 +35,7 @@ export default defineActor((ctx) => {
   let health: ActorHealth = { status: 'healthy' };
   let running: Promise<RetentionReport[]> | null = null;
   let warned = false;
+  let stopping = false;
 
   function usage(): (StoreUsage & { capBytes: number | null }) | null {
     try {
@@ -56,7 +57,8 @@ export default defineActor((ctx) => {
     const reports: RetentionReport[] = [];
     try {
       for (const broker of brokers) {
-        const r = await runRetention(db!, broker, { retentionMs, archiveDir, durability: ctx.durability });
+        if (stopping) break;
+        const r = await runRetention(db!, broker, { retentionMs, archiveDir, durability: ctx.durability, shouldStop: () => stopping });
         reports.push(r);
         totals.fills += r.fills;
         totals.orders += r.orders;
@@ -102,6 +104,8 @@ export default defineActor((ctx) => {
       });
     },
     async stop() {
+      // Ends the round between two batches: a stop never waits for a whole backlog
+      stopping = true;
       await running?.catch(() => undefined);
     },
     snapshot: () => ({

@@ -32,8 +32,14 @@ import { ensureOrderIndex, type OrderIndexEntry } from '../engine/order-index.js
 import { appendArchive, archiveDay, archiveFile, archiveSize, truncateArchive, type ArchiveKind } from './archive.js';
 
 export const DAY_MS = 86_400_000;
-/** Records per delete transaction (LMDB write transactions are serialized: keep each one short). */
+/**
+ * Keys per delete transaction. LMDB write transactions are serialized across threads, so a long
+ * one would delay the trading commits behind it: a fill is one key, an order four (the record and
+ * its three index entries), so a batch holds `batch` fills or `batch / 4` orders.
+ */
 export const DEFAULT_BATCH = 5000;
+/** Keys deleted per order. */
+const ORDER_KEYS = 4;
 
 export interface RetentionOptions {
   /** Horizon in ms of record time; ≤ 0 disables retention. */
@@ -41,10 +47,12 @@ export interface RetentionOptions {
   /** `<dataDir>/archive`. */
   readonly archiveDir: string;
   readonly durability: Durability;
-  /** Records per batch (default DEFAULT_BATCH). */
+  /** Keys per delete transaction (default DEFAULT_BATCH). */
   readonly batch?: number;
+  /** Checked between batches: true ends the round early (the actor is stopping). */
+  readonly shouldStop?: () => boolean;
   /** Test hook: called after the archive append of a batch, before its delete transaction. */
-  readonly afterAppend?: (kind: ArchiveKind, file: string) => void;
+  readonly afterAppend?: (kind: ArchiveKind, file: string, records: number) => void;
 }
 
 /** What a round did for one broker. */
@@ -131,7 +139,7 @@ async function archiveThenDelete(
   } catch (e) {
     throw appError('ERR_ARCHIVE_WRITE', { what: `${records.length} ${kind} of ${broker}`, path: file, reason: (e as Error).message }, e);
   }
-  opts.afterAppend?.(kind, file);
+  opts.afterAppend?.(kind, file, records.length);
   await commit(db, opts.durability, () => {
     remove();
     void db.put(K.retention(broker), { v: 1, pending: null } satisfies RetentionRecord);
@@ -160,7 +168,8 @@ export async function runRetention(db: RootDatabase, broker: Broker, opts: Reten
   if (cutoffTs === null) return report;
 
   // Fills: from the oldest left, while old enough and at or below every watermark; one day per batch
-  for (;;) {
+  const stopping = (): boolean => opts.shouldStop?.() ?? false;
+  while (!stopping()) {
     const fills: Fill[] = [];
     for (const { value } of db.getRange({ ...K.fillSeqRange(broker, 0, fillLimitSeq + 1), limit: batch })) {
       const f = value as Fill;
@@ -179,8 +188,9 @@ export async function runRetention(db: RootDatabase, broker: Broker, opts: Reten
 
   // Orders: the index from the oldest number left, up to the first order created after the cutoff
   const pinned = pinnedOrders(db, broker);
+  const orderBatch = Math.max(1, Math.floor(batch / ORDER_KEYS));
   let fromSeq = 0;
-  for (;;) {
+  while (!stopping()) {
     const picked: { seq: number; order: StoredOrder }[] = [];
     let scanned = 0;
     let lastSeq = fromSeq;
@@ -206,6 +216,10 @@ export async function runRetention(db: RootDatabase, broker: Broker, opts: Reten
         break;
       }
       picked.push({ seq, order: o });
+      if (picked.length === orderBatch) {
+        more = true;
+        break;
+      }
     }
     if (!stop && scanned === batch) more = true;
     if (picked.length > 0) {

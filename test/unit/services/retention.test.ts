@@ -91,7 +91,10 @@ describe('runRetention', () => {
   it('archives, then deletes old finished orders and fills in bounded batches; archive + store = the history', async () => {
     const { db: d, archiveDir } = store();
     const h = await writeHistory(d, { days: 10, ordersPerDay: 120, seed: 'retention-basic' });
-    const r = await runRetention(d, 'paper', opts(archiveDir, 3, 50));
+    const sizes: Record<string, number[]> = { fills: [], orders: [] };
+    const r = await runRetention(d, 'paper', opts(archiveDir, 3, 50, { afterAppend: (kind, _file, n) => void sizes[kind]!.push(n) }));
+    expect(Math.max(...sizes['fills']!)).toBeLessThanOrEqual(50);
+    expect(Math.max(...sizes['orders']!)).toBeLessThanOrEqual(12);
     const newest = Math.max(...h.orders.map((o) => o.updatedTs), ...h.fills.map((f) => f.ts));
     expect(r.newestTs).toBe(newest);
     expect(r.cutoffTs).toBe(newest - 3 * DAY_MS);
@@ -99,8 +102,8 @@ describe('runRetention', () => {
     expect(r.fills).toBe(h.fills.filter((f) => old(f.ts)).length);
     expect(r.orders).toBe(h.orders.filter((o) => isTerminal(o.status) && old(o.updatedTs)).length);
     expect(r.fills).toBeGreaterThan(300);
-    // At most 50 records per batch, and a batch never spans two days (files)
-    expect(r.batches).toBeGreaterThanOrEqual(Math.ceil(r.fills / 50) + Math.ceil(r.orders / 50));
+    // At most 50 keys per delete transaction (a fill is one key, an order four), one day (file) per batch
+    expect(r.batches).toBeGreaterThanOrEqual(Math.ceil(r.fills / 50) + Math.ceil(r.orders / 12));
     expect(archiveFiles(archiveDir, 'paper', 'fills').length).toBe(new Set(h.fills.filter((f) => old(f.ts)).map((f) => archiveDay(f.ts))).size);
 
     // What is left: every fill younger than the cutoff, old orders only when still working
