@@ -90,11 +90,9 @@ export default defineActor((ctx) => {
   return {
     start() {
       checkUsage();
-      if (retentionMs <= 0) {
-        ctx.log.info('retention off (STORE__RETENTION_DAYS=0): orders and fills are kept forever');
-        return;
-      }
+      if (retentionMs <= 0) ctx.log.info('retention off (STORE__RETENTION_DAYS=0): orders and fills are kept forever');
       ctx.every(config.store.retentionIntervalMs, () => {
+        if (retentionMs <= 0) return checkUsage();
         // A failed round rejects outside the timer: the actor crashes and restarts (let it crash)
         void trigger().catch((e: unknown) =>
           setImmediate(() => {
