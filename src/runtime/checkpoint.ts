@@ -20,7 +20,7 @@
 import type { RootDatabase } from 'lmdb';
 import { isAppError } from '../errors.js';
 import type { Durability } from '../store/lmdb.js';
-import { storeRoom, storeWriteError } from '../store/cap.js';
+import { assertStoreRoom, storeWriteError } from '../store/cap.js';
 
 /** What one capture produced. */
 export interface CheckpointCapture {
@@ -107,9 +107,16 @@ export class Checkpointer {
     this.inFlight = true;
     const t0 = performance.now();
     const { db } = this.deps;
-    // The store cap is checked before the transaction: a full store refuses the whole checkpoint
-    storeRoom(db)
-      .then(() => db.transaction(() => cap.write(db)))
+    // The store cap is checked before the transaction (a full store refuses the whole checkpoint),
+    // and the transaction is still queued synchronously, in call order with this thread's writes
+    let commit: Promise<unknown>;
+    try {
+      assertStoreRoom(db);
+      commit = db.transaction(() => cap.write(db));
+    } catch (e) {
+      commit = Promise.reject(e as Error);
+    }
+    commit
       .then(() => (this.deps.durability === 'strict' ? db.flushed : undefined))
       .then(
         () => {

@@ -91,16 +91,6 @@ export function assertStoreRoom(db: RootDatabase, nowMs: number = Date.now()): v
   }
 }
 
-/** Resolves when `db` has room (see assertStoreRoom), else rejects with ERR_STORE_FULL. */
-export function storeRoom(db: RootDatabase): Promise<void> {
-  try {
-    assertStoreRoom(db);
-    return Promise.resolve();
-  } catch (e) {
-    return Promise.reject(e as Error);
-  }
-}
-
 /**
  * The catalogued error of a failed LMDB write: ERR_STORE_FULL when LMDB or the disk ran out of room
  * (MDB_MAP_FULL, ENOSPC, EDQUOT), else ERR_STORE_WRITE.
