@@ -3,7 +3,9 @@
 // replay (stored portfolio and risk state + catch-up = foldFills of the whole log, exactly, and the
 // cash identity) and orders (one per signal key, ids derived from keys, histories that are paths of
 // the transition table). Every checker returns a list of human-readable problems: [] means OK, so a
-// failing test prints exactly what is wrong.
+// failing test prints exactly what is wrong. After retention, `withArchive` merges the archived
+// fills and orders back in, so the same checkers fold from fillSeq 1 across the archive boundary,
+// and `retentionChecker` proves the stored states + the remaining log are that whole history.
 import { open, type RootDatabase } from 'lmdb';
 import type { Broker, Fill } from '../../src/domain/types.js';
 import { ORDER_TRANSITIONS, type OrderStatus } from '../../src/domain/order/status.js';
