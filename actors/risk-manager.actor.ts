@@ -66,7 +66,7 @@ export default defineActor(async (ctx) => {
   });
   const commit = (): Promise<void> =>
     committer.request().catch((e: unknown) => {
-      crashSoon(`commit failed: ${(e as Error).message}`);
+      crashSoon(`commit failed: ${(e as Error).message}`, e);
       throw e;
     });
 

@@ -32,7 +32,11 @@ export function createSystem(config: AppConfig, opts: FactoryOptions = {}): Acto
     startTimeoutMs: config.runtime.startTimeoutMs,
     stopDeadlineMs: config.runtime.stopDeadlineMs,
     maxOldGenerationSizeMb: config.runtime.workerMaxOldGenerationMb,
-    store: { path: config.store.path ?? `${config.app.dataDir}/lmdb`, durability: config.store.durability },
+    store: {
+      path: config.store.path ?? `${config.app.dataDir}/lmdb`,
+      durability: config.store.durability,
+      ...(config.store.mapSizeMb !== undefined ? { mapSizeMb: config.store.mapSizeMb } : {}),
+    },
     logLevel: config.app.logLevel,
     redactKeys: config.app.redactKeys,
     nowMs: realClock.nowMs,

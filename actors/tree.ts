@@ -10,6 +10,7 @@
 //   │   ├─ market-feed                          └─ market-feed
 //   │   └─ strategy-runner
 //   ├─ pipeline-monitor           observes every ring; reports HALTED subtrees
+//   ├─ archiver                   retention: archives and deletes old orders and fills, store usage
 //   └─ gateway_sup (one_for_one, transient)
 //       └─ gateway                an OS PROCESS, not a worker: uWS dying with open sockets in a worker
 //                                 aborts the whole process; a child process can only take itself down
@@ -110,6 +111,8 @@ export function buildTree(config: AppConfig): SupervisorSpec {
       publishes: [],
       subscribes: [{ topic: MARKET_TICKS, lossy: true }, ...allEventTopics.map((topic) => ({ topic, lossy: true }))],
     }),
+    // Retention (archive, then delete old finished orders and fills) off every trading thread
+    actor('archiver', { args: { brokers }, publishes: [], subscribes: [] }),
   ];
   if (config.gateway.enabled) {
     const gateway: ProcessSpec = {

@@ -107,7 +107,7 @@ export const soakSuite: BenchSuite = {
     const goalRows = [['goal', 'what', 'measured', 'floor', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.verdict])];
     const storeGrowth = samples.length > 1 ? ((samples[samples.length - 1]!.storeMiB - samples[0]!.storeMiB) / (samples[samples.length - 1]!.atS - samples[0]!.atS || 1)) * 3600 : Number.NaN;
     const notes = [
-      `${summary}; LMDB grew about ${storeGrowth.toFixed(0)} MiB per hour at this rate (no retention yet: orders and fills are kept forever).`,
+      `${summary}; LMDB grew about ${storeGrowth.toFixed(0)} MiB per hour at this rate (retention keeps STORE__RETENTION_DAYS, 7 synthetic sessions = 7 minutes by default: a run shorter than that archives nothing).`,
       'RSS is read from /proc/<pid>/status (VmRSS) of the main job, which holds the main thread and every actor worker.',
     ];
     return {

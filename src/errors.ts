@@ -80,6 +80,11 @@ export const CATALOGUE = {
   // persistence
   ERR_STORE_WRITE: { category: 'failure', message: 'LMDB write failed: {reason}' },
   ERR_STORE_SCHEMA: { category: 'failure', message: 'stored record {key} has schema v{version}, expected v{expected}' },
+  ERR_STORE_FULL: {
+    category: 'failure',
+    message: 'LMDB store {path} is full ({reason}); committed data is intact and trading halts. Raise STORE__MAP_SIZE_MB or shorten STORE__RETENTION_DAYS (or free disk space), then restart',
+  },
+  ERR_ARCHIVE_WRITE: { category: 'failure', message: 'retention could not archive {what} to {path}: {reason}; nothing was deleted, next round retries' },
 
   // domain outcomes: risk (values, never thrown)
   ERR_RISK_MAX_POSITION: { category: 'domain', message: 'position {position} would exceed maximum {max}' },

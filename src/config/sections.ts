@@ -123,8 +123,19 @@ export const StoreSection = z.strictObject({
   /** Unset: `<app.dataDir>/lmdb`. */
   path: z.string().min(1).optional(),
   durability: z.enum(['overlapping', 'strict', 'nosync']).default('overlapping'),
-  /** Unset: lmdb-js grows the map as needed. */
+  /**
+   * The store cap in MiB: lmdb-js's initial map size, and the pages in use at which trading commits
+   * fail with ERR_STORE_FULL (src/store/cap.ts). Unset: no cap, lmdb-js grows the map as needed.
+   */
   mapSizeMb: z.number().int().positive().optional(),
+  /**
+   * Finished orders and fills older than this many days of their own (tick) time, counted back
+   * from the newest order or fill of the broker, are archived to <dataDir>/archive and deleted
+   * (src/services/retention). With synthetic sessions a day is one session. 0 keeps everything.
+   */
+  retentionDays: z.number().nonnegative().max(36_500).default(7),
+  /** How often the archiver runs a retention round (wall clock). */
+  retentionIntervalMs: z.number().int().min(100).max(86_400_000).default(60_000),
 });
 
 export const FeedSection = z.strictObject({

@@ -35,7 +35,7 @@ export interface WorkerBoot {
   readonly portPublishes: readonly string[];
   readonly portSubscribes: readonly string[];
   readonly hubPort?: MessagePort;
-  readonly store?: { readonly path: string; readonly durability: Durability };
+  readonly store?: { readonly path: string; readonly durability: Durability; readonly mapSizeMb?: number };
   readonly args: Readonly<Record<string, unknown>>;
   readonly eventSlotBytes: number;
   /** Honour ActorControl.inject (tests only). */

@@ -18,8 +18,9 @@
 //     unreleased input regenerates it identically, because handlers are deterministic.
 //   - a failed commit is fatal (let it crash): the actor restarts from the last completed checkpoint.
 import type { RootDatabase } from 'lmdb';
-import { appError, isAppError } from '../errors.js';
+import { isAppError } from '../errors.js';
 import type { Durability } from '../store/lmdb.js';
+import { assertStoreRoom, storeWriteError } from '../store/cap.js';
 
 /** What one capture produced. */
 export interface CheckpointCapture {
@@ -106,7 +107,16 @@ export class Checkpointer {
     this.inFlight = true;
     const t0 = performance.now();
     const { db } = this.deps;
-    db.transaction(() => cap.write(db))
+    // The store cap is checked before the transaction (a full store refuses the whole checkpoint),
+    // and the transaction is still queued synchronously, in call order with this thread's writes
+    let commit: Promise<unknown>;
+    try {
+      assertStoreRoom(db);
+      commit = db.transaction(() => cap.write(db));
+    } catch (e) {
+      commit = Promise.reject(e as Error);
+    }
+    commit
       .then(() => (this.deps.durability === 'strict' ? db.flushed : undefined))
       .then(
         () => {
@@ -121,7 +131,7 @@ export class Checkpointer {
           if (this.again) this.run();
         },
         (e: unknown) => {
-          const error = isAppError(e) ? e : appError('ERR_STORE_WRITE', { reason: (e as Error).message }, e);
+          const error = isAppError(e) ? e : storeWriteError(e);
           // Let it crash: outside the promise chain, so the worker dies and restarts from the last checkpoint
           const fail = this.deps.fail ?? ((x: Error) => setImmediate(() => { throw x; }));
           fail(error);

@@ -105,12 +105,18 @@ export class ActorProcess {
         () => appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs }),
       );
     } catch (e) {
-      const error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
+      let error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
       this.recordError(error);
       this.state = 'crashed';
       // A worker whose start() rejected is still alive: give its stdout (piped to us
       // asynchronously) a moment to drain so its last log lines explain the failure.
       await Promise.race([this.exited, new Promise((r) => setTimeout(r, 150))]);
+      // Comlink's copy of the rejection lost its code: the worker's own uncaught error keeps it
+      const full = this.storeFull();
+      if (full !== undefined) {
+        error = full;
+        this.recordError(full);
+      }
       await this.kill();
       throw error;
     }
@@ -203,8 +209,20 @@ export class ActorProcess {
     if (e !== undefined && (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
       return appError('ERR_ACTOR_OOM', { actor: this.name }, e);
     }
+    const full = this.storeFull();
+    if (full !== undefined) return full;
     if (e !== undefined) return appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: e.message }, e);
     return appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode });
+  }
+
+  /**
+   * The worker's uncaught error when it is a full store (ERR_STORE_FULL): it names itself, so its
+   * code and hint reach the status and the halt message instead of a generic crash.
+   */
+  private storeFull(): AlphaPandaError | undefined {
+    const e = this.workerError as (Error & { code?: unknown; detail?: Record<string, unknown> }) | undefined;
+    if (e === undefined || e.code !== 'ERR_STORE_FULL') return undefined;
+    return appError('ERR_STORE_FULL', e.detail ?? { path: '(store)', reason: e.message }, e);
   }
 
   private recordError(e: AlphaPandaError): void {

@@ -39,7 +39,7 @@ export interface SystemOptions {
   readonly startTimeoutMs: number;
   readonly stopDeadlineMs: number;
   readonly maxOldGenerationSizeMb: number;
-  readonly store?: { readonly path: string; readonly durability: Durability };
+  readonly store?: { readonly path: string; readonly durability: Durability; readonly mapSizeMb?: number };
   /** Override of the store readiness gate (tests). Defaults to open + probe write. */
   readonly storeReady?: () => Promise<void>;
   readonly logLevel: string;

@@ -142,7 +142,7 @@ const ctx: ActorContext = {
 
 const control: ActorControl = {
   async start() {
-    if (boot.store !== undefined) store = openStore({ path: boot.store.path, durability: boot.store.durability });
+    if (boot.store !== undefined) store = openStore({ path: boot.store.path, durability: boot.store.durability, ...(boot.store.mapSizeMb !== undefined ? { mapSizeMb: boot.store.mapSizeMb } : {}) });
     const mod = (await import(boot.moduleUrl)) as { default?: ActorFactory };
     if (typeof mod.default !== 'function') throw new Error(`${boot.moduleUrl} has no default actor factory`);
     actor = await mod.default(ctx);

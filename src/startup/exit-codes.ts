@@ -12,7 +12,7 @@ export const EXIT = {
   config: 2,
   /** Another instance holds the data dir (ERR_INSTANCE_LOCKED). */
   locked: 3,
-  /** The data dir or the LMDB store cannot be created, written or opened. */
+  /** The data dir or the LMDB store cannot be created, written or opened, or the store is at its cap. */
   storage: 4,
   /** The API port is busy or cannot be bound. */
   port: 5,
@@ -28,6 +28,7 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case 'ERR_DATA_DIR':
     case 'ERR_STORE_UNAVAILABLE':
     case 'ERR_STORE_WRITE':
+    case 'ERR_STORE_FULL':
       return EXIT.storage;
     case 'ERR_API_PORT_BUSY':
     case 'ERR_GATEWAY_LISTEN':

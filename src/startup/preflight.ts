@@ -20,6 +20,7 @@ import { openReplayFile } from '../services/feed/replay-source.js';
 import { buildRunner, readStrategiesFile } from '../services/strategy/load.js';
 import type { StrategyConfig, StrategyConfigError } from '../domain/strategy/index.js';
 import { openStore, probeStore } from '../store/lmdb.js';
+import { storeUsage } from '../store/cap.js';
 import { acquireInstanceLock, LOCK_FILE, type InstanceLock } from './instance-lock.js';
 
 /** One start-up problem and what the operator can do about it. */
@@ -92,6 +93,8 @@ export function hintFor(error: AlphaPandaError, config: AppConfig): string {
       return 'make the directory writable, or set APP__DATA_DIR (DATA_DIR) to a writable directory';
     case 'ERR_STORE_UNAVAILABLE':
       return `check that the store directory ${storePath(config)} is writable and the disk is not full, or set STORE__PATH`;
+    case 'ERR_STORE_FULL':
+      return `raise STORE__MAP_SIZE_MB above ${String(error.detail['usedMb'])} MB (retention then frees room for the horizon STORE__RETENTION_DAYS), or start on a new APP__DATA_DIR`;
     case 'ERR_API_PORT_BUSY':
       return `stop what listens there, set API__PORT to a free port (API__HOST for the address), or API__ENABLED=false`;
     case 'ERR_STRATEGY_CONFIG':
@@ -158,6 +161,13 @@ async function checkStore(config: AppConfig, nowMs: () => number): Promise<{ db?
     } catch (e) {
       await db.close();
       throw e;
+    }
+    // A store already at its cap would only crash-loop trading into HALTED: say so now
+    const capMb = config.store.mapSizeMb;
+    const usedMb = storeUsage(db).usedBytes / (1024 * 1024);
+    if (capMb !== undefined && usedMb >= capMb) {
+      const error = appError('ERR_STORE_FULL', { path, reason: `${usedMb.toFixed(1)} MB in use, cap ${capMb} MB`, usedMb: Math.ceil(usedMb) });
+      return { db, problems: [problem(error, hintFor(error, config))] };
     }
     return { db, problems: [] };
   } catch (e) {

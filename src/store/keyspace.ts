@@ -57,6 +57,11 @@ export const K = {
   /** The last completed checkpoint of an actor that checkpoints (its number and source positions). */
   checkpoint: (actor: string): Key => ['checkpoint', actor],
   checkpointRange: (): { start: Key; end: Key } => ({ start: ['checkpoint', ''], end: ['checkpoint', '\uffff'] }),
+  /**
+   * Retention progress of a broker (src/services/retention/retention.ts): the archive append in
+   * flight (file and its size before the append), cleared in the transaction that deletes the batch.
+   */
+  retention: (broker: Broker): Key => ['retention', broker],
   /** Events a consumer committed with its last batch, re-sent after an in-run restart (at-least-once). */
   outbox: (consumer: string): Key => ['outbox', consumer],
 } as const;

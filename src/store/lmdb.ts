@@ -10,19 +10,25 @@
 //   nosync                - no fsync at all; process-kill safe, not power-loss safe. Benchmarks only.
 import { open, type RootDatabase } from 'lmdb';
 import { appError } from '../errors.js';
+import { registerStoreCap } from './cap.js';
 
 export type Durability = 'overlapping' | 'strict' | 'nosync';
 
 export interface StoreOptions {
   readonly path: string;
   readonly durability: Durability;
+  /**
+   * The store cap (STORE__MAP_SIZE_MB): passed to lmdb-js as the initial map size, and enforced
+   * before trading commits by src/store/cap.ts (lmdb-js would grow the map past it by itself).
+   */
   readonly mapSizeMb?: number;
 }
 
 /** Opens (or joins, in another thread of this process) the environment at `path`. */
 export function openStore(opts: StoreOptions): RootDatabase {
+  let db: RootDatabase;
   try {
-    return open({
+    db = open({
       path: opts.path,
       compression: false,
       encoding: 'msgpack',
@@ -35,6 +41,8 @@ export function openStore(opts: StoreOptions): RootDatabase {
   } catch (e) {
     throw appError('ERR_STORE_UNAVAILABLE', { path: opts.path, reason: (e as Error).message }, e);
   }
+  if (opts.mapSizeMb !== undefined) registerStoreCap(db, opts.path, opts.mapSizeMb);
+  return db;
 }
 
 /** Proves the store can commit and read back; throws ERR_STORE_UNAVAILABLE otherwise. */

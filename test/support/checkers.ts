@@ -3,7 +3,9 @@
 // replay (stored portfolio and risk state + catch-up = foldFills of the whole log, exactly, and the
 // cash identity) and orders (one per signal key, ids derived from keys, histories that are paths of
 // the transition table). Every checker returns a list of human-readable problems: [] means OK, so a
-// failing test prints exactly what is wrong.
+// failing test prints exactly what is wrong. After retention, `withArchive` merges the archived
+// fills and orders back in, so the same checkers fold from fillSeq 1 across the archive boundary,
+// and `retentionChecker` proves the stored states + the remaining log are that whole history.
 import { open, type RootDatabase } from 'lmdb';
 import type { Broker, Fill } from '../../src/domain/types.js';
 import { ORDER_TRANSITIONS, type OrderStatus } from '../../src/domain/order/status.js';
@@ -12,6 +14,7 @@ import { applyFill, exportState, foldFills, importState, type PortfolioStateJson
 import { exportRiskState, importRiskState, onFill, type RiskStateJson } from '../../src/domain/risk/index.js';
 import type { EngineStateRecord, StoredOrder } from '../../src/protocol/engine.js';
 import { K } from '../../src/store/keyspace.js';
+import { readArchive } from '../../src/services/retention/archive.js';
 
 /** Everything the checkers read for one broker. */
 export interface StoreDump {
@@ -55,6 +58,99 @@ export async function readStoreAt(path: string, broker: Broker = 'paper'): Promi
     await db.close();
   }
 }
+
+/**
+ * One broker's records ACROSS THE ARCHIVE BOUNDARY: the fills and orders retention archived
+ * (`<dataDir>/archive`, src/services/retention) merged with what LMDB still holds, so every checker
+ * below sees the whole history exactly as if nothing had been deleted. A fill both archived and
+ * still logged must be identical (else it is reported in `problems`); an order in both keeps the
+ * store's copy (it is the newer one). `archivedFillSeqs` / `archivedOrderIds` say what came from the
+ * archive, for {@link retentionChecker}.
+ */
+export interface ArchiveDump extends StoreDump {
+  readonly archivedFillSeqs: ReadonlySet<number>;
+  readonly archivedOrderIds: ReadonlySet<string>;
+  /** Fills in the LMDB log only (what the managers catch up from). */
+  readonly loggedFills: readonly Fill[];
+  readonly problems: readonly string[];
+}
+
+/** Merges `dump` (LMDB) with the broker's archive under `archiveDir`. */
+export function withArchive(dump: StoreDump, archiveDir: string): ArchiveDump {
+  const problems: string[] = [];
+  const archivedFills = readArchive(archiveDir, dump.broker, 'fills') as Fill[];
+  const archivedOrders = readArchive(archiveDir, dump.broker, 'orders') as StoredOrder[];
+  const bySeq = new Map<number, Fill>();
+  for (const f of archivedFills) {
+    if (bySeq.has(f.fillSeq)) problems.push(`fillSeq ${f.fillSeq} archived twice`);
+    bySeq.set(f.fillSeq, f);
+  }
+  for (const f of dump.fills) {
+    const a = bySeq.get(f.fillSeq);
+    if (a !== undefined && JSON.stringify(a) !== JSON.stringify(f)) problems.push(`fillSeq ${f.fillSeq}: archive and log differ`);
+    bySeq.set(f.fillSeq, f);
+  }
+  const orders = new Map<string, StoredOrder>();
+  const archivedIds = new Set<string>();
+  for (const o of archivedOrders) {
+    if (archivedIds.has(o.orderId)) problems.push(`order ${o.orderId} archived twice`);
+    archivedIds.add(o.orderId);
+    orders.set(o.orderId, o);
+  }
+  for (const o of dump.orders) orders.set(o.orderId, o);
+  return {
+    ...dump,
+    fills: [...bySeq.values()].sort((a, b) => a.fillSeq - b.fillSeq),
+    orders: [...orders.values()],
+    loggedFills: dump.fills,
+    archivedFillSeqs: new Set(archivedFills.map((f) => f.fillSeq)),
+    archivedOrderIds: archivedIds,
+    problems,
+  };
+}
+
+/**
+ * Retention's own invariants on an {@link ArchiveDump}: every archived fill is at or below the fill
+ * watermark of both the stored portfolio and risk states (so their snapshot + the LMDB log is the
+ * whole history: no fill they still need is gone), none is still logged, the LMDB log is one
+ * contiguous run above the archived prefix, every archived order is terminal and out of LMDB, and
+ * no order-index entry points at a deleted order.
+ */
+export function retentionChecker(d: ArchiveDump, db?: Reader): string[] {
+  const problems = [...d.problems];
+  const pw = d.portfolio?.brokers.find((b) => b.broker === d.broker)?.dedup.watermark ?? -1;
+  const rw = d.risk?.dedup.watermark ?? -1;
+  for (const seq of d.archivedFillSeqs) {
+    if (seq > pw || seq > rw) problems.push(`archived fillSeq ${seq} is above a watermark (portfolio ${pw}, risk ${rw})`);
+  }
+  for (const f of d.loggedFills) if (d.archivedFillSeqs.has(f.fillSeq)) problems.push(`fillSeq ${f.fillSeq} is both archived and logged`);
+  const logged = d.loggedFills.map((f) => f.fillSeq);
+  const maxArchived = Math.max(0, ...d.archivedFillSeqs);
+  logged.forEach((seq, i) => {
+    if (seq !== maxArchived + 1 + i) problems.push(`log position ${i + 1} holds fillSeq ${seq}, expected ${maxArchived + 1 + i} after the archive`);
+  });
+  for (const o of d.orders) {
+    if (d.archivedOrderIds.has(o.orderId) && !ORDER_TERMINAL.has(o.status)) problems.push(`archived order ${o.orderId} is ${o.status}, not terminal`);
+  }
+  if (db !== undefined) {
+    // An archived order may still be stored only if it changed after archiving; a deleted one
+    // must have lost all three index entries in the same transaction
+    for (const id of d.archivedOrderIds) {
+      if (db.get(K.order(d.broker, id)) === undefined && db.get(K.orderSeqOf(d.broker, id)) !== undefined) problems.push(`deleted order ${id} still has its order-seq-of entry`);
+    }
+    for (const { value } of db.getRange({ start: ['order-by-seq', d.broker, 0], end: ['order-by-seq', d.broker, Number.MAX_SAFE_INTEGER] })) {
+      const [id] = value as readonly [string, string];
+      if (db.get(K.order(d.broker, id)) === undefined) problems.push(`order-by-seq entry points at deleted order ${id}`);
+    }
+    for (const { value } of db.getRange({ start: ['order-by-strat', d.broker, ''], end: ['order-by-strat', d.broker, '\uffff'] })) {
+      const [id] = value as readonly [string, string];
+      if (db.get(K.order(d.broker, id)) === undefined) problems.push(`order-by-strat entry points at deleted order ${id}`);
+    }
+  }
+  return problems;
+}
+
+const ORDER_TERMINAL: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['Filled', 'Canceled', 'Expired', 'Rejected']);
 
 /** Result of {@link fillSetChecker}; every list empty means the fill log is sound. */
 export interface FillSetReport {

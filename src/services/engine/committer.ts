@@ -9,6 +9,7 @@ import { isTerminal } from '../../domain/order/status.js';
 import type { Broker, Fill } from '../../domain/types.js';
 import type { EngineStateRecord } from '../../protocol/engine.js';
 import type { Durability } from '../../store/lmdb.js';
+import { assertStoreRoom, storeWriteError } from '../../store/cap.js';
 import { K, type Key } from '../../store/keyspace.js';
 import { putOrders } from './order-index.js';
 import { planBatch, type CommitPlan, type OriginBook, type WorkItem } from './plan.js';
@@ -88,7 +89,7 @@ export class EngineCommitter {
       this.running = false;
     } catch (e) {
       // Let it crash: thrown outside any promise so the worker dies and is restarted from LMDB
-      const error = isAppError(e) ? e : appError('ERR_STORE_WRITE', { reason: (e as Error).message }, e);
+      const error = isAppError(e) ? e : storeWriteError(e);
       setImmediate(() => {
         throw error;
       });
@@ -107,6 +108,8 @@ export class EngineCommitter {
       if (it.releaseSeq !== undefined) releaseSeq = it.releaseSeq;
     }
     deps.onPhase?.('before-commit');
+    // A full store (STORE__MAP_SIZE_MB) refuses the batch before its transaction: ERR_STORE_FULL
+    assertStoreRoom(db);
     await db.transaction(() => {
       putOrders(db, broker, plan.orders.values());
       for (const f of plan.fills) putFillOnce(db, broker, f);

@@ -6,6 +6,7 @@ import { appError } from '../../errors.js';
 import type { Broker, Fill } from '../../domain/types.js';
 import type { Durability } from '../../store/lmdb.js';
 import { K, type Key } from '../../store/keyspace.js';
+import { assertStoreRoom, storeWriteError } from '../../store/cap.js';
 
 /** One write of a batch. */
 export type StoreWrite =
@@ -34,6 +35,8 @@ export function readFillsAfter(db: StoreReader, broker: Broker, afterSeq: number
 /** Applies `writes` in one transaction; resolves after commit (after fsync in strict mode). */
 export async function commitWrites(db: RootDatabase, durability: Durability, writes: readonly StoreWrite[]): Promise<void> {
   if (writes.length === 0) return;
+  // A full store (STORE__MAP_SIZE_MB) refuses the batch before its transaction: ERR_STORE_FULL
+  assertStoreRoom(db);
   try {
     await db.transaction(() => {
       for (const w of writes) {
@@ -43,6 +46,6 @@ export async function commitWrites(db: RootDatabase, durability: Durability, wri
     });
     if (durability === 'strict') await db.flushed;
   } catch (e) {
-    throw appError('ERR_STORE_WRITE', { reason: (e as Error).message }, e);
+    throw storeWriteError(e);
   }
 }

@@ -1,15 +1,19 @@
 // Crash points for integration tests, enabled only when the child spec sets `args.testHooks: true`
 // (never in the production tree). A crash is an uncaught exception in a later macrotask, exactly
 // like a real failure: the worker dies and the supervisor restarts it from LMDB.
-import { appError } from '../../errors.js';
+import { appError, isAppError } from '../../errors.js';
 
 /** Where to crash: now, right after the next commit (before its effects are published), or after n more events. */
 export type CrashPoint = { readonly at: 'now' } | { readonly at: 'after-commit' } | { readonly at: 'after-events'; readonly n: number };
 
-/** Crashes the worker from a fresh macrotask. */
-export function crashSoon(reason: string): void {
+/**
+ * Crashes the worker from a fresh macrotask. A real failure passed as `cause` (a catalogued error,
+ * e.g. ERR_STORE_FULL from a refused commit) is thrown itself, so its code and hint reach the log
+ * and the status instead of a generic message.
+ */
+export function crashSoon(reason: string, cause?: unknown): void {
   setImmediate(() => {
-    throw new Error(`test hook: ${reason}`);
+    throw isAppError(cause) ? cause : new Error(`test hook: ${reason}`);
   });
 }
 

@@ -138,6 +138,28 @@ describe('pre-flight', () => {
   });
 });
 
+describe('pre-flight: the store cap', () => {
+  it('refuses a store already at its cap (STORE__MAP_SIZE_MB) with ERR_STORE_FULL, exit 4 and a hint', async () => {
+    const d = dir();
+    const db = openStore({ path: join(d, 'lmdb'), durability: 'nosync' });
+    const blob = 'x'.repeat(16 * 1024);
+    await db.transaction(() => {
+      for (let i = 0; i < 150; i++) void db.put(['blob', i], blob);
+    });
+    await db.close();
+    const server = await listen();
+    const port = String((server.address() as { port: number }).port);
+    await new Promise<void>((r) => server.close(() => r()));
+    const full = await run({ DATA_DIR: d, STORE__MAP_SIZE_MB: '1', API__HOST: '127.0.0.1', API__PORT: port });
+    expect(codes(full)).toEqual(['ERR_STORE_FULL']);
+    expect(full[0]!.error.message).toMatch(/MB in use, cap 1 MB/);
+    expect(full[0]!.hint).toMatch(/raise STORE__MAP_SIZE_MB above 3 MB/);
+    expect(exitCodeForAll(codes(full) as ErrorCode[])).toBe(EXIT.storage);
+    // A cap with room passes
+    expect(codes(await run({ DATA_DIR: d, STORE__MAP_SIZE_MB: '64', API__HOST: '127.0.0.1', API__PORT: port }))).toEqual([]);
+  });
+});
+
 describe('exit codes', () => {
   it('one code per class, and the README table lists exactly them', () => {
     expect(exitCodeFor('ERR_INSTANCE_LOCKED')).toBe(EXIT.locked);
