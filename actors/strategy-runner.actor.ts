@@ -21,6 +21,7 @@ import type { StrategyOut } from '../src/protocol/trading.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
+import { countStrategyProblem } from '../src/services/strategy/problems.js';
 
 /** How often the engine state is saved (also saved on stop). */
 const PERSIST_INTERVAL_MS = 5000;
@@ -151,10 +152,8 @@ export default defineActor(async (ctx) => {
         publish(out.signal);
         return;
       case 'strategy-failed':
-        ctx.countError('ERR_STRATEGY_FAILED', { strategyId: out.failure.strategyId, token: out.failure.token, reason: out.failure.message, fatal: out.failure.fatal });
-        return;
       case 'signal-invalid':
-        ctx.countError('ERR_SIGNAL_INVALID', { strategyId: out.rejection.strategyId, token: out.rejection.token, reason: out.rejection.error.reason });
+        countStrategyProblem(ctx.countError, out);
         return;
     }
   };

@@ -44,6 +44,7 @@ import { FlattenReport, riskBehaviour, tradingStepBehaviour, tradingStepConfig, 
 import { isTerminal } from '../src/domain/order/status.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
+import { countStrategyProblem } from '../src/services/strategy/problems.js';
 
 /** More staged events than this between two checkpoints means commits cannot keep up. */
 const STAGED_DEGRADED = 100_000;
@@ -166,10 +167,8 @@ export default defineActor(async (ctx) => {
         // The venue never emits a fill twice: a broken invariant, let it crash
         throw appError('ERR_FILL_INVALID', { tradeId: out.fill.tradeId, reason: 'the venue emitted a fill twice' });
       case 'strategy-failed':
-        ctx.countError('ERR_STRATEGY_FAILED', { strategyId: out.failure.strategyId, token: out.failure.token, reason: out.failure.message, fatal: out.failure.fatal });
-        return;
       case 'signal-invalid':
-        ctx.countError('ERR_SIGNAL_INVALID', { strategyId: out.rejection.strategyId, token: out.rejection.token, reason: out.rejection.error.reason });
+        countStrategyProblem(ctx.countError, out);
         return;
     }
   };
