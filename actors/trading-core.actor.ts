@@ -17,8 +17,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import { exportRiskState } from '../src/domain/risk/index.js';
-import type { Broker, TradingSignal } from '../src/domain/types.js';
-import { childEvent, rootEvent, type Envelope } from '../src/protocol/envelope.js';
+import type { Broker } from '../src/domain/types.js';
+import type { Envelope } from '../src/protocol/envelope.js';
 import { CHECKPOINT_VERSION, isCheckpointRecord, type CheckpointRecord, type FileFingerprint } from '../src/protocol/checkpoint.js';
 import { summarizeOrder, type CancelResult, type EngineStateRecord, type StoredOrder } from '../src/protocol/engine.js';
 import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
@@ -30,14 +30,12 @@ import { putFillOnce } from '../src/services/engine/committer.js';
 import { putOrders } from '../src/services/engine/order-index.js';
 import { loadTickSizes } from '../src/services/engine/config.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
-import { envelopeFor } from '../src/services/engine/messages.js';
-import { OriginBook, planBatch, type WorkItem } from '../src/services/engine/plan.js';
+import { OriginBook, planBatch } from '../src/services/engine/plan.js';
 import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js';
 import { catchUpRiskFills, loadRiskBooks } from '../src/services/risk/books.js';
 import { parseFlatten, parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import type { FlattenReply, KillSwitchReply } from '../src/protocol/risk.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
-import { verdictOutput } from '../src/services/risk/verdict.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
 import { FlattenReport, riskBehaviour, tradingStepBehaviour, tradingStepConfig, venueBehaviour } from '../src/services/trading/index.js';
@@ -45,6 +43,7 @@ import { isTerminal } from '../src/domain/order/status.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
 import { countStrategyProblem } from '../src/services/strategy/problems.js';
+import { prepareBatch, releaseBatch, type StagedOutput } from '../src/services/trading-core/staged.js';
 
 /** More staged events than this between two checkpoints means commits cannot keep up. */
 const STAGED_DEGRADED = 100_000;
@@ -111,9 +110,8 @@ export default defineActor(async (ctx) => {
 
   /** Order events released (after their checkpoint): what the outside has seen. */
   const published = { 'orders.submitted': 0, 'orders.filled': 0, 'orders.failed': 0 };
-  // What happened since the last capture, in order: signal/verdict events and venue work items
-  type Staged = { readonly kind: 'event'; readonly topic: 'signals.raw' | 'signals.validated' | 'signals.rejected'; readonly env: Envelope } | { readonly kind: 'work'; readonly item: WorkItem };
-  let staged: Staged[] = [];
+  // The step's outputs since the last capture, as data (envelopes are built at capture)
+  let staged: StagedOutput[] = [];
   let lastTickSeq = -1;
   let dirty = false;
   // Latency of decisions: tick stamped at the feed (stampNs, shared monotonic clock) → fill decided
@@ -122,29 +120,20 @@ export default defineActor(async (ctx) => {
   const decidedNs = new Float64Array(DECIDED_KEPT);
   const decided = { count: 0, lastNs: 0 };
 
-  // Envelopes of the signal being judged: the verdict is its child, the orders the verdict's
-  let signalEnv: Envelope | null = null;
-  let verdictEnv: Envelope | null = null;
-  const key = (s: TradingSignal): string => `${s.strategyId}:${s.token}`;
   let stampNs = 0;
   // Event time of the last tick handled: the step's clock, which a flatten's orders are stamped with
   let eventTs = 0;
   const onOut = (out: StepOut): void => {
     switch (out.kind) {
-      case 'signal': {
+      case 'signal':
         counts.signals++;
-        signalEnv = rootEvent(ctx.ids, ctx.name, out.signal.ts, { type: 'trading_signal', broker, key: key(out.signal), data: out.signal });
-        staged.push({ kind: 'event', topic: 'signals.raw', env: signalEnv });
+        staged.push(out);
         return;
-      }
-      case 'verdict': {
-        const v = verdictOutput(out.signal, out.verdict, out.signal.ts);
-        verdictEnv = childEvent(signalEnv!, ctx.ids, ctx.name, v.data.ts, { type: v.type, broker, key: key(out.signal), data: v.data });
-        staged.push({ kind: 'event', topic: v.suffix, env: verdictEnv });
+      case 'verdict':
         if (out.verdict.outcome === 'validated') counts.validated++;
         else counts.rejected++;
+        staged.push(out);
         return;
-      }
       case 'venue-events': {
         if (out.cause === 'end-of-day') counts.endOfDays++;
         if (out.cause === 'tick') counts.tickEvents += out.events.length;
@@ -156,7 +145,7 @@ export default defineActor(async (ctx) => {
             decidedNs[decided.count++ % DECIDED_KEPT] = decided.lastNs;
           }
         }
-        staged.push({ kind: 'work', item: { parent: out.cause === 'submit' ? verdictEnv : null, events: out.events } });
+        staged.push({ kind: 'work', cause: out.cause, events: out.events });
         return;
       }
       case 'venue-refused':
@@ -205,10 +194,9 @@ export default defineActor(async (ctx) => {
       capture: (n) => {
         if (!dirty && staged.length === 0) return null;
         dirty = false;
-        const batch = staged;
+        const batch = prepareBatch(staged, broker, ctx.ids, ctx.name);
         staged = [];
-        const items = batch.flatMap((s) => (s.kind === 'work' ? [s.item] : []));
-        const plan = planBatch(broker, items, origins);
+        const plan = planBatch(broker, batch.items, origins);
         // The step's parts under the split actors' keys (the strategy part with its save time)
         const venueSnap = venueBehaviour.snapshot(step.venue);
         const riskSnap = riskBehaviour.snapshot(step.risk);
@@ -229,23 +217,10 @@ export default defineActor(async (ctx) => {
           },
           complete: () => {
             // Released in the order they happened; order events follow the verdict that caused them
-            let m = 0;
-            let itemIndex = -1;
-            const t = ctx.clock.nowMs();
-            for (const s of batch) {
-              if (s.kind === 'event') {
-                pub[s.topic].send(s.env);
-                continue;
-              }
-              // `items` is the work of `batch` in order, and planBatch emits the messages of item
-              // i before those of item i + 1
-              itemIndex++;
-              for (; m < plan.messages.length && plan.messages[m]!.item === itemIndex; m++) {
-                const msg = plan.messages[m]!;
-                pub[msg.topic].send(envelopeFor(msg, s.item.parent, broker, ctx.ids, ctx.name, t));
-                published[msg.topic]++;
-              }
-            }
+            releaseBatch(batch, plan, (topic, env) => {
+              pub[topic].send(env);
+              if (topic in published) published[topic as keyof typeof published]++;
+            }, broker, ctx.ids, ctx.name, ctx.clock.nowMs());
             origins.evict(plan.orders.values(), (o) => isTerminal(o.status));
             if (releaseSeq >= 0) ticks.releaseThrough(releaseSeq);
           },
@@ -262,7 +237,7 @@ export default defineActor(async (ctx) => {
       if (out.kind === 'venue-refused') result = { ok: false, code: out.error.code, message: out.error.message };
       if (out.kind !== 'venue-events') return;
       dirty = true;
-      staged.push({ kind: 'work', item: { parent: null, events: out.events } });
+      staged.push({ kind: 'work', cause: 'cancel', events: out.events });
       const last = [...out.events].reverse().find((e): e is Extract<AdapterEvent, { order: unknown }> => 'order' in e && e.order.orderId === orderId);
       if (last !== undefined) result = { ok: true, order: summarizeOrder(last.order) };
     });
