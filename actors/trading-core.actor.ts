@@ -16,11 +16,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
-import { exportRiskState } from '../src/domain/risk/index.js';
 import type { Broker } from '../src/domain/types.js';
 import type { Envelope } from '../src/protocol/envelope.js';
 import { CHECKPOINT_VERSION, isCheckpointRecord, type CheckpointRecord, type FileFingerprint } from '../src/protocol/checkpoint.js';
-import { summarizeOrder, type CancelResult, type EngineStateRecord, type StoredOrder } from '../src/protocol/engine.js';
+import { summarizeOrder, type CancelResult, type StoredOrder } from '../src/protocol/engine.js';
 import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
 import type { StepOut, TickMsg } from '../src/protocol/trading.js';
 import { defineActor } from '../src/runtime/actor.js';
@@ -28,22 +27,20 @@ import { Checkpointer } from '../src/runtime/checkpoint.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { putFillOnce } from '../src/services/engine/committer.js';
 import { putOrders } from '../src/services/engine/order-index.js';
-import { loadTickSizes } from '../src/services/engine/config.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { OriginBook, planBatch } from '../src/services/engine/plan.js';
 import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js';
-import { catchUpRiskFills, loadRiskBooks } from '../src/services/risk/books.js';
 import { parseFlatten, parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import type { FlattenReply, KillSwitchReply } from '../src/protocol/risk.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
-import { restoreState, stateRecord } from '../src/services/strategy/state.js';
-import { FlattenReport, riskBehaviour, tradingStepBehaviour, tradingStepConfig, venueBehaviour } from '../src/services/trading/index.js';
+import { FlattenReport, tradingStepBehaviour } from '../src/services/trading/index.js';
 import { isTerminal } from '../src/domain/order/status.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
 import { countStrategyProblem } from '../src/services/strategy/problems.js';
 import { prepareBatch, releaseBatch, type StagedOutput } from '../src/services/trading-core/staged.js';
+import { restoreStep, stepStateWriter } from '../src/services/trading-core/state.js';
 
 /** More staged events than this between two checkpoints means commits cannot keep up. */
 const STAGED_DEGRADED = 100_000;
@@ -78,23 +75,9 @@ export default defineActor(async (ctx) => {
   let nextFeedSeq = replay !== null && checkpoint?.replay != null && checkpoint.replay.fingerprint.sha1 === replay.sha1 ? checkpoint.replay.nextFeedSeq : 0;
 
   // The step, restored from the state the last checkpoint (or the split actors) committed
-  const engineRecord = db.get(K.engineState(broker)) as EngineStateRecord | undefined;
-  const risk = loadRiskBooks(db, [broker]).get(broker)!;
-  // Fills the log holds beyond the risk state's watermark (a store last run by the split actors)
-  catchUpRiskFills(db, risk);
-  const step = tradingStepBehaviour.init(
-    tradingStepConfig(config, broker, setup.value.engine.strategies(), { tickSizes: loadTickSizes(db), tradable }),
-    {
-      v: 1,
-      risk: exportRiskState(risk),
-      venue: { adapter: engineRecord?.adapter, lastEodDay: engineRecord?.lastEodDay ?? null },
-    },
-  );
-  const savedStrategies: unknown = db.get(K.strategyState(broker)) ?? db.get(K.strategyState());
-  if (savedStrategies !== undefined) {
-    const r = restoreState(step.strategy.engine, savedStrategies, ctx.clock.nowMs());
-    if (!r.ok) ctx.countError(r.error.code, { ...r.error });
-  }
+  const restored = restoreStep(db, config, broker, setup.value.engine.strategies(), tradable, ctx.clock.nowMs());
+  const step = restored.step;
+  if (restored.strategies !== undefined && !restored.strategies.ok) ctx.countError(restored.strategies.error.code, { ...restored.strategies.error });
 
   const positionKey = K.position(ctx.name, MARKET_TICKS);
   const restoredPosition = db.get(positionKey) as ConsumerPosition | undefined;
@@ -197,21 +180,15 @@ export default defineActor(async (ctx) => {
         const batch = prepareBatch(staged, broker, ctx.ids, ctx.name);
         staged = [];
         const plan = planBatch(broker, batch.items, origins);
-        // The step's parts under the split actors' keys (the strategy part with its save time)
-        const venueSnap = venueBehaviour.snapshot(step.venue);
-        const riskSnap = riskBehaviour.snapshot(step.risk);
         const now = ctx.clock.nowMs();
+        const writeState = stepStateWriter(step, broker, now);
         const releaseSeq = lastTickSeq;
         const record: CheckpointRecord = { v: CHECKPOINT_VERSION, n, at: now, replay: replay === null ? null : { fingerprint: replay, nextFeedSeq } };
-        const venue: EngineStateRecord = { v: 1, broker, adapter: venueSnap.adapter, lastEodDay: venueSnap.lastEodDay };
-        const strategies = stateRecord(step.strategy.engine, now);
         return {
           write: (tx) => {
             putOrders(tx, broker, plan.orders.values());
             for (const f of plan.fills) putFillOnce(tx, broker, f);
-            void tx.put(K.engineState(broker), venue);
-            void tx.put(K.riskState(broker), riskSnap);
-            void tx.put(K.strategyState(broker), strategies);
+            writeState(tx);
             if (releaseSeq >= 0) void tx.put(positionKey, { epoch: ctx.runId, seq: releaseSeq } satisfies ConsumerPosition);
             void tx.put(K.checkpoint(ctx.name), record);
           },
