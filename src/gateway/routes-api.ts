@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { appError } from '../errors.js';
 import type { Broker } from '../domain/types.js';
 import { readEquity } from './equity.js';
+import { freshStore } from './store-read.js';
 import type { Reply } from './http.js';
 import { ORDER_STATUSES } from '../domain/order/status.js';
 import { queryFills, queryFillsNewest, queryOrders } from '../services/engine/queries.js';
@@ -48,12 +49,6 @@ function pathBroker(value: string, brokers: readonly Broker[]): Broker {
   return value as Broker;
 }
 
-/** The store, or 503 when the gateway runs without one. */
-function storeOf(d: ApiDeps): RootDatabase {
-  if (d.store === undefined) throw appError('ERR_UPSTREAM_UNAVAILABLE', { target: 'store', reason: 'the gateway was started without LMDB' });
-  return d.store;
-}
-
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
 /** The read-only routes. */
@@ -79,7 +74,7 @@ export function apiRoutes(d: ApiDeps): Route[] {
       const { page, size, offset } = pageParams(req.query);
       const strategyId = textParam(req.query, 'strategy');
       const status = enumParam(req.query, 'status', ORDER_STATUSES);
-      const r = queryOrders(storeOf(d), broker, {
+      const r = queryOrders(freshStore(d.store), broker, {
         limit: size,
         offset,
         ...(strategyId !== undefined ? { strategyId } : {}),
@@ -95,13 +90,13 @@ export function apiRoutes(d: ApiDeps): Route[] {
         if (req.query.has('afterSeq')) throw appError('ERR_HTTP_BAD_REQUEST', { reason: 'expected beforeSeq with order=desc, was afterSeq' });
         // Newest first: page n skips (n-1)·size sequence numbers below beforeSeq (default: the newest)
         const beforeSeq = intParam(req.query, 'beforeSeq', 1, MAX_SEQ);
-        const r = queryFillsNewest(storeOf(d), broker, { limit: size, skip: offset, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+        const r = queryFillsNewest(freshStore(d.store), broker, { limit: size, skip: offset, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
         return json({ broker, items: r.fills, page, size, nextBeforeSeq: r.nextBeforeSeq });
       }
       if (req.query.has('beforeSeq')) throw appError('ERR_HTTP_BAD_REQUEST', { reason: 'expected afterSeq with order=asc, was beforeSeq' });
       // The fill log is keyed by a gap-free fillSeq from 1, so page n starts after seq (n-1)·size
       const afterSeq = intParam(req.query, 'afterSeq', 0, MAX_SEQ, offset);
-      const r = queryFills(storeOf(d), broker, { limit: size, afterSeq });
+      const r = queryFills(freshStore(d.store), broker, { limit: size, afterSeq });
       return json({ broker, items: r.fills, page, size, nextAfterSeq: r.nextAfterSeq });
     }),
     get('/api/v1/equity', ({ req }) => {
@@ -110,7 +105,7 @@ export function apiRoutes(d: ApiDeps): Route[] {
       const from = intParam(req.query, 'from', 0, 8.64e15, to - DAY_MS);
       const maxPoints = intParam(req.query, 'points', 2, 5000, 1000);
       if (from > to) throw appError('ERR_HTTP_BAD_REQUEST', { reason: `expected from <= to, was from=${from} to=${to}` });
-      const curve = readEquity(storeOf(d), broker, from, to, maxPoints);
+      const curve = readEquity(freshStore(d.store), broker, from, to, maxPoints);
       return json({ ...curve, divisor: 100 });
     }),
     get('/api/v1/instruments', async ({ req }) => {

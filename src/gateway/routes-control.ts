@@ -3,7 +3,6 @@
 // (never its value), and the actor's answer — committed before it replies — is passed back. The
 // kill switch's read side comes from the risk state committed in LMDB (so it is also known while
 // trading is down).
-import type { RootDatabase } from 'lmdb';
 import { z } from 'zod';
 import { appError } from '../errors.js';
 import type { RiskStateJson } from '../domain/risk/persist.js';
@@ -12,6 +11,7 @@ import type { CancelResult } from '../protocol/engine.js';
 import type { FlattenResult } from '../protocol/risk.js';
 import { K } from '../store/keyspace.js';
 import { jsonBody } from './http.js';
+import { freshStore } from './store-read.js';
 import { brokerOrFirst, idParam } from './query.js';
 import type { ApiDeps } from './routes-api.js';
 import type { Route } from './router.js';
@@ -47,11 +47,6 @@ function checkBroker(b: string | undefined, brokers: readonly Broker[]): Broker 
   return b as Broker;
 }
 
-function storeOf(store: RootDatabase | undefined): RootDatabase {
-  if (store === undefined) throw appError('ERR_UPSTREAM_UNAVAILABLE', { target: 'store', reason: 'the gateway was started without LMDB' });
-  return store;
-}
-
 /** GET/POST /api/v1/kill-switch, POST /api/v1/flatten and POST /api/v1/orders/:id/cancel. */
 export function controlRoutes(d: ApiDeps): Route[] {
   return [
@@ -61,7 +56,7 @@ export function controlRoutes(d: ApiDeps): Route[] {
       pattern: '/api/v1/kill-switch',
       scope: 'read',
       handler: () => {
-        const db = storeOf(d.store);
+        const db = freshStore(d.store);
         const out: Record<string, { engaged: boolean; reason: string }> = {};
         // Never engaged before the risk manager's first commit: the default state
         for (const b of d.brokers) out[b] = (db.get(K.riskState(b)) as RiskStateJson | undefined)?.killSwitch ?? { engaged: false, reason: '' };

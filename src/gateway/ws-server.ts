@@ -1,8 +1,8 @@
 // The /ws endpoint on uWS. Authentication, rate limit and Origin are checked in the `upgrade`
 // handler: a rejected client gets an HTTP 401/403/429 answer and no WebSocket at all (zero data
 // frames). Accepted sockets become WsSessions in the hub; heartbeats are uWS automatic pings within
-// idleTimeout. Oversize messages of any size are closed with 1009 by our own check (see
-// maxPayloadLength below).
+// idleTimeout. Oversize messages are closed with 1009 by our own check up to a hard cap, and cut
+// by uWS above it (see maxPayloadLength below).
 import type { TemplatedApp, WebSocket } from '@trufflesuite/uws-js-unofficial';
 import type { Logger } from 'pino';
 import { appError } from '../errors.js';
@@ -17,8 +17,17 @@ import { handleMessage, type CommandEnv } from './ws-commands.js';
 import type { WsHub } from './ws-hub.js';
 import { WsSession } from './ws-session.js';
 
-/** The largest maxPayloadLength uWS accepts (the binding reads it as an Int32): 2 GiB − 1. */
-export const UWS_MAX_PAYLOAD = 2 ** 31 - 1;
+/**
+ * The size at which uWS itself cuts a message: 4 × the API limit, at least 1 MiB. Between the API
+ * limit and this cap our own check answers 1009 ERR_WS_TOO_LARGE; above it uWS closes the TCP
+ * socket without a close frame (the client sees 1006, by design: uNetworking/uWebSockets#1321),
+ * and the close handler counts and logs it under the same code. The cap exists because uWS buffers
+ * a message whole before any handler sees it: without it one authenticated client could make this
+ * process hold up to 2 GiB per socket.
+ */
+export function uwsPayloadCap(maxPayloadBytes: number): number {
+  return Math.max(4 * maxPayloadBytes, 1024 * 1024);
+}
 
 /** Per-socket data attached at upgrade. */
 export interface SocketData {
@@ -50,13 +59,9 @@ export function registerWs(app: TemplatedApp, env: WsEnv, sockets: SocketSet): v
   const t = s.tuning;
   let nextId = 1;
   app.ws<SocketData>('/ws', {
-    // uWS drops a message over maxPayloadLength by closing the TCP socket WITHOUT a close frame (the
-    // client sees 1006), by design (uNetworking/uWebSockets#1321). So uWS gets the largest limit it
-    // accepts and the real limit (API__MAX_PAYLOAD_BYTES) is checked in handleMessage, which closes
-    // with 1009 ERR_WS_TOO_LARGE whatever the size. The price: uWS buffers a message whole before
-    // the check, so an authenticated client can make this process hold one message per socket in
-    // memory. Only a frame DECLARING more than UWS_MAX_PAYLOAD is still cut by uWS itself (1006).
-    maxPayloadLength: UWS_MAX_PAYLOAD,
+    // The real limit (API__MAX_PAYLOAD_BYTES) is checked in handleMessage (1009); uWS only enforces
+    // the hard cap, see uwsPayloadCap.
+    maxPayloadLength: uwsPayloadCap(s.maxPayloadBytes),
     idleTimeout: s.idleTimeoutSec,
     sendPingsAutomatically: s.idleTimeoutSec > 0,
     maxBackpressure: t.maxBackpressureBytes,
@@ -110,9 +115,12 @@ export function registerWs(app: TemplatedApp, env: WsEnv, sockets: SocketSet): v
       if (e !== undefined) handleMessage(e.session, message, isBinary, env.commands);
     },
     drain: (ws) => env.hub.drained(ws.getUserData().id),
-    close: (ws, code) => {
+    close: (ws, code, message) => {
       sockets.delete(ws);
       env.metrics.closed(code);
+      if (code === 1006 && /too big/i.test(Buffer.from(message).toString())) {
+        logOnce(env.log, 'ERR_WS_TOO_LARGE', { max: s.maxPayloadBytes, cutAt: uwsPayloadCap(s.maxPayloadBytes), ip: ws.getUserData().ip }, 'ws-too-large-cut');
+      }
       env.hub.remove(ws.getUserData().id);
     },
   });
