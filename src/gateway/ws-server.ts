@@ -18,16 +18,14 @@ import type { WsHub } from './ws-hub.js';
 import { WsSession } from './ws-session.js';
 
 /**
- * The size at which uWS itself cuts a message: 4 × the API limit, at least 1 MiB. Between the API
- * limit and this cap our own check answers 1009 ERR_WS_TOO_LARGE; above it uWS closes the TCP
- * socket without a close frame (the client sees 1006, by design: uNetworking/uWebSockets#1321),
- * and the close handler counts and logs it under the same code. The cap exists because uWS buffers
- * a message whole before any handler sees it: without it one authenticated client could make this
- * process hold up to 2 GiB per socket.
+ * The size at which uWS itself cuts a message: 256 MiB, 16× the largest API__MAX_PAYLOAD_BYTES.
+ * Below it our own check answers every oversize message with 1009 ERR_WS_TOO_LARGE; above it uWS
+ * closes the TCP socket without a close frame as soon as the frame header declares the length (the
+ * client sees 1006, by design: uNetworking/uWebSockets#1321), and the close handler logs it under
+ * the same code. The cap exists because uWS buffers a message whole before any handler sees it:
+ * without it one authenticated client could make this process hold up to 2 GiB per socket.
  */
-export function uwsPayloadCap(maxPayloadBytes: number): number {
-  return Math.max(4 * maxPayloadBytes, 1024 * 1024);
-}
+export const WS_HARD_CAP_BYTES = 256 * 1024 * 1024;
 
 /** Per-socket data attached at upgrade. */
 export interface SocketData {
@@ -60,8 +58,8 @@ export function registerWs(app: TemplatedApp, env: WsEnv, sockets: SocketSet): v
   let nextId = 1;
   app.ws<SocketData>('/ws', {
     // The real limit (API__MAX_PAYLOAD_BYTES) is checked in handleMessage (1009); uWS only enforces
-    // the hard cap, see uwsPayloadCap.
-    maxPayloadLength: uwsPayloadCap(s.maxPayloadBytes),
+    // the hard cap, see WS_HARD_CAP_BYTES.
+    maxPayloadLength: WS_HARD_CAP_BYTES,
     idleTimeout: s.idleTimeoutSec,
     sendPingsAutomatically: s.idleTimeoutSec > 0,
     maxBackpressure: t.maxBackpressureBytes,
@@ -119,7 +117,7 @@ export function registerWs(app: TemplatedApp, env: WsEnv, sockets: SocketSet): v
       sockets.delete(ws);
       env.metrics.closed(code);
       if (code === 1006 && /too big/i.test(Buffer.from(message).toString())) {
-        logOnce(env.log, 'ERR_WS_TOO_LARGE', { max: s.maxPayloadBytes, cutAt: uwsPayloadCap(s.maxPayloadBytes), ip: ws.getUserData().ip }, 'ws-too-large-cut');
+        logOnce(env.log, 'ERR_WS_TOO_LARGE', { max: s.maxPayloadBytes, cutAt: WS_HARD_CAP_BYTES, ip: ws.getUserData().ip }, 'ws-too-large-cut');
       }
       env.hub.remove(ws.getUserData().id);
     },
