@@ -62,6 +62,8 @@ export class ActorProcess {
   private hung = false;
   private exited: Promise<number> = Promise.resolve(0);
   private workerError: Error | undefined;
+  /** A worker spawned by prepare() whose start() has not begun. */
+  private prepared = false;
 
   constructor(
     readonly spec: ActorSpec,
@@ -72,13 +74,16 @@ export class ActorProcess {
     return this.spec.name;
   }
 
-  /** Starts a new incarnation; rejects (with the worker gone) if it cannot reach running. */
-  async start(): Promise<void> {
+  /**
+   * Spawns the next incarnation's worker ahead of start(), so that its module graph loads while
+   * earlier siblings start: the supervisor still starts children one by one, in order, and nothing
+   * of the actor runs (no factory, no store, no ring consumer) before start(). Idempotent.
+   */
+  prepare(): void {
+    if (this.worker !== undefined) return;
     this.gen += 1;
-    this.state = 'starting';
     this.hung = false;
     this.workerError = undefined;
-    if (this.spec.needsStore === true) await this.env.storeReady();
     this.env.onIncarnation(this.spec, this.gen);
     const { boot, transfer } = this.env.bootFor(this.spec, this.gen);
     const worker = new Worker(this.env.hostUrl, {
@@ -87,18 +92,34 @@ export class ActorProcess {
       resourceLimits: { maxOldGenerationSizeMb: this.spec.maxOldGenerationSizeMb ?? this.env.defaultMaxOldGenMb },
     });
     this.worker = worker;
+    this.prepared = true;
     worker.on('error', (e) => {
       this.workerError = e;
     });
     this.exited = new Promise((resolve) => worker.once('exit', (code) => resolve(code)));
     void this.exited.then((code) => this.onExit(worker, code));
     this.api = Comlink.wrap<ActorControl>(nodeEndpoint(worker));
+  }
+
+  /** Kills a worker spawned by prepare() that was never started (a sibling before it failed). */
+  async discardPrepared(): Promise<void> {
+    if (!this.prepared) return;
+    this.prepared = false;
+    await this.kill();
+  }
+
+  /** Starts a new incarnation; rejects (with the worker gone) if it cannot reach running. */
+  async start(): Promise<void> {
+    this.prepare();
+    this.prepared = false;
+    this.state = 'starting';
+    if (this.spec.needsStore === true) await this.env.storeReady();
     const timeoutMs = this.spec.startTimeoutMs ?? this.env.defaultStartTimeoutMs;
     let exitCode = 0;
     void this.exited.then((c) => (exitCode = c));
     try {
       await raceStep(
-        this.api.start(),
+        this.api!.start(),
         this.exited,
         () => this.classify(exitCode),
         timeoutMs,

@@ -64,6 +64,7 @@ export class Supervisor {
       this.gen += 1;
       this.state = 'starting';
       this.window = [];
+      this.prepare();
       for (let i = 0; i < this.children.length; i++) {
         if (this.state !== 'starting') return;
         const ok = await this.startWithRetry([this.children[i]!]);
@@ -71,6 +72,20 @@ export class Supervisor {
       }
       if (this.state === 'starting') this.state = 'running';
     });
+  }
+
+  /**
+   * Spawns every worker of this subtree ahead of the ordered start (see ActorProcess.prepare):
+   * start order and semantics are unchanged, only module loading overlaps. OS processes are
+   * forked when they start.
+   */
+  prepare(): void {
+    for (const c of this.children) if (!(c instanceof OsProcess)) c.prepare();
+  }
+
+  /** Kills the prepared, never started workers of this subtree. */
+  async discardPrepared(): Promise<void> {
+    for (const c of this.children) if (!(c instanceof OsProcess)) await c.discardPrepared();
   }
 
   /** Stops children in reverse start order. */
@@ -224,6 +239,8 @@ export class Supervisor {
       if (c.state === 'running' || c.state === 'starting' || c.state === 'restarting') {
         await c.stop(reason);
         this.env.events.onStopped?.(this.name, c.name);
+      } else if (!(c instanceof OsProcess)) {
+        await c.discardPrepared();
       }
     }
   }

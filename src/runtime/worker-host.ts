@@ -140,10 +140,16 @@ const ctx: ActorContext = {
   countError,
 };
 
+// The actor's module starts loading as soon as the worker boots, not when start() arrives: the
+// supervisor spawns workers ahead of starting them (ActorProcess.prepare), so module graphs of
+// later siblings load while earlier ones start. A failed import surfaces in start().
+const actorModule = import(boot.moduleUrl) as Promise<{ default?: ActorFactory }>;
+actorModule.catch(() => undefined);
+
 const control: ActorControl = {
   async start() {
     if (boot.store !== undefined) store = openStore({ path: boot.store.path, durability: boot.store.durability, ...(boot.store.mapSizeMb !== undefined ? { mapSizeMb: boot.store.mapSizeMb } : {}) });
-    const mod = (await import(boot.moduleUrl)) as { default?: ActorFactory };
+    const mod = await actorModule;
     if (typeof mod.default !== 'function') throw new Error(`${boot.moduleUrl} has no default actor factory`);
     actor = await mod.default(ctx);
     // A pump failure is a handler exception: rethrow outside the promise chain so the worker dies.
