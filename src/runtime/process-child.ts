@@ -37,6 +37,10 @@ export class OsProcess {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private detachBridge: (() => void) | undefined;
+  /** A process forked by prepare() whose start() has not begun. */
+  private prepared = false;
+  /** Settles start(): the child answered `ready` or `start-failed` to its boot. */
+  private starting: { ready: () => void; failed: (e: Error) => void } | undefined;
 
   constructor(
     readonly spec: ProcessSpec,
@@ -47,11 +51,16 @@ export class OsProcess {
     return this.spec.name;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Forks the next incarnation ahead of start() and lets it load its module (a `preload` message),
+   * so Node's start-up and the module graph overlap with earlier siblings starting; the module's
+   * factory only runs on `boot`, from start(). Idempotent. See ActorProcess.prepare.
+   */
+  prepare(): void {
+    if (this.child !== undefined) return;
     this.gen += 1;
-    this.state = 'starting';
     this.hung = false;
-    if (this.spec.needsStore === true) await this.env.storeReady();
+    this.prepared = true;
     // Output is relayed through this process's stdout/stderr streams rather than inherited fds, so
     // whoever holds them (a terminal, a pipe, the test runner's log capture) gets the child's lines
     const child = fork(this.env.entryPath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
@@ -60,10 +69,26 @@ export class OsProcess {
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     void this.exited.then((r) => this.onExit(child, r.code, r.signal));
+    child.on('message', (m: HostToMain) => this.onMessage(m));
+    this.send({ type: 'preload', moduleUrl: this.env.processBootFor(this.spec, this.gen).moduleUrl });
+  }
+
+  /** Kills a process forked by prepare() that was never started. */
+  async discardPrepared(): Promise<void> {
+    if (!this.prepared) return;
+    this.prepared = false;
+    await this.kill();
+  }
+
+  async start(): Promise<void> {
+    this.prepare();
+    this.prepared = false;
+    this.state = 'starting';
+    if (this.spec.needsStore === true) await this.env.storeReady();
     const ready = new Promise<void>((resolve, reject) => {
-      child.on('message', (m: HostToMain) => this.onMessage(m, resolve, reject));
+      this.starting = { ready: resolve, failed: reject };
     });
-    child.send({ type: 'boot', boot: this.env.processBootFor(this.spec, this.gen) } satisfies MainToHost);
+    this.send({ type: 'boot', boot: this.env.processBootFor(this.spec, this.gen) });
     const timeoutMs = this.spec.startTimeoutMs ?? this.env.defaultStartTimeoutMs;
     let exit: string | number | null = null;
     void this.exited.then((r) => (exit = r.code ?? r.signal));
@@ -76,12 +101,14 @@ export class OsProcess {
         () => appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs }),
       );
     } catch (e) {
+      this.starting = undefined;
       const error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
       this.recordError(error);
       this.state = 'crashed';
       await this.kill();
       throw error;
     }
+    this.starting = undefined;
     this.state = 'running';
     this.startedAt = this.env.nowMs();
     this.lastBeatAt = this.startedAt;
@@ -153,13 +180,13 @@ export class OsProcess {
     });
   }
 
-  private onMessage(m: HostToMain, ready: () => void, failed: (e: Error) => void): void {
+  private onMessage(m: HostToMain): void {
     switch (m.type) {
       case 'ready':
-        ready();
+        this.starting?.ready();
         return;
       case 'start-failed':
-        failed(appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: m.message }));
+        this.starting?.failed(appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: m.message }));
         return;
       case 'hb':
         this.lastBeatAt = this.env.nowMs();

@@ -17,6 +17,8 @@ let nextId = 1;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 const streamHandlers: ((b: StreamBatch) => void)[] = [];
 let beat: NodeJS.Timeout | undefined;
+/** The module import begun by `preload`; `boot` awaits it (a failed import surfaces there). */
+let preloaded: Promise<{ default?: ProcessFactory }> | undefined;
 
 async function boot(b: ProcessBoot): Promise<void> {
   const log = actorLogger(createRootLogger({ logLevel: b.logLevel as LogSettings['logLevel'], redactKeys: b.redactKeys }), b.name, b.gen);
@@ -41,7 +43,7 @@ async function boot(b: ProcessBoot): Promise<void> {
       streamHandlers.push(handler);
     },
   };
-  const mod = (await import(b.moduleUrl)) as { default?: ProcessFactory };
+  const mod = await (preloaded ?? (import(b.moduleUrl) as Promise<{ default?: ProcessFactory }>));
   if (typeof mod.default !== 'function') throw new Error(`${b.moduleUrl} has no default process factory`);
   instance = await mod.default(ctx);
 }
@@ -55,6 +57,10 @@ async function stop(reason: string): Promise<void> {
 
 process.on('message', (m: MainToHost) => {
   switch (m.type) {
+    case 'preload':
+      preloaded = import(m.moduleUrl) as Promise<{ default?: ProcessFactory }>;
+      preloaded.catch(() => undefined);
+      return;
     case 'boot':
       boot(m.boot).then(
         () => send({ type: 'ready' }),

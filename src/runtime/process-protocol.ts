@@ -26,6 +26,8 @@ export interface StreamBatch {
 }
 
 export type MainToHost =
+  /** Sent when the process is forked ahead of its start: import the module, run nothing yet. */
+  | { readonly type: 'preload'; readonly moduleUrl: string }
   | { readonly type: 'boot'; readonly boot: ProcessBoot }
   | { readonly type: 'stop'; readonly reason: string }
   | { readonly type: 'call'; readonly id: number; readonly command: string; readonly arg: unknown }

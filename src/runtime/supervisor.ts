@@ -76,16 +76,15 @@ export class Supervisor {
 
   /**
    * Spawns every worker of this subtree ahead of the ordered start (see ActorProcess.prepare):
-   * start order and semantics are unchanged, only module loading overlaps. OS processes are
-   * forked when they start.
+   * start order and semantics are unchanged, only Node's and the modules' loading overlaps.
    */
   prepare(): void {
-    for (const c of this.children) if (!(c instanceof OsProcess)) c.prepare();
+    for (const c of this.children) c.prepare();
   }
 
-  /** Kills the prepared, never started workers of this subtree. */
+  /** Kills the prepared, never started workers and processes of this subtree. */
   async discardPrepared(): Promise<void> {
-    for (const c of this.children) if (!(c instanceof OsProcess)) await c.discardPrepared();
+    for (const c of this.children) await c.discardPrepared();
   }
 
   /** Stops children in reverse start order. */
@@ -239,7 +238,7 @@ export class Supervisor {
       if (c.state === 'running' || c.state === 'starting' || c.state === 'restarting') {
         await c.stop(reason);
         this.env.events.onStopped?.(this.name, c.name);
-      } else if (!(c instanceof OsProcess)) {
+      } else {
         await c.discardPrepared();
       }
     }
