@@ -1,10 +1,12 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Worker-thread and socket tests share two cores: keep file parallelism low so timing-sensitive
 // supervision tests (heartbeats, backoff) are not starved by each other.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // minutes-long checks run with npm run test:long (vitest.long.config.ts)
+    exclude: [...configDefaults.exclude, 'test/long/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     maxWorkers: 2,
