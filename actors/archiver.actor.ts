@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import { appError, isAppError } from '../src/errors.js';
 import type { Broker } from '../src/domain/types.js';
-import { defineActor, type ActorHealth } from '../src/runtime/actor.js';
+import { commandTable, defineActor, type ActorHealth } from '../src/runtime/actor.js';
 import { DAY_MS, runRetention, type RetentionReport } from '../src/services/retention/retention.js';
 import { storeCapBytes, storeUsage, type StoreUsage } from '../src/store/cap.js';
 
@@ -23,8 +23,8 @@ interface Args {
 /** Share of the cap at which the archiver warns (once per crossing). */
 const WARN_SHARE = 0.8;
 
-export default defineActor((ctx) => {
-  const config = ctx.config as AppConfig;
+export default defineActor<AppConfig>((ctx) => {
+  const config = ctx.config;
   const brokers: Broker[] = (ctx.args as Args).brokers ?? ['paper'];
   const db = ctx.store;
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'the archiver needs the store' });
@@ -114,10 +114,9 @@ export default defineActor((ctx) => {
       usage: usage(),
     }),
     health: () => health,
-    async call(command: string) {
+    call: commandTable({
       // Tests and operators: run a round now (answers with what it did)
-      if (command === 'retention-round') return (await trigger()).map((r) => ({ ...r, files: [...r.files] }));
-      throw appError('ERR_COMMAND_INVALID', { command, reason: 'the archiver knows only "retention-round"' });
-    },
+      'retention-round': async () => (await trigger()).map((r) => ({ ...r, files: [...r.files] })),
+    }),
   };
 });

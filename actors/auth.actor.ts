@@ -4,7 +4,7 @@
 // valid session is reported (status + one log line per change), never crash-looped. Tokens are never
 // logged nor returned: status views are redacted by the domain.
 import type { AppConfig } from '../src/config.js';
-import { defineActor } from '../src/runtime/actor.js';
+import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { CircuitBreaker } from '../src/runtime/circuit-breaker.js';
 import {
   applyOutcome,
@@ -31,8 +31,8 @@ interface Args {
   checkIntervalMs?: number;
 }
 
-export default defineActor((ctx) => {
-  const config = ctx.config as AppConfig;
+export default defineActor<AppConfig>((ctx) => {
+  const config = ctx.config;
   const args = ctx.args as Args;
   const brokers: Broker[] = args.brokers ?? ['paper'];
   const db = ctx.store;
@@ -121,9 +121,6 @@ export default defineActor((ctx) => {
       const down = Object.values(r.brokers).filter((v) => !v.ready).map((v) => `${v.broker}=${v.status}`);
       return { status: 'degraded', detail: `not ready: ${down.join(', ')}` };
     },
-    call(command: string): unknown {
-      if (command === 'status') return report();
-      throw new Error(`auth: unknown command "${command}", expected status`);
-    },
+    call: commandTable({ status: () => report() }),
   };
 });

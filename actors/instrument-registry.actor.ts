@@ -3,7 +3,7 @@
 // lookups from an in-memory index built from LMDB. Unknown references are values, not throws.
 import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../src/config.js';
-import { defineActor } from '../src/runtime/actor.js';
+import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { createInstrumentIndex, parseInstrumentsCsv, type Instrument, type InstrumentIndex } from '../src/domain/instruments/index.js';
 import {
   decodeLookupArg,
@@ -20,8 +20,8 @@ import { appError } from '../src/errors.js';
 /** Line numbers of invalid rows named in the load summary. */
 const LOGGED_LINES = 20;
 
-export default defineActor((ctx) => {
-  const config = ctx.config as AppConfig;
+export default defineActor<AppConfig>((ctx) => {
+  const config = ctx.config;
   const db = ctx.store;
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'instrument-registry needs the store' });
   let meta: RegistryMeta | undefined;
@@ -77,24 +77,17 @@ export default defineActor((ctx) => {
     },
     snapshot: () => stats(),
     health: () => (index.all.length > 0 ? { status: 'healthy' } : { status: 'degraded', detail: 'no instruments loaded' }),
-    call(command: string, arg: unknown): unknown {
-      switch (command) {
-        case 'lookup': {
-          const ref = decodeLookupArg(arg);
-          const result: LookupResult = ref.ok ? index.resolve(ref.value) : ref;
-          return result;
-        }
-        case 'search': {
-          const { q, limit } = decodeSearchArg(arg);
-          return index.search(q, limit);
-        }
-        case 'list':
-          return index.all;
-        case 'stats':
-          return stats();
-        default:
-          throw new Error(`instrument-registry: unknown command "${command}", expected lookup, search, list or stats`);
-      }
-    },
+    call: commandTable({
+      lookup: (arg): LookupResult => {
+        const ref = decodeLookupArg(arg);
+        return ref.ok ? index.resolve(ref.value) : ref;
+      },
+      search: (arg) => {
+        const { q, limit } = decodeSearchArg(arg);
+        return index.search(q, limit);
+      },
+      list: () => index.all,
+      stats: () => stats(),
+    }),
   };
 });

@@ -4,7 +4,7 @@
 // a full ring (refusals are counted as dropped); replay waits (never drops). Source state is
 // checkpointed to LMDB (walk state / replay position) periodically and on stop; ticks can be recorded.
 import type { AppConfig } from '../src/config.js';
-import { defineActor, type ActorHealth } from '../src/runtime/actor.js';
+import { commandTable, defineActor, type ActorHealth } from '../src/runtime/actor.js';
 import type { MarketFeedSnapshot } from '../src/protocol/market-feed.js';
 import type { SyntheticInstrument } from '../src/domain/feed/index.js';
 import type { Key } from '../src/store/keyspace.js';
@@ -20,8 +20,8 @@ const HOUSEKEEPING_MS = 250;
 /** Window of the published-rate sample. */
 const RATE_WINDOW_MS = 1000;
 
-export default defineActor((ctx) => {
-  const config = ctx.config as AppConfig;
+export default defineActor<AppConfig>((ctx) => {
+  const config = ctx.config;
   const s = feedSettings(config, process.cwd());
   const store = ctx.store;
   const publisher = ctx.tickPublisher();
@@ -130,16 +130,10 @@ export default defineActor((ctx) => {
     },
     snapshot,
     health: (): ActorHealth => src.health(),
-    call(command: string) {
-      switch (command) {
-        case 'status':
-        case 'snapshot':
-          return snapshot();
-        case 'persist':
-          return save().then(() => saves);
-        default:
-          throw new Error(`market-feed: unknown command "${command}", expected status, snapshot or persist`);
-      }
-    },
+    call: commandTable({
+      status: () => snapshot(),
+      snapshot: () => snapshot(),
+      persist: () => save().then(() => saves),
+    }),
   };
 });

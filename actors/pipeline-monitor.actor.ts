@@ -4,7 +4,7 @@
 // with TTL/max retention (seed fix 9). Decisions live in src/domain/monitor; glue in src/services.
 import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../src/config.js';
-import { defineActor } from '../src/runtime/actor.js';
+import { commandTable, defineActor } from '../src/runtime/actor.js';
 import type { Broker } from '../src/domain/types.js';
 import type { Envelope } from '../src/protocol/envelope.js';
 import { decodeHistoryArg, type MonitorStatus } from '../src/protocol/pipeline-monitor.js';
@@ -21,8 +21,8 @@ interface Args {
   strategyCounts?: Partial<Record<Broker, number>>;
 }
 
-export default defineActor((ctx) => {
-  const config = ctx.config as AppConfig;
+export default defineActor<AppConfig>((ctx) => {
+  const config = ctx.config;
   const args = ctx.args as Args;
   const brokers: Broker[] = args.brokers ?? ['paper'];
   const db = ctx.store;
@@ -109,15 +109,9 @@ export default defineActor((ctx) => {
       const bad = Object.values(status().brokers).filter((b) => b.validation.overall === 'critical');
       return bad.length === 0 ? { status: 'healthy' } : { status: 'degraded', detail: `pipeline critical: ${bad.map((b) => b.broker).join(', ')}` };
     },
-    call(command: string, arg: unknown): unknown {
-      switch (command) {
-        case 'status':
-          return status();
-        case 'history':
-          return readHistory(arg);
-        default:
-          throw new Error(`pipeline-monitor: unknown command "${command}", expected status or history`);
-      }
-    },
+    call: commandTable({
+      status: () => status(),
+      history: (arg) => readHistory(arg),
+    }),
   };
 });

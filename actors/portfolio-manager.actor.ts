@@ -5,7 +5,7 @@
 // (latest snapshot per strategy, a 7-day equity curve per broker).
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
-import { defineActor } from '../src/runtime/actor.js';
+import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { rootEvent, type Envelope } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
 import { pnlSnapshotKey, type PnlSnapshotPayload } from '../src/protocol/portfolio.js';
@@ -18,8 +18,8 @@ import { equitySummary, managerSnapshot, parseBroker, parsePositionsQuery, portf
 import { intervalWrites, snapshotPayload, SnapshotTracker } from '../src/services/portfolio/snapshots.js';
 import { CrashHooks, crashSoon } from '../src/services/portfolio/test-hooks.js';
 
-export default defineActor(async (ctx) => {
-  const config = ctx.config as AppConfig;
+export default defineActor<AppConfig>(async (ctx) => {
+  const config = ctx.config;
   const brokers = (ctx.args['brokers'] ?? []) as readonly Broker[];
   const db = ctx.store;
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'portfolio-manager needs the store' });
@@ -98,27 +98,19 @@ export default defineActor(async (ctx) => {
 
   return {
     snapshot: () => ({ ...managerSnapshot(books), counts: { ...counts }, commits: committer.commits }),
-    call(command: string, arg: unknown) {
-      switch (command) {
-        case 'equity':
-          return equitySummary(books);
-        case 'positions':
-          return positionsOf(books, parsePositionsQuery(arg, brokers));
-        case 'portfolio': {
-          const broker = parseBroker('portfolio', (arg as { broker?: unknown } | null)?.broker, brokers);
-          return portfolioOf(books, { broker }, ctx.clock.nowMs());
-        }
-        case 'debug-state': {
-          if (ctx.args['testHooks'] !== true) break;
-          return exportState(books.get(parseBroker('debug-state', (arg as { broker?: unknown } | null)?.broker, brokers))!);
-        }
-        case 'debug-crash':
-          return hooks.arm(arg);
-        default:
-          break;
-      }
-      throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected equity, positions or portfolio' });
-    },
+    call: commandTable({
+      equity: () => equitySummary(books),
+      positions: (arg) => positionsOf(books, parsePositionsQuery(arg, brokers)),
+      portfolio: (arg) => {
+        const broker = parseBroker('portfolio', (arg as { broker?: unknown } | null)?.broker, brokers);
+        return portfolioOf(books, { broker }, ctx.clock.nowMs());
+      },
+      // Test hooks exist only where the spec enables them
+      ...(ctx.args['testHooks'] === true
+        ? { 'debug-state': (arg: unknown) => exportState(books.get(parseBroker('debug-state', (arg as { broker?: unknown } | null)?.broker, brokers))!) }
+        : {}),
+      'debug-crash': (arg) => hooks.arm(arg),
+    }),
     async stop() {
       await commit().catch(() => undefined);
     },

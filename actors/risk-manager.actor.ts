@@ -4,7 +4,7 @@
 // event of the signal and releases the record. Ticks feed the price-deviation rule (lossy).
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
-import { defineActor, type Subscription } from '../src/runtime/actor.js';
+import { commandTable, defineActor, type Subscription } from '../src/runtime/actor.js';
 import type { ChannelSender } from '../src/transport/channel.js';
 import { childEvent, rootEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
@@ -28,8 +28,8 @@ import { parseSignal, verdictOutput } from '../src/services/risk/verdict.js';
 /** Exact replay: how often held signals re-check the engine's committed watermark. */
 const EXACT_RECHECK_MS = 50;
 
-export default defineActor(async (ctx) => {
-  const config = ctx.config as AppConfig;
+export default defineActor<AppConfig>(async (ctx) => {
+  const config = ctx.config;
   const brokers = (ctx.args['brokers'] ?? []) as readonly Broker[];
   const db = ctx.store;
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'risk-manager needs the store' });
@@ -226,22 +226,15 @@ export default defineActor(async (ctx) => {
       counts: { ...counts },
       commits: committer.commits,
     }),
-    async call(command: string, arg: unknown) {
-      switch (command) {
-        case 'kill-switch':
-          return killSwitch(arg);
-        case 'flatten':
-          return flatten(arg);
-        case 'risk-state': {
-          const b = parseBroker('risk-state', (arg as { broker?: unknown } | null)?.broker, brokers);
-          return riskStateView(books.get(b)!, limits, ctx.clock.nowMs());
-        }
-        case 'debug-crash':
-          return hooks.arm(arg);
-        default:
-          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected kill-switch, flatten or risk-state' });
-      }
-    },
+    call: commandTable({
+      'kill-switch': (arg) => killSwitch(arg),
+      flatten: (arg) => flatten(arg),
+      'risk-state': (arg) => {
+        const b = parseBroker('risk-state', (arg as { broker?: unknown } | null)?.broker, brokers);
+        return riskStateView(books.get(b)!, limits, ctx.clock.nowMs());
+      },
+      'debug-crash': (arg) => hooks.arm(arg),
+    }),
     async stop() {
       // Whatever was evaluated is committed and published before the worker exits
       await commit().catch(() => undefined);

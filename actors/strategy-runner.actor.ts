@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import { formatMessage } from '../src/errors.js';
 import { flushLogger } from '../src/log.js';
-import { defineActor } from '../src/runtime/actor.js';
+import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { rootEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
 import type { StrategyRunnerSnapshot } from '../src/protocol/strategy-runner.js';
@@ -37,8 +37,8 @@ async function stdoutDrained(monoMs: () => number, timeoutMs: number): Promise<v
   while (process.stdout.writableLength > 0 && monoMs() < until) await new Promise((r) => setTimeout(r, 5));
 }
 
-export default defineActor(async (ctx) => {
-  const config = ctx.config as AppConfig;
+export default defineActor<AppConfig>(async (ctx) => {
+  const config = ctx.config;
   const rawBrokers = ctx.args['brokers'];
   const brokers: Broker[] = Array.isArray(rawBrokers) ? BROKERS.filter((b) => rawBrokers.includes(b)) : [];
   const file = isAbsolute(config.strategies.file) ? config.strategies.file : resolve(process.cwd(), config.strategies.file);
@@ -221,18 +221,11 @@ export default defineActor(async (ctx) => {
     snapshot,
     health: () =>
       runnable > 0 ? { status: 'healthy' } : { status: 'degraded', detail: `no enabled strategy for the active brokers (${brokers.join(', ') || 'none'})` },
-    call(command: string) {
-      switch (command) {
-        case 'strategies':
-          return strategies();
-        case 'snapshot':
-          return snapshot();
-        case 'persist':
-          return save().then(() => saves);
-        default:
-          throw new Error(`strategy-runner: unknown command "${command}", expected strategies, snapshot or persist`);
-      }
-    },
+    call: commandTable({
+      strategies: () => strategies(),
+      snapshot: () => snapshot(),
+      persist: () => save().then(() => saves),
+    }),
     async stop() {
       clearTimeout(flushTimer);
       await save();

@@ -22,7 +22,7 @@ import { CHECKPOINT_VERSION, isCheckpointRecord, type CheckpointRecord, type Fil
 import { summarizeOrder, type CancelResult, type StoredOrder } from '../src/protocol/engine.js';
 import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
 import type { StepOut, TickMsg } from '../src/protocol/trading.js';
-import { defineActor } from '../src/runtime/actor.js';
+import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { Checkpointer } from '../src/runtime/checkpoint.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { putFillOnce } from '../src/services/engine/committer.js';
@@ -45,8 +45,8 @@ import { restoreStep, stepStateWriter } from '../src/services/trading-core/state
 /** More staged events than this between two checkpoints means commits cannot keep up. */
 const STAGED_DEGRADED = 100_000;
 
-export default defineActor(async (ctx) => {
-  const config = ctx.config as AppConfig;
+export default defineActor<AppConfig>(async (ctx) => {
+  const config = ctx.config;
   const broker: Broker = (() => {
     const b = ctx.args['broker'];
     assertBrokerSupported(b);
@@ -272,32 +272,21 @@ export default defineActor(async (ctx) => {
       decided: { ...decided },
     }),
     health: () => (staged.length > STAGED_DEGRADED ? { status: 'degraded', detail: `${staged.length} events wait for a checkpoint` } : { status: 'healthy' }),
-    call(command: string, arg: unknown) {
-      switch (command) {
-        case 'open-orders':
-          return step.venue.adapter.openOrders();
-        case 'strategies':
-          return strategyInfos(setup.value.configs, step.strategy.engine.stats(), setup.value.skipped);
-        case 'risk-state':
-          return riskStateView(step.risk.state, step.risk.limits, ctx.clock.nowMs());
-        case 'cancel':
-          return cancel(arg);
-        case 'kill-switch':
-          return killSwitch(arg);
-        case 'flatten':
-          return flatten(arg);
-        case 'decision-latency': {
-          // Samples since the last call (at most the last DECIDED_KEPT), then start over
-          const n = Math.min(decided.count, DECIDED_KEPT);
-          const samples = decidedNs.slice(0, n);
-          decided.count = 0;
-          return { samples };
-        }
-        case 'checkpoint':
-          return checkpointer.trigger().then(() => checkpointer.completed);
-        default:
-          throw appError('ERR_COMMAND_INVALID', { command, reason: 'unknown command, expected open-orders, strategies, risk-state, cancel, kill-switch, flatten, checkpoint or decision-latency' });
-      }
-    },
+    call: commandTable({
+      'open-orders': () => step.venue.adapter.openOrders(),
+      strategies: () => strategyInfos(setup.value.configs, step.strategy.engine.stats(), setup.value.skipped),
+      'risk-state': () => riskStateView(step.risk.state, step.risk.limits, ctx.clock.nowMs()),
+      cancel: (arg) => cancel(arg),
+      'kill-switch': (arg) => killSwitch(arg),
+      flatten: (arg) => flatten(arg),
+      'decision-latency': () => {
+        // Samples since the last call (at most the last DECIDED_KEPT), then start over
+        const n = Math.min(decided.count, DECIDED_KEPT);
+        const samples = decidedNs.slice(0, n);
+        decided.count = 0;
+        return { samples };
+      },
+      checkpoint: () => checkpointer.trigger().then(() => checkpointer.completed),
+    }),
   };
 });

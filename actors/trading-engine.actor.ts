@@ -5,7 +5,7 @@
 // input released. Restart = restore the adapter from LMDB; redelivered signals are skipped by position
 // or refused by the adapter's signal-key dedup, so a kill at any point neither loses nor repeats.
 import { appError, isAppError } from '../src/errors.js';
-import { defineActor } from '../src/runtime/actor.js';
+import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { summarizeOrder, type CancelResult, type EngineStateRecord, type StoredOrder } from '../src/protocol/engine.js';
 import { childEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
@@ -205,26 +205,24 @@ export default defineActor((ctx) => {
       position: position ?? null,
     }),
     health: () => (committer.pending() > BACKLOG_DEGRADED ? { status: 'degraded', detail: `${committer.pending()} items wait for a commit` } : { status: 'healthy' }),
-    call(command: string, arg: unknown) {
-      switch (command) {
-        case 'orders':
-          return queryOrders(db, broker, ordersQueryFrom(arg));
-        case 'fills':
-          return queryFills(db, broker, fillsQueryFrom(arg));
-        case 'open-orders':
-          return adapter.openOrders();
-        case 'cancel':
-          return cancel(arg);
-        case 'test-crash':
-          if (!testHooks) break;
-          crashAt = arg as { phase: CommitPhase; afterBatches: number };
-          return 'armed';
-        case 'test-exit':
-          if (!testHooks) break;
-          setImmediate(() => process.exit(9));
-          return 'exiting';
-      }
-      throw new Error(`${ctx.name}: unknown command "${command}" (expected orders, fills, open-orders, cancel)`);
-    },
+    call: commandTable({
+      orders: (arg) => queryOrders(db, broker, ordersQueryFrom(arg)),
+      fills: (arg) => queryFills(db, broker, fillsQueryFrom(arg)),
+      'open-orders': () => adapter.openOrders(),
+      cancel: (arg) => cancel(arg),
+      // Test hooks exist only where the spec enables them
+      ...(testHooks
+        ? {
+            'test-crash': (arg: unknown) => {
+              crashAt = arg as { phase: CommitPhase; afterBatches: number };
+              return 'armed';
+            },
+            'test-exit': () => {
+              setImmediate(() => process.exit(9));
+              return 'exiting';
+            },
+          }
+        : {}),
+    }),
   };
 });

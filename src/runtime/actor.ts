@@ -1,6 +1,7 @@
 // What an actor module sees: the context the runtime hands to its factory, and the small interface
 // it returns. The runtime owns mailboxes (rings/ports), lifecycle, heartbeats and persistence
 // plumbing; an actor only wires handlers and delegates decisions to pure domain code.
+import { appError } from '../errors.js';
 import type { RootDatabase } from 'lmdb';
 import type { Logger } from 'pino';
 import type { ChannelSender, DeliveryMeta, MessageHandler } from '../transport/channel.js';
@@ -67,7 +68,7 @@ export interface TickSubscription {
   releaseThrough(seq: number): void;
 }
 
-export interface ActorContext {
+export interface ActorContext<C = unknown> {
   readonly name: string;
   /** Incarnation number, bumped on every restart of this actor. */
   readonly gen: number;
@@ -75,8 +76,8 @@ export interface ActorContext {
   readonly runId: string;
   readonly log: Logger;
   readonly clock: ActorClock;
-  /** The validated application config (structured clone of the main thread's). */
-  readonly config: unknown;
+  /** The validated application config (structured clone of the main thread's), typed by defineActor. */
+  readonly config: C;
   /** Per-actor arguments from the child spec. */
   readonly args: Readonly<Record<string, unknown>>;
   /** The LMDB root database, present iff the child spec sets needsStore. */
@@ -112,9 +113,29 @@ export interface Actor {
 
 export type ActorFactory = (ctx: ActorContext) => Actor | Promise<Actor>;
 
-/** Identity helper that gives actor modules a typed default export. */
-export function defineActor(factory: ActorFactory): ActorFactory {
-  return factory;
+/** An actor's control commands: one handler per name, each parsing its own argument. */
+export type Commands = Readonly<Record<string, (arg: unknown) => unknown>>;
+
+/**
+ * Actor.call over a table of commands: dispatches by name and answers any other name with
+ * ERR_COMMAND_INVALID listing the known ones, so no actor writes its own "unknown command" branch.
+ */
+export function commandTable(commands: Commands): (command: string, arg: unknown) => unknown {
+  const known = Object.keys(commands).join(', ');
+  return (command, arg) => {
+    if (!Object.hasOwn(commands, command)) throw appError('ERR_COMMAND_INVALID', { command, reason: `unknown command, expected one of ${known}` });
+    return commands[command]!(arg);
+  };
+}
+
+/**
+ * Gives an actor module its typed default export. `C` is the type of the config the system was
+ * built with: the runtime passes that one object (validated on the main thread, then structured-
+ * cloned) to every actor unchanged, so the actors of one system declare the system's config type
+ * here once instead of casting `ctx.config` each.
+ */
+export function defineActor<C = unknown>(factory: (ctx: ActorContext<C>) => Actor | Promise<Actor>): ActorFactory {
+  return factory as ActorFactory;
 }
 
 /** What the worker reports to the control plane. */
