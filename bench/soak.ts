@@ -1,10 +1,11 @@
 // Soak suite: the REAL main job (node dist/actors/main.js, fused topology, synthetic feed at 5 k
 // ticks/s, limits relaxed so it keeps trading, gateway off, temp data dir) for 5 minutes (quick:
-// 20 s). Samples the process RSS (main thread and every worker: one process) and the LMDB file
-// size every 5 s. Goal: RSS flat within ±10 % between the first and the last minute. The store's
+// 20 s; SOAK_SECONDS=N for a longer run, e.g. 1800 past several retention horizons). Samples the
+// process RSS (main thread and every worker: one process), the LMDB file size and the retention
+// archive (data/archive) every 5 s. Goal: RSS flat within ±10 % between the first and the last minute. The store's
 // growth is reported, not judged (retention is a separate capability).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../src/runtime/system.js';
@@ -21,6 +22,25 @@ interface Sample {
   readonly atS: number;
   readonly rssMiB: number;
   readonly storeMiB: number;
+  readonly archiveFiles: number;
+  readonly archiveMiB: number;
+}
+
+/** Files and MiB under the retention archive directory (none yet: zeros). */
+function archiveStats(dir: string): { files: number; mib: number } {
+  try {
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    const bytes = files.reduce((a, e) => a + statSync(join(e.parentPath ?? e.path, e.name)).size, 0);
+    return { files: files.length, mib: bytes / 2 ** 20 };
+  } catch {
+    return { files: 0, mib: 0 };
+  }
+}
+
+/** Run length: SOAK_SECONDS when set (a long hand run), else the suite's default. */
+function soakSeconds(quick: boolean): number {
+  const env = Number(process.env['SOAK_SECONDS']);
+  return Number.isInteger(env) && env >= 10 ? env : quick ? QUICK_S : FULL_S;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -46,7 +66,7 @@ export const soakSuite: BenchSuite = {
   async run(ctx: BenchContext): Promise<SuiteResult> {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
-    const seconds = ctx.quick ? QUICK_S : FULL_S;
+    const seconds = soakSeconds(ctx.quick);
     const dir = mkdtempSync(join(tmpdir(), 'ap-bench-soak-'));
     const samples: Sample[] = [];
     let summary = '';
@@ -78,7 +98,8 @@ export const soakSuite: BenchSuite = {
       const start = performance.now();
       while (performance.now() - start < seconds * 1000) {
         if (child.exitCode !== null) throw new Error(`main job exited early (${child.exitCode}): ${out.slice(-2000)}`);
-        samples.push({ atS: Math.round((performance.now() - start) / 1000), rssMiB: rssMiB(pid), storeMiB: sizeMiB(join(dir, 'lmdb', 'data.mdb')) });
+        const archive = archiveStats(join(dir, 'archive'));
+        samples.push({ atS: Math.round((performance.now() - start) / 1000), rssMiB: rssMiB(pid), storeMiB: sizeMiB(join(dir, 'lmdb', 'data.mdb')), archiveFiles: archive.files, archiveMiB: archive.mib });
         await sleep(SAMPLE_MS);
       }
       child.kill('SIGTERM');
@@ -103,7 +124,7 @@ export const soakSuite: BenchSuite = {
         unit: '%',
       },
     ];
-    const rows = [['t (s)', 'RSS (MiB)', 'LMDB data.mdb (MiB)'], ...samples.map((s) => [String(s.atS), s.rssMiB.toFixed(0), s.storeMiB.toFixed(1)])];
+    const rows = [['t (s)', 'RSS (MiB)', 'LMDB data.mdb (MiB)', 'archive files', 'archive (MiB)'], ...samples.map((s) => [String(s.atS), s.rssMiB.toFixed(0), s.storeMiB.toFixed(1), String(s.archiveFiles), s.archiveMiB.toFixed(1)])];
     const goalRows = [['goal', 'what', 'measured', 'floor', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.verdict])];
     const storeGrowth = samples.length > 1 ? ((samples[samples.length - 1]!.storeMiB - samples[0]!.storeMiB) / (samples[samples.length - 1]!.atS - samples[0]!.atS || 1)) * 3600 : Number.NaN;
     const notes = [
