@@ -1,7 +1,8 @@
-// Risk manager actor: judges every `{b}.signals.raw` signal with the pure risk rules
-// (src/domain/risk) against a per-broker risk state built from the REAL fill log, commits state +
-// consumer position + verdict outbox in one LMDB transaction, then publishes the verdict as a child
-// event of the signal and releases the record. Ticks feed the price-deviation rule (lossy).
+// Risk manager actor (split topology): the shell of riskBehaviour (src/services/trading/risk.ts),
+// one book per broker. It judges every `{b}.signals.raw` signal against a risk state built from the
+// REAL fill log, commits state + consumer position + verdict outbox in one LMDB transaction, then
+// publishes the verdict as a child event of the signal and releases the record. Ticks feed the
+// price-deviation rule (lossy).
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import { commandTable, defineActor, type Subscription } from '../src/runtime/actor.js';
@@ -9,8 +10,10 @@ import type { ChannelSender } from '../src/transport/channel.js';
 import { childEvent, rootEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
 import type { FlattenReply, FlattenResult, KillSwitchReply } from '../src/protocol/risk.js';
-import type { Broker } from '../src/domain/types.js';
-import { closingSignals, evaluateAndRecord, onTick, setKillSwitch } from '../src/domain/risk/index.js';
+import type { Broker, TradingSignal } from '../src/domain/types.js';
+import { closingSignals, type RiskVerdict } from '../src/domain/risk/index.js';
+import { tickMsg, type RiskOut } from '../src/protocol/trading.js';
+import { riskBehaviour, type RiskBook } from '../src/services/trading/risk.js';
 import { FlattenReport } from '../src/services/trading/flatten.js';
 import { alreadyApplied } from '../src/store/lmdb.js';
 import { K } from '../src/store/keyspace.js';
@@ -40,6 +43,18 @@ export default defineActor<AppConfig>(async (ctx) => {
   const hooks = new CrashHooks(ctx.args['testHooks'] === true, 'debug-crash');
   const books = loadRiskBooks(db, brokers);
   for (const s of books.values()) catchUpRiskFills(db, s);
+  // The behaviour's books wrap the stored states (loadRiskBooks restores them; riskWrites saves them)
+  const riskBooks = new Map<Broker, RiskBook>([...books].map(([b, state]) => [b, { state, limits, reference }]));
+  // The verdict riskBehaviour emits for the signal being judged (handle is synchronous)
+  let lastVerdict: RiskVerdict | undefined;
+  const onRisk = (out: RiskOut): void => {
+    if (out.kind === 'verdict') lastVerdict = out.verdict;
+  };
+  const judgeSignal = (b: Broker, signal: TradingSignal): RiskVerdict => {
+    lastVerdict = undefined;
+    riskBehaviour.handle(riskBooks.get(b)!, { kind: 'signal', signal }, onRisk);
+    return lastVerdict!;
+  };
   const counts = { validated: 0, rejected: 0, invalid: 0, skipped: 0, resent: 0 };
 
   type Senders = Record<OutboxItem['suffix'], ChannelSender<OutboxItem['event']>>;
@@ -80,8 +95,11 @@ export default defineActor<AppConfig>(async (ctx) => {
   const exact = ctx.args['exactReplay'] === true;
   // Event time of the last tick seen: a flatten's signals are stamped with it
   let eventTs = 0;
-  const ticks = ctx.subscribeTicks((tick) => {
-    for (const s of books.values()) onTick(s, tick.token, tick.ltp);
+  // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
+  const wallNow = (): number => ctx.clock.nowMs();
+  const ticks = ctx.subscribeTicks((tick, meta) => {
+    const msg = tickMsg(tick, meta.seq, wallNow);
+    for (const book of riskBooks.values()) riskBehaviour.handle(book, msg, onRisk);
     if (tick.exchangeTs > 0) eventTs = tick.exchangeTs;
   });
   // Only when the tree has a watermark source (args.eventTime, set by actors/tree.ts); a tree
@@ -152,7 +170,7 @@ export default defineActor<AppConfig>(async (ctx) => {
         }
         // Fills logged since the last notification count too (the log is the source of truth)
         catchUpRiskFills(db, state);
-        const verdict = evaluateAndRecord(state, parsed.signal, limits, reference);
+        const verdict = judgeSignal(b, parsed.signal);
         const out = verdictOutput(parsed.signal, verdict, ctx.clock.nowMs());
         const event = childEvent(env, ctx.ids, ctx.name, out.data.ts, { type: out.type, broker: b, key: env.key, data: out.data });
         batch.add(b, meta.seq, { broker: b, suffix: out.suffix, event });
@@ -179,10 +197,10 @@ export default defineActor<AppConfig>(async (ctx) => {
   const killSwitch = async (arg: unknown): Promise<KillSwitchReply> => {
     const cmd = parseKillSwitch(arg, brokers);
     const reply: Partial<Record<Broker, { engaged: boolean; reason: string }>> = {};
-    for (const [b, s] of books) {
+    for (const [b, book] of riskBooks) {
       if (cmd.broker !== undefined && cmd.broker !== b) continue;
-      setKillSwitch(s, cmd.engaged, cmd.reason);
-      reply[b] = { ...s.killSwitch };
+      riskBehaviour.handle(book, { kind: 'kill-switch', engaged: cmd.engaged, reason: cmd.reason }, onRisk);
+      reply[b] = { ...book.state.killSwitch };
     }
     ctx.log.warn({ engaged: cmd.engaged, reason: cmd.reason, brokers: Object.keys(reply) }, 'kill switch changed');
     await commit();
@@ -205,7 +223,7 @@ export default defineActor<AppConfig>(async (ctx) => {
       catchUpRiskFills(db, s);
       const report = new FlattenReport(b);
       for (const signal of closingSignals(s, limits, { ts, ...(cmd.strategyId !== undefined ? { strategyId: cmd.strategyId } : {}) })) {
-        const verdict = evaluateAndRecord(s, signal, limits, reference);
+        const verdict = judgeSignal(b, signal);
         report.observe({ kind: 'verdict', signal, verdict });
         const out = verdictOutput(signal, verdict, ctx.clock.nowMs());
         const event = rootEvent(ctx.ids, ctx.name, out.data.ts, { type: out.type, broker: b, key: `${signal.strategyId}:${signal.token}`, data: out.data });

@@ -17,7 +17,7 @@ import { K } from '../src/store/keyspace.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
 import { calendarFrom } from '../src/services/engine/config.js';
 import { strategyBehaviour } from '../src/services/trading/index.js';
-import type { StrategyOut } from '../src/protocol/trading.js';
+import { tickMsg, type StrategyOut } from '../src/protocol/trading.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
@@ -158,6 +158,8 @@ export default defineActor<AppConfig>(async (ctx) => {
     }
   };
 
+  // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
+  const wallNow = (): number => ctx.clock.nowMs();
   ctx.subscribeTicks((tick, meta) => {
     ticksReceived++;
     lastTickSeq = meta.seq;
@@ -169,8 +171,7 @@ export default defineActor<AppConfig>(async (ctx) => {
     tickSeqNow = meta.seq;
     firstSignal = true;
     // The engine keeps only token, ltp and ts (never the object): the reused tick is safe to pass
-    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs();
-    strategyBehaviour.handle(step, { kind: 'tick', tick, seq: meta.seq, ts, feedSeq: tick.feedSeq }, onOut);
+    strategyBehaviour.handle(step, tickMsg(tick, meta.seq, wallNow), onOut);
     if (watermarkDue) {
       watermarkDue = false;
       sendWatermark();

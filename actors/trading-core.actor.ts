@@ -21,7 +21,7 @@ import type { Envelope } from '../src/protocol/envelope.js';
 import { CHECKPOINT_VERSION, isCheckpointRecord, type CheckpointRecord, type FileFingerprint } from '../src/protocol/checkpoint.js';
 import { summarizeOrder, type CancelResult, type StoredOrder } from '../src/protocol/engine.js';
 import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
-import type { StepOut, TickMsg } from '../src/protocol/trading.js';
+import { tickMsg, type StepOut } from '../src/protocol/trading.js';
 import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { Checkpointer } from '../src/runtime/checkpoint.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
@@ -145,6 +145,8 @@ export default defineActor<AppConfig>(async (ctx) => {
     }
   };
 
+  // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
+  const wallNow = (): number => ctx.clock.nowMs();
   const ticks = ctx.subscribeTicks((tick, meta) => {
     // Applied by an earlier incarnation of this run (in its last checkpoint): skip
     if (alreadyApplied(restoredPosition, ctx.runId, meta.seq)) {
@@ -163,7 +165,7 @@ export default defineActor<AppConfig>(async (ctx) => {
     }
     counts.ticks++;
     stampNs = tick.stampNs;
-    const msg: TickMsg = { kind: 'tick', tick, seq: meta.seq, ts: tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs(), feedSeq: tick.feedSeq };
+    const msg = tickMsg(tick, meta.seq, wallNow);
     eventTs = msg.ts;
     tradingStepBehaviour.handle(step, msg, onOut);
     stampNs = 0;

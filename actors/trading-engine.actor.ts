@@ -20,7 +20,7 @@ import { envelopeFor } from '../src/services/engine/messages.js';
 import { OriginBook, type WorkItem } from '../src/services/engine/plan.js';
 import { fillsQueryFrom, lastFillSeq, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
 import { venueBehaviour } from '../src/services/trading/index.js';
-import type { VenueOut } from '../src/protocol/trading.js';
+import { tickMsg, type VenueOut } from '../src/protocol/trading.js';
 
 const EOD_CHECK_MS = 1000;
 /** More queued work than this means commits cannot keep up with the input. */
@@ -159,9 +159,10 @@ export default defineActor((ctx) => {
     else counts.tickEvents += out.events.length;
     void enqueue({ parent: null, events: out.events });
   };
+  // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
+  const wallNow = (): number => ctx.clock.nowMs();
   const ticks = ctx.subscribeTicks((tick, meta) => {
-    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : ctx.clock.nowMs();
-    venueBehaviour.handle(venue, { kind: 'tick', tick, seq: meta.seq, ts, feedSeq: tick.feedSeq }, onVenue);
+    venueBehaviour.handle(venue, tickMsg(tick, meta.seq, wallNow), onVenue);
   });
   // Only when the tree has a watermark source (args.eventTime, set by actors/tree.ts); a tree
   // without one (tests, external signal sources) processes ticks as they come

@@ -24,6 +24,14 @@ export interface TickMsg {
   readonly feedSeq: number;
 }
 
+/**
+ * The tick message of a delivered tick: its event time is the exchange stamp, or `nowMs()` for a
+ * tick without one (resolved here, once, for every actor that hands ticks to a behaviour).
+ */
+export function tickMsg(tick: Tick & { readonly feedSeq: number }, seq: number, nowMs: () => number): TickMsg {
+  return { kind: 'tick', tick, seq, ts: tick.exchangeTs > 0 ? tick.exchangeTs : nowMs(), feedSeq: tick.feedSeq };
+}
+
 /** Strategy runner: in. */
 export type StrategyIn = TickMsg;
 
