@@ -8,8 +8,8 @@ import { loadProcessConfig, formatConfigErrors, MAIN_CLI, redactConfig, type App
 import { createRootLogger, flushLogger } from '../src/log.js';
 import { realClock } from '../src/runtime/clock.js';
 import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
-import { fusedCounts, splitCounts, summaryLine, type SummarySample } from './summary.js';
-import { tradingActorName } from '../src/protocol/actors.js';
+import { summaryLine, type SummarySample } from './summary.js';
+import { pipelineCounts, replayDrained, replayIsJob } from './replay-job.js';
 import { createSystem } from './system-factory.js';
 import { isAppError, type AlphaPandaError } from '../src/errors.js';
 import { assertBrokerSupported } from '../src/services/engine/adapter.js';
@@ -94,23 +94,26 @@ async function main(): Promise<number> {
     if (addr?.url !== undefined) announceDashboard(log, addr.url, config);
   }
 
+  const takeSample = async (): Promise<SummarySample> => {
+    const counts = await pipelineCounts(system, config);
+    const equity = await (system.actor('portfolio-manager')?.control()?.call('equity', null).catch(() => undefined) ?? Promise.resolve(undefined));
+    return { at: realClock.monoMs(), rings: system.ringStats(), equity: equity as SummarySample['equity'], counts };
+  };
   let previous: SummarySample | undefined;
   const timer = setInterval(() => {
-    void (async () => {
-      const call = (actor: string, command: string): Promise<unknown> =>
-        system.actor(actor)?.control()?.call(command, null).catch(() => undefined) ?? Promise.resolve(undefined);
-      const snap = (actor: string): Promise<unknown> =>
-        system.actor(actor)?.control()?.snapshot().catch(() => undefined) ?? Promise.resolve(undefined);
-      const brokers = tradingBrokers(config);
-      const counts = config.runtime.topology === 'fused' ? await fusedCounts(brokers.map((b) => snap(tradingActorName('fused', 'engine', b)))) : await splitCounts(snap, brokers);
-      const equity = await call('portfolio-manager', 'equity');
-      const sample: SummarySample = { at: realClock.monoMs(), rings: system.ringStats(), equity: equity as SummarySample['equity'], counts };
+    void takeSample().then((sample) => {
       log.info(summaryLine(previous, sample, system.status()));
       previous = sample;
-    })();
+    });
   }, config.summaryIntervalMs);
 
-  await stopRequested;
+  // A replay is a job: once the file is consumed and the pipeline drained, summarise and exit 0
+  const job = replayIsJob(config);
+  const finished = await Promise.race([stopRequested.then(() => false), job ? replayDrained(system, config).then(() => true) : new Promise<boolean>(() => undefined)]);
+  if (finished) {
+    const sample = await takeSample();
+    log.info({ file: config.feed.replayFile, counts: sample.counts, equity: sample.equity }, `replay finished: ${summaryLine(undefined, sample, system.status())}`);
+  }
   clearInterval(timer);
   await system.stop('shutdown');
   releaseLocks();

@@ -166,6 +166,11 @@ export const FeedSection = z.strictObject({
    * when position-dependent limits bind.
    */
   exactReplay: z.boolean().default(true),
+  /**
+   * Replays only: a replay is a job. Once the file is consumed and the pipeline has drained, the
+   * main job logs the run's summary and exits 0. Unset: true for replay; false keeps it serving.
+   */
+  replayExit: z.boolean().optional(),
   /** When set, every emitted tick is also appended to this JSONL file. */
   recordFile: z.string().min(1).optional(),
   /** Unset: true for the synthetic feed, false for replay. */

@@ -1,0 +1,55 @@
+// A replay is a job (feed.replayExit): the main job waits until the market feed has consumed the
+// file and the pipeline has drained, so that its summary covers every tick of the file, then exits.
+//
+// Drained means, on two consecutive polls: the feed reports the replay complete, every attached
+// ring consumer has lag 0, each fused core has completed a checkpoint after that (so everything it
+// decided is committed and published), and the pipeline counts did not move between the polls.
+// Events in flight between actors are either in a ring (lag > 0) or inside a handler that has not
+// returned (counts still moving), so two quiet polls in a row leave nothing unaccounted for.
+import type { AppConfig } from '../src/config.js';
+import type { MarketFeedSnapshot } from '../src/protocol/market-feed.js';
+import { tradingActorName } from '../src/protocol/actors.js';
+import type { ActorSystem } from '../src/runtime/system.js';
+import type { RingStats } from '../src/transport/ring.js';
+import { tradingBrokers } from './tree.js';
+import { fusedCounts, splitCounts, type PipelineCounts } from './summary.js';
+
+/** True when the main job should exit after a replay (unset: every replay is a job). */
+export function replayIsJob(config: AppConfig): boolean {
+  return config.feed.source === 'replay' && (config.feed.replayExit ?? true);
+}
+
+const ringsIdle = (rings: Readonly<Record<string, RingStats>>): boolean =>
+  Object.values(rings).every((r) => r.consumers.every((c) => !c.attached || c.lag === 0));
+
+/** The pipeline counts of the running topology (what the summary line shows). */
+export function pipelineCounts(system: ActorSystem, config: AppConfig): Promise<PipelineCounts> {
+  const snap = (actor: string): Promise<unknown> => system.actor(actor)?.control()?.snapshot().catch(() => undefined) ?? Promise.resolve(undefined);
+  const brokers = tradingBrokers(config);
+  return config.runtime.topology === 'fused' ? fusedCounts(brokers.map((b) => snap(tradingActorName('fused', 'engine', b)))) : splitCounts(snap, brokers);
+}
+
+/**
+ * Resolves once the replay is consumed and the pipeline drained (see the file comment), polling
+ * every `pollMs`; never resolves if `stop` resolves first (the caller races both).
+ */
+export async function replayDrained(system: ActorSystem, config: AppConfig, pollMs = 250): Promise<void> {
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  let previous: string | undefined;
+  for (;;) {
+    await sleep(pollMs);
+    const feed = (await system.actor('market-feed')?.control()?.snapshot().catch(() => undefined)) as MarketFeedSnapshot | undefined;
+    if (feed?.replay?.complete !== true || !ringsIdle(system.ringStats())) {
+      previous = undefined;
+      continue;
+    }
+    if (config.runtime.topology === 'fused') {
+      await Promise.all(
+        tradingBrokers(config).map((b) => system.actor(tradingActorName('fused', 'engine', b))?.control()?.call('checkpoint', null).catch(() => undefined)),
+      );
+    }
+    const now = JSON.stringify(await pipelineCounts(system, config));
+    if (now === previous && ringsIdle(system.ringStats())) return;
+    previous = now;
+  }
+}
