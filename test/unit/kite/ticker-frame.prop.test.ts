@@ -5,39 +5,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseKiteFrame, HEARTBEAT, type KitePacketSink } from '../../../src/kite/ticker/frame.js';
 import { encodeKiteFrame, type KitePacketSpec } from '../../../src/kite/ticker/encode.js';
-import { PACKET, SEGMENT_DIVISOR, type PacketLength } from '../../../src/kite/ticker/layout.js';
+import { PACKET } from '../../../src/kite/ticker/layout.js';
+import { packetArb } from './ticker-arb.js';
 import { copyTick, newMutableTick } from '../../../src/protocol/tick-record.js';
 import type { DepthLevel, Tick } from '../../../src/domain/types.js';
 
 const seed = Number(process.env.SEED ?? Date.now() % 2 ** 31);
 console.log('seed', seed);
-
-const u32 = fc.integer({ min: 0, max: 2 ** 32 - 1 });
-const secondsMs = fc.integer({ min: 0, max: 2 ** 32 - 1 }).map((s) => s * 1000);
-const level: fc.Arbitrary<DepthLevel> = fc.record({ price: u32, quantity: u32, orders: fc.integer({ min: 0, max: 0xffff }) });
-const levels = fc.array(level, { minLength: 5, maxLength: 5 });
-const lengths: PacketLength[] = [PACKET.LTP, PACKET.INDEX_QUOTE, PACKET.INDEX_FULL, PACKET.QUOTE, PACKET.FULL];
-
-const packetArb: fc.Arbitrary<KitePacketSpec> = fc
-  .record({
-    length: fc.constantFrom(...lengths),
-    exchangeToken: fc.integer({ min: 0, max: 0xffffff }),
-    segment: fc.integer({ min: 1, max: 9 }),
-    f: fc.array(u32, { minLength: 13, maxLength: 13 }),
-    exchangeTs: secondsMs,
-    lastTradeTs: secondsMs,
-    depthBuy: levels,
-    depthSell: levels,
-  })
-  .map(({ length, exchangeToken, segment, f, exchangeTs, lastTradeTs, depthBuy, depthSell }) => {
-    const token = ((exchangeToken << 8) | segment) >>> 0;
-    const tick: Tick = {
-      token, ltp: f[0]!, lastQty: f[1]!, avgPrice: f[2]!, volume: f[3]!, buyQty: f[4]!, sellQty: f[5]!,
-      open: f[6]!, high: f[7]!, low: f[8]!, close: f[9]!, oi: f[10]!, oiDayHigh: f[11]!, oiDayLow: f[12]!,
-      divisor: SEGMENT_DIVISOR[segment]!, tradable: segment !== 9, exchangeTs, lastTradeTs, depthBuy, depthSell,
-    };
-    return { length, tick };
-  });
 
 const ZERO: DepthLevel[] = Array.from({ length: 5 }, () => ({ price: 0, quantity: 0, orders: 0 }));
 
