@@ -16,11 +16,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Tick } from '../../domain/types.js';
 import { encodeKiteFrame, HEARTBEAT_FRAME, type KitePacketSpec } from '../ticker/encode.js';
-import { PACKET, SEGMENT, segmentOf, type PacketLength } from '../ticker/layout.js';
+import { KITE_MODES, PACKET, SEGMENT, segmentOf, type KiteMode, type PacketLength } from '../ticker/layout.js';
 import type { SandboxMarket } from './market.js';
-
-export type KiteMode = 'ltp' | 'quote' | 'full';
-export const KITE_MODES: readonly KiteMode[] = ['ltp', 'quote', 'full'];
 
 /** Kite's documented limit of instruments per ticker connection. */
 export const MAX_TOKENS_PER_CONNECTION = 3000;
@@ -44,6 +41,8 @@ export interface KiteTickerServer {
   subscriptions(): readonly ReadonlyMap<number, KiteMode>[];
   /** Connections accepted since start (reconnections count again). */
   readonly accepted: number;
+  /** Handshakes refused with 403 since start. */
+  readonly refused: number;
   /** Kills every connection without a close frame (a network drop); returns how many. */
   dropConnections(): number;
   /** Sends raw bytes as one binary message to every connection. */
@@ -76,6 +75,7 @@ export async function startKiteTickerServer(opts: KiteTickerServerOptions): Prom
   const maxTokens = opts.maxTokensPerConnection ?? MAX_TOKENS_PER_CONNECTION;
   const conns = new Set<Conn>();
   let accepted = 0;
+  let refused = 0;
   let silent = false;
   let flushScheduled = false;
 
@@ -87,6 +87,7 @@ export async function startKiteTickerServer(opts: KiteTickerServerOptions): Prom
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const q = new URL(req.url ?? '/', 'ws://sandbox').searchParams;
     if (!opts.authorize(q.get('api_key') ?? '', q.get('access_token') ?? '')) {
+      refused++;
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nTokenException: invalid api_key or access_token\n');
       return;
     }
@@ -192,6 +193,9 @@ export async function startKiteTickerServer(opts: KiteTickerServerOptions): Prom
     subscriptions: () => [...conns].map((c) => new Map(c.subs)),
     get accepted() {
       return accepted;
+    },
+    get refused() {
+      return refused;
     },
     dropConnections() {
       const n = conns.size;

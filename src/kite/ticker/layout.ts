@@ -50,6 +50,10 @@ export const PACKET = {
 } as const;
 export type PacketLength = (typeof PACKET)[keyof typeof PACKET];
 
+/** Subscription modes: which packet length a subscribed token streams in (ltp 8; quote 44/28; full 184/32). */
+export type KiteMode = 'ltp' | 'quote' | 'full';
+export const KITE_MODES: readonly KiteMode[] = ['ltp', 'quote', 'full'];
+
 /** Offsets shared by every packet. */
 export const P = { TOKEN: 0, LAST_PRICE: 4 } as const;
 
