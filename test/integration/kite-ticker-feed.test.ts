@@ -5,6 +5,7 @@
 // closing (liveness timeout → reconnect), sends malformed frames (counted, feed alive), refuses
 // the access token (unhealthy, backing off). Build first: npx tsc -p tsconfig.build.json
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { ActorSystem } from '../../src/runtime/system.js';
 import { createSandboxMarket, loadSandboxInstruments, type SandboxMarket } from '../../src/kite/sandbox/market.js';
 import { startKiteTickerServer, type KiteTickerServer } from '../../src/kite/sandbox/ticker-server.js';
@@ -12,6 +13,9 @@ import { encodeKiteFrame } from '../../src/kite/ticker/encode.js';
 import { PACKET } from '../../src/kite/ticker/layout.js';
 import { eventually, tempDir } from '../support/system.js';
 import { feedSnapshot, sinkRecord, startFeed } from '../support/market-feed.js';
+
+const seed = Number(process.env.SEED ?? Date.now() % 2 ** 31);
+console.log('seed', seed);
 
 const KEY = 'feed-test-key';
 const TOKEN = 'feed-test-token';
@@ -118,6 +122,25 @@ describe('market feed (kite)', () => {
     expect(snap.kite!.connections.every((c) => c.opened === 1)).toBe(true);
     const status = await s.actor('market-feed')!.control()!.status();
     expect(status.errors).toMatchObject({ ERR_FRAME_KITE_TRUNCATED: expect.any(Number), ERR_FRAME_KITE_PACKET_LENGTH: expect.any(Number), ERR_FRAME_BAD_VALUE: expect.any(Number) });
+  });
+
+  it('survives fuzzed binary frames: no crash, no restart, ticks keep flowing', async () => {
+    const { s, ticker } = await start();
+    await eventually(() => allFull(ticker, 3), WAIT_MS, 'subscribed');
+    // Random bytes, half of them with a small plausible packet count so the parser walks into packets
+    const frames = fc.sample(fc.tuple(fc.uint8Array({ minLength: 2, maxLength: 400 }), fc.boolean()), { seed, numRuns: 300 }).map(([b, plausible]) => {
+      if (plausible) {
+        b[0] = 0;
+        b[1] = b[1]! % 4;
+      }
+      return b;
+    });
+    for (const f of frames) ticker.sendFrame(f);
+    const before = (await sinkRecord(s)).tokens.length;
+    await eventually(async () => (await sinkRecord(s)).tokens.length >= before + 100, WAIT_MS, 'ticks after the fuzz');
+    const status = await s.actor('market-feed')!.control()!.status();
+    expect(status.gen).toBe(1);
+    expect((await feedSnapshot(s)).kite!.connections.every((c) => c.state === 'open' && c.opened === 1)).toBe(true);
   });
 
   it('reports unhealthy while the access token is refused, and keeps backing off', async () => {

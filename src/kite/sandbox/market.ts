@@ -3,11 +3,10 @@
 // step), in minor units of each instrument's divisor (paise for NSE). The ticker server streams
 // these ticks; the REST half of the sandbox matches orders against lastPrice()/onTick(). Same seed,
 // same instruments and same step times ⇒ the same ticks, so tests can predict prices.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appError } from '../../errors.js';
 import { createSyntheticFeed } from '../../domain/feed/index.js';
-import { parseInstrumentsCsv, type Instrument } from '../../domain/instruments/index.js';
+import type { Instrument } from '../../domain/instruments/index.js';
+import { parseInstrumentsFile } from '../../services/feed/instruments.js';
 import type { Paise, Tick } from '../../domain/types.js';
 import type { Clock } from '../../runtime/clock.js';
 import { projectRoot } from '../../runtime/system.js';
@@ -74,15 +73,7 @@ export function startSandboxMarket(market: SandboxMarket, clock: Clock, interval
 /** The project's default instruments file (the 20 NSE instruments of the demo). */
 export const DEFAULT_SANDBOX_INSTRUMENTS = join(projectRoot(), 'src', 'defaults', 'instruments.csv');
 
-/** Reads an instruments file; throws ERR_CONFIG_INVALID when it has no valid row. */
+/** Reads an instruments file (full records: the REST half needs symbols and exchanges); throws ERR_CONFIG_INVALID when it has no valid row. */
 export function loadSandboxInstruments(file: string = DEFAULT_SANDBOX_INSTRUMENTS): readonly Instrument[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw appError('ERR_CONFIG_INVALID', { summary: `instruments file ${file} cannot be read: ${(e as Error).message}` }, e);
-  }
-  const parsed = parseInstrumentsCsv(text);
-  if (parsed.instruments.length === 0) throw appError('ERR_CONFIG_INVALID', { summary: `instruments file ${file} has no valid instrument` });
-  return parsed.instruments;
+  return parseInstrumentsFile(file).instruments;
 }
