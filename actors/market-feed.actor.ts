@@ -1,4 +1,4 @@
-// Market feed (docs/original-system.md §1.3, with a synthetic and a replay source instead of KiteTicker):
+// Market feed (docs/original-system.md §1.3: a synthetic, a replay and a KiteTicker source):
 // publishes Tick records on `market.ticks`. Instruments come from the registry's LMDB records, else
 // the instruments file. Synthetic ticks are gated by the market calendar (§9.7) and never wait for
 // a full ring (refusals are counted as dropped); replay waits (never drops). Source state is
@@ -14,6 +14,7 @@ import { TickRecorder } from '../src/services/feed/recorder.js';
 import type { FeedEnv, FeedSource } from '../src/services/feed/source.js';
 import { createSyntheticSource } from '../src/services/feed/synthetic-source.js';
 import { createReplaySource } from '../src/services/feed/replay-source.js';
+import { createKiteSource } from '../src/services/feed/kite-source.js';
 
 /** Housekeeping period: rate sampling, recorder flush, checkpoint due-check. */
 const HOUSEKEEPING_MS = 250;
@@ -26,12 +27,12 @@ export default defineActor<AppConfig>((ctx) => {
   const store = ctx.store;
   const publisher = ctx.tickPublisher();
 
-  // Instruments: fatal for the synthetic feed (nothing to walk); replay only uses them for tradability
+  // Instruments: fatal for the synthetic and kite feeds (nothing to walk or subscribe); replay only uses them for tradability
   let loaded: FeedInstruments;
   try {
     loaded = loadFeedInstruments(store, s.instrumentsFile);
   } catch (e) {
-    if (s.source === 'synthetic') throw e;
+    if (s.source !== 'replay') throw e;
     ctx.log.warn({ reason: (e as Error).message }, 'no instruments for replay: default tradability rules apply');
     loaded = { instruments: [], source: 'file', errors: [] };
   }
@@ -76,7 +77,8 @@ export default defineActor<AppConfig>((ctx) => {
     checkpointNow: () => void save().catch(fail),
     fail,
   };
-  const src: FeedSource = s.source === 'synthetic' ? createSyntheticSource(env, s, instruments) : createReplaySource(env, s, instruments);
+  const src: FeedSource =
+    s.source === 'synthetic' ? createSyntheticSource(env, s, instruments) : s.source === 'kite' ? createKiteSource(env, s, instruments) : createReplaySource(env, s, instruments);
   source = src;
 
   // Published rate over ~1 s windows
@@ -110,6 +112,7 @@ export default defineActor<AppConfig>((ctx) => {
       replay: src.replay(),
       recording: recorder?.info() ?? null,
       persistence: { saves, lastSavedAt, restored: src.restored },
+      ...(src.kiteStatus !== undefined ? { kite: src.kiteStatus() } : {}),
     };
   };
 

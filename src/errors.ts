@@ -76,6 +76,10 @@ export const CATALOGUE = {
   ERR_FRAME_BAD_VERSION: { category: 'boundary', message: 'tick frame version {version} is not supported' },
   ERR_FRAME_BAD_LENGTH: { category: 'boundary', message: 'tick frame length {length} is invalid (expected {expected})' },
   ERR_FRAME_BAD_VALUE: { category: 'boundary', message: 'tick frame field {field} has invalid value {value}' },
+  ERR_FRAME_KITE_TRUNCATED: { category: 'boundary', message: 'KiteTicker frame ends inside a packet at byte {offset} (needs {value}); rest of the frame skipped' },
+  ERR_FRAME_KITE_PACKET_LENGTH: { category: 'boundary', message: 'KiteTicker packet at byte {offset} has unknown length {value}; packet skipped' },
+  ERR_FRAME_KITE_SEGMENT: { category: 'boundary', message: 'KiteTicker packet at byte {offset} has unknown segment {value}; packet skipped' },
+  ERR_FRAME_KITE_TRAILING: { category: 'boundary', message: 'KiteTicker frame has {value} bytes after its last packet (byte {offset})' },
 
   // persistence
   ERR_STORE_WRITE: { category: 'failure', message: 'LMDB write failed: {reason}' },

@@ -78,6 +78,10 @@ export function crossFieldIssues(value: unknown): Issue[] {
     });
   }
 
+  if (feed['source'] === 'kite') {
+    if (!str(zerodha['apiKey'])) issues.push({ path: ['zerodha', 'apiKey'], message: 'required when feed.source is "kite"' });
+    if (!str(zerodha['accessToken'])) issues.push({ path: ['zerodha', 'accessToken'], message: 'required when feed.source is "kite" (npm run kite-sandbox prints one)' });
+  }
   if (feed['source'] === 'replay' && !str(feed['replayFile'])) {
     issues.push({ path: ['feed', 'replayFile'], message: 'required when feed.source is "replay"' });
   }

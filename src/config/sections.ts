@@ -80,6 +80,8 @@ export const ZerodhaSection = z.strictObject({
   apiSecret: z.string().min(1).optional(),
   accessToken: z.string().min(1).optional(),
   startingCash: rupees.default(1_000_000),
+  /** KiteTicker WebSocket root (feed.source 'kite'); `npm run kite-sandbox` prints its own. */
+  tickerUrl: z.string().regex(/^wss?:\/\/\S+$/, 'expected a ws:// or wss:// URL').default('wss://ws.kite.trade'),
 });
 
 export const RuntimeSection = z.strictObject({
@@ -139,7 +141,7 @@ export const StoreSection = z.strictObject({
 });
 
 export const FeedSection = z.strictObject({
-  source: z.enum(['synthetic', 'replay']).default('synthetic'),
+  source: z.enum(['synthetic', 'replay', 'kite']).default('synthetic'),
   ticksPerSecond: z.number().positive().max(1_000_000).default(200),
   seed: seed('alpha-panda-feed'),
   /** Scale of synthetic price moves in basis points; the synthetic feed documents its exact use. */
@@ -177,6 +179,15 @@ export const FeedSection = z.strictObject({
   market24x7: z.boolean().optional(),
   holidays: z.array(isoDate).default([]),
   queueMaxSize: positiveInt(10_000),
+  /** feed.source 'kite': the KiteTicker mode every registry token is subscribed in. */
+  kiteMode: z.enum(['ltp', 'quote', 'full']).default('full'),
+  /** feed.source 'kite': a connection that receives nothing (no tick, no heartbeat) this long is dropped and reopened. */
+  kiteLivenessMs: z.number().int().min(1000).default(5000),
+  /** feed.source 'kite': tokens per ticker connection (Kite allows 3000); more tokens open more connections. */
+  kiteTokensPerConnection: z.number().int().min(1).max(3000).default(3000),
+  /** feed.source 'kite': reconnection backoff, doubling from base to max, with jitter. */
+  kiteReconnectBaseMs: z.number().int().min(1).default(1000),
+  kiteReconnectMaxMs: z.number().int().min(1).default(60_000),
 });
 
 export const StrategiesSection = z.strictObject({

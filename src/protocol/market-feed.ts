@@ -27,9 +27,34 @@ export interface RecordingInfo {
   readonly pending: number;
 }
 
+/** One KiteTicker connection (source 'kite'). */
+export interface KiteConnectionStatus {
+  readonly state: 'connecting' | 'open' | 'waiting';
+  readonly tokens: number;
+  /** Handshakes that succeeded; every one after the first is a reconnection. */
+  readonly opened: number;
+  /** Milliseconds since the last message of any kind (tick or heartbeat), null before the first. */
+  readonly silentMs: number | null;
+  /** Why the last connection ended (close code, handshake status, liveness), null before any. */
+  readonly lastError: string | null;
+}
+
+/** KiteTicker counters (source 'kite'). */
+export interface KiteFeedStatus {
+  readonly mode: 'ltp' | 'quote' | 'full';
+  readonly connections: readonly KiteConnectionStatus[];
+  readonly frames: number;
+  readonly packets: number;
+  readonly heartbeats: number;
+  /** Frames or packets rejected with an ERR_FRAME_KITE_* code, and packets the tick record cannot hold. */
+  readonly malformed: number;
+  /** Text messages by type (`order`, `error`, `message`, anything else as `other`). */
+  readonly texts: Readonly<Record<'order' | 'error' | 'message' | 'other', number>>;
+}
+
 /** What `snapshot()` and `call('status')` return. */
 export interface MarketFeedSnapshot {
-  readonly source: 'synthetic' | 'replay';
+  readonly source: 'synthetic' | 'replay' | 'kite';
   readonly instruments: number;
   readonly instrumentSource: InstrumentSource;
   /** Configured rate (synthetic) or null (replay is paced by the file). */
@@ -46,4 +71,6 @@ export interface MarketFeedSnapshot {
   readonly replay: ReplayProgress | null;
   readonly recording: RecordingInfo | null;
   readonly persistence: { readonly saves: number; readonly lastSavedAt: number | null; readonly restored: boolean };
+  /** Source 'kite' only. */
+  readonly kite?: KiteFeedStatus;
 }

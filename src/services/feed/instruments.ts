@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { RootDatabase } from 'lmdb';
 import { appError } from '../../errors.js';
-import { parseInstrumentsCsv, type InstrumentRowError } from '../../domain/instruments/index.js';
+import { parseInstrumentsCsv, type Instrument, type InstrumentRowError } from '../../domain/instruments/index.js';
 import type { SyntheticInstrument } from '../../domain/feed/index.js';
 import type { InstrumentSource } from '../../protocol/market-feed.js';
 
@@ -48,8 +48,8 @@ export function instrumentsFromStore(store: RootDatabase): SyntheticInstrument[]
   return out.sort((a, b) => a.token - b.token);
 }
 
-/** Parses the instruments file; throws ERR_CONFIG_INVALID when it cannot be read or has no valid row. */
-export function instrumentsFromFile(file: string): { instruments: SyntheticInstrument[]; errors: readonly InstrumentRowError[] } {
+/** The file's instruments as full records; throws ERR_CONFIG_INVALID when it cannot be read or has no valid row. */
+export function parseInstrumentsFile(file: string): { instruments: readonly Instrument[]; errors: readonly InstrumentRowError[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -60,6 +60,12 @@ export function instrumentsFromFile(file: string): { instruments: SyntheticInstr
   if (parsed.instruments.length === 0) {
     throw appError('ERR_CONFIG_INVALID', { summary: `instruments file ${file} has no valid instrument (${parsed.errors.length} bad rows)` });
   }
+  return parsed;
+}
+
+/** Parses the instruments file; throws ERR_CONFIG_INVALID when it cannot be read or has no valid row. */
+export function instrumentsFromFile(file: string): { instruments: SyntheticInstrument[]; errors: readonly InstrumentRowError[] } {
+  const parsed = parseInstrumentsFile(file);
   const instruments = parsed.instruments.map((i): SyntheticInstrument => ({
     token: i.token,
     tickSize: i.tickSize,

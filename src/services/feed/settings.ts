@@ -6,9 +6,21 @@ import type { AppConfig } from '../../config.js';
 import type { MarketHoursOptions } from '../../domain/market-hours/index.js';
 import type { ReplayPace } from '../../domain/feed/index.js';
 
+/** The KiteTicker connection settings (feed.source 'kite'). */
+export interface KiteFeedSettings {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly accessToken: string;
+  readonly mode: 'ltp' | 'quote' | 'full';
+  readonly livenessMs: number;
+  readonly tokensPerConnection: number;
+  readonly reconnectBaseMs: number;
+  readonly reconnectMaxMs: number;
+}
+
 /** Everything the feed actor needs from the config, defaults applied. */
 export interface FeedSettings {
-  readonly source: 'synthetic' | 'replay';
+  readonly source: 'synthetic' | 'replay' | 'kite';
   readonly ticksPerSecond: number;
   readonly seed: string;
   readonly volatilityBps: number;
@@ -23,6 +35,8 @@ export interface FeedSettings {
   readonly hours: MarketHoursOptions & { readonly market24x7: boolean };
   /** Effective tick ring policy. */
   readonly policy: 'block' | 'drop';
+  /** Set iff source is 'kite' (the config schema requires the credentials then). */
+  readonly kite: KiteFeedSettings | undefined;
 }
 
 /**
@@ -60,5 +74,18 @@ export function feedSettings(config: AppConfig, cwd: string): FeedSettings {
     recordFile: f.recordFile === undefined ? undefined : abs(f.recordFile),
     hours: { market24x7: effectiveMarket24x7(config), holidays: f.holidays },
     policy: effectiveTickRingPolicy(config),
+    kite:
+      f.source === 'kite'
+        ? {
+            url: config.zerodha.tickerUrl,
+            apiKey: config.zerodha.apiKey ?? '',
+            accessToken: config.zerodha.accessToken ?? '',
+            mode: f.kiteMode,
+            livenessMs: f.kiteLivenessMs,
+            tokensPerConnection: f.kiteTokensPerConnection,
+            reconnectBaseMs: f.kiteReconnectBaseMs,
+            reconnectMaxMs: Math.max(f.kiteReconnectBaseMs, f.kiteReconnectMaxMs),
+          }
+        : undefined,
   };
 }

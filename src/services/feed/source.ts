@@ -1,10 +1,10 @@
-// The seam between the market-feed actor shell and its two tick sources (synthetic, replay): what a
+// The seam between the market-feed actor shell and its tick sources (synthetic, replay, kite): what a
 // source needs from the actor (FeedEnv) and what the actor drives (FeedSource). A source owns its
 // emission loop and says what to persist; the actor owns timers, LMDB writes and the recorder.
 import type { Logger } from 'pino';
 import type { Tick } from '../../domain/types.js';
 import type { ActorClock, ActorHealth, TickPublisher } from '../../runtime/actor.js';
-import type { ReplayProgress } from '../../protocol/market-feed.js';
+import type { KiteFeedStatus, ReplayProgress } from '../../protocol/market-feed.js';
 import type { Key } from '../../store/keyspace.js';
 
 /** What a source may use from its actor. */
@@ -35,7 +35,7 @@ export interface FeedSourceStats {
 
 /** A tick source driven by the actor. */
 export interface FeedSource {
-  readonly kind: 'synthetic' | 'replay';
+  readonly kind: 'synthetic' | 'replay' | 'kite';
   /** LMDB key of the checkpoint record. */
   readonly stateKey: Key;
   /** Minimum ms between periodic checkpoints. */
@@ -53,5 +53,7 @@ export interface FeedSource {
   /** Whether the source is emitting per the market calendar (replay: always true). */
   marketOpen(): boolean;
   replay(): ReplayProgress | null;
+  /** KiteTicker connections and counters (the kite source only). */
+  kiteStatus?(): KiteFeedStatus;
   health(): ActorHealth;
 }
