@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/runtime/clock.js';
-import { KITE_LIMITS, KiteLimiter, type KiteLimits } from '../../../src/kite/rest/limiter.js';
+import { KITE_CLIENT_LIMITS, KITE_LIMITS, KiteLimiter, type KiteLimits } from '../../../src/kite/rest/limiter.js';
 import { isAppError } from '../../../src/errors.js';
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 2 ** 31);
@@ -22,12 +22,12 @@ function maxInWindow(times: readonly number[], windowMs: number): number {
 }
 
 describe('KiteLimiter', () => {
-  it('orders: at most 10 in any second and 400 in any minute', async () => {
+  it('orders: at most 10 in any second and 400 in any minute (documented and client limits)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 700 }), async (gaps) => {
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 700 }), fc.constantFrom(KITE_LIMITS, KITE_CLIENT_LIMITS), async (gaps, limits) => {
         const clock = new FakeClock();
         // The fake sleep moves time forward: the limiter is then the only thing deciding admission times
-        const limiter = new KiteLimiter(clock, KITE_LIMITS, (ms) => {
+        const limiter = new KiteLimiter(clock, limits, (ms) => {
           clock.advance(ms);
           return Promise.resolve();
         });
