@@ -75,11 +75,17 @@ export const BrokersSection = z.strictObject({
   zerodhaEnabled: z.boolean().default(false),
 });
 
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http(s) URL');
+
 export const ZerodhaSection = z.strictObject({
   apiKey: z.string().min(1).optional(),
   apiSecret: z.string().min(1).optional(),
   accessToken: z.string().min(1).optional(),
   startingCash: rupees.default(1_000_000),
+  /** Kite Connect API root (the REST sandbox's URL to try the zerodha path without an account). */
+  restRoot: httpUrl.default('https://api.kite.trade'),
+  /** Where the login page lives (`npm run login` prints `<loginRoot>/connect/login?...`). */
+  loginRoot: httpUrl.default('https://kite.zerodha.com'),
 });
 
 export const RuntimeSection = z.strictObject({
