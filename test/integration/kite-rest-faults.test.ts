@@ -12,6 +12,7 @@ import { isOutage } from '../../src/kite/rest/errors.js';
 import { orderTag } from '../../src/kite/rest/tag.js';
 import { isAppError } from '../../src/errors.js';
 import { KITE_LIMITS } from '../../src/kite/rest/limiter.js';
+import { reconcile } from '../../src/kite/rest/reconcile.js';
 
 let sandbox: RestSandbox | undefined;
 afterEach(async () => {
@@ -19,8 +20,10 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
+let prices = new ManualPriceSource();
+
 async function setup(extra: Partial<KiteRestOptions> = {}): Promise<{ sb: RestSandbox; kite: KiteRestClient }> {
-  const prices = new ManualPriceSource();
+  prices = new ManualPriceSource();
   prices.set(408065, 157315);
   sandbox = await startRestSandbox({ prices });
   const kite = new KiteRestClient({ apiKey: sandbox.apiKey, accessToken: sandbox.issueAccessToken(), root: sandbox.url, retryBaseMs: 5, ...extra });
@@ -115,5 +118,25 @@ describe('Kite REST client faults', () => {
     const e = await failure(kite.placeOrder({ ...buy, tag: orderTag('s3') }));
     expect(isAppError(e, 'ERR_KITE_RATE_LIMITED')).toBe(true);
     expect(KITE_LIMITS.order[0]).toEqual({ perMinute: 600, burst: 10 });
+  });
+  it('a placement whose answer times out exists at Kite: reconciliation by tag adopts it, nothing is re-sent', async () => {
+    const { sb, kite } = await setup({ timeoutMs: 150 });
+    const tag = orderTag('momentum:408065:77');
+    sb.faults.delayMs = 600;
+    const e = await failure(kite.placeOrder({ ...buy, quantity: 5, tag }));
+    expect(isAppError(e, 'ERR_KITE_TIMEOUT')).toBe(true);
+    sb.faults.delayMs = 0;
+    // The engine restarts knowing only its intent (the tag), not Kite's order id
+    const first = reconcile([{ tag }], await kite.orders(), await kite.trades(), new Set());
+    expect(first.missing).toEqual([]);
+    expect(first.adopted).toHaveLength(1);
+    expect(first.adopted[0]).toMatchObject({ learnedId: true, order: { tag, status: 'OPEN', quantity: 5 } });
+    prices.set(408065, 157400); // the market order fills
+    const applied = new Set<string>();
+    const second = reconcile([{ tag, orderId: first.adopted[0]!.order.orderId }], await kite.orders(), await kite.trades(), applied);
+    expect(second.newTrades.map((t) => [t.quantity, t.averagePrice])).toEqual([[5, 157_400]]);
+    for (const t of second.newTrades) applied.add(t.tradeId);
+    expect(reconcile([{ tag }], await kite.orders(), await kite.trades(), applied).newTrades).toEqual([]);
+    expect((await kite.orders()).filter((o) => o.tag === tag)).toHaveLength(1);
   });
 });

@@ -54,7 +54,7 @@ export interface RestSandboxOptions {
 export interface RestSandboxFaults {
   /** The next `n` API calls answer `status` with Kite's error for it (default 503 NetworkException). */
   failNext(n: number, status?: number, errorType?: string, message?: string): void;
-  /** Every API answer is delayed by this many ms (0 = none). */
+  /** Every API answer is delayed by this many ms after the call's work is done (0 = none). */
   delayMs: number;
   /** The next `n` API calls have their connection destroyed without an answer. */
   dropNext(n: number): void;
@@ -427,12 +427,17 @@ export async function startRestSandbox(opts: RestSandboxOptions): Promise<RestSa
         req.socket.destroy();
         return;
       }
-      if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
       if (failures.n > 0) {
         failures.n--;
         throw new Refusal(failures.status, failures.errorType, failures.message);
       }
-      const data = await api(req, url);
+      // A slow answer is slow AFTER the work: a placement whose answer times out still exists, the
+      // case reconciliation by tag is for
+      const data = await api(req, url).catch(async (e: unknown) => {
+        if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
+        throw e;
+      });
+      if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
       if (Buffer.isBuffer(data)) send(res, 200, data, 'text/csv');
       else success(res, data);
     };
