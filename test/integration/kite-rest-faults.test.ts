@@ -58,12 +58,15 @@ describe('Kite REST client faults', () => {
   });
 
   it('a slow answer times out (and is retried for a GET)', async () => {
-    const { sb, kite } = await setup({ timeoutMs: 150, maxAttempts: 2 });
-    sb.faults.delayMs = 600;
+    const { sb, kite } = await setup({ timeoutMs: 300, maxAttempts: 2 });
+    sb.faults.delayMs = 3000;
     const e = await failure(kite.profile());
     expect(isAppError(e, 'ERR_KITE_TIMEOUT')).toBe(true);
+    expect((e as { detail: Record<string, unknown> }).detail).toMatchObject({ route: 'GET /user/profile', timeoutMs: 300 });
     sb.faults.delayMs = 0;
-    expect((await kite.profile()).userId).toBe('AP0001');
+    // A client with the default 7 s timeout: the sandbox answers normally again
+    const patient = new KiteRestClient({ apiKey: sb.apiKey, accessToken: sb.issueAccessToken(), root: sb.url });
+    expect((await patient.profile()).userId).toBe('AP0001');
   });
 
   it('an expired session is a TokenException: never retried, the owner is told once per answer', async () => {
@@ -98,34 +101,41 @@ describe('Kite REST client faults', () => {
   });
 
   it('the sandbox answers a flood with 429 NetworkException; our limiter keeps us under it', async () => {
-    const { sb, kite } = await setup();
-    // Raw flood (no limiter): 20 GETs at once against 10/s
-    const auth = `token ${sb.apiKey}:${sb.issueAccessToken()}`;
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () => fetch(`${sb.url}/orders`, { headers: { 'X-Kite-Version': '3', Authorization: auth } }).then(async (r) => [r.status, await r.json()] as const)),
-    );
-    const limited = answers.filter(([s]) => s === 429);
-    expect(limited.length).toBeGreaterThanOrEqual(9);
-    expect(limited[0]![1]).toMatchObject({ status: 'error', error_type: 'NetworkException', message: 'Too many requests' });
-    // Through our client 12 GETs at once all succeed: the limiter spaces them
-    const fresh = new KiteRestClient({ apiKey: sb.apiKey, accessToken: sb.issueAccessToken(), root: sb.url, maxAttempts: 1 });
-    await new Promise((r) => setTimeout(r, 1100)); // let the sandbox's bucket refill after the flood
-    const ok = await Promise.all(Array.from({ length: 12 }, () => fresh.orders()));
+    // A flood (no limiter) against a sandbox whose bucket barely refills (5 at once, then 1/min), so
+    // the count does not depend on how fast this machine sends
+    const flooded = await startRestSandbox({ prices: new ManualPriceSource(), limits: { ...KITE_LIMITS, other: [{ perMinute: 1, burst: 5 }] } });
+    try {
+      const auth = `token ${flooded.apiKey}:${flooded.issueAccessToken()}`;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => fetch(`${flooded.url}/orders`, { headers: { 'X-Kite-Version': '3', Authorization: auth } }).then(async (r) => [r.status, await r.json()] as const)),
+      );
+      const limited = answers.filter(([st]) => st === 429);
+      expect(limited).toHaveLength(15);
+      expect(limited[0]![1]).toMatchObject({ status: 'error', error_type: 'NetworkException', message: 'Too many requests' });
+    } finally {
+      await flooded.close();
+    }
+    // Through our client, 12 GETs at once against Kite's documented limits all succeed: the limiter spaces them
+    const { sb, kite } = await setup({ maxAttempts: 1 });
+    const ok = await Promise.all(Array.from({ length: 12 }, () => kite.orders()));
     expect(ok).toHaveLength(12);
-    expect(fresh.limiter.totalWaitMs).toBeGreaterThan(0);
+    expect(kite.limiter.totalWaitMs).toBeGreaterThan(0);
+    expect(sb.statusCounts.get(429)).toBeUndefined();
     // A 429 on a placement surfaces as ERR_KITE_RATE_LIMITED and is not re-sent
     sb.faults.failNext(1, 429, 'NetworkException', 'Too many requests');
     const e = await failure(kite.placeOrder({ ...buy, tag: orderTag('s3') }));
     expect(isAppError(e, 'ERR_KITE_RATE_LIMITED')).toBe(true);
-    expect(KITE_LIMITS.order[0]).toEqual({ perMinute: 600, burst: 10 });
+    expect(await kite.orders()).toEqual([]);
   });
+
   it('a placement whose answer times out exists at Kite: reconciliation by tag adopts it, nothing is re-sent', async () => {
-    const { sb, kite } = await setup({ timeoutMs: 150 });
+    const { sb, kite: hasty } = await setup({ timeoutMs: 300 });
     const tag = orderTag('momentum:408065:77');
-    sb.faults.delayMs = 600;
-    const e = await failure(kite.placeOrder({ ...buy, quantity: 5, tag }));
+    sb.faults.delayMs = 3000;
+    const e = await failure(hasty.placeOrder({ ...buy, quantity: 5, tag }));
     expect(isAppError(e, 'ERR_KITE_TIMEOUT')).toBe(true);
     sb.faults.delayMs = 0;
+    const kite = new KiteRestClient({ apiKey: sb.apiKey, accessToken: sb.issueAccessToken(), root: sb.url });
     // The engine restarts knowing only its intent (the tag), not Kite's order id
     const first = reconcile([{ tag }], await kite.orders(), await kite.trades(), new Set());
     expect(first.missing).toEqual([]);

@@ -98,6 +98,8 @@ export function istTimestamp(epochMs: number): string {
 export class SandboxOrderBook {
   private readonly bySymbol = new Map<string, Instrument>();
   private readonly orders = new Map<string, Order>();
+  /** Non-terminal orders per instrument token, in placement order: a price touches only these. */
+  private readonly working = new Map<number, Set<Order>>();
   private readonly tradeList: Trade[] = [];
   private nextOrder = 1;
   private nextTrade = 1;
@@ -200,8 +202,9 @@ export class SandboxOrderBook {
 
   /** A new price of `token`: matches every working order of that instrument, oldest first. */
   onPrice(token: number, price: number): void {
-    for (const order of this.orders.values()) {
-      if (order.instrument.token !== token || TERMINAL.has(order.status)) continue;
+    const live = this.working.get(token);
+    if (live === undefined) return;
+    for (const order of [...live]) {
       const first = order.awaitingFirstPrice;
       order.awaitingFirstPrice = false;
       this.match(order, price);
@@ -236,6 +239,17 @@ export class SandboxOrderBook {
   }
 
   private record(order: Order, status: string, message: string | null = null): void {
+    const token = order.instrument.token;
+    if (TERMINAL.has(status)) {
+      this.working.get(token)?.delete(order);
+    } else {
+      let live = this.working.get(token);
+      if (live === undefined) {
+        live = new Set();
+        this.working.set(token, live);
+      }
+      live.add(order);
+    }
     order.status = status;
     order.statusMessage = message;
     order.updatedAt = istTimestamp(this.opts.clock.nowMs());
