@@ -13,6 +13,9 @@ import { orderTag } from '../../src/kite/rest/tag.js';
 import { isAppError } from '../../src/errors.js';
 import { KITE_LIMITS } from '../../src/kite/rest/limiter.js';
 import { reconcile } from '../../src/kite/rest/reconcile.js';
+import { kiteProfileValidator } from '../../src/kite/rest/validator.js';
+import { createSession } from '../../src/domain/auth/session.js';
+import { guardedValidate } from '../../src/services/auth/guarded-check.js';
 
 let sandbox: RestSandbox | undefined;
 afterEach(async () => {
@@ -148,5 +151,29 @@ describe('Kite REST client faults', () => {
     for (const t of second.newTrades) applied.add(t.tradeId);
     expect(reconcile([{ tag }], await kite.orders(), await kite.trades(), applied).newTrades).toEqual([]);
     expect((await kite.orders()).filter((o) => o.tag === tag)).toHaveLength(1);
+  });
+});
+
+describe('the live session validator (GET /user/profile)', () => {
+  it('valid, then rejected after expiry; an outage is unavailable, never a rejection', async () => {
+    const { sb } = await setup();
+    const session = createSession({ apiKey: sb.apiKey, accessToken: sb.issueAccessToken() }, Date.now());
+    const validator = kiteProfileValidator({ root: sb.url });
+    expect(await validator.validate(session, Date.now())).toEqual({ kind: 'valid', userId: 'AP0001' });
+    sb.faults.failNext(1, 503);
+    expect(await validator.validate(session, Date.now())).toEqual({ kind: 'unavailable', reason: 'ERR_KITE_NETWORK' });
+    // Behind the auth actor's breaker (guardedValidate): unavailable outcomes open it, then it refuses
+    const clock = new FakeClock();
+    const breaker = new CircuitBreaker({ name: 'zerodha-auth', clock, failureThreshold: 2 });
+    sb.faults.failNext(2, 502, 'DataException');
+    expect((await guardedValidate(breaker, validator, session, () => Date.now())).kind).toBe('unavailable');
+    expect((await guardedValidate(breaker, validator, session, () => Date.now())).kind).toBe('unavailable');
+    expect(await guardedValidate(breaker, validator, session, () => Date.now())).toEqual({ kind: 'unavailable', reason: 'circuit_open' });
+    clock.advance(60_000);
+    expect(await guardedValidate(breaker, validator, session, () => Date.now())).toEqual({ kind: 'valid', userId: 'AP0001' });
+    sb.faults.expireSessions();
+    const rejected = await guardedValidate(breaker, validator, session, () => Date.now());
+    expect(rejected).toEqual({ kind: 'rejected', reason: 'token_rejected' });
+    expect(JSON.stringify(rejected)).not.toContain(session.accessToken);
   });
 });

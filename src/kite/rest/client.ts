@@ -152,7 +152,8 @@ export class KiteRestClient {
   async instrumentsCsv(exchange?: string): Promise<string> {
     const path = exchange === undefined ? '/instruments' : `/instruments/${encodeURIComponent(exchange)}`;
     const data = await this.send({ method: 'GET', path, cls: 'other', csv: true });
-    return data as string;
+    if (typeof data !== 'string') throw appError('ERR_KITE_DATA', { route: `GET ${path}`, status: 200, reason: 'expected a CSV dump, got JSON' });
+    return data;
   }
 
   /** The dump parsed into rows the instrument registry stores (registryWrites takes this as is). */
