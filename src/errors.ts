@@ -135,6 +135,21 @@ export const CATALOGUE = {
   // outside systems
   ERR_CIRCUIT_OPEN: { category: 'boundary', message: 'circuit "{name}" is open; next trial in {retryInMs} ms', http: 503 },
 
+  // Kite Connect REST (src/kite/rest): one code per Kite error_type, plus what the client itself detects
+  ERR_KITE_TOKEN: { category: 'boundary', message: 'Kite session is not valid (TokenException, HTTP {status}): {reason}; run npm run login' },
+  ERR_KITE_INPUT: { category: 'boundary', message: 'Kite refused the request parameters (InputException, HTTP {status}): {reason}' },
+  ERR_KITE_ORDER: { category: 'boundary', message: 'Kite order call failed (OrderException, HTTP {status}): {reason}' },
+  ERR_KITE_MARGIN: { category: 'boundary', message: 'Kite refused the order for margin (MarginException, HTTP {status}): {reason}' },
+  ERR_KITE_HOLDING: { category: 'boundary', message: 'Kite refused the sale for holdings (HoldingException, HTTP {status}): {reason}' },
+  ERR_KITE_PERMISSION: { category: 'boundary', message: 'Kite denied the call (PermissionException, HTTP {status}): {reason}' },
+  ERR_KITE_USER: { category: 'boundary', message: 'Kite account error (UserException, HTTP {status}): {reason}' },
+  ERR_KITE_NETWORK: { category: 'boundary', message: 'Kite could not be reached or could not reach its OMS (HTTP {status}): {reason}' },
+  ERR_KITE_DATA: { category: 'boundary', message: 'Kite response could not be understood (HTTP {status}): {reason}' },
+  ERR_KITE_GENERAL: { category: 'boundary', message: 'Kite failed ({errorType}, HTTP {status}): {reason}' },
+  ERR_KITE_RATE_LIMITED: { category: 'boundary', message: 'Kite rate limit hit on {route} (HTTP 429): {reason}' },
+  ERR_KITE_TIMEOUT: { category: 'boundary', message: 'Kite call {route} timed out after {timeoutMs} ms' },
+  ERR_KITE_BAD_ARGUMENT: { category: 'boundary', message: 'Kite call {route} not sent: {reason}' },
+
   // gateway (HTTP and WebSocket clients)
   ERR_WS_UNAUTHORIZED: { category: 'boundary', message: 'expected a valid access token, was {reason}', http: 401 },
   ERR_WS_FORBIDDEN: { category: 'boundary', message: 'forbidden: {reason}', http: 403 },

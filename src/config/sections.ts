@@ -75,6 +75,8 @@ export const BrokersSection = z.strictObject({
   zerodhaEnabled: z.boolean().default(false),
 });
 
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http(s) URL');
+
 export const ZerodhaSection = z.strictObject({
   apiKey: z.string().min(1).optional(),
   apiSecret: z.string().min(1).optional(),
@@ -82,6 +84,10 @@ export const ZerodhaSection = z.strictObject({
   startingCash: rupees.default(1_000_000),
   /** KiteTicker WebSocket root (feed.source 'kite'); `npm run kite-sandbox` prints its own. */
   tickerUrl: z.string().regex(/^wss?:\/\/\S+$/, 'expected a ws:// or wss:// URL').default('wss://ws.kite.trade'),
+  /** Kite Connect API root (the REST sandbox's URL to try the zerodha path without an account). */
+  restRoot: httpUrl.default('https://api.kite.trade'),
+  /** Where the login page lives (`npm run login` prints `<loginRoot>/connect/login?...`). */
+  loginRoot: httpUrl.default('https://kite.zerodha.com'),
 });
 
 export const RuntimeSection = z.strictObject({
