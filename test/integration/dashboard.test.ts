@@ -183,7 +183,9 @@ describe('dashboard (fake gateway)', () => {
     const connects = await dbg<number>(page, 'wsConnects');
     gw.dropSockets(1500);
     await until(page, [['wsState', '==', 'reconnecting']]);
-    expect(await page.textContent('#conn-text')).toMatch(/RECONNECTING/);
+    // The next attempt may already be under way on a busy machine (CONNECTING · #n): either way the
+    // outage is shown, never LIVE, until the gateway accepts again
+    expect(await page.textContent('#conn-text')).toMatch(/RECONNECTING|CONNECTING · #\d+/);
     expect(await page.isVisible('#banner')).toBe(true);
     await until(page, [['wsState', '==', 'open'], ['wsConnects', '>', connects]], 20_000);
     const ticks = await dbg<number>(page, 'ticksReceived');

@@ -85,6 +85,9 @@ export async function startKiteTickerServer(opts: KiteTickerServerOptions): Prom
   const wss = new WebSocketServer({ noServer: true });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that resets while we refuse it (or before the upgrade completes) must not take the
+    // process down with an unhandled 'error' on the raw socket
+    socket.on('error', () => socket.destroy());
     const q = new URL(req.url ?? '/', 'ws://sandbox').searchParams;
     if (!opts.authorize(q.get('api_key') ?? '', q.get('access_token') ?? '')) {
       refused++;
