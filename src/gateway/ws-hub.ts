@@ -3,6 +3,7 @@
 // it, coalesces it or queues it by its own backpressure; each session's work is corked into one
 // syscall. Per-socket sends (not uWS publish) because publish silently skips slow receivers and
 // cannot apply per-client token filters or coalescing (measurements in the gateway README notes).
+import type { Tick } from '../domain/types.js';
 import type { StreamBatch } from '../runtime/process-protocol.js';
 import type { GatewayMetrics } from './metrics.js';
 import { TickEncoder } from './tick-encoder.js';
@@ -48,14 +49,14 @@ export class WsHub {
   deliver(batch: StreamBatch): void {
     this.metrics.batch(batch.ticks.length, batch.events, batch.dropped);
     if (this.entries.size === 0) return;
-    const encoder = new TickEncoder(batch.ticks);
+    const encoder = new TickEncoder(latestPerInstrument(batch.ticks));
     const events = batch.events.map((e) => ({ topic: e.topic, bytes: utf8({ type: 'event', stream: e.topic, seq: e.seq, data: e.msg }) }));
     const drops = Object.entries(batch.dropped).map(([topic, count]) => ({ topic, bytes: utf8({ type: 'dropped', stream: topic, count }) }));
     const now = this.monoMs();
     for (const { session, cork } of this.entries.values()) {
       if (session.closed) continue;
       cork(() => {
-        session.deliverTicks(batch.ticks, encoder);
+        session.deliverTicks(encoder.ticks, encoder);
         for (const e of events) session.deliver(e.topic, e.bytes);
         for (const d of drops) session.deliver(d.topic, d.bytes);
         session.flush(encoder, now);
@@ -88,4 +89,15 @@ export class WsHub {
     if (e === undefined || e.session.closed) return;
     e.cork(() => e.session.flush(EMPTY, this.monoMs(), true));
   }
+}
+
+/** The newest tick of each instrument in `ticks` (publish order), ordered by their last appearance. */
+export function latestPerInstrument(ticks: readonly Tick[]): readonly Tick[] {
+  if (ticks.length < 2) return ticks;
+  const last = new Map<number, Tick>();
+  for (const t of ticks) {
+    last.delete(t.token);
+    last.set(t.token, t);
+  }
+  return last.size === ticks.length ? ticks : [...last.values()];
 }
