@@ -94,7 +94,7 @@ async function uwsFanout(gateway: boolean): Promise<Fanout> {
   };
   const hub = new WsHub(metrics, () => performance.now());
   // Gateway defaults (src/gateway/settings.ts Args): soft 256 KiB, hard 8 MiB, 2000 events / 4 MiB, stall 30 s
-  const limits = { softLimitBytes: SOFT_LIMIT_BYTES, maxQueuedEvents: 2000, maxQueuedBytes: 4 * 1024 * 1024, stallMs: 30_000 };
+  const limits = { softLimitBytes: SOFT_LIMIT_BYTES, maxQueuedEvents: 2000, maxQueuedBytes: 4 * 1024 * 1024, maxQueuedTicks: 20_000, stallMs: 30_000 };
   const app = uWS.App();
   app.ws<Data>('/*', {
     compression: uWS.DISABLED,

@@ -49,6 +49,7 @@ export class WsHub {
   deliver(batch: StreamBatch): void {
     this.metrics.batch(batch.ticks.length, batch.events, batch.dropped);
     if (this.entries.size === 0) return;
+    const every = new TickEncoder(batch.ticks);
     const encoder = new TickEncoder(latestPerInstrument(batch.ticks));
     const events = batch.events.map((e) => ({ topic: e.topic, bytes: utf8({ type: 'event', stream: e.topic, seq: e.seq, data: e.msg }) }));
     const drops = Object.entries(batch.dropped).map(([topic, count]) => ({ topic, bytes: utf8({ type: 'dropped', stream: topic, count }) }));
@@ -56,7 +57,7 @@ export class WsHub {
     for (const { session, cork } of this.entries.values()) {
       if (session.closed) continue;
       cork(() => {
-        session.deliverTicks(encoder.ticks, encoder);
+        session.deliverTicks(encoder, every);
         for (const e of events) session.deliver(e.topic, e.bytes);
         for (const d of drops) session.deliver(d.topic, d.bytes);
         session.flush(encoder, now);
