@@ -72,6 +72,12 @@ export class GatewayMetrics implements SessionCounters {
     this.wsSentBytes.inc({ kind }, bytes);
   }
 
+  /** `messages` sends of one published message (`bytes` in total). */
+  sentMany(kind: 'ticks' | 'event' | 'control', messages: number, bytes: number): void {
+    this.wsSent.inc({ kind }, messages);
+    this.wsSentBytes.inc({ kind }, bytes);
+  }
+
   coalesced(ticks: number): void {
     this.wsCoalesced.inc(ticks);
   }

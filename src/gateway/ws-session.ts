@@ -255,6 +255,19 @@ export class WsSession {
     this.queuedBytes = 0;
   }
 
+  /**
+   * True when nothing waits and the socket is below the soft limit: only then may the hub feed the
+   * session by topic publish (publish bypasses the session's buffers, so it must have none).
+   */
+  idle(): boolean {
+    return !this.closed && this.pending.size === 0 && this.queue.length === 0 && this.everyQueue.length === 0 && this.everyDropped === 0 && !this.backpressured();
+  }
+
+  /** The socket holds more than the soft limit unsent. */
+  isBackpressured(): boolean {
+    return this.backpressured();
+  }
+
   private backpressured(): boolean {
     return this.socket.getBufferedAmount() > this.limits.softLimitBytes;
   }

@@ -4,6 +4,7 @@
 // `dropped` message at the gap, while received + dropped accounts for every tick published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, startHarness, TOKENS, type Harness } from '../fixtures/gateway-harness.js';
+import { eventually } from '../support/system.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -43,6 +44,9 @@ describe('gateway stream path', () => {
     await latest.waitFor((c) => c.of('subscribed').length === 1, 'latest subscribed');
     expect(every.of('subscribed')[0]).toMatchObject({ mode: 'every' });
     expect(latest.of('subscribed')[0]).toMatchObject({ mode: 'latest' });
+    // Both are idle, so both are fed by uWS topic publish, not per-socket sends
+    const info = (await h.system.process('gateway')!.call('info', null)) as { connections: number; topicFed: number };
+    expect(info.topicFed).toBe(info.connections);
     const rounds = 400;
     await emitRounds([501, 502, 503], 10_000, rounds);
     await every.waitFor((c) => ticksOf(c).length + dropsOf(c) >= 3 * rounds, 'every tick or its drop');
@@ -111,6 +115,11 @@ describe('gateway stream path', () => {
     const count = slow.json[firstDrop]!['count'] as number;
     if (after.length > 0) expect(after[0]!.ltp).toBe((before.at(-1)?.ltp ?? 0) + count + 1);
     expect(slow.closed).toBeUndefined();
+    // Drained and caught up: the slow client is back on topics with everyone else
+    await eventually(async () => {
+      const info = (await h.system.process('gateway')!.call('info', null)) as { connections: number; topicFed: number };
+      return info.topicFed === info.connections;
+    }, 10_000, 'slow client back on topics');
     slow.close();
     fast.close();
   });
