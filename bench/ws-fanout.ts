@@ -60,7 +60,7 @@ function find(all: readonly SessionNumbers[], kind: ServerKind, n: number): Sess
 /** The G8 suite, registered in bench/run.ts. */
 export const wsFanoutSuite: BenchSuite = {
   name: 'ws-fanout',
-  title: 'WebSocket fan-out: uWS publish / gateway per-socket vs ws broadcast (G8)',
+  title: 'WebSocket fan-out: uWS publish / gateway (topics, tap-fed) vs ws broadcast (G8, issue 13)',
   async run(ctx: BenchContext): Promise<SuiteResult> {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
@@ -224,7 +224,7 @@ export const wsFanoutSuite: BenchSuite = {
       `Phases per session: idle (no subscribers: timer + encode cost, subtracted for the "net" column), B1 (N readers), P (N readers + one paused reader whose net.Socket never reads, pre-filled past the 256 KiB soft limit with 64 KiB filler frames so it is backpressured from the first measured tick), B2 (paused reader closed). First 10 % of each phase (P: its first ${z.groups[0]!.phases.find((p) => p.label === 'P')!.warmupS} s) is warm-up and not measured.`,
       'msgs per server CPU-s = frames received by reading clients in the measured window ÷ the server process CPU (user+sys, all threads) over that window. Loopback TCP does much of the receive path in the sender\'s system time, so the kernel share is in both servers\' numbers.',
       'tick-in → recv: stamped (timeOrigin + now()) just before the fan-out call, read on arrival in the client process; it includes the client process\'s own queueing (one process reads all N sockets). scheduled → recv adds the injector\'s timer lateness (open-loop schedule, Node timers have ~1 ms granularity).',
-      `Repetition: the time budget (≤ ~60 s) allows one session per server and N; the three measured windows (B1, P, B2) give the median and spread of msgs per CPU-s, and B1 vs B2 gives the noise of the p99 the paused-reader verdict is compared with. --runs is not used. Other load on the box (other processes) is shown per phase; latencies on a shared 2-core box move with it.`,
+      `Repetition: the time budget (about 2 min for the full run: 5 servers × 3 sizes) allows one session per server and N; the three measured windows (B1, P, B2) give the median and spread of msgs per CPU-s, and B1 vs B2 gives the noise of the p99 the paused-reader verdict is compared with. --runs is not used. Other load on the box (other processes) is shown per phase; latencies on a shared 2-core box move with it.`,
       `Load average at start ${ctx.machine.loadAvgAtStart.join(' / ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}.`,
     ];
     const text = [
