@@ -28,7 +28,7 @@ class StubSocket implements SocketLike {
   buffered = 0;
   readonly got: string[] = [];
   constructor(private readonly app: StubApp) {}
-  send(m: Uint8Array | string): number {
+  send(m: Uint8Array | string, _binary: boolean): number {
     this.got.push(typeof m === 'string' ? m : Buffer.from(m).toString('utf8'));
     return 1;
   }
