@@ -21,6 +21,8 @@ const KINDS: readonly ServerKind[] = ['uws-publish', 'uws-gateway', 'ws', 'gatew
 
 interface Sizes {
   readonly groups: readonly { readonly n: number; readonly rate: number; readonly phases: readonly PhasePlan[] }[];
+  /** Server kinds run (all in the full run). */
+  readonly kinds: readonly ServerKind[];
 }
 
 const phases = (idle: number, b: number, p: number, pWarm: number): PhasePlan[] => [
@@ -38,8 +40,10 @@ const FULL: Sizes = {
     { n: 100, rate: 1000, phases: phases(0.5, 2.0, 2.4, 0.6) },
     { n: 1000, rate: 200, phases: phases(0.5, 2.0, 2.4, 0.6) },
   ],
+  kinds: KINDS,
 };
-const QUICK: Sizes = { groups: [{ n: 100, rate: 1000, phases: phases(0.2, 0.5, 0.7, 0.25) }] };
+// The smoke run skips uws-publish (a reference without gateway code) to stay well under a minute
+const QUICK: Sizes = { groups: [{ n: 100, rate: 1000, phases: phases(0.2, 0.5, 0.7, 0.25) }], kinds: ['uws-gateway', 'ws', 'gateway-path', 'ws-tap'] };
 
 const pctCell = (v: number): string => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} %` : '—');
 const kib = (b: number | null): string => (b === null ? '—' : `${(b / 1024).toFixed(0)} KiB`);
@@ -67,7 +71,7 @@ export const wsFanoutSuite: BenchSuite = {
     const z = ctx.quick ? QUICK : FULL;
     const sessions: SessionNumbers[] = [];
     for (const g of z.groups) {
-      for (const kind of KINDS) {
+      for (const kind of z.kinds) {
         const plan: SessionPlan = { kind, n: g.n, rate: g.rate, phases: g.phases };
         sessions.push(analyse(await runSession(plan, ctx.log)));
       }
@@ -77,7 +81,7 @@ export const wsFanoutSuite: BenchSuite = {
     const goals: GoalCheck[] = [];
     for (const g of z.groups) {
       const w = find(sessions, 'ws', g.n);
-      for (const k of ['uws-publish', 'uws-gateway'] as const) {
+      for (const k of (['uws-publish', 'uws-gateway'] as const).filter((x) => z.kinds.includes(x))) {
         const u = find(sessions, k, g.n);
         const r = u !== undefined && w !== undefined ? u.msgsPerCpuS.median / w.msgsPerCpuS.median : Number.NaN;
         goals.push({
@@ -125,7 +129,7 @@ export const wsFanoutSuite: BenchSuite = {
         unit: 'ms',
       });
     }
-    for (const k of KINDS) {
+    for (const k of z.kinds) {
       const s = find(sessions, k, 100);
       const b1 = s?.phases.find((p) => p.label === 'B1')?.inLat.p99Ns ?? Number.NaN;
       const b2 = s?.phases.find((p) => p.label === 'B2')?.inLat.p99Ns ?? Number.NaN;
@@ -194,7 +198,7 @@ export const wsFanoutSuite: BenchSuite = {
     const sumRows = [
       ['N @ ticks/s', 'server', 'msgs per server CPU-s (median of B1/P/B2, min–max)', 'net of injector', '÷ ws', 'server µs/msg user + sys (median)', 'user-only ÷ ws', 'delivered/s', 'idle CPU per tick', 'connect N sockets'],
       ...z.groups.flatMap((g) =>
-        KINDS.map((k) => {
+        z.kinds.map((k) => {
           const s = sessions.find((x) => x.kind === k && x.n === g.n);
           const w = find(sessions, 'ws', g.n);
           if (s === undefined || s.error !== null) return [`${g.n} @ ${g.rate}`, k, 'FAILED', '', '', '', '', '', '', ''];
