@@ -32,8 +32,12 @@ export interface StreamClientOptions {
   readonly token: string;
   /** Tick encoding asked for (default binary: smaller and cheaper to decode). */
   readonly format?: 'json' | 'binary';
-  /** WebSocket constructor (default globalThis.WebSocket). */
-  readonly WebSocket?: WebSocketCtor;
+  /**
+   * WebSocket constructor (default globalThis.WebSocket), e.g. the `ws` package's. Typed loosely on
+   * purpose: `ws` and the DOM type their handler events differently, and the client only uses the
+   * members of WebSocketLike, which both have.
+   */
+  readonly WebSocket?: new (url: string) => unknown;
   readonly backoff?: Partial<BackoffOptions>;
   /** Random source of the backoff jitter (default Math.random). */
   readonly random?: () => number;
@@ -89,7 +93,7 @@ export class StreamClient {
 
   constructor(private readonly opts: StreamClientOptions) {
     this.backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
-    const ctor = opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+    const ctor = (opts.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket) as WebSocketCtor | undefined;
     if (ctor === undefined) throw new Error('StreamClient: no WebSocket constructor; pass options.WebSocket (e.g. the `ws` package)');
     this.Ctor = ctor;
   }

@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamClient, type ClientTick, type WebSocketCtor } from '../../src/client/index.js';
+import { StreamClient, type ClientTick } from '../../src/client/index.js';
 import { startHarness, TOKENS, type Harness } from '../fixtures/gateway-harness.js';
 import { eventually } from '../support/system.js';
 
@@ -33,7 +33,7 @@ async function emit(token: number, from: number, n: number): Promise<void> {
 
 describe('client SDK', () => {
   it('streams binary ticks, then survives a gateway SIGKILL: reconnects and resubscribes on its own', async () => {
-    const client = new StreamClient({ url: h.wsUrl, token: TOKENS.reader, WebSocket: WebSocket as unknown as WebSocketCtor, backoff: { initialMs: 50, maxMs: 500 } });
+    const client = new StreamClient({ url: h.wsUrl, token: TOKENS.reader, WebSocket, backoff: { initialMs: 50, maxMs: 500 } });
     const ticks: ClientTick[] = [];
     const opens: { gen: number; reconnects: number }[] = [];
     const closes: (number | null)[] = [];
