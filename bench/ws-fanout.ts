@@ -1,21 +1,28 @@
-// ws-fanout suite (G8): one pre-serialised binary tick frame (the gateway's encoder, 88 bytes) fanned
-// out at a fixed open-loop rate to N loopback `ws` clients living in a separate process, by three
-// servers, each in its own child process so its CPU is measured alone (process.cpuUsage deltas over
-// IPC): uWS app.publish, the gateway's real per-socket WsHub/WsSession on uWS, and a `ws` broadcast
-// loop with a bufferedAmount check. Reports delivered msgs per server CPU-second (uWS ÷ ws), msgs/s,
-// tick-in → received latency, and the paused-reader experiment (B1 / P / B2 bracketing).
+// ws-fanout suite (G8, issue 13): binary tick frames (the gateway's encoder) fanned out at a fixed
+// open-loop rate to N loopback `ws` clients living in a separate process, by five servers, each in
+// its own child process so its CPU is measured alone (process.cpuUsage deltas over IPC):
+// - timer-fed (fan-out cost alone): uWS app.publish, the gateway's real WsHub (uWS topics, per-socket
+//   fallback for slow clients) on uWS, and a `ws` broadcast loop with a bufferedAmount check;
+// - tap-fed (the production path, feed → client): ticks published into a real ring in this process
+//   and forwarded by the runtime's stream tap over a socketpair (bench/ws-fanout/feed.ts) to the
+//   gateway's WsHub (`every` mode) or to a `ws` broadcast server fed the same way.
+// Reports delivered msgs per server CPU-second (÷ ws), msgs/s, tick-in → received latency
+// (p50/p99/p99.9), and the paused-reader experiment (B1 / P / B2 bracketing).
 import * as os from 'node:os';
 import { mdTable, ns, rate, ratio, spread, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
 import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
+import type { LatencySummary } from './harness/histogram.js';
 import { analyse, type SessionNumbers } from './ws-fanout/analyse.js';
 import type { ServerKind } from './ws-fanout/protocol.js';
 import { runSession, type PhasePlan, type SessionPlan } from './ws-fanout/session.js';
 
-const KINDS: readonly ServerKind[] = ['uws-publish', 'uws-gateway', 'ws'];
+const KINDS: readonly ServerKind[] = ['uws-publish', 'uws-gateway', 'ws', 'gateway-path', 'ws-tap'];
 
 interface Sizes {
   readonly groups: readonly { readonly n: number; readonly rate: number; readonly phases: readonly PhasePlan[] }[];
+  /** Server kinds run (all in the full run). */
+  readonly kinds: readonly ServerKind[];
 }
 
 const phases = (idle: number, b: number, p: number, pWarm: number): PhasePlan[] => [
@@ -29,17 +36,26 @@ const phases = (idle: number, b: number, p: number, pWarm: number): PhasePlan[] 
 // process, not the servers, is the bottleneck on a 2-core box (see the notes in the report).
 const FULL: Sizes = {
   groups: [
+    { n: 1, rate: 1000, phases: phases(0.5, 2.0, 2.4, 0.6) },
     { n: 100, rate: 1000, phases: phases(0.5, 2.0, 2.4, 0.6) },
     { n: 1000, rate: 200, phases: phases(0.5, 2.0, 2.4, 0.6) },
   ],
+  kinds: KINDS,
 };
-const QUICK: Sizes = { groups: [{ n: 100, rate: 1000, phases: phases(0.2, 0.5, 0.7, 0.25) }] };
+// The smoke run skips uws-publish (a reference without gateway code) to stay well under a minute
+const QUICK: Sizes = { groups: [{ n: 100, rate: 1000, phases: phases(0.2, 0.5, 0.7, 0.25) }], kinds: ['uws-gateway', 'ws', 'gateway-path', 'ws-tap'] };
 
 const pctCell = (v: number): string => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} %` : '—');
 const kib = (b: number | null): string => (b === null ? '—' : `${(b / 1024).toFixed(0)} KiB`);
 
 const userUs = (s: SessionNumbers): number => spread(s.phases.map((p) => p.userUsPerMsg)).median;
 const sysUs = (s: SessionNumbers): number => spread(s.phases.map((p) => p.sysUsPerMsg)).median;
+
+/** The worse of the two baseline phases (B1, B2) for one latency figure; NaN when missing. */
+function worst(x: SessionNumbers | undefined, pick: (l: LatencySummary) => number): number {
+  const vals = (x?.phases ?? []).filter((p) => p.label === 'B1' || p.label === 'B2').map((p) => pick(p.inLat));
+  return vals.length === 0 ? Number.NaN : Math.max(...vals);
+}
 
 function find(all: readonly SessionNumbers[], kind: ServerKind, n: number): SessionNumbers | undefined {
   return all.find((s) => s.kind === kind && s.n === n && s.error === null);
@@ -48,14 +64,14 @@ function find(all: readonly SessionNumbers[], kind: ServerKind, n: number): Sess
 /** The G8 suite, registered in bench/run.ts. */
 export const wsFanoutSuite: BenchSuite = {
   name: 'ws-fanout',
-  title: 'WebSocket fan-out: uWS publish / gateway per-socket vs ws broadcast (G8)',
+  title: 'WebSocket fan-out: uWS publish / gateway (topics, tap-fed) vs ws broadcast (G8, issue 13)',
   async run(ctx: BenchContext): Promise<SuiteResult> {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     const z = ctx.quick ? QUICK : FULL;
     const sessions: SessionNumbers[] = [];
     for (const g of z.groups) {
-      for (const kind of KINDS) {
+      for (const kind of z.kinds) {
         const plan: SessionPlan = { kind, n: g.n, rate: g.rate, phases: g.phases };
         sessions.push(analyse(await runSession(plan, ctx.log)));
       }
@@ -65,7 +81,7 @@ export const wsFanoutSuite: BenchSuite = {
     const goals: GoalCheck[] = [];
     for (const g of z.groups) {
       const w = find(sessions, 'ws', g.n);
-      for (const k of ['uws-publish', 'uws-gateway'] as const) {
+      for (const k of (['uws-publish', 'uws-gateway'] as const).filter((x) => z.kinds.includes(x))) {
         const u = find(sessions, k, g.n);
         const r = u !== undefined && w !== undefined ? u.msgsPerCpuS.median / w.msgsPerCpuS.median : Number.NaN;
         goals.push({
@@ -85,7 +101,35 @@ export const wsFanoutSuite: BenchSuite = {
         goals.push({ id: `G8 abs ${k}`, what: `delivered msgs per server CPU-s at N=1000 (${k})`, measured: rate(v).replace('/s', ''), floor: '≥ 1 M', stretch: '—', verdict: verdict(v, 1e6, Number.POSITIVE_INFINITY, false) });
       }
     }
-    for (const k of KINDS) {
+    // Issue 13: the production path (tap-fed gateway) against a `ws` server fed the same way
+    for (const g of z.groups) {
+      const gp = find(sessions, 'gateway-path', g.n);
+      const wt = find(sessions, 'ws-tap', g.n);
+      const r = gp !== undefined && wt !== undefined ? gp.msgsPerCpuS.median / wt.msgsPerCpuS.median : Number.NaN;
+      goals.push({
+        id: `WS gateway/ws N=${g.n}`,
+        what: `delivered msgs per server CPU-s, tap-fed gateway ÷ tap-fed ws, N=${g.n} @ ${g.rate} ticks/s`,
+        measured: `${ratio(r)} (${rate(gp?.msgsPerCpuS.median ?? Number.NaN).replace('/s', '')} vs ${rate(wt?.msgsPerCpuS.median ?? Number.NaN).replace('/s', '')} per CPU-s)`,
+        floor: '≥ 5×',
+        stretch: '≥ 10×',
+        verdict: verdict(r, 5, 10, false),
+        value: Math.round(r * 100) / 100,
+        unit: 'x',
+      });
+      const p99 = worst(gp, (l) => l.p99Ns);
+      const wsP99 = worst(wt, (l) => l.p99Ns);
+      goals.push({
+        id: `WS feed→client p99 N=${g.n}`,
+        what: `feed → client p99 (worse of B1/B2) of the tap-fed gateway at ${g.rate} ticks/s × ${g.n} clients; p50 / p99.9 and the tap-fed ws p99 alongside`,
+        measured: `${ns(p99)} (p50 ${ns(worst(gp, (l) => l.p50Ns))}, p99.9 ${ns(worst(gp, (l) => l.p999Ns))}; ws ${ns(wsP99)}, gateway ÷ ws ${ratio(p99 / wsP99)})`,
+        floor: '≤ 1 ms',
+        stretch: '—',
+        verdict: verdict(p99, 1e6, 0, true),
+        value: Math.round(p99 / 1000) / 1000,
+        unit: 'ms',
+      });
+    }
+    for (const k of z.kinds) {
       const s = find(sessions, k, 100);
       const b1 = s?.phases.find((p) => p.label === 'B1')?.inLat.p99Ns ?? Number.NaN;
       const b2 = s?.phases.find((p) => p.label === 'B2')?.inLat.p99Ns ?? Number.NaN;
@@ -154,7 +198,7 @@ export const wsFanoutSuite: BenchSuite = {
     const sumRows = [
       ['N @ ticks/s', 'server', 'msgs per server CPU-s (median of B1/P/B2, min–max)', 'net of injector', '÷ ws', 'server µs/msg user + sys (median)', 'user-only ÷ ws', 'delivered/s', 'idle CPU per tick', 'connect N sockets'],
       ...z.groups.flatMap((g) =>
-        KINDS.map((k) => {
+        z.kinds.map((k) => {
           const s = sessions.find((x) => x.kind === k && x.n === g.n);
           const w = find(sessions, 'ws', g.n);
           if (s === undefined || s.error !== null) return [`${g.n} @ ${g.rate}`, k, 'FAILED', '', '', '', '', '', '', ''];
@@ -179,11 +223,12 @@ export const wsFanoutSuite: BenchSuite = {
     const impls = [...new Set(sessions.map((s) => `${s.kind}: ${s.impl}`))];
     const notes = [
       `Servers: ${impls.join('; ')}. Frame: the gateway's binary tick frame (src/gateway/tick-frame.ts), one record, 88 bytes, encoded once per tick and shared by every send. Clients: \`ws\` sockets, all in one separate process; loopback TCP.`,
-      'uws-publish: clients subscribe one topic, `app.publish(topic, frame, true)`, maxBackpressure = 256 KiB (publish skips receivers above it). uws-gateway: the real WsHub/WsSession/GatewayMetrics (per-socket corked send, 256 KiB soft limit with coalescing, 8 MiB hard limit). ws: `for (c of clients) if (c.bufferedAmount > 256 KiB) skip else c.send(frame)`, perMessageDeflate off.',
+      'uws-publish: clients subscribe one topic, `app.publish(topic, frame, true)`, maxBackpressure = 256 KiB (publish skips receivers above it). uws-gateway: the real WsHub/WsSession/GatewayMetrics (uWS topic publish while a client keeps up; past the 256 KiB soft limit it moves to per-socket sends with coalescing; 8 MiB hard limit). ws: `for (c of clients) if (c.bufferedAmount > 256 KiB) skip else c.send(frame)`, perMessageDeflate off.',
+      'gateway-path / ws-tap: ticks are published into a real 8,192-slot lossy tick ring in the suite process and forwarded by the runtime\'s stream tap (Atomics.waitAsync wake, length-prefixed frames over a socketpair) to the server process, which decodes them and fans them out: gateway-path through the WsHub with clients in `every` mode, ws-tap as one frame per arriving batch. Their tick-in stamp is taken just before the ring publish, so their latency is feed → client; the tap\'s own CPU (suite process) is not in the server CPU of either. A delivery is one tick record (a frame may hold several when ticks arrive together).',
       `Phases per session: idle (no subscribers: timer + encode cost, subtracted for the "net" column), B1 (N readers), P (N readers + one paused reader whose net.Socket never reads, pre-filled past the 256 KiB soft limit with 64 KiB filler frames so it is backpressured from the first measured tick), B2 (paused reader closed). First 10 % of each phase (P: its first ${z.groups[0]!.phases.find((p) => p.label === 'P')!.warmupS} s) is warm-up and not measured.`,
       'msgs per server CPU-s = frames received by reading clients in the measured window ÷ the server process CPU (user+sys, all threads) over that window. Loopback TCP does much of the receive path in the sender\'s system time, so the kernel share is in both servers\' numbers.',
       'tick-in → recv: stamped (timeOrigin + now()) just before the fan-out call, read on arrival in the client process; it includes the client process\'s own queueing (one process reads all N sockets). scheduled → recv adds the injector\'s timer lateness (open-loop schedule, Node timers have ~1 ms granularity).',
-      `Repetition: the time budget (≤ ~60 s) allows one session per server and N; the three measured windows (B1, P, B2) give the median and spread of msgs per CPU-s, and B1 vs B2 gives the noise of the p99 the paused-reader verdict is compared with. --runs is not used. Other load on the box (other processes) is shown per phase; latencies on a shared 2-core box move with it.`,
+      `Repetition: the time budget (about 2 min for the full run: 5 servers × 3 sizes) allows one session per server and N; the three measured windows (B1, P, B2) give the median and spread of msgs per CPU-s, and B1 vs B2 gives the noise of the p99 the paused-reader verdict is compared with. --runs is not used. Other load on the box (other processes) is shown per phase; latencies on a shared 2-core box move with it.`,
       `Load average at start ${ctx.machine.loadAvgAtStart.join(' / ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}.`,
     ];
     const text = [

@@ -170,6 +170,8 @@ export const CATALOGUE = {
   ERR_SYSTEM_NOT_READY: { category: 'boundary', message: 'trading subtree "{supervisor}" is {state}, expected running', http: 503 },
   ERR_GATEWAY_NATIVE_MISSING: { category: 'startup', message: 'uWebSockets.js native binary is not in use ({reason}); refusing the slow fallback' },
   ERR_GATEWAY_LISTEN: { category: 'startup', message: 'gateway cannot listen on {host}:{port}' },
+  ERR_STREAM_WIRE: { category: 'failure', message: 'corrupt stream tap frame: {reason}' },
+  ERR_CLIENT_BAD_FRAME: { category: 'boundary', message: 'stream client received a message it cannot decode: {reason}' },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

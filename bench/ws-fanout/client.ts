@@ -42,25 +42,31 @@ function open(url: string, id: number, paused: boolean): Promise<WebSocket> {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       const now = epochMs();
       if (!isBinary || data.length < OFF_IN + 8) return;
-      const phase = data.readUInt32LE(OFF_PHASE);
-      const seq = data.readUInt32LE(OFF_SEQ);
-      if (phase !== lastPhase) {
-        lastPhase = phase;
-        lastSeq = seq - 1;
+      // Every record of the frame is one delivered tick (tap-fed kinds batch what arrived together)
+      const size = data.readUInt16LE(6);
+      const count = data.readUInt32LE(8);
+      for (let r = 0; r < count; r++) {
+        const o = r * size;
+        const phase = data.readUInt32LE(o + OFF_PHASE);
+        const seq = data.readUInt32LE(o + OFF_SEQ);
+        if (phase !== lastPhase) {
+          lastPhase = phase;
+          lastSeq = seq - 1;
+        }
+        const gap = seq - lastSeq - 1;
+        lastSeq = seq;
+        if (data.readUInt32LE(o + OFF_MEASURED) !== 1) continue;
+        const a = acc(phase);
+        if (paused) {
+          a.slowDeliveries++;
+          continue;
+        }
+        a.deliveries++;
+        a.gaps += gap;
+        a.perSocket.set(id, (a.perSocket.get(id) ?? 0) + 1);
+        a.inH.record((now - data.readDoubleLE(o + OFF_IN)) * 1e6);
+        a.schedH.record((now - data.readDoubleLE(o + OFF_SCHED)) * 1e6);
       }
-      const gap = seq - lastSeq - 1;
-      lastSeq = seq;
-      if (data.readUInt32LE(OFF_MEASURED) !== 1) return;
-      const a = acc(phase);
-      if (paused) {
-        a.slowDeliveries++;
-        return;
-      }
-      a.deliveries++;
-      a.gaps += gap;
-      a.perSocket.set(id, (a.perSocket.get(id) ?? 0) + 1);
-      a.inH.record((now - data.readDoubleLE(OFF_IN)) * 1e6);
-      a.schedH.record((now - data.readDoubleLE(OFF_SCHED)) * 1e6);
     });
     ws.once('open', () => {
       if (paused) {

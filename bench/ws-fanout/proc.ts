@@ -28,9 +28,11 @@ export class Child<In extends { type: string }, Out extends { type: string }> {
     script: URL,
     args: readonly string[],
     private readonly label: string,
+    /** Adds fd 4 as a socketpair (the stream tap's channel, as the runtime gives the gateway). */
+    streamFd = false,
   ) {
     hookExit();
-    this.proc = fork(fileURLToPath(script), [...args], { execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    this.proc = fork(fileURLToPath(script), [...args], { execArgv: [], stdio: streamFd ? ['ignore', 'ignore', 'pipe', 'ipc', 'pipe'] : ['ignore', 'ignore', 'pipe', 'ipc'] });
     live.add(this.proc);
     this.proc.stderr?.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4000);

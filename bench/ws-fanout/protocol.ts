@@ -2,11 +2,23 @@
 // server kind) and the client child (many `ws` client sockets). Frames are self-describing: the
 // gateway's binary tick frame carries the phase id in `token`, the sequence number in `volume`,
 // the warm-up/measured flag in `oi`, the scheduled injection time in `exchangeTs` and the
-// tick-in time (just before fan-out) in `lastTradeTs`, both epoch ms from timeOrigin + now().
+// tick-in time in `lastTradeTs` (just before fan-out; for tap-fed kinds just before the ring
+// publish), both epoch ms from timeOrigin + now(). A frame may hold several records (tap-fed
+// kinds batch what arrived together); clients read every record.
 import { FRAME_HEADER_BYTES } from '../../src/gateway/tick-frame.js';
 
-/** Server variants. */
-export type ServerKind = 'uws-publish' | 'uws-gateway' | 'ws';
+/**
+ * Server variants. The first three tick on a timer inside the server process (fan-out cost alone);
+ * the tap-fed two get their ticks the way the gateway does in production — published into a real
+ * ring in the parent, forwarded by the runtime's stream tap (src/runtime/bridge.ts) over a
+ * socketpair — so their latency is feed → client:
+ *   gateway-path  the gateway's WsHub (uWS topics, `every` mode) behind the tap
+ *   ws-tap        a `ws` broadcast server behind the same tap
+ */
+export type ServerKind = 'uws-publish' | 'uws-gateway' | 'ws' | 'gateway-path' | 'ws-tap';
+
+/** Kinds fed through the stream tap instead of an in-process timer. */
+export const TAP_KINDS: readonly ServerKind[] = ['gateway-path', 'ws-tap'];
 
 /** Byte offsets inside one frame (header + one 72-byte record), for the client's hot path. */
 export const OFF_PHASE = FRAME_HEADER_BYTES + 0; // token

@@ -6,6 +6,9 @@
 //   uws-gateway  the gateway's real WsHub/WsSession/GatewayMetrics (per-socket send, corked, with
 //                backpressure checks and coalescing) on uWS, gateway default limits
 //   ws           `ws` WebSocketServer, broadcast loop over clients, skip when bufferedAmount > soft
+//   gateway-path the gateway's WsHub as above (uWS topics, clients in `every` mode), fed by the
+//                runtime's stream tap over fd 4 (see feed.ts): ticks arrive in frames, not on a timer
+//   ws-tap       the `ws` broadcast above, fed by the same tap (one frame per arriving batch)
 // argv[2] = kind. The parent drives phases over IPC; exits when told to stop or when orphaned.
 import { createRequire } from 'node:module';
 import { GcMeter } from '../harness/gc.js';
@@ -18,7 +21,11 @@ import { loadNativeUws } from '../../src/gateway/uws.js';
 import { WsHub } from '../../src/gateway/ws-hub.js';
 import { WsSession } from '../../src/gateway/ws-session.js';
 import { MARKET_TICKS } from '../../src/protocol/topics.js';
-import { epochMs, SOFT_LIMIT_BYTES, type FromServer, type ServerKind, type ToServer } from './protocol.js';
+import { epochMs, SOFT_LIMIT_BYTES, TAP_KINDS, type FromServer, type ServerKind, type ToServer } from './protocol.js';
+import { Socket } from 'node:net';
+import type { StreamBatch } from '../../src/runtime/process-protocol.js';
+import { STREAM_FD } from '../../src/runtime/process-protocol.js';
+import { BatchDecoder, FrameReader } from '../../src/runtime/stream-wire.js';
 
 const kind = process.argv[2] as ServerKind;
 const send = (m: FromServer): void => void process.send?.(m);
@@ -30,6 +37,8 @@ interface Fanout {
   subscribers(): number;
   /** Fans one tick out; returns nothing, counts into `stats`. */
   publish(tick: Tick): void;
+  /** Fans one tap batch out (tap-fed kinds). */
+  deliverBatch(batch: StreamBatch): void;
   slowState(): { buffered: number; skips: number } | null;
   close(): void;
 }
@@ -65,7 +74,7 @@ function makeTick(phase: number, seq: number, measured: boolean, schedEpochMs: n
 }
 
 // ------------------------------------------------------------------ uWS (both kinds)
-async function uwsFanout(gateway: boolean): Promise<Fanout> {
+async function uwsFanout(gateway: boolean, mode: 'latest' | 'every'): Promise<Fanout> {
   const uWS = loadNativeUws(); // throws when the package fell back to its ws-based shim
   const require = createRequire(import.meta.url);
   const binary = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
@@ -84,18 +93,30 @@ async function uwsFanout(gateway: boolean): Promise<Fanout> {
   const stub = process.argv[3] === 'stub-metrics';
   const realSent = stub ? () => undefined : metrics.sent.bind(metrics);
   const realCoalesced = stub ? () => undefined : metrics.coalesced.bind(metrics);
+  const realSentMany = stub ? () => undefined : metrics.sentMany.bind(metrics);
+  const realEveryDropped = stub ? () => undefined : metrics.everyDropped.bind(metrics);
   metrics.sent = (k, bytes) => {
     if (k === 'ticks') stats.sends++;
     realSent(k, bytes);
+  };
+  metrics.sentMany = (k, messages, bytes) => {
+    if (k === 'ticks') stats.sends += messages;
+    realSentMany(k, messages, bytes);
   };
   metrics.coalesced = (n) => {
     stats.skips += n;
     realCoalesced(n);
   };
+  metrics.everyDropped = (n) => {
+    stats.skips += n;
+    realEveryDropped(n);
+  };
   const hub = new WsHub(metrics, () => performance.now());
   // Gateway defaults (src/gateway/settings.ts Args): soft 256 KiB, hard 8 MiB, 2000 events / 4 MiB, stall 30 s
-  const limits = { softLimitBytes: SOFT_LIMIT_BYTES, maxQueuedEvents: 2000, maxQueuedBytes: 4 * 1024 * 1024, stallMs: 30_000 };
+  const limits = { softLimitBytes: SOFT_LIMIT_BYTES, maxQueuedEvents: 2000, maxQueuedBytes: 4 * 1024 * 1024, maxQueuedTicks: 20_000, stallMs: 30_000 };
   const app = uWS.App();
+  // The gateway's topic fan-out (src/gateway/server.ts does the same with its app)
+  if (gateway) hub.usePublisher({ publish: (topic, message, isBinary) => void app.publish(topic, message, isBinary) });
   app.ws<Data>('/*', {
     compression: uWS.DISABLED,
     maxPayloadLength: 64 * 1024,
@@ -120,7 +141,8 @@ async function uwsFanout(gateway: boolean): Promise<Fanout> {
       const session = new WsSession(id, { name: 'bench', scopes: new Set(['read']) }, '127.0.0.1', socket, limits, metrics, new TokenBucket({ perMinute: 600, burst: 60 }, performance.now()));
       session.streams.add(MARKET_TICKS);
       session.format = 'binary';
-      hub.add({ session, cork: (fn) => void ws.cork(fn) });
+      session.setTickMode(mode);
+      hub.add({ session, cork: (fn) => void ws.cork(fn), topics: { subscribe: (t) => void ws.subscribe(t), unsubscribe: (t) => void ws.unsubscribe(t) } });
     },
     message: (ws, message, isBinary) => {
       if (!isBinary && Buffer.from(message).toString() === 'slow') {
@@ -150,6 +172,7 @@ async function uwsFanout(gateway: boolean): Promise<Fanout> {
     port,
     impl: `native uWS ${binary} (@trufflesuite/uws-js-unofficial ${pkg.version})`,
     subscribers: () => (gateway ? hub.entries.size : app.numSubscribers('ticks')),
+    deliverBatch: (batch) => hub.deliver(batch),
     publish: gateway
       ? (tick) => hub.deliver({ ticks: [tick], events: [], dropped: {} })
       : (tick) => {
@@ -202,23 +225,27 @@ async function wsFanout(): Promise<Fanout> {
   });
   const addr = wss.address();
   const opts = { binary: true };
+  const broadcast = (frame: Uint8Array): void => {
+    for (const c of clients) {
+      if (c.readyState !== 1) continue;
+      // Drop (= coalesce to the latest: one instrument) for a client that is not reading
+      if (c.bufferedAmount > SOFT_LIMIT_BYTES) {
+        stats.skips++;
+        if (c === slow) stats.slowSkips++;
+        continue;
+      }
+      c.send(frame, opts);
+      stats.sends++;
+    }
+  };
   return {
     port: typeof addr === 'object' && addr !== null ? addr.port : 0,
     impl: `ws ${wsVersion} (bufferutil installed: ${bufferutil}), perMessageDeflate off`,
     subscribers: () => clients.size,
-    publish: (tick) => {
-      const frame = encodeTickFrame([tick]);
-      for (const c of clients) {
-        if (c.readyState !== 1) continue;
-        // Drop (= coalesce to the latest: one instrument) for a client that is not reading
-        if (c.bufferedAmount > SOFT_LIMIT_BYTES) {
-          stats.skips++;
-          if (c === slow) stats.slowSkips++;
-          continue;
-        }
-        c.send(frame, opts);
-        stats.sends++;
-      }
+    publish: (tick) => broadcast(encodeTickFrame([tick])),
+    // Every tick of the batch in one frame, encoded once (what the gateway's `every` mode sends)
+    deliverBatch: (batch) => {
+      if (batch.ticks.length > 0) broadcast(encodeTickFrame(batch.ticks));
     },
     slowState: () => (slow === null ? null : { buffered: slow.bufferedAmount, skips: stats.slowSkips }),
     close: () => {
@@ -288,12 +315,93 @@ function runPhase(f: Fanout, m: Extract<ToServer, { type: 'phase' }>): void {
   setTimeout(pump, 5);
 }
 
+// ------------------------------------------------------------------ tap-fed phases
+/**
+ * Tap-fed kinds do not tick: the parent's feed does. The measured window opens at the first
+ * measured tick of the phase to arrive and closes after the last one (or, if the lossy tap dropped
+ * it, a generous deadline after the phase's nominal end).
+ */
+function tapIngest(f: Fanout): (m: Extract<ToServer, { type: 'phase' }>) => void {
+  interface Window {
+    readonly m: Extract<ToServer, { type: 'phase' }>;
+    started: boolean;
+    done: boolean;
+    cpu0: NodeJS.CpuUsage;
+    w0: number;
+    slowSkips0: number;
+    readonly fanout: Histogram;
+    readonly gc: GcMeter;
+    deadline: NodeJS.Timeout | undefined;
+  }
+  let win: Window | null = null;
+  const finish = (w: Window): void => {
+    if (w.done) return;
+    w.done = true;
+    clearTimeout(w.deadline);
+    if (win === w) win = null;
+    // Let uWS flush what it batched for the end of this loop iteration before sampling the CPU
+    setImmediate(() => {
+      const cpu = process.cpuUsage(w.cpu0);
+      const wallMs = performance.now() - w.w0;
+      const s = f.slowState();
+      void (w.started ? w.gc.stop() : Promise.resolve({ count: 0, totalMs: 0, maxMs: 0, heapDeltaBytes: 0 })).then((g) =>
+        send({
+          type: 'phase-done',
+          phase: w.m.phase,
+          cpu: { userUs: cpu.user, systemUs: cpu.system },
+          wallMs,
+          ticksMeasured: w.m.ticks - w.m.warmup,
+          lateTicks: 0,
+          subscribers: f.subscribers(),
+          fanoutCounts: Array.from(w.fanout.counts),
+          sends: stats.sends,
+          skips: stats.skips,
+          slow: s === null ? null : { buffered: s.buffered, skips: s.skips - w.slowSkips0 },
+          gc: g,
+        }),
+      );
+    });
+  };
+  const decoder = new BatchDecoder();
+  const reader = new FrameReader((body) => {
+    const batch = decoder.decode(body);
+    const w = win;
+    if (w !== null && !w.started && batch.ticks.some((t) => t.token === w.m.phase && t.volume >= w.m.warmup)) {
+      w.started = true;
+      stats.sends = 0;
+      stats.skips = 0;
+      w.slowSkips0 = f.slowState()?.skips ?? 0;
+      w.gc.start();
+      w.w0 = performance.now();
+      w.cpu0 = process.cpuUsage();
+    }
+    const a = performance.now();
+    f.deliverBatch(batch);
+    if (w?.started === true) {
+      w.fanout.record((performance.now() - a) * 1e6);
+      if (batch.ticks.some((t) => t.token === w.m.phase && t.volume === w.m.ticks - 1)) finish(w);
+    }
+  });
+  const sock = new Socket({ fd: STREAM_FD, readable: true, writable: false });
+  sock.on('data', (chunk: Buffer) => reader.push(chunk));
+  sock.on('error', () => undefined);
+  return (m) => {
+    const w: Window = { m, started: false, done: false, cpu0: process.cpuUsage(), w0: performance.now(), slowSkips0: 0, fanout: new Histogram(), gc: new GcMeter(), deadline: undefined };
+    w.deadline = setTimeout(() => finish(w), (m.ticks / m.rate) * 1000 + 5000);
+    win = w;
+  };
+}
+
 async function main(): Promise<void> {
   // Orphaned (parent gone): exit instead of ticking forever
   process.on('disconnect', () => process.exit(0));
-  const f = kind === 'ws' ? await wsFanout() : await uwsFanout(kind === 'uws-gateway');
+  const f = kind === 'ws' || kind === 'ws-tap' ? await wsFanout() : await uwsFanout(kind !== 'uws-publish', kind === 'gateway-path' ? 'every' : 'latest');
+  const tapPhase = TAP_KINDS.includes(kind) ? tapIngest(f) : null;
   process.on('message', (m: ToServer) => {
-    if (m.type === 'phase') runPhase(f, m);
+    if (m.type === 'phase') {
+      if (tapPhase !== null) tapPhase(m);
+      else runPhase(f, m);
+    }
     else if (m.type === 'stop') {
       f.close();
       setTimeout(() => process.exit(0), 20);

@@ -5,8 +5,10 @@
 // (from /proc, same interval). Children are stopped in finally, killed if they do not exit.
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import type { Socket } from 'node:net';
+import { TapFeed } from './feed.js';
 import { Child } from './proc.js';
-import type { ClientPhaseReport, FromClient, FromServer, ServerKind, ServerPhaseDone, ServerReady, ToClient, ToServer } from './protocol.js';
+import { TAP_KINDS, type ClientPhaseReport, type FromClient, type FromServer, type ServerKind, type ServerPhaseDone, type ServerReady, type ToClient, type ToServer } from './protocol.js';
 
 export type PhaseLabel = 'idle' | 'B1' | 'P' | 'B2';
 
@@ -73,7 +75,10 @@ let phaseSeq = 1;
 export async function runSession(plan: SessionPlan, log: (s: string) => void): Promise<SessionResult> {
   const serverUrl = new URL('./server.js', import.meta.url);
   const clientUrl = new URL('./client.js', import.meta.url);
-  const server = new Child<ToServer, FromServer>(serverUrl, [plan.kind, ...(plan.serverArgs ?? [])], `${plan.kind} server`);
+  const tapFed = TAP_KINDS.includes(plan.kind);
+  const server = new Child<ToServer, FromServer>(serverUrl, [plan.kind, ...(plan.serverArgs ?? [])], `${plan.kind} server`, tapFed);
+  // Tap-fed kinds: this process plays the runtime's main thread (ring + stream tap → fd 4)
+  const feed = tapFed ? new TapFeed(server.proc.stdio[4] as Socket) : null;
   let client: Child<ToClient, FromClient> | null = null;
   const phases: PhaseResult[] = [];
   let impl = '?';
@@ -102,7 +107,9 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
       const l0 = loadSample(pids);
       const t0 = performance.now();
       server.post({ type: 'phase', phase, rate: plan.rate, ticks, warmup });
-      const done = await server.next<ServerPhaseDone>('phase-done', ph.seconds * 1000 + 20_000);
+      const late = feed?.runPhase(phase, plan.rate, ticks, warmup);
+      const served = await server.next<ServerPhaseDone>('phase-done', ph.seconds * 1000 + 20_000);
+      const done: ServerPhaseDone = late === undefined ? served : { ...served, lateTicks: await late };
       let report: ClientPhaseReport | null = null;
       if (client !== null) {
         await sleep(150); // frames still in flight
@@ -126,6 +133,7 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
     log(`ws-fanout: ${plan.kind} N=${plan.n} FAILED: ${msg.split('\n')[0]}`);
     return { plan, impl, connectMs, phases, error: msg };
   } finally {
+    feed?.stop();
     await client?.stop({ type: 'stop' });
     await server.stop({ type: 'stop' });
   }

@@ -30,6 +30,7 @@ export class GatewayMetrics implements SessionCounters {
   private readonly wsSent: Counter;
   private readonly wsSentBytes: Counter;
   private readonly wsCoalesced: Counter;
+  private readonly wsEveryDropped: Counter;
   private readonly wsClosed: Counter;
   private readonly errors: Counter;
   private readonly httpDuration: Histogram;
@@ -46,14 +47,15 @@ export class GatewayMetrics implements SessionCounters {
     this.actorRestarts = new Gauge({ name: 'alpha_actor_restarts', help: 'Restarts of each actor or supervisor', labelNames: ['actor'], registers: r });
     this.actorGen = new Gauge({ name: 'alpha_actor_generation', help: 'Current incarnation number of each actor', labelNames: ['actor'], registers: r });
     this.actorUp = new Gauge({ name: 'alpha_actor_running', help: '1 when the actor or supervisor is running', labelNames: ['actor'], registers: r });
-    this.streamTicks = new Counter({ name: 'alpha_gateway_stream_ticks_total', help: 'Ticks received from the stream bridge (coalesced per batch)', registers: r });
+    this.streamTicks = new Counter({ name: 'alpha_gateway_stream_ticks_total', help: 'Ticks received from the stream tap (every tick, in publish order)', registers: r });
     this.streamEvents = new Counter({ name: 'alpha_gateway_stream_events_total', help: 'Events received from the stream bridge', labelNames: ['topic'], registers: r });
-    this.bridgeDropped = new Counter({ name: 'alpha_gateway_bridge_dropped_total', help: 'Records the bridge could not forward (ring laps)', labelNames: ['topic'], registers: r });
+    this.bridgeDropped = new Counter({ name: 'alpha_gateway_bridge_dropped_total', help: 'Records the stream tap could not forward (ring laps, frames skipped for a slow gateway)', labelNames: ['topic'], registers: r });
     this.connections = new Gauge({ name: 'alpha_gateway_ws_connections', help: 'Open WebSocket connections', registers: r });
     this.wsReceived = new Counter({ name: 'alpha_gateway_ws_messages_received_total', help: 'WebSocket messages received from clients', registers: r });
     this.wsSent = new Counter({ name: 'alpha_gateway_ws_messages_sent_total', help: 'WebSocket messages sent', labelNames: ['kind'], registers: r });
     this.wsSentBytes = new Counter({ name: 'alpha_gateway_ws_sent_bytes_total', help: 'WebSocket payload bytes sent', labelNames: ['kind'], registers: r });
     this.wsCoalesced = new Counter({ name: 'alpha_gateway_ws_coalesced_ticks_total', help: 'Ticks replaced by a newer one for a backpressured client', registers: r });
+    this.wsEveryDropped = new Counter({ name: 'alpha_gateway_ws_every_dropped_ticks_total', help: 'Ticks an every-mode client missed because its bounded buffer was full (reported to it as dropped)', registers: r });
     this.wsClosed = new Counter({ name: 'alpha_gateway_ws_closed_total', help: 'WebSocket connections closed, by close code', labelNames: ['code'], registers: r });
     this.errors = new Counter({ name: 'alpha_gateway_errors_total', help: 'Client-facing errors by catalogued code', labelNames: ['code'], registers: r });
     this.httpDuration = new Histogram({
@@ -70,8 +72,18 @@ export class GatewayMetrics implements SessionCounters {
     this.wsSentBytes.inc({ kind }, bytes);
   }
 
+  /** `messages` sends of one published message (`bytes` in total). */
+  sentMany(kind: 'ticks' | 'event' | 'control', messages: number, bytes: number): void {
+    this.wsSent.inc({ kind }, messages);
+    this.wsSentBytes.inc({ kind }, bytes);
+  }
+
   coalesced(ticks: number): void {
     this.wsCoalesced.inc(ticks);
+  }
+
+  everyDropped(ticks: number): void {
+    this.wsEveryDropped.inc(ticks);
   }
 
   error(code: string): void {

@@ -87,6 +87,7 @@ export class GatewayServer {
       },
       lastStatus: () => this.latest,
     };
+    this.hub.usePublisher({ publish: (topic, message, isBinary) => void app.publish(topic, message, isBinary) });
     registerWs(
       app,
       {
@@ -154,7 +155,7 @@ export class GatewayServer {
 
   /** Summary of this process for /health and /api/v1/status. */
   info(): Record<string, unknown> {
-    return { gen: this.deps.gen, pid: process.pid, uptimeMs: this.deps.clock.nowMs() - this.startedAt, connections: this.hub.entries.size };
+    return { gen: this.deps.gen, pid: process.pid, uptimeMs: this.deps.clock.nowMs() - this.startedAt, connections: this.hub.entries.size, topicFed: this.hub.attached };
   }
 
   /**

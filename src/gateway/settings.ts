@@ -21,6 +21,8 @@ const Args = z.object({
   maxBackpressureBytes: z.number().int().min(64 * 1024).default(8 * 1024 * 1024),
   maxQueuedEvents: z.number().int().min(1).default(2000),
   maxQueuedBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+  /** Ticks an `every`-mode client may have waiting while backpressured; newer ones are dropped and counted. */
+  maxQueuedTicks: z.number().int().min(1).default(20_000),
   /** A client backpressured this long without a drain is disconnected. */
   stallMs: z.number().int().min(100).default(30_000),
   upstreamTimeoutMs: z.number().int().min(50).default(5000),

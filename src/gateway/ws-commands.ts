@@ -86,10 +86,11 @@ function apply(s: WsSession, cmd: ClientCommand, env: CommandEnv): void {
         if (cmd.tokens === undefined || wasAll) s.tickFilter = null;
         else s.tickFilter = new Set([...(s.wantsTicks ? (s.tickFilter ?? []) : []), ...cmd.tokens]);
         if (cmd.depth !== undefined) s.depth = cmd.depth;
+        if (cmd.mode !== undefined) s.setTickMode(cmd.mode);
       }
       const fresh = cmd.streams.filter((x) => !s.streams.has(x));
       for (const x of cmd.streams) s.streams.add(x);
-      s.control({ type: 'subscribed', streams: [...s.streams], tokens: filterList(s) });
+      s.control({ type: 'subscribed', streams: [...s.streams], tokens: filterList(s), mode: s.tickMode });
       const health = env.lastHealth();
       if (fresh.includes(SYSTEM_HEALTH) && health !== undefined) s.deliver(SYSTEM_HEALTH, health);
       return;
@@ -99,6 +100,7 @@ function apply(s: WsSession, cmd: ClientCommand, env: CommandEnv): void {
       for (const x of cmd.streams) {
         if (x === MARKET_TICKS && cmd.tokens !== undefined && s.tickFilter !== null) {
           for (const t of cmd.tokens) s.tickFilter.delete(t);
+          s.dropWaitingTicks(cmd.tokens);
           if (s.tickFilter.size > 0) continue;
         } else if (x === MARKET_TICKS && cmd.tokens !== undefined) {
           // Narrowing "every instrument" by exclusion is not supported: keep the subscription
@@ -106,7 +108,11 @@ function apply(s: WsSession, cmd: ClientCommand, env: CommandEnv): void {
         }
         if (s.streams.delete(x)) removed.push(x);
       }
-      if (!s.wantsTicks) s.tickFilter = null;
+      if (!s.wantsTicks) {
+        s.tickFilter = null;
+        // Nothing of an old subscription may arrive after its `unsubscribed` ack
+        s.dropWaitingTicks();
+      }
       s.control({ type: 'unsubscribed', streams: removed, tokens: filterList(s) });
       return;
     }

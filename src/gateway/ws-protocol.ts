@@ -21,11 +21,19 @@ const streamList = z.array(z.string().min(1).max(64)).min(1).max(64);
 const tokenList = z.array(z.number().int().min(1).max(0xffffffff)).min(1).max(MAX_TOKEN_FILTER);
 
 const Command = z.discriminatedUnion('op', [
-  z.strictObject({ op: z.literal('subscribe'), streams: streamList, tokens: tokenList.optional(), depth: z.boolean().optional() }),
+  z.strictObject({ op: z.literal('subscribe'), streams: streamList, tokens: tokenList.optional(), depth: z.boolean().optional(), mode: z.enum(['latest', 'every']).optional() }),
   z.strictObject({ op: z.literal('unsubscribe'), streams: streamList, tokens: tokenList.optional() }),
   z.strictObject({ op: z.literal('ping'), id: z.union([z.string().max(64), z.number()]).optional() }),
   z.strictObject({ op: z.literal('format'), ticks: z.enum(['json', 'binary']) }),
 ]);
+
+/**
+ * How a client receives market.ticks: `latest` coalesces to the newest tick per instrument (the
+ * dashboard's choice: bounded by the instrument count whatever the rate), `every` delivers every
+ * tick in publish order through a bounded per-client buffer whose overflow is counted and reported
+ * as a `dropped` message at the place of the gap.
+ */
+export type TickMode = 'latest' | 'every';
 
 /** A valid client command. */
 export type ClientCommand = z.output<typeof Command>;
@@ -73,7 +81,7 @@ export function parseCommand(text: string, streams: ReadonlySet<string>): Result
 /** Messages the server sends (JSON text frames; ticks may also go as binary frames). */
 export type ServerMessage =
   | { readonly type: 'welcome'; readonly streams: readonly string[]; readonly scopes: readonly string[]; readonly gen: number; readonly limits: Readonly<Record<string, number>> }
-  | { readonly type: 'subscribed'; readonly streams: readonly string[]; readonly tokens: readonly number[] | null }
+  | { readonly type: 'subscribed'; readonly streams: readonly string[]; readonly tokens: readonly number[] | null; readonly mode: TickMode }
   | { readonly type: 'unsubscribed'; readonly streams: readonly string[]; readonly tokens: readonly number[] | null }
   | { readonly type: 'format'; readonly ticks: 'json' | 'binary' }
   | { readonly type: 'pong'; readonly id: string | number | null; readonly ts: number }

@@ -98,7 +98,7 @@ export function registerWs(app: TemplatedApp, env: WsEnv, sockets: SocketSet): v
       };
       const flood = new TokenBucket({ perMinute: s.rateLimitPerMinute, burst: Math.max(20, Math.ceil(s.rateLimitPerMinute / 10)) }, env.monoMs());
       const session = new WsSession(d.id, d.principal, d.ip, socket, t, env.metrics, flood);
-      env.hub.add({ session, cork: (fn) => void ws.cork(fn) });
+      env.hub.add({ session, cork: (fn) => void ws.cork(fn), topics: { subscribe: (t) => void ws.subscribe(t), unsubscribe: (t) => void ws.unsubscribe(t) } });
       session.control({
         type: 'welcome',
         streams: env.streams,
@@ -110,7 +110,10 @@ export function registerWs(app: TemplatedApp, env: WsEnv, sockets: SocketSet): v
     message: (ws, message, isBinary) => {
       env.metrics.received();
       const e = env.hub.entries.get(ws.getUserData().id);
-      if (e !== undefined) handleMessage(e.session, message, isBinary, env.commands);
+      if (e === undefined) return;
+      handleMessage(e.session, message, isBinary, env.commands);
+      // Subscriptions, filter, format or mode may have changed: follow them in the topic set
+      if (!e.session.closed) env.hub.refresh(e.session.id);
     },
     drain: (ws) => env.hub.drained(ws.getUserData().id),
     close: (ws, code, message) => {

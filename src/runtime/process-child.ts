@@ -1,14 +1,16 @@
 // Main-side handle of a child that runs as an OS process (see ProcessSpec): fork, boot over IPC,
-// heartbeats over IPC, request/response in both directions, and the main-thread stream bridge that
-// forwards its (lossy) subscriptions. Whatever the child does — throw, abort in native code, hang,
-// get SIGKILLed — only the child dies; the supervisor restarts it.
+// heartbeats over IPC, request/response in both directions, and the main-thread stream tap that
+// forwards its (lossy) subscriptions over a socketpair (bridge.ts). Whatever the child does —
+// throw, abort in native code, hang, get SIGKILLed — only the child dies; the supervisor restarts it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { appError, AlphaPandaError } from '../errors.js';
 import { relayLines } from '../log.js';
 import type { ActorStatus, ChildState, DownReason, LastError } from './child.js';
 import type { ProcessSpec } from './tree.js';
 import { deadlinePassed, raceStep } from './deadline.js';
-import type { HostToMain, MainToHost, ProcessBoot, StreamBatch } from './process-protocol.js';
+import type { Socket } from 'node:net';
+import type { TapSink } from './bridge.js';
+import { STREAM_FD, type HostToMain, type MainToHost, type ProcessBoot } from './process-protocol.js';
 
 export interface ProcessEnv {
   readonly entryPath: string;
@@ -17,8 +19,8 @@ export interface ProcessEnv {
   readonly processBootFor: (spec: ProcessSpec, gen: number) => ProcessBoot;
   /** Serves requests the child makes to the main thread (status, control calls). */
   readonly onProcessRequest: (spec: ProcessSpec, command: string, arg: unknown) => Promise<unknown>;
-  /** Starts forwarding the child's subscriptions; returns a function that stops it. */
-  readonly attachBridge: (spec: ProcessSpec, send: (batch: StreamBatch) => void) => () => void;
+  /** Starts the stream tap of the child's subscriptions into `sink`; returns a function that stops it. */
+  readonly attachBridge: (spec: ProcessSpec, sink: TapSink) => () => void;
   readonly defaultStartTimeoutMs: number;
   readonly defaultStopMs: number;
 }
@@ -63,7 +65,11 @@ export class OsProcess {
     this.prepared = true;
     // Output is relayed through this process's stdout/stderr streams rather than inherited fds, so
     // whoever holds them (a terminal, a pipe, the test runner's log capture) gets the child's lines
-    const child = fork(this.env.entryPath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    // fd STREAM_FD is a socketpair for the stream tap: no path to clean up, it dies with the child
+    const child = fork(this.env.entryPath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'] });
+    const stream = child.stdio[STREAM_FD] as Socket | null;
+    // A write racing the child's death is expected; the exit handler reports the crash
+    stream?.on('error', () => undefined);
     if (child.stdout !== null) relayLines(child.stdout, process.stdout);
     if (child.stderr !== null) relayLines(child.stderr, process.stderr);
     this.child = child;
@@ -112,7 +118,7 @@ export class OsProcess {
     this.state = 'running';
     this.startedAt = this.env.nowMs();
     this.lastBeatAt = this.startedAt;
-    this.detachBridge = this.env.attachBridge(this.spec, (batch) => this.send({ type: 'stream', batch }));
+    if (stream !== null) this.detachBridge = this.env.attachBridge(this.spec, stream);
   }
 
   async stop(reason: string): Promise<void> {

@@ -4,7 +4,9 @@
 import { actorLogger, createRootLogger, type LogSettings } from '../log.js';
 import type { RootDatabase } from 'lmdb';
 import { openStore } from '../store/lmdb.js';
-import type { HostToMain, MainToHost, ProcessBoot, ProcessContext, ProcessFactory, ProcessInstance, StreamBatch } from './process-protocol.js';
+import { Socket } from 'node:net';
+import { STREAM_FD, type HostToMain, type MainToHost, type ProcessBoot, type ProcessContext, type ProcessFactory, type ProcessInstance, type StreamBatch } from './process-protocol.js';
+import { BatchDecoder, FrameReader } from './stream-wire.js';
 
 if (process.send === undefined) throw new Error('process-host must be started with an IPC channel');
 
@@ -41,11 +43,29 @@ async function boot(b: ProcessBoot): Promise<void> {
     },
     onStream(handler) {
       streamHandlers.push(handler);
+      if (streamHandlers.length === 1) openStream();
     },
   };
   const mod = await (preloaded ?? (import(b.moduleUrl) as Promise<{ default?: ProcessFactory }>));
   if (typeof mod.default !== 'function') throw new Error(`${b.moduleUrl} has no default process factory`);
   instance = await mod.default(ctx);
+}
+
+/**
+ * Reads the tap's frames from the socketpair the main process opened at STREAM_FD. A corrupt
+ * frame cannot be resynchronised, so it is thrown outside any handler: the child crashes and is
+ * restarted with a fresh pair (the gateway closes its sockets on uncaught exceptions).
+ */
+function openStream(): void {
+  const decoder = new BatchDecoder();
+  const reader = new FrameReader((body) => {
+    const batch = decoder.decode(body);
+    for (const h of streamHandlers) h(batch);
+  });
+  const sock = new Socket({ fd: STREAM_FD, readable: true, writable: false });
+  sock.on('data', (chunk: Buffer) => reader.push(chunk));
+  // The main process closing its end means it is going away; 'disconnect' below handles the exit
+  sock.on('error', () => undefined);
 }
 
 async function stop(reason: string): Promise<void> {
@@ -92,9 +112,6 @@ process.on('message', (m: MainToHost) => {
       else p.reject(new Error(m.error));
       return;
     }
-    case 'stream':
-      for (const h of streamHandlers) h(m.batch);
-      return;
   }
 });
 

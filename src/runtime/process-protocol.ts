@@ -3,6 +3,9 @@
 import type { Tick } from '../domain/types.js';
 import type { Durability } from '../store/lmdb.js';
 
+/** The extra stdio fd of a process child carrying the stream tap's frames (a socketpair). */
+export const STREAM_FD = 4;
+
 export interface ProcessBoot {
   readonly name: string;
   /** Absolute file URL of the process module (default export: ProcessFactory). */
@@ -17,11 +20,14 @@ export interface ProcessBoot {
   readonly args: Readonly<Record<string, unknown>>;
 }
 
-/** One forwarded batch: latest tick per instrument (coalesced) and every event, in order. */
+/**
+ * One frame of the stream tap (bridge.ts, stream-wire.ts): every tick it carried in publish order
+ * (not coalesced: consumers coalesce if they want the latest only) and every event, in order.
+ */
 export interface StreamBatch {
   readonly ticks: readonly Tick[];
   readonly events: readonly { readonly topic: string; readonly seq: number; readonly msg: unknown }[];
-  /** Records the bridge could not forward (ring laps), per topic, since the previous batch. */
+  /** Records the tap could not forward (ring laps, frames skipped for a slow child), per topic. */
   readonly dropped: Readonly<Record<string, number>>;
 }
 
@@ -32,8 +38,7 @@ export type MainToHost =
   | { readonly type: 'stop'; readonly reason: string }
   | { readonly type: 'call'; readonly id: number; readonly command: string; readonly arg: unknown }
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
-  | { readonly type: 'stream'; readonly batch: StreamBatch };
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
 
 export type HostToMain =
   | { readonly type: 'ready' }
@@ -54,7 +59,7 @@ export interface ProcessContext {
   readonly store: import('lmdb').RootDatabase | undefined;
   /** Asks the main thread (actor status, control calls on actors). */
   request(command: string, arg?: unknown): Promise<unknown>;
-  /** Receives forwarded stream batches. */
+  /** Receives stream batches from the tap (one per frame, on the socketpair at fd STREAM_FD). */
   onStream(handler: (batch: StreamBatch) => void): void;
 }
 

@@ -23,7 +23,7 @@ import { actorsOf, validateTree, type ActorSpec, type ProcessSpec, type Supervis
 import type { ActorProcess } from './child.js';
 import type { OsProcess } from './process-child.js';
 import type { ProcessBoot } from './process-protocol.js';
-import { startBridge } from './bridge.js';
+import { DEFAULT_TAP, startBridge } from './bridge.js';
 
 export interface SystemOptions {
   readonly root: SupervisorSpec;
@@ -52,8 +52,6 @@ export interface SystemOptions {
   readonly processRequests?: (from: string, command: string, arg: unknown) => Promise<unknown>;
   /** Lets tests make actors crash from inside (ActorControl.inject). Never on in production. */
   readonly faultInjection?: boolean;
-  /** Stream bridge period for process children, ms (default 50). */
-  readonly bridgeIntervalMs?: number;
 }
 
 const MAX_CONSUMERS = 16;
@@ -136,16 +134,16 @@ export class ActorSystem {
         opts.processRequests !== undefined
           ? opts.processRequests(spec.name, command, arg)
           : Promise.reject(new Error(`no handler for process request ${command}`)),
-      attachBridge: (spec, send) =>
+      attachBridge: (spec, sink) =>
         startBridge(
           spec.subscribes.flatMap((sub) => {
             const sab = this.rings.get(sub.topic);
             const consumerIndex = this.consumerIndex.get(`${sub.topic}\u0000${spec.name}`);
             return sab === undefined || consumerIndex === undefined ? [] : [{ topic: sub.topic, sab, consumerIndex }];
           }),
-          opts.bridgeIntervalMs ?? 50,
-          send,
-        ),
+          sink,
+          DEFAULT_TAP,
+        ).stop,
     });
   }
 

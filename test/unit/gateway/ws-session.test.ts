@@ -4,6 +4,7 @@ import { availableStreams, parseCommand } from '../../../src/gateway/ws-protocol
 import { WsSession, type SessionCounters, type SocketLike } from '../../../src/gateway/ws-session.js';
 import { TokenBucket } from '../../../src/gateway/rate-limit.js';
 import { TickEncoder } from '../../../src/gateway/tick-encoder.js';
+import { latestPerInstrument } from '../../../src/gateway/ws-hub.js';
 import { decodeTickFrame } from '../../../src/gateway/tick-frame.js';
 import type { Tick } from '../../../src/domain/types.js';
 
@@ -40,6 +41,7 @@ const counters: SessionCounters & { coalescedTicks: number } = {
   coalesced(n) {
     this.coalescedTicks += n;
   },
+  everyDropped: () => undefined,
   error: () => undefined,
 };
 
@@ -58,10 +60,13 @@ const env: CommandEnv = {
   lastHealth: () => Buffer.from('{"type":"health","data":{}}'),
 };
 
-function session(limits: Partial<{ softLimitBytes: number; maxQueuedEvents: number; maxQueuedBytes: number; stallMs: number }> = {}) {
+/** One batch as the hub offers it: latest per instrument and every tick. */
+const offer = (s: WsSession, ticks: readonly Tick[]): void => s.deliverTicks(new TickEncoder(latestPerInstrument(ticks)), new TickEncoder(ticks));
+
+function session(limits: Partial<{ softLimitBytes: number; maxQueuedEvents: number; maxQueuedBytes: number; maxQueuedTicks: number; stallMs: number }> = {}) {
   const sock = new StubSocket();
   const s = new WsSession(1, { name: 't', scopes: new Set(['read']) }, '127.0.0.1', sock,
-    { softLimitBytes: 1000, maxQueuedEvents: 3, maxQueuedBytes: 10_000, stallMs: 5000, ...limits }, counters,
+    { softLimitBytes: 1000, maxQueuedEvents: 3, maxQueuedBytes: 10_000, maxQueuedTicks: 4, stallMs: 5000, ...limits }, counters,
     new TokenBucket({ perMinute: 60, burst: 10 }, 0));
   return { s, sock };
 }
@@ -91,9 +96,9 @@ describe('command handling', () => {
     handleMessage(s, msg({ op: 'subscribe', streams: ['market.ticks'], tokens: [2] }), false, env);
     handleMessage(s, msg({ op: 'subscribe', streams: ['market.ticks'], tokens: [3] }), false, env);
     handleMessage(s, msg({ op: 'ping', id: 'a' }), false, env);
-    expect(sock.texts()[1]).toEqual({ type: 'subscribed', streams: ['market.ticks'], tokens: [2, 3] });
+    expect(sock.texts()[1]).toEqual({ type: 'subscribed', streams: ['market.ticks'], tokens: [2, 3], mode: 'latest' });
     expect(sock.texts()[2]).toMatchObject({ type: 'pong', id: 'a' });
-    s.deliverTicks([tick(1, 10), tick(2, 20), tick(3, 30)], new TickEncoder([]));
+    offer(s, [tick(1, 10), tick(2, 20), tick(3, 30)]);
     const ticks = sock.texts()[3] as { type: string; data: { token: number }[] };
     expect(ticks.type).toBe('ticks');
     expect(ticks.data.map((t) => t.token)).toEqual([2, 3]);
@@ -114,7 +119,7 @@ describe('command handling', () => {
     handleMessage(s, msg({ op: 'subscribe', streams: ['market.ticks'] }), false, env);
     handleMessage(s, msg({ op: 'format', ticks: 'binary' }), false, env);
     const batch = [tick(5, 55)];
-    s.deliverTicks(batch, new TickEncoder(batch));
+    offer(s, batch);
     const last = sock.sent.at(-1)!;
     expect(last.binary).toBe(true);
     expect(decodeTickFrame(last.data as Uint8Array)?.[0]).toMatchObject({ token: 5, ltp: 55 });
@@ -163,7 +168,7 @@ describe('slow consumers', () => {
     const { s, sock } = session();
     handleMessage(s, msg({ op: 'subscribe', streams: ['market.ticks'] }), false, env);
     sock.buffered = 5000;
-    for (let round = 1; round <= 50; round++) s.deliverTicks([tick(1, round), tick(2, round)], new TickEncoder([]));
+    for (let round = 1; round <= 50; round++) offer(s, [tick(1, round), tick(2, round)]);
     const before = sock.sent.length;
     expect(s.pendingTicks).toBe(2);
     sock.buffered = 0;
@@ -171,6 +176,28 @@ describe('slow consumers', () => {
     expect(sock.sent.length).toBe(before + 1);
     const data = (sock.texts().at(-1) as { data: { token: number; ltp: number }[] }).data;
     expect(data).toEqual([expect.objectContaining({ token: 1, ltp: 50 }), expect.objectContaining({ token: 2, ltp: 50 })]);
+  });
+
+  it('`every` queues ticks in order up to maxQueuedTicks, then drops; the dropped message sits at the gap', () => {
+    const { s, sock } = session({ maxQueuedTicks: 4 });
+    handleMessage(s, msg({ op: 'subscribe', streams: ['market.ticks'], mode: 'every' }), false, env);
+    offer(s, [tick(1, 1), tick(1, 2)]);
+    sock.buffered = 5000;
+    offer(s, [tick(1, 3), tick(2, 3), tick(1, 4)]);
+    offer(s, [tick(1, 5), tick(1, 6)]);
+    // Once the gap opened, later ticks join it even if there is room: order is never broken
+    offer(s, [tick(1, 7)]);
+    expect(s.pendingTicks).toBe(4);
+    sock.buffered = 0;
+    s.flush(new TickEncoder([]), 0, true);
+    offer(s, [tick(1, 8)]);
+    const texts = sock.texts().slice(1);
+    expect(texts.map((m) => m['type'])).toEqual(['ticks', 'ticks', 'dropped', 'ticks']);
+    const ltps = (i: number): number[] => (texts[i] as { data: { ltp: number }[] }).data.map((t) => t.ltp);
+    expect(ltps(0)).toEqual([1, 2]);
+    expect(ltps(1)).toEqual([3, 3, 4, 5]);
+    expect(texts[2]).toEqual({ type: 'dropped', stream: 'market.ticks', count: 2 });
+    expect(ltps(3)).toEqual([8]);
   });
 
   it('queues events up to the bound, then closes with ERR_WS_SLOW_CONSUMER (1013)', () => {
@@ -200,7 +227,7 @@ describe('slow consumers', () => {
     const { s, sock } = session({ stallMs: 1000 });
     handleMessage(s, msg({ op: 'subscribe', streams: ['market.ticks'] }), false, env);
     sock.buffered = 5000;
-    s.deliverTicks([tick(1, 1)], new TickEncoder([]));
+    offer(s, [tick(1, 1)]);
     s.flush(new TickEncoder([]), 0);
     s.flush(new TickEncoder([]), 900);
     expect(sock.ended).toBeUndefined();
@@ -211,7 +238,7 @@ describe('slow consumers', () => {
   it('ignores streams it did not subscribe to', () => {
     const { s, sock } = session();
     s.deliver('paper.orders.filled', Buffer.from('{}'));
-    s.deliverTicks([tick(1, 1)], new TickEncoder([]));
+    offer(s, [tick(1, 1)]);
     expect(sock.sent).toHaveLength(0);
   });
 });
