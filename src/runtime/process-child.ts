@@ -41,6 +41,8 @@ export class OsProcess {
   private detachBridge: (() => void) | undefined;
   /** A process forked by prepare() whose start() has not begun. */
   private prepared = false;
+  /** The stream tap's socketpair end of the current child (fd STREAM_FD). */
+  private stream: Socket | undefined;
   /** Settles start(): the child answered `ready` or `start-failed` to its boot. */
   private starting: { ready: () => void; failed: (e: Error) => void } | undefined;
 
@@ -68,6 +70,7 @@ export class OsProcess {
     // fd STREAM_FD is a socketpair for the stream tap: no path to clean up, it dies with the child
     const child = fork(this.env.entryPath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'] });
     const stream = child.stdio[STREAM_FD] as Socket | null;
+    this.stream = stream ?? undefined;
     // A write racing the child's death is expected; the exit handler reports the crash
     stream?.on('error', () => undefined);
     if (child.stdout !== null) relayLines(child.stdout, process.stdout);
@@ -118,7 +121,7 @@ export class OsProcess {
     this.state = 'running';
     this.startedAt = this.env.nowMs();
     this.lastBeatAt = this.startedAt;
-    if (stream !== null) this.detachBridge = this.env.attachBridge(this.spec, stream);
+    if (this.stream !== undefined) this.detachBridge = this.env.attachBridge(this.spec, this.stream);
   }
 
   async stop(reason: string): Promise<void> {
