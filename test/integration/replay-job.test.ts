@@ -10,7 +10,7 @@ import { readStoreAt } from '../support/checkers.js';
 import { eventually, tempDir } from '../support/system.js';
 import { MainJob, writeReplayFile } from '../fixtures/pipeline-harness.js';
 
-const TICKS = 3000;
+const TICKS = 1500;
 const jobs: MainJob[] = [];
 const cleanups: (() => void)[] = [];
 afterEach(async () => {
