@@ -3,7 +3,8 @@
 // combination is one in-process backtest (src/backtest) run on a piscina pool, one thread per CPU.
 // Prints the combinations sorted by net PnL (text table, or JSON with --json). Risk, paper and
 // calendar settings come from the app config (--config / env), exactly as the main job reads them.
-// Also exports readTickFile: the replay file → shared tick columns, with the feed's own decoders.
+// Also exports readTickFile (the replay file → shared tick columns, with the feed's own decoders)
+// and the usage-error and config helpers that the backtest CLI (actors/backtest.ts) shares.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,14 +66,17 @@ export async function readTickFile(path: string): Promise<TickFile> {
   return { columns: b.finish(true), format: format.value, badLines, firstBad };
 }
 
-class UsageError extends Error {}
+/** A problem with the command line or its inputs: printed without a stack, exit code 2. */
+export class UsageError extends Error {}
 
-function fail(lines: readonly string[]): never {
+/** Throws a UsageError of these lines. */
+export function fail(lines: readonly string[]): never {
   throw new UsageError(lines.join('\n'));
 }
 
-function loadAppConfig(args: SweepArgs): AppConfig {
-  const r = loadProcessConfig({ argv: args.config === null ? [] : ['--config', args.config], env: process.env, cwd: process.cwd() });
+/** The app config as the main job reads it (env, and `--config` when given). */
+export function loadAppConfig(config: string | null): AppConfig {
+  const r = loadProcessConfig({ argv: config === null ? [] : ['--config', config], env: process.env, cwd: process.cwd() });
   if (!r.ok) fail([formatConfigErrors(r.error)]);
   return r.value;
 }
@@ -108,7 +112,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${usage(SWEEP_CLI)}\n`);
     return;
   }
-  const config = loadAppConfig(args);
+  const config = loadAppConfig(args.config);
   const base = findStrategy(args);
   const plan = planGrid(args, base);
   const log = (s: string): void => {

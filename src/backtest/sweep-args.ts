@@ -69,7 +69,8 @@ const ParamArg = z.string().transform((s, ctx): ParamAxis => {
   return { key, values };
 });
 
-const TicksArgSchema = z.string().min(1, 'expected a tick file or synthetic:SEED:N').transform((s, ctx): TicksArg => {
+/** `--ticks`: a replay file path, or synthetic:SEED:N (shared with the backtest CLI). */
+export const TicksArgSchema = z.string().min(1, 'expected a tick file or synthetic:SEED:N').transform((s, ctx): TicksArg => {
   if (!s.startsWith('synthetic:')) return { kind: 'file', path: s };
   const m = /^synthetic:([^:\s]+):(\d+)$/.exec(s);
   const n = m === null ? Number.NaN : Number(m[2]);

@@ -3,6 +3,7 @@
 import { rupees } from './describe.js';
 import type { ParamAxis } from './grid.js';
 import type { SweepOutcome } from './sweep-task.js';
+import { textTable } from './table.js';
 
 type Ok = Extract<SweepOutcome, { ok: true }>;
 
@@ -36,13 +37,6 @@ export function sweepJson(strategy: string, ticks: string, outcomes: readonly Sw
   };
 }
 
-function table(rows: readonly (readonly string[])[], rightAlign: ReadonlySet<number>): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: readonly string[]): string =>
-    r.map((cell, c) => (rightAlign.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
-  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
-
 /** The text table (money in rupees), one row per successful combination, best first. */
 export function sweepTable(axes: readonly ParamAxis[], outcomes: readonly SweepOutcome[]): string {
   const keys = axes.map((a) => a.key);
@@ -62,5 +56,5 @@ export function sweepTable(axes: readonly ParamAxis[], outcomes: readonly SweepO
   ]);
   const first = 1 + keys.length;
   const right = new Set([0, ...Array.from({ length: head.length - first }, (_, i) => first + i)]);
-  return table([head, ...rows], right);
+  return textTable([head, ...rows], right);
 }

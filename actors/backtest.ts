@@ -1,0 +1,145 @@
+// Backtest CLI (`npm run backtest -- …`): strategies of a strategies file over a tick file (any
+// replay format) or a synthetic series, run in-process through the pipeline's trading step
+// (src/backtest runBacktest, the `inline` topology), with the app's risk, paper and calendar
+// settings. Prints the summary per strategy and in total (or the report as JSON with --json),
+// optional breakdowns, and writes the self-contained HTML report with --report. Progress goes to
+// stderr: a bar on a terminal, plain lines otherwise.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EXIT_USAGE, formatCliErrors, usage } from '../src/cli.js';
+import { paperConfigFrom } from '../src/services/engine/config.js';
+import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
+import { readStrategiesFile, describeConfigError } from '../src/services/strategy/load.js';
+import { StaticFiles } from '../src/gateway/static.js';
+import { realClock } from '../src/runtime/clock.js';
+import type { StrategyConfig } from '../src/domain/strategy/index.js';
+import type { RiskLimits } from '../src/domain/risk/index.js';
+import { BACKTEST_CLI, parseBacktestArgs, type BacktestArgs } from '../src/backtest/backtest-args.js';
+import { createProgress } from '../src/backtest/progress.js';
+import { breakdownText, buildReport, renderReportHtml, reportCharts, summaryText, type PriceTick } from '../src/backtest/report/index.js';
+import { columnTicks, describeConfigErrors, runBacktest, syntheticColumns, type BacktestCalendar, type TickColumns } from '../src/backtest/index.js';
+import { fail, loadAppConfig, readTickFile, UsageError } from './sweep.js';
+
+/** Curve points per run: every tick up to this many ticks, then every k-th (plus each day's close). */
+const MAX_CURVE_POINTS = 50_000;
+
+const log = (s: string): void => {
+  process.stderr.write(`[backtest] ${s}\n`);
+};
+
+/** The strategies to run, enabled, in the order asked (every unknown id is reported). */
+function pickStrategies(args: BacktestArgs): StrategyConfig[] {
+  const file = resolve(args.strategiesFile);
+  const configs = readStrategiesFile(file);
+  if (!configs.ok) fail(configs.error.map(describeConfigError));
+  const all = configs.value;
+  if (args.strategies === null) {
+    const enabled = all.filter((c) => c.enabled && c.broker === 'paper');
+    if (enabled.length === 0) fail([`ERR_CONFIG_INVALID: --strategy: ${file} has no enabled paper strategy; name one with --strategy (available: ${all.map((c) => c.id).join(', ')})`]);
+    return enabled;
+  }
+  const unknown = args.strategies.filter((id) => !all.some((c) => c.id === id));
+  if (unknown.length > 0) fail([`ERR_CONFIG_INVALID: --strategy: no strategy ${unknown.map((u) => `"${u}"`).join(', ')} in ${file}; available: ${all.map((c) => c.id).join(', ')}`]);
+  return args.strategies.map((id) => ({ ...all.find((c) => c.id === id)!, enabled: true }));
+}
+
+/** First and one-past-last index of the ticks inside [from, to] (ticks are in time order). */
+function windowOf(cols: TickColumns, from: number | null, to: number | null): { start: number; end: number } {
+  let start = 0;
+  let end = cols.length;
+  if (from !== null) while (start < end && cols.ts[start]! < from) start++;
+  if (to !== null) while (end > start && cols.ts[end - 1]! > to) end--;
+  return { start, end };
+}
+
+function* priceTicks(cols: TickColumns, start: number, end: number): Generator<PriceTick> {
+  for (let i = start; i < end; i++) yield { token: cols.token[i]!, ts: cols.ts[i]!, ltp: cols.ltp[i]! };
+}
+
+async function loadTicks(args: BacktestArgs, strategies: readonly StrategyConfig[], market24x7: boolean, holidays: BacktestCalendar['holidays']): Promise<{ cols: TickColumns; calendar: BacktestCalendar; label: string }> {
+  if (args.ticks.kind === 'synthetic') {
+    const instruments = [...new Set(strategies.flatMap((s) => s.instruments))];
+    log(`generating ${args.ticks.n} synthetic ticks (seed ${args.ticks.seed}) over ${instruments.length} instrument(s)`);
+    // Synthetic series run 24x7, as the config does for the synthetic source
+    return { cols: syntheticColumns({ seed: args.ticks.seed, n: args.ticks.n, instruments }, false), calendar: { market24x7: true }, label: `synthetic:${args.ticks.seed}:${args.ticks.n}` };
+  }
+  const path = resolve(args.ticks.path);
+  let file;
+  try {
+    file = await readTickFile(path);
+  } catch (e) {
+    return fail([`ERR_CONFIG_INVALID: --ticks: cannot read ${path}: ${(e as Error).message}`]);
+  }
+  if (file.columns.length === 0) fail([`ERR_CONFIG_INVALID: --ticks: ${path} holds no valid tick${file.firstBad !== null ? ` (first problem: ${file.firstBad})` : ''}`]);
+  if (file.badLines > 0) log(`${file.badLines} bad line(s) skipped; first: ${file.firstBad}`);
+  return { cols: file.columns, calendar: { market24x7, ...(holidays !== undefined ? { holidays } : {}) }, label: args.ticks.path };
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const parsed = parseBacktestArgs(argv);
+  if (!parsed.ok) fail([formatCliErrors(parsed.error), `usage: ${BACKTEST_CLI.command} [options]   (--help for the options)`]);
+  const args = parsed.value;
+  if (args === 'help') {
+    process.stdout.write(`${usage(BACKTEST_CLI)}\n`);
+    return;
+  }
+  const config = loadAppConfig(args.config);
+  const strategies = pickStrategies(args);
+  const { cols, calendar, label } = await loadTicks(args, strategies, config.feed.market24x7 ?? false, config.feed.holidays);
+  const { start, end } = windowOf(cols, args.from, args.to);
+  if (end <= start) fail([`ERR_CONFIG_INVALID: --from/--to: no tick of ${label} falls in the window`]);
+  const total = end - start;
+  const risk: RiskLimits = {
+    ...riskLimitsFromConfig(config.risk),
+    ...(args.riskCaps ? {} : { maxDailyTrades: Number.MAX_SAFE_INTEGER, dailyLossLimit: Number.MAX_SAFE_INTEGER }),
+  };
+  log(`${strategies.map((s) => s.id).join(', ')} on ${total} ticks of ${label}${args.riskCaps ? '' : ' (daily risk caps lifted)'}`);
+  const progress = createProgress({ total, unit: 'ticks', label: 'backtest', stream: process.stderr, now: () => realClock.monoMs() });
+  const t0 = realClock.monoMs();
+  const r = runBacktest({
+    tickIterator: columnTicks(cols, start, end),
+    strategies,
+    risk,
+    paper: paperConfigFrom(config.paper),
+    ...(args.cash !== null ? { startingCash: args.cash } : {}),
+    calendar,
+    equityEvery: Math.max(1, Math.ceil(total / MAX_CURVE_POINTS)),
+    equityByStrategy: true,
+    sampleDayEnds: true,
+    onProgress: (done) => progress.update(done),
+  });
+  progress.stop();
+  if (!r.ok) fail(describeConfigErrors(r.error));
+  const elapsed = realClock.monoMs() - t0;
+  const result = r.value;
+  for (const s of result.skipped) log(`skipped ${s.strategyId}: ${s.reason}`);
+  log(`${result.ticks} ticks in ${(elapsed / 1000).toFixed(2)} s (${Math.round(result.ticks / Math.max(elapsed / 1000, 1e-3)).toLocaleString('en-US')} ticks/s), ${result.fills.length} fills`);
+  const report = buildReport(result, { ticks: label, from: args.from, to: args.to, riskCaps: args.riskCaps });
+  if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const parts = [summaryText(report), ...args.breakdowns.map((k) => breakdownText(report, k))];
+    process.stdout.write(`${parts.join('\n\n')}\n`);
+  }
+  if (args.report !== null) {
+    const lib = await StaticFiles.atProjectRoot().chartsLibrary();
+    if (lib === undefined || lib.kind !== 'raw') throw new Error('the lightweight-charts standalone build is missing from node_modules (run npm ci)');
+    const charts = reportCharts(report, result.fills, { total: result.equity, byStrategy: result.equityByStrategy ?? {} }, priceTicks(cols, start, end));
+    const out = resolve(args.report);
+    writeFileSync(out, renderReportHtml(report, charts, Buffer.from(lib.body).toString('utf8')));
+    log(`report written to ${out}`);
+  }
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    process.stderr.write(`[backtest] failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}
