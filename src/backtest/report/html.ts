@@ -65,14 +65,15 @@ function tradesTable(trips: readonly RoundTrip[]): string {
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-main{max-width:1200px;margin:0 auto;padding:16px 24px 48px}
+main{max-width:1600px;margin:0 auto;padding:16px 24px 48px}
+.top{display:grid;grid-template-columns:auto 1fr;gap:24px;align-items:start}.top>div{min-width:0}
 h1{font-size:22px;margin:8px 0 4px}h2{font-size:16px;margin:28px 0 8px}
-.muted{color:#6b7280}.chart{height:300px;background:#fff;border:1px solid #e3e6eb;border-radius:6px}
+.muted{color:#6b7280}.chart{height:320px;background:#fff;border:1px solid #e3e6eb;border-radius:6px}
 table{border-collapse:collapse;background:#fff;border:1px solid #e3e6eb;font-size:13px}
 th,td{padding:3px 10px;border-bottom:1px solid #eef0f3;white-space:nowrap}thead th{background:#f0f2f5;text-align:right}
 table.num td{text-align:right;font-variant-numeric:tabular-nums}tbody th{text-align:left;font-weight:500}
 td.neg{color:#c01c28}td.pos{color:#1a7f37}.scroll{max-height:480px;overflow:auto;display:inline-block}
-select{font:inherit;margin-bottom:6px}ul{padding-left:20px}
+.chart-small{height:200px}select{font:inherit;margin-bottom:6px}ul{padding-left:20px}
 `;
 
 // Runs in the page: draws the charts from the embedded data, then marks the body as rendered
@@ -83,7 +84,8 @@ const RENDER = `
   var charts = data.charts;
   var base = { layout: { background: { type: 'solid', color: '#ffffff' }, textColor: '#374151' },
     timeScale: { timeVisible: true, secondsVisible: charts.bucketS < 60 }, rightPriceScale: { borderVisible: false },
-    grid: { vertLines: { color: '#f0f2f5' }, horzLines: { color: '#f0f2f5' } }, autoSize: true };
+    grid: { vertLines: { color: '#f0f2f5' }, horzLines: { color: '#f0f2f5' } }, autoSize: true,
+    localization: { priceFormatter: function (v) { return v.toLocaleString('en-IN', { maximumFractionDigits: 2 }); } } };
   function chart(id) { return LC.createChart(document.getElementById(id), base); }
   var eq = chart('chart-equity');
   eq.addSeries(LC.AreaSeries, { lineColor: '#1c71d8', topColor: 'rgba(28,113,216,0.25)', bottomColor: 'rgba(28,113,216,0.02)', lineWidth: 2 }).setData(charts.equity);
@@ -129,9 +131,9 @@ export function renderReportHtml(report: BacktestReport, charts: ReportCharts, c
 <body><main>
 <h1>Backtest report</h1>
 <p class="muted">Strategies: ${esc(ids)} · ticks: ${esc(report.context.ticks)} (${report.run.ticks} ticks${day}) · ${esc(period)} · starting cash ₹${fmtMoney(report.run.startingCashPerStrategy)} per strategy · risk caps ${report.context.riskCaps ? 'on' : 'off (--no-risk-caps)'}</p>
-<h2>Summary</h2>${summaryTable(report)}
-<h2>Equity (all strategies, ₹)</h2><div id="chart-equity" class="chart"></div>
-<h2>Drawdown (% below the running peak)</h2><div id="chart-drawdown" class="chart"></div>
+<div class="top"><div><h2>Summary</h2>${summaryTable(report)}</div>
+<div><h2>Equity (all strategies, ₹)</h2><div id="chart-equity" class="chart"></div>
+<h2>Drawdown (% below the running peak)</h2><div id="chart-drawdown" class="chart chart-small"></div></div></div>
 ${strategiesChart}
 <h2>Price and fills</h2>
 ${charts.instruments.length === 0 ? '<p class="muted">No fills.</p>' : `<label>Instrument <select id="instrument">${instruments}</select></label> <span id="markers-note" class="muted"></span><div id="chart-price" class="chart"></div>`}
