@@ -11,18 +11,13 @@ import { EXIT_USAGE, formatCliErrors, usage } from '../src/cli.js';
 import { paperConfigFrom } from '../src/services/engine/config.js';
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { readStrategiesFile, describeConfigError } from '../src/services/strategy/load.js';
-import { StaticFiles } from '../src/gateway/static.js';
 import { realClock } from '../src/runtime/clock.js';
 import type { StrategyConfig } from '../src/domain/strategy/index.js';
-import type { RiskLimits } from '../src/domain/risk/index.js';
 import { BACKTEST_CLI, parseBacktestArgs, type BacktestArgs } from '../src/backtest/backtest-args.js';
 import { createProgress } from '../src/backtest/progress.js';
-import { breakdownText, buildReport, renderReportHtml, reportCharts, summaryText, type PriceTick } from '../src/backtest/report/index.js';
-import { columnTicks, describeConfigErrors, runBacktest, syntheticColumns, type BacktestCalendar, type TickColumns } from '../src/backtest/index.js';
-import { fail, loadAppConfig, readTickFile, UsageError } from './sweep.js';
-
-/** Curve points per run: every tick up to this many ticks, then every k-th (plus each day's close). */
-const MAX_CURVE_POINTS = 50_000;
+import { breakdownText, buildReport, columnPrices, renderReportHtml, reportCharts, reportEquityEvery, summaryText } from '../src/backtest/report/index.js';
+import { columnTicks, describeConfigErrors, liftDailyCaps, runBacktest, syntheticColumns, type BacktestCalendar, type TickColumns } from '../src/backtest/index.js';
+import { chartsLibrarySource, fail, loadAppConfig, readTickFile, UsageError } from './sweep.js';
 
 const log = (s: string): void => {
   process.stderr.write(`[backtest] ${s}\n`);
@@ -51,10 +46,6 @@ function windowOf(cols: TickColumns, from: number | null, to: number | null): { 
   if (from !== null) while (start < end && cols.ts[start]! < from) start++;
   if (to !== null) while (end > start && cols.ts[end - 1]! > to) end--;
   return { start, end };
-}
-
-function* priceTicks(cols: TickColumns, start: number, end: number): Generator<PriceTick> {
-  for (let i = start; i < end; i++) yield { token: cols.token[i]!, ts: cols.ts[i]!, ltp: cols.ltp[i]! };
 }
 
 async function loadTicks(args: BacktestArgs, strategies: readonly StrategyConfig[], market24x7: boolean, holidays: BacktestCalendar['holidays']): Promise<{ cols: TickColumns; calendar: BacktestCalendar; label: string }> {
@@ -90,10 +81,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const { start, end } = windowOf(cols, args.from, args.to);
   if (end <= start) fail([`ERR_CONFIG_INVALID: --from/--to: no tick of ${label} falls in the window`]);
   const total = end - start;
-  const risk: RiskLimits = {
-    ...riskLimitsFromConfig(config.risk),
-    ...(args.riskCaps ? {} : { maxDailyTrades: Number.MAX_SAFE_INTEGER, dailyLossLimit: Number.MAX_SAFE_INTEGER }),
-  };
+  const limits = riskLimitsFromConfig(config.risk);
+  const risk = args.riskCaps ? limits : liftDailyCaps(limits);
   log(`${strategies.map((s) => s.id).join(', ')} on ${total} ticks of ${label}${args.riskCaps ? '' : ' (daily risk caps lifted)'}`);
   const progress = createProgress({ total, unit: 'ticks', label: 'backtest', stream: process.stderr, now: () => realClock.monoMs() });
   const t0 = realClock.monoMs();
@@ -104,7 +93,7 @@ async function main(argv: readonly string[]): Promise<void> {
     paper: paperConfigFrom(config.paper),
     ...(args.cash !== null ? { startingCash: args.cash } : {}),
     calendar,
-    equityEvery: Math.max(1, Math.ceil(total / MAX_CURVE_POINTS)),
+    equityEvery: reportEquityEvery(total),
     equityByStrategy: true,
     sampleDayEnds: true,
     onProgress: (done) => progress.update(done),
@@ -122,11 +111,9 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${parts.join('\n\n')}\n`);
   }
   if (args.report !== null) {
-    const lib = await StaticFiles.atProjectRoot().chartsLibrary();
-    if (lib === undefined || lib.kind !== 'raw') throw new Error('the lightweight-charts standalone build is missing from node_modules (run npm ci)');
-    const charts = reportCharts(report, result.fills, { total: result.equity, byStrategy: result.equityByStrategy ?? {} }, priceTicks(cols, start, end));
+    const charts = reportCharts(report, result.fills, { total: result.equity, byStrategy: result.equityByStrategy ?? {} }, columnPrices(cols, start, end));
     const out = resolve(args.report);
-    writeFileSync(out, renderReportHtml(report, charts, Buffer.from(lib.body).toString('utf8')));
+    writeFileSync(out, renderReportHtml(report, charts, await chartsLibrarySource()));
     log(`report written to ${out}`);
   }
 }

@@ -1,12 +1,16 @@
 // Parameter sweep CLI (`npm run sweep -- …`): one strategy of a strategies file, a grid of parameter
 // values, and a tick source (a replay file in any feed format, or synthetic:SEED:N); every
 // combination is one in-process backtest (src/backtest) run on a piscina pool, one thread per CPU.
-// Prints the combinations sorted by net PnL (text table, or JSON with --json). Risk, paper and
-// calendar settings come from the app config (--config / env), exactly as the main job reads them.
+// Prints the combinations ranked by net PnL or any metric of the backtest summary (--sort; text
+// table, or JSON with --json), draws progress on stderr (a bar on a terminal: combinations done,
+// ETA), writes a heatmap of two-parameter grids (--heatmap) and the full HTML report of the best
+// sets (--top). Risk, paper and calendar settings come from the app config (--config / env),
+// exactly as the main job reads them.
 // Also exports readTickFile (the replay file → shared tick columns, with the feed's own decoders)
 // and the usage-error and config helpers that the backtest CLI (actors/backtest.ts) shares.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { EXIT_USAGE, formatCliErrors, usage } from '../src/cli.js';
@@ -21,8 +25,17 @@ import { readHead } from '../src/services/feed/replay-position.js';
 import { paperConfigFrom } from '../src/services/engine/config.js';
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { readStrategiesFile, describeConfigError } from '../src/services/strategy/load.js';
+import { StaticFiles } from '../src/gateway/static.js';
+import { createProgress } from '../src/backtest/progress.js';
+import { buildReport, columnPrices, renderReportHtml, reportCharts, reportEquityEvery } from '../src/backtest/report/index.js';
 import {
+  columnTicks,
   ColumnsBuilder,
+  liftDailyCaps,
+  rankOutcomes,
+  renderHeatmapHtml,
+  runBacktest,
+  syntheticColumns,
   describeConfigErrors,
   describeSet,
   expandGrid,
@@ -65,6 +78,17 @@ export async function readTickFile(path: string): Promise<TickFile> {
   }
   return { columns: b.finish(true), format: format.value, badLines, firstBad };
 }
+
+/** The lightweight-charts standalone build the dashboard serves, as text (inlined in HTML reports). */
+export async function chartsLibrarySource(): Promise<string> {
+  const lib = await StaticFiles.atProjectRoot().chartsLibrary();
+  if (lib === undefined || lib.kind !== 'raw') throw new Error('the lightweight-charts standalone build is missing from node_modules (run npm ci)');
+  return Buffer.from(lib.body).toString('utf8');
+}
+
+const log = (s: string): void => {
+  process.stderr.write(`[sweep] ${s}\n`);
+};
 
 /** A problem with the command line or its inputs: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
@@ -115,9 +139,6 @@ async function main(argv: readonly string[]): Promise<void> {
   const config = loadAppConfig(args.config);
   const base = findStrategy(args);
   const plan = planGrid(args, base);
-  const log = (s: string): void => {
-    process.stderr.write(`[sweep] ${s}\n`);
-  };
   let source: TickSource;
   let label: string;
   if (args.ticks.kind === 'synthetic') {
@@ -136,28 +157,78 @@ async function main(argv: readonly string[]): Promise<void> {
     source = { kind: 'columns', columns: file.columns, calendar: { market24x7: config.feed.market24x7 ?? false, holidays: config.feed.holidays } };
     label = path;
   }
-  const risk = riskLimitsFromConfig(config.risk);
+  const limits = riskLimitsFromConfig(config.risk);
+  const risk = args.riskCaps ? limits : liftDailyCaps(limits);
   const paper = paperConfigFrom(config.paper);
   const tasks = plan.map((p, id): SweepTask => ({ id, params: p.params, strategy: p.strategy, source, risk, paper }));
   const threads = Math.min(args.threads ?? availableParallelism(), tasks.length);
-  log(`${tasks.length} combination(s) of ${args.strategy} on ${label}, ${threads} thread(s)`);
+  log(`${tasks.length} combination(s) of ${args.strategy} on ${label}, ${threads} thread(s)${args.riskCaps ? '' : ', daily risk caps lifted'}`);
   const pool = new Piscina<SweepTask, SweepOutcome>({
     filename: new URL('../src/backtest/sweep-worker.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
   });
   const t0 = realClock.monoMs();
+  const progress = createProgress({ total: tasks.length, unit: 'combinations', label: 'sweep', stream: process.stderr, now: () => realClock.monoMs() });
+  let done = 0;
   let outcomes: SweepOutcome[];
   try {
-    outcomes = await Promise.all(tasks.map((t) => pool.run(t)));
+    outcomes = await Promise.all(
+      tasks.map(async (t) => {
+        const o = await pool.run(t);
+        progress.update(++done);
+        return o;
+      }),
+    );
   } finally {
+    progress.stop();
     await pool.destroy();
   }
   log(`done in ${((realClock.monoMs() - t0) / 1000).toFixed(2)} s`);
   const failed = outcomes.filter((o) => !o.ok);
   for (const o of failed) if (!o.ok) log(`${describeSet(o.params)}: ${o.errors.join('; ')}`);
-  process.stdout.write(args.json ? `${JSON.stringify(sweepJson(args.strategy, label, outcomes), null, 2)}\n` : `${sweepTable(args.axes, outcomes)}\n`);
+  process.stdout.write(args.json ? `${JSON.stringify(sweepJson(args.strategy, label, outcomes, args.sort), null, 2)}\n` : `${sweepTable(args.axes, outcomes, args.sort)}\n`);
+  if (args.heatmap !== null) {
+    const out = resolve(args.heatmap);
+    writeFileSync(out, renderHeatmapHtml({ strategy: args.strategy, ticks: label, axes: args.axes, outcomes, sort: args.sort }));
+    log(`heatmap of ${args.sort.key} written to ${out}`);
+  }
+  if (args.top > 0) await writeTopReports(args, tasks, outcomes, label);
   if (failed.length > 0) process.exitCode = 1;
+}
+
+/**
+ * Re-runs the best `args.top` sets in this thread with the curves the report needs and writes
+ * one HTML backtest report each: `<report-dir>/<strategy>-top<rank>.html`.
+ */
+async function writeTopReports(args: SweepArgs, tasks: readonly SweepTask[], outcomes: readonly SweepOutcome[], label: string): Promise<void> {
+  const best = rankOutcomes(outcomes, args.sort).slice(0, args.top);
+  if (best.length === 0) return;
+  const dir = resolve(args.reportDir);
+  mkdirSync(dir, { recursive: true });
+  const lib = await chartsLibrarySource();
+  const first = tasks[0]!;
+  const cols = first.source.kind === 'columns' ? first.source.columns : syntheticColumns(first.source.spec, false);
+  const calendar = first.source.kind === 'columns' ? first.source.calendar : { market24x7: true };
+  for (const [i, o] of best.entries()) {
+    const task = tasks[o.id]!;
+    const r = runBacktest({
+      tickIterator: columnTicks(cols),
+      strategies: [task.strategy],
+      risk: task.risk,
+      paper: task.paper,
+      calendar,
+      equityEvery: reportEquityEvery(cols.length),
+      equityByStrategy: true,
+      sampleDayEnds: true,
+    });
+    if (!r.ok) continue; // the pool ran the same set successfully; a config error cannot appear here
+    const report = buildReport(r.value, { ticks: `${label} · ${describeSet(o.params)}`, from: null, to: null, riskCaps: args.riskCaps });
+    const charts = reportCharts(report, r.value.fills, { total: r.value.equity, byStrategy: r.value.equityByStrategy ?? {} }, columnPrices(cols));
+    const out = join(dir, `${args.strategy}-top${i + 1}.html`);
+    writeFileSync(out, renderReportHtml(report, charts, lib));
+    log(`#${i + 1} ${describeSet(o.params)}: report written to ${out}`);
+  }
 }
 
 // Run only as a program: the benchmarks import readTickFile from this module

@@ -9,6 +9,8 @@ import type { StrategyConfig } from '../domain/strategy/index.js';
 import { describeConfigErrors } from './describe.js';
 import { columnTicks, type TickColumns } from './columns.js';
 import type { ParamSet } from './grid.js';
+import { buildReport, reportEquityEvery } from './report/model.js';
+import { metricValues, type MetricValues } from './report/format.js';
 import { runBacktest } from './run.js';
 import { normaliseSpec, syntheticColumns, type SyntheticSpec } from './synthetic.js';
 import type { BacktestCalendar, BacktestStats } from './types.js';
@@ -42,6 +44,8 @@ export type SweepOutcome =
       readonly stats: BacktestStats;
       readonly signals: { readonly generated: number; readonly validated: number; readonly rejected: number };
       readonly orders: number;
+      /** Every summary figure of the run (SUMMARY_ROWS keys: money in paise), for ranking by any metric. */
+      readonly metrics: MetricValues;
       /** Set by the worker shell. */
       readonly elapsedMs?: number;
     }
@@ -72,8 +76,10 @@ export function runSweepTask(task: SweepTask, cache: SeriesCache = new SeriesCac
     risk: task.risk,
     paper: task.paper,
     calendar,
-    equityEvery: 0,
-    keepFills: false,
+    // Fills and the report's curve (plus day closes) feed the metrics, exactly as `npm run
+    // backtest` computes them; memory stays per task, released when the task returns
+    equityEvery: reportEquityEvery(cols.length),
+    sampleDayEnds: true,
     ...(task.tickSizes !== undefined ? { tickSizes: new Map(task.tickSizes) } : {}),
   });
   if (!r.ok) return { id: task.id, params: task.params, ok: false, errors: describeConfigErrors(r.error) };
@@ -81,5 +87,15 @@ export function runSweepTask(task: SweepTask, cache: SeriesCache = new SeriesCac
     (a, s) => ({ generated: a.generated + s.generated, validated: a.validated + s.validated, rejected: a.rejected + s.rejected }),
     { generated: 0, validated: 0, rejected: 0 },
   );
-  return { id: task.id, params: task.params, ok: true, ticks: r.value.ticks, stats: r.value.stats, signals: sig, orders: r.value.orders.created };
+  const report = buildReport(r.value, { ticks: '', from: null, to: null, riskCaps: true });
+  return {
+    id: task.id,
+    params: task.params,
+    ok: true,
+    ticks: r.value.ticks,
+    stats: r.value.stats,
+    signals: sig,
+    orders: r.value.orders.created,
+    metrics: metricValues(report.total.metrics),
+  };
 }

@@ -2,6 +2,7 @@
 // series and on a replay file, ranked by net PnL, each row equal to the same backtest run in
 // process; bad arguments exit 2 with every problem listed. Build first (the CLI runs from dist/).
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { packTicks, runSweepTask, withParams, type SweepTask } from '../../src/backtest/index.js';
@@ -74,6 +75,27 @@ describe('sweep CLI', () => {
     const best = Math.max(...[0.001, 0.003].flatMap((t) => [10, 20].map((l) => expected({ threshold: t, lookback_periods: l }, source))));
     const cell = lines[2]!.trim().split(/\s{2,}/)[3]!;
     expect(Math.round(Number(cell.replace(/,/g, '')) * 100)).toBe(best);
+  }, 120_000);
+
+  it('ranks by another metric, draws progress on stderr, writes the heatmap and the top reports', () => {
+    const dir = tempDir('ap-sweep-');
+    cleanups.push(dir.cleanup);
+    const heatmap = join(dir.path, 'h.html');
+    const r = sweep(['--strategy', 'momentum_20', ...grid, '--ticks', 'synthetic:it-sweep:4000', '--sort', 'maxDrawdownPct', '--heatmap', heatmap, '--top', '2', '--report-dir', join(dir.path, 'top'), '--json', '--threads', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { sort: unknown; ranked: { metrics: Record<string, number | null>; params: Record<string, number> }[] };
+    expect(out.sort).toEqual({ key: 'maxDrawdownPct', dir: 'asc' });
+    const dd = out.ranked.map((x) => x.metrics['maxDrawdownPct']!);
+    expect(dd).toEqual([...dd].sort((a, b) => a - b));
+    // not a terminal: plain progress lines, the last at 4/4
+    expect(r.stderr).toMatch(/^\[sweep\] 100% 4\/4 combinations/m);
+    const page = readFileSync(heatmap, 'utf8');
+    expect(page.match(/<td data-row=/g)).toHaveLength(4);
+    for (const x of out.ranked) expect(page).toContain(`data-row="${x.params['threshold']}" data-col="${x.params['lookback_periods']}" data-value="${x.metrics['maxDrawdownPct']}"`);
+    const top = readFileSync(join(dir.path, 'top', 'momentum_20-top1.html'), 'utf8');
+    expect(top).toContain(`data-scope="momentum_20" data-metric="maxDrawdownPct" data-value="${dd[0]}"`);
+    expect(existsSync(join(dir.path, 'top', 'momentum_20-top2.html'))).toBe(true);
+    expect(existsSync(join(dir.path, 'top', 'momentum_20-top3.html'))).toBe(false);
   }, 120_000);
 
   it('exits 2 listing every argument, strategy and parameter problem', () => {

@@ -5,6 +5,7 @@
 // price point. PURE.
 import { IST_OFFSET_MS } from '../../domain/market-hours/index.js';
 import type { Fill } from '../../domain/types.js';
+import type { TickColumns } from '../columns.js';
 import type { EquityPoint } from '../types.js';
 import type { BacktestReport } from './model.js';
 
@@ -46,6 +47,11 @@ export interface PriceTick {
   readonly token: number;
   readonly ts: number;
   readonly ltp: number;
+}
+
+/** The price ticks of columns [start, end). */
+export function* columnPrices(cols: TickColumns, start = 0, end = cols.length): Generator<PriceTick> {
+  for (let i = start; i < end; i++) yield { token: cols.token[i]!, ts: cols.ts[i]!, ltp: cols.ltp[i]! };
 }
 
 export const MAX_POINTS = 2000;

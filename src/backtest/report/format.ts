@@ -69,3 +69,18 @@ export const SUMMARY_ROWS: readonly MetricRow[] = [
   { key: 'avgDuration', label: 'average holding time', value: (m) => m.trades.avgDurationMs, format: fmtDuration },
   count('days', 'days', (m) => m.daily.length),
 ];
+
+/** Every summary figure by key (raw numbers: paise, fractions, ms; null when undefined). */
+export type MetricValues = Readonly<Record<string, number | null>>;
+
+export function metricValues(m: BacktestMetrics): MetricValues {
+  return Object.fromEntries(SUMMARY_ROWS.map((r) => [r.key, r.value(m)]));
+}
+
+/** The row of a metric key, or undefined. */
+export function metricRow(key: string): MetricRow | undefined {
+  return SUMMARY_ROWS.find((r) => r.key === key);
+}
+
+/** Figures where less is better (a sweep ranks them ascending by default). */
+export const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['fees', 'maxDrawdown', 'maxDrawdownPct', 'maxDrawdownDuration']);

@@ -69,6 +69,14 @@ export const METRIC_CONVENTIONS: readonly string[] = [
   'Exposure: share of the period during which the scope held any open position.',
 ];
 
+/** Equity samples a report's run keeps (plus one per day close): enough for drawdowns, small in memory. */
+export const REPORT_CURVE_POINTS = 50_000;
+
+/** `equityEvery` for a run of `ticks` ticks that feeds a report (sweeps and --top use the same). */
+export function reportEquityEvery(ticks: number): number {
+  return Math.max(1, Math.ceil(ticks / REPORT_CURVE_POINTS));
+}
+
 const ZERO_TOTALS: Pick<PnlTotals, 'realizedPnl' | 'unrealizedPnl' | 'fees'> = { realizedPnl: 0, unrealizedPnl: 0, fees: 0 };
 
 /** Builds the report of one run (run it with `equityByStrategy` for per-strategy curve figures). */
