@@ -10,12 +10,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { SUMMARY_ROWS, type BacktestReport } from '../../src/backtest/report/index.js';
+import { fmtMoney, SUMMARY_ROWS, type BacktestReport } from '../../src/backtest/report/index.js';
+import { tradingDay } from '../../src/domain/market-hours/index.js';
+import { writeReplayFile } from '../fixtures/pipeline-harness.js';
 import { projectRoot } from '../../src/runtime/system.js';
 import { launchBrowser, openPage } from '../support/browser.js';
 import { tempDir } from '../support/system.js';
 
 const root = projectRoot();
+const INSTRUMENTS = [738561, 408065, 81153, 1270529, 492033, 2815745, 4267265, 177665, 3861249, 225537, 1346049, 2939649, 140033, 3050241, 1195009, 857857, 424961, 2714625];
 
 function backtest(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(root, 'dist/actors/backtest.js'), ...args], {
@@ -111,6 +114,28 @@ describe('backtest CLI and HTML report', () => {
     } finally {
       await ctx.close();
     }
+  });
+
+  it('backtests a replay file inside a --from/--to window and prints the tables', () => {
+    const file = join(dir.path, 'ticks.jsonl');
+    // 6 000 ticks 30 s apart over 18 instruments: 50 hours from the harness' start, three IST days
+    const ticks = writeReplayFile(file, INSTRUMENTS, 6000, 30_000, 'bt-file');
+    const day = tradingDay(ticks[3000]!.exchangeTs);
+    const inDay = ticks.filter((t) => tradingDay(t.exchangeTs) === day).length;
+    const common = ['--strategy', 'mean_reversion_20', '--ticks', file, '--from', day, '--to', day, '--no-risk-caps'];
+    const json = backtest([...common, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const r = JSON.parse(json.stdout) as BacktestReport;
+    expect(r.run.ticks).toBe(inDay);
+    expect(tradingDay(r.run.firstTs!)).toBe(day);
+    expect(tradingDay(r.run.lastTs!)).toBe(day);
+    const text = backtest([...common, '--breakdown', 'instrument']);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.split('\n');
+    expect(lines[0]).toMatch(/^\s+mean_reversion_20$/);
+    expect(lines.find((l) => l.startsWith('net PnL ₹'))).toMatch(new RegExp(`${fmtMoney(r.total.metrics.netPnl).replace(/[.]/g, '\\.')}$`));
+    expect(text.stdout).toContain('by instrument (all strategies, closed trips):');
+    expect(text.stderr).toMatch(/^\[backtest\] 100% /m);
   });
 
   it('exits 2 listing every bad argument, and names unknown strategies', () => {
