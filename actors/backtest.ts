@@ -6,8 +6,6 @@
 // stderr: a bar on a terminal, plain lines otherwise.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { EXIT_USAGE, formatCliErrors, usage } from '../src/cli.js';
 import { paperConfigFrom } from '../src/services/engine/config.js';
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { readStrategiesFile, describeConfigError } from '../src/services/strategy/load.js';
@@ -17,7 +15,7 @@ import { BACKTEST_CLI, parseBacktestArgs, type BacktestArgs } from '../src/backt
 import { createProgress } from '../src/backtest/progress.js';
 import { breakdownText, buildReport, columnPrices, renderReportHtml, reportCharts, reportEquityEvery, summaryText } from '../src/backtest/report/index.js';
 import { columnTicks, describeConfigErrors, liftDailyCaps, runBacktest, syntheticColumns, type BacktestCalendar, type TickColumns } from '../src/backtest/index.js';
-import { chartsLibrarySource, fail, loadAppConfig, readTickFile, UsageError } from './sweep.js';
+import { argsOrHelp, chartsLibrarySource, fail, loadAppConfig, loadTickFile, runAsProgram } from './sweep.js';
 
 const log = (s: string): void => {
   process.stderr.write(`[backtest] ${s}\n`);
@@ -55,26 +53,13 @@ async function loadTicks(args: BacktestArgs, strategies: readonly StrategyConfig
     // Synthetic series run 24x7, as the config does for the synthetic source
     return { cols: syntheticColumns({ seed: args.ticks.seed, n: args.ticks.n, instruments }, false), calendar: { market24x7: true }, label: `synthetic:${args.ticks.seed}:${args.ticks.n}` };
   }
-  const path = resolve(args.ticks.path);
-  let file;
-  try {
-    file = await readTickFile(path);
-  } catch (e) {
-    return fail([`ERR_CONFIG_INVALID: --ticks: cannot read ${path}: ${(e as Error).message}`]);
-  }
-  if (file.columns.length === 0) fail([`ERR_CONFIG_INVALID: --ticks: ${path} holds no valid tick${file.firstBad !== null ? ` (first problem: ${file.firstBad})` : ''}`]);
-  if (file.badLines > 0) log(`${file.badLines} bad line(s) skipped; first: ${file.firstBad}`);
+  const file = await loadTickFile(resolve(args.ticks.path));
   return { cols: file.columns, calendar: { market24x7, ...(holidays !== undefined ? { holidays } : {}) }, label: args.ticks.path };
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const parsed = parseBacktestArgs(argv);
-  if (!parsed.ok) fail([formatCliErrors(parsed.error), `usage: ${BACKTEST_CLI.command} [options]   (--help for the options)`]);
-  const args = parsed.value;
-  if (args === 'help') {
-    process.stdout.write(`${usage(BACKTEST_CLI)}\n`);
-    return;
-  }
+  const args = argsOrHelp(parseBacktestArgs(argv), BACKTEST_CLI);
+  if (args === null) return;
   const config = loadAppConfig(args.config);
   const strategies = pickStrategies(args);
   const { cols, calendar, label } = await loadTicks(args, strategies, config.feed.market24x7 ?? false, config.feed.holidays);
@@ -118,15 +103,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
-  main(process.argv.slice(2)).catch((e: unknown) => {
-    if (e instanceof UsageError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = EXIT_USAGE;
-      return;
-    }
-    process.stderr.write(`[backtest] failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  });
-}
+runAsProgram(import.meta.url, 'backtest', main);

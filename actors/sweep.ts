@@ -13,9 +13,9 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { EXIT_USAGE, formatCliErrors, usage } from '../src/cli.js';
+import { EXIT_USAGE, formatCliErrors, usage, type CliError, type CliSpec } from '../src/cli.js';
 import { loadProcessConfig, formatConfigErrors, type AppConfig } from '../src/config.js';
-import { formatMessage } from '../src/errors.js';
+import { formatMessage, type Result } from '../src/errors.js';
 import { realClock } from '../src/runtime/clock.js';
 import { createReplayDecoder, detectReplayFormat } from '../src/domain/feed/index.js';
 import { isIndexToken } from '../src/domain/instruments/index.js';
@@ -27,14 +27,14 @@ import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { readStrategiesFile, describeConfigError } from '../src/services/strategy/load.js';
 import { StaticFiles } from '../src/gateway/static.js';
 import { createProgress } from '../src/backtest/progress.js';
-import { buildReport, columnPrices, renderReportHtml, reportCharts, reportEquityEvery } from '../src/backtest/report/index.js';
+import { buildReport, columnPrices, renderReportHtml, reportCharts } from '../src/backtest/report/index.js';
 import {
-  columnTicks,
   ColumnsBuilder,
   liftDailyCaps,
   rankOutcomes,
   renderHeatmapHtml,
   runBacktest,
+  sweepTaskInput,
   syntheticColumns,
   describeConfigErrors,
   describeSet,
@@ -90,6 +90,22 @@ const log = (s: string): void => {
   process.stderr.write(`[sweep] ${s}\n`);
 };
 
+/**
+ * The `--ticks` file as columns: an unreadable file or one without a valid tick is a usage error;
+ * bad lines are skipped and counted on stderr, as the replay feed skips them.
+ */
+export async function loadTickFile(path: string): Promise<TickFile> {
+  let file: TickFile;
+  try {
+    file = await readTickFile(path);
+  } catch (e) {
+    return fail([`ERR_CONFIG_INVALID: --ticks: cannot read ${path}: ${(e as Error).message}`]);
+  }
+  if (file.columns.length === 0) fail([`ERR_CONFIG_INVALID: --ticks: ${path} holds no valid tick${file.firstBad !== null ? ` (first problem: ${file.firstBad})` : ''}`]);
+  if (file.badLines > 0) log(`${file.badLines} bad line(s) skipped; first: ${file.firstBad}`);
+  return file;
+}
+
 /** A problem with the command line or its inputs: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
 
@@ -129,13 +145,8 @@ function planGrid(args: SweepArgs, base: StrategyConfig): { readonly params: Par
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const parsed = parseSweepArgs(argv);
-  if (!parsed.ok) fail([formatCliErrors(parsed.error), `usage: ${SWEEP_CLI.command} [options]   (--help for the options)`]);
-  const args = parsed.value;
-  if (args === 'help') {
-    process.stdout.write(`${usage(SWEEP_CLI)}\n`);
-    return;
-  }
+  const args = argsOrHelp(parseSweepArgs(argv), SWEEP_CLI);
+  if (args === null) return;
   const config = loadAppConfig(args.config);
   const base = findStrategy(args);
   const plan = planGrid(args, base);
@@ -146,14 +157,7 @@ async function main(argv: readonly string[]): Promise<void> {
     label = `synthetic:${args.ticks.seed}:${args.ticks.n}`;
   } else {
     const path = resolve(args.ticks.path);
-    let file: TickFile;
-    try {
-      file = await readTickFile(path);
-    } catch (e) {
-      return fail([`ERR_CONFIG_INVALID: --ticks: cannot read ${path}: ${(e as Error).message}`]);
-    }
-    if (file.columns.length === 0) fail([`ERR_CONFIG_INVALID: --ticks: ${path} holds no valid tick${file.firstBad !== null ? ` (first problem: ${file.firstBad})` : ''}`]);
-    if (file.badLines > 0) log(`${file.badLines} bad line(s) skipped; first: ${file.firstBad}`);
+    const file = await loadTickFile(path);
     source = { kind: 'columns', columns: file.columns, calendar: { market24x7: config.feed.market24x7 ?? false, holidays: config.feed.holidays } };
     label = path;
   }
@@ -212,16 +216,7 @@ async function writeTopReports(args: SweepArgs, tasks: readonly SweepTask[], out
   const calendar = first.source.kind === 'columns' ? first.source.calendar : { market24x7: true };
   for (const [i, o] of best.entries()) {
     const task = tasks[o.id]!;
-    const r = runBacktest({
-      tickIterator: columnTicks(cols),
-      strategies: [task.strategy],
-      risk: task.risk,
-      paper: task.paper,
-      calendar,
-      equityEvery: reportEquityEvery(cols.length),
-      equityByStrategy: true,
-      sampleDayEnds: true,
-    });
+    const r = runBacktest({ ...sweepTaskInput(task, cols, calendar), equityByStrategy: true });
     if (!r.ok) continue; // the pool ran the same set successfully; a config error cannot appear here
     const report = buildReport(r.value, { ticks: `${label} · ${describeSet(o.params)}`, from: null, to: null, riskCaps: args.riskCaps });
     const charts = reportCharts(report, r.value.fills, { total: r.value.equity, byStrategy: r.value.equityByStrategy ?? {} }, columnPrices(cols));
@@ -231,16 +226,34 @@ async function writeTopReports(args: SweepArgs, tasks: readonly SweepTask[], out
   }
 }
 
-// Run only as a program: the benchmarks import readTickFile from this module
-const entry = process.argv[1];
-if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
+/**
+ * Runs `main` with the process arguments when `moduleUrl` is the program node was started with
+ * (importing the module runs nothing): a UsageError prints its lines and exits 2, any other
+ * failure its stack and exits 1.
+ */
+export function runAsProgram(moduleUrl: string, label: string, main: (argv: readonly string[]) => Promise<void>): void {
+  const entry = process.argv[1];
+  if (entry === undefined || moduleUrl !== pathToFileURL(resolve(entry)).href) return;
   main(process.argv.slice(2)).catch((e: unknown) => {
     if (e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
       process.exitCode = EXIT_USAGE;
       return;
     }
-    process.stderr.write(`[sweep] failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`[${label}] failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;
   });
 }
+
+/** The validated arguments, or null after printing the usage for --help; bad arguments are a UsageError. */
+export function argsOrHelp<A>(parsed: Result<A | 'help', CliError[]>, spec: CliSpec): A | null {
+  if (!parsed.ok) fail([formatCliErrors(parsed.error), `usage: ${spec.command} [options]   (--help for the options)`]);
+  if (parsed.value === 'help') {
+    process.stdout.write(`${usage(spec)}\n`);
+    return null;
+  }
+  return parsed.value;
+}
+
+// Run only as a program: the benchmarks import readTickFile from this module
+runAsProgram(import.meta.url, 'sweep', main);

@@ -2,11 +2,11 @@
 // (src/cli.ts), then validated with zod at the trust boundary; every problem is reported at once
 // as ERR_CONFIG_INVALID values (the CLI prints them and exits 2). PURE: argv in, Result out.
 import { z } from 'zod';
-import { scanCli, type CliError, type CliSpec } from '../cli.js';
+import type { CliError, CliSpec } from '../cli.js';
 import { DAY_MS, istEpochMs } from '../domain/market-hours/index.js';
-import { err, ok, type Result } from '../errors.js';
+import { ok, type Result } from '../errors.js';
 import type { BreakdownKind } from './report/index.js';
-import { TicksArgSchema, type TicksArg } from './sweep-args.js';
+import { TicksArgSchema, validateCliArgs, type TicksArg } from './sweep-args.js';
 
 /** Validated backtest arguments. */
 export interface BacktestArgs {
@@ -96,23 +96,12 @@ const ArgsSchema = z
     if (a.from !== undefined && a.to !== undefined && a.to < a.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'is before --from' });
   });
 
-function optionPath(path: readonly PropertyKey[]): string {
-  const [head, index] = path;
-  if (head === undefined) return '(arguments)';
-  return typeof index === 'number' ? `--${String(head)} #${index + 1}` : `--${String(head)}`;
-}
-
 /** Parses and validates argv (without node and script). `help` short-circuits everything else. */
 export function parseBacktestArgs(argv: readonly string[]): Result<BacktestArgs | 'help', CliError[]> {
-  const scan = scanCli(BACKTEST_CLI, argv);
-  if (scan.help) return ok('help');
-  const problems: CliError[] = [...scan.problems];
-  const parsed = ArgsSchema.safeParse(scan.values);
-  if (!parsed.success) {
-    for (const i of parsed.error.issues) problems.push({ code: 'ERR_CONFIG_INVALID', path: optionPath(i.path), message: i.message });
-  }
-  if (problems.length > 0 || !parsed.success) return err(problems);
-  const a = parsed.data;
+  const parsed = validateCliArgs(BACKTEST_CLI, ArgsSchema, argv);
+  if (!parsed.ok) return parsed;
+  if (parsed.value === 'help') return ok('help');
+  const a = parsed.value;
   return ok({
     strategiesFile: a.strategies,
     strategies: a.strategy ?? null,

@@ -4,12 +4,9 @@
 // data-col / data-value (the raw figure) for tests. PURE.
 import type { ParamAxis } from './grid.js';
 import { metricRow } from './report/format.js';
+import { esc } from './report/html.js';
 import type { SweepSort } from './sweep-report.js';
 import type { SweepOutcome } from './sweep-task.js';
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** Red (0) → amber (0.5) → green (1), as an rgb() string. */
 function colour(t: number): string {

@@ -17,7 +17,7 @@ export { normaliseSpec, SYNTHETIC_T0, syntheticColumns, syntheticTicks, type Syn
 export { compareFills, fillEssence, type FillComparison } from './compare.js';
 export { describeConfigErrors, rupees } from './describe.js';
 export { describeSet, expandGrid, gridSize, parseParamValue, withParams, type ParamAxis, type ParamSet, type ParamValue } from './grid.js';
-export { runSweepTask, SeriesCache, type SweepOutcome, type SweepTask, type TickSource } from './sweep-task.js';
+export { runSweepTask, SeriesCache, sweepTaskInput, type SweepOutcome, type SweepTask, type TickSource } from './sweep-task.js';
 export { MAX_GRID, MAX_SYNTHETIC_TICKS, MAX_TOP, parseSweepArgs, SWEEP_CLI, type SweepArgs, type SweepArgsError, type TicksArg } from './sweep-args.js';
 export { DEFAULT_SORT, rankOutcomes, sweepJson, sweepTable, type SweepSort } from './sweep-report.js';
 export { renderHeatmapHtml, type HeatmapInput } from './heatmap.js';

@@ -153,17 +153,28 @@ function optionPath(path: readonly PropertyKey[]): string {
   return typeof index === 'number' ? `--${String(head)} #${index + 1}` : `--${String(head)}`;
 }
 
-/** Parses and validates argv (without node and script). `help` short-circuits everything else. */
-export function parseSweepArgs(argv: readonly string[]): Result<SweepArgs | 'help', SweepArgsError[]> {
-  const scan = scanCli(SWEEP_CLI, argv);
+/**
+ * Scans argv with the shared parser, then validates the values with `schema`; every problem of
+ * both passes comes back at once as ERR_CONFIG_INVALID. `help` short-circuits everything else.
+ */
+export function validateCliArgs<S extends CliSpec, T extends z.ZodType>(spec: S, schema: T, argv: readonly string[]): Result<z.output<T> | 'help', CliError[]> {
+  const scan = scanCli(spec, argv);
   if (scan.help) return ok('help');
-  const problems: SweepArgsError[] = [...scan.problems];
-  const parsed = ArgsSchema.safeParse(scan.values);
+  const problems: CliError[] = [...scan.problems];
+  const parsed = schema.safeParse(scan.values);
   if (!parsed.success) {
     for (const i of parsed.error.issues) problems.push({ code: 'ERR_CONFIG_INVALID', path: optionPath(i.path), message: i.message });
   }
   if (problems.length > 0 || !parsed.success) return err(problems);
-  const a = parsed.data;
+  return ok(parsed.data);
+}
+
+/** Parses and validates argv (without node and script). `help` short-circuits everything else. */
+export function parseSweepArgs(argv: readonly string[]): Result<SweepArgs | 'help', SweepArgsError[]> {
+  const parsed = validateCliArgs(SWEEP_CLI, ArgsSchema, argv);
+  if (!parsed.ok) return parsed;
+  if (parsed.value === 'help') return ok('help');
+  const a = parsed.value;
   return ok({
     strategiesFile: a.strategies,
     strategy: a.strategy,

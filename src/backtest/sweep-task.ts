@@ -13,7 +13,7 @@ import { buildReport, reportEquityEvery } from './report/model.js';
 import { metricValues, type MetricValues } from './report/format.js';
 import { runBacktest } from './run.js';
 import { normaliseSpec, syntheticColumns, type SyntheticSpec } from './synthetic.js';
-import type { BacktestCalendar, BacktestStats } from './types.js';
+import type { BacktestCalendar, BacktestInput, BacktestStats } from './types.js';
 
 /** Where a task's ticks come from. */
 export type TickSource =
@@ -66,22 +66,28 @@ export class SeriesCache {
   }
 }
 
-/** Runs one task; strategy configuration problems come back as `ok: false`. */
-export function runSweepTask(task: SweepTask, cache: SeriesCache = new SeriesCache()): SweepOutcome {
-  const cols = task.source.kind === 'columns' ? task.source.columns : cache.columns(task.source.spec);
-  const calendar = task.source.kind === 'columns' ? task.source.calendar : { market24x7: true };
-  const r = runBacktest({
+/**
+ * The backtest of a task over `cols`: fills and the report's curve (plus day closes) are kept so
+ * the metrics are exactly those `npm run backtest` reports; memory stays per task.
+ */
+export function sweepTaskInput(task: SweepTask, cols: TickColumns, calendar: BacktestCalendar): BacktestInput {
+  return {
     tickIterator: columnTicks(cols),
     strategies: [task.strategy],
     risk: task.risk,
     paper: task.paper,
     calendar,
-    // Fills and the report's curve (plus day closes) feed the metrics, exactly as `npm run
-    // backtest` computes them; memory stays per task, released when the task returns
     equityEvery: reportEquityEvery(cols.length),
     sampleDayEnds: true,
     ...(task.tickSizes !== undefined ? { tickSizes: new Map(task.tickSizes) } : {}),
-  });
+  };
+}
+
+/** Runs one task; strategy configuration problems come back as `ok: false`. */
+export function runSweepTask(task: SweepTask, cache: SeriesCache = new SeriesCache()): SweepOutcome {
+  const cols = task.source.kind === 'columns' ? task.source.columns : cache.columns(task.source.spec);
+  const calendar = task.source.kind === 'columns' ? task.source.calendar : { market24x7: true };
+  const r = runBacktest(sweepTaskInput(task, cols, calendar));
   if (!r.ok) return { id: task.id, params: task.params, ok: false, errors: describeConfigErrors(r.error) };
   const sig = r.value.signals.reduce(
     (a, s) => ({ generated: a.generated + s.generated, validated: a.validated + s.validated, rejected: a.rejected + s.rejected }),

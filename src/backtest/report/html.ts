@@ -14,7 +14,8 @@ import type { BacktestReport, ScopeReport } from './model.js';
 /** Trade-table rows written into the page; the rest are in the embedded data and in --json. */
 export const MAX_TRADE_ROWS = 2000;
 
-function esc(s: string): string {
+/** Text safe in HTML content and attribute values. */
+export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
