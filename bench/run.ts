@@ -21,8 +21,9 @@ import { poolSuite } from './pool.js';
 import { wsFanoutSuite } from './ws-fanout.js';
 import { soakSuite } from './soak.js';
 import { recoverySuite } from './recovery.js';
+import { backtestSuite } from './backtest.js';
 
-const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite];
+const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite, backtestSuite];
 
 const BENCH_CLI = {
   command: 'npm run bench --',
