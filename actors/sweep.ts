@@ -36,6 +36,11 @@ import {
   runBacktest,
   sweepTaskInput,
   syntheticColumns,
+  walkForwardFolds,
+  walkForwardJson,
+  walkForwardTable,
+  type Fold,
+  type FoldResult,
   describeConfigErrors,
   describeSet,
   expandGrid,
@@ -165,25 +170,52 @@ async function main(argv: readonly string[]): Promise<void> {
   const risk = args.riskCaps ? limits : liftDailyCaps(limits);
   const paper = paperConfigFrom(config.paper);
   const tasks = plan.map((p, id): SweepTask => ({ id, params: p.params, strategy: p.strategy, source, risk, paper }));
-  const threads = Math.min(args.threads ?? availableParallelism(), tasks.length);
-  log(`${tasks.length} combination(s) of ${args.strategy} on ${label}, ${threads} thread(s)${args.riskCaps ? '' : ', daily risk caps lifted'}`);
+  const folds = args.walkForward === null ? null : foldsOf(source, args.walkForward.trainMs, args.walkForward.testMs, label);
+  // Walk-forward: every set on every training window, then each fold's best set on its test window
+  const total = folds === null ? tasks.length : folds.length * (tasks.length + 1);
+  const threads = Math.min(args.threads ?? availableParallelism(), folds === null ? tasks.length : folds.length * tasks.length);
+  log(`${tasks.length} combination(s) of ${args.strategy} on ${label}${folds === null ? '' : `, ${folds.length} walk-forward fold(s)`}, ${threads} thread(s)${args.riskCaps ? '' : ', daily risk caps lifted'}`);
   const pool = new Piscina<SweepTask, SweepOutcome>({
     filename: new URL('../src/backtest/sweep-worker.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
   });
   const t0 = realClock.monoMs();
-  const progress = createProgress({ total: tasks.length, unit: 'combinations', label: 'sweep', stream: process.stderr, now: () => realClock.monoMs() });
+  const progress = createProgress({ total, unit: folds === null ? 'combinations' : 'backtests', label: 'sweep', stream: process.stderr, now: () => realClock.monoMs() });
   let done = 0;
-  let outcomes: SweepOutcome[];
-  try {
-    outcomes = await Promise.all(
-      tasks.map(async (t) => {
+  const runAll = (batch: readonly SweepTask[]): Promise<SweepOutcome[]> =>
+    Promise.all(
+      batch.map(async (t) => {
         const o = await pool.run(t);
         progress.update(++done);
         return o;
       }),
     );
+  let outcomes: SweepOutcome[];
+  let foldResults: FoldResult[] = [];
+  try {
+    if (folds === null) outcomes = await runAll(tasks);
+    else {
+      outcomes = await runAll(folds.flatMap((f, k) => tasks.map((t) => ({ ...t, id: k * tasks.length + t.id, window: f.train }))));
+      const picks = folds.map((_, k) => rankOutcomes(outcomes.slice(k * tasks.length, (k + 1) * tasks.length), args.sort)[0]);
+      const tests = await runAll(
+        folds.flatMap((f, k) => {
+          const best = picks[k];
+          return best === undefined ? [] : [{ ...tasks[best.id - k * tasks.length]!, id: k, window: f.test }];
+        }),
+      );
+      foldResults = folds.map((f, k) => ({
+        fold: k + 1,
+        trainFrom: f.trainFrom,
+        testFrom: f.testFrom,
+        testTo: f.testTo,
+        trainTicks: f.train.end - f.train.start,
+        testTicks: f.test.end - f.test.start,
+        best: picks[k]?.params ?? null,
+        trainMetric: picks[k]?.metrics[args.sort.key] ?? null,
+        test: tests.find((o) => o.id === k) ?? null,
+      }));
+    }
   } finally {
     progress.stop();
     await pool.destroy();
@@ -191,7 +223,12 @@ async function main(argv: readonly string[]): Promise<void> {
   log(`done in ${((realClock.monoMs() - t0) / 1000).toFixed(2)} s`);
   const failed = outcomes.filter((o) => !o.ok);
   for (const o of failed) if (!o.ok) log(`${describeSet(o.params)}: ${o.errors.join('; ')}`);
-  process.stdout.write(args.json ? `${JSON.stringify(sweepJson(args.strategy, label, outcomes, args.sort), null, 2)}\n` : `${sweepTable(args.axes, outcomes, args.sort)}\n`);
+  if (args.walkForward !== null) {
+    const { trainMs, testMs } = args.walkForward;
+    process.stdout.write(args.json ? `${JSON.stringify(walkForwardJson(args.strategy, label, args.sort, trainMs, testMs, foldResults), null, 2)}\n` : `${walkForwardTable(args.axes, args.sort, foldResults)}\n`);
+  } else {
+    process.stdout.write(args.json ? `${JSON.stringify(sweepJson(args.strategy, label, outcomes, args.sort), null, 2)}\n` : `${sweepTable(args.axes, outcomes, args.sort)}\n`);
+  }
   if (args.heatmap !== null) {
     const out = resolve(args.heatmap);
     writeFileSync(out, renderHeatmapHtml({ strategy: args.strategy, ticks: label, axes: args.axes, outcomes, sort: args.sort }));
@@ -199,6 +236,17 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (args.top > 0) await writeTopReports(args, tasks, outcomes, label);
   if (failed.length > 0) process.exitCode = 1;
+}
+
+/** The walk-forward folds of the source's ticks; none (a series shorter than one fold) is a usage error. */
+function foldsOf(source: TickSource, trainMs: number, testMs: number, label: string): Fold[] {
+  const cols = source.kind === 'columns' ? source.columns : syntheticColumns(source.spec, false);
+  const folds = walkForwardFolds(cols.ts, cols.length, trainMs, testMs);
+  if (folds.length === 0) {
+    const span = cols.length === 0 ? 0 : cols.ts[cols.length - 1]! - cols.ts[0]!;
+    fail([`ERR_CONFIG_INVALID: --train/--test: ${label} spans ${(span / 3_600_000).toFixed(2)} h, shorter than one fold (train + test)`]);
+  }
+  return folds;
 }
 
 /**

@@ -21,3 +21,5 @@ export { runSweepTask, SeriesCache, sweepTaskInput, type SweepOutcome, type Swee
 export { MAX_GRID, MAX_SYNTHETIC_TICKS, MAX_TOP, parseSweepArgs, SWEEP_CLI, type SweepArgs, type SweepArgsError, type TicksArg } from './sweep-args.js';
 export { DEFAULT_SORT, rankOutcomes, sweepJson, sweepTable, type SweepSort } from './sweep-report.js';
 export { renderHeatmapHtml, type HeatmapInput } from './heatmap.js';
+export { parseDurationMs, walkForwardFolds, type Fold, type TickWindow } from './walk-forward.js';
+export { outOfSampleNetPnl, walkForwardJson, walkForwardTable, type FoldResult } from './walk-forward-report.js';

@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../errors.js';
 import { gridSize, parseParamValue, type ParamAxis } from './grid.js';
 import { LOWER_IS_BETTER, SUMMARY_ROWS } from './report/format.js';
 import type { SweepSort } from './sweep-report.js';
+import { parseDurationMs } from './walk-forward.js';
 
 /** Where the sweep's ticks come from. */
 export type TicksArg = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'synthetic'; readonly seed: string; readonly n: number };
@@ -31,6 +32,8 @@ export interface SweepArgs {
   /** Write the full HTML backtest report of the best N sets (0 = none) into `reportDir`. */
   readonly top: number;
   readonly reportDir: string;
+  /** Walk-forward windows (--train/--test), or null for one run over the whole series. */
+  readonly walkForward: { readonly trainMs: number; readonly testMs: number } | null;
 }
 
 /** Largest --top (each is a full backtest and an HTML file). */
@@ -64,11 +67,22 @@ export const SWEEP_CLI = {
     heatmap: { type: 'string', arg: '<file.html>', help: 'two-parameter grids: write an HTML heatmap of the ranking metric' },
     top: { type: 'string', arg: '<N>', help: `write the full HTML backtest report of the best N sets (at most ${MAX_TOP})` },
     'report-dir': { type: 'string', arg: '<dir>', help: 'where --top writes its reports (default: the current directory)' },
+    train: { type: 'string', arg: '<duration>', help: 'walk-forward: training window, e.g. 2h or 3d (s, m, h, d); needs --test' },
+    test: { type: 'string', arg: '<duration>', help: 'walk-forward: test window that follows each training window; folds roll forward by it' },
   },
   notes:
     'example:\n  npm run sweep -- --strategy momentum_20 --param threshold=0.001,0.002 --ticks synthetic:seed:200000\n' +
     `metrics for --sort: ${SUMMARY_ROWS.map((r) => r.key).join(', ')}`,
 } as const satisfies CliSpec;
+
+const DurationArg = z.string().transform((s, ctx): number => {
+  const ms = parseDurationMs(s);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like 90s, 15m, 6h or 2d, was "${s}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -136,8 +150,12 @@ const ArgsSchema = z
       .optional(),
     'report-dir': z.string().min(1).optional(),
     'no-risk-caps': z.boolean().default(false),
+    train: DurationArg.optional(),
+    test: DurationArg.optional(),
   })
   .superRefine((a, ctx) => {
+    if ((a.train === undefined) !== (a.test === undefined)) ctx.addIssue({ code: 'custom', path: [a.train === undefined ? 'train' : 'test'], message: 'walk-forward needs both --train and --test' });
+    if (a.train !== undefined && (a.heatmap !== undefined || a.top !== undefined)) ctx.addIssue({ code: 'custom', path: ['train'], message: 'walk-forward prints its folds; --heatmap and --top are for a single run' });
     if (a.heatmap !== undefined && a.param.length !== 2) ctx.addIssue({ code: 'custom', path: ['heatmap'], message: `needs exactly two --param axes, was ${a.param.length}` });
     const keys = a.param.map((p) => p.key);
     const dup = keys.find((k, i) => keys.indexOf(k) !== i);
@@ -188,5 +206,6 @@ export function parseSweepArgs(argv: readonly string[]): Result<SweepArgs | 'hel
     heatmap: a.heatmap ?? null,
     top: a.top ?? 0,
     reportDir: a['report-dir'] ?? '.',
+    walkForward: a.train !== undefined && a.test !== undefined ? { trainMs: a.train, testMs: a.test } : null,
   });
 }

@@ -14,6 +14,7 @@ import { metricValues, type MetricValues } from './report/format.js';
 import { runBacktest } from './run.js';
 import { normaliseSpec, syntheticColumns, type SyntheticSpec } from './synthetic.js';
 import type { BacktestCalendar, BacktestInput, BacktestStats } from './types.js';
+import type { TickWindow } from './walk-forward.js';
 
 /** Where a task's ticks come from. */
 export type TickSource =
@@ -32,6 +33,8 @@ export interface SweepTask {
   readonly paper: Partial<PaperConfig>;
   /** [token, tick size in paise] pairs, when known. */
   readonly tickSizes?: readonly (readonly [number, number])[];
+  /** Only ticks [start, end) of the source (a walk-forward window); default all. */
+  readonly window?: TickWindow;
 }
 
 /** The summary of one task. */
@@ -71,13 +74,15 @@ export class SeriesCache {
  * the metrics are exactly those `npm run backtest` reports; memory stays per task.
  */
 export function sweepTaskInput(task: SweepTask, cols: TickColumns, calendar: BacktestCalendar): BacktestInput {
+  const start = task.window?.start ?? 0;
+  const end = task.window?.end ?? cols.length;
   return {
-    tickIterator: columnTicks(cols),
+    tickIterator: columnTicks(cols, start, end),
     strategies: [task.strategy],
     risk: task.risk,
     paper: task.paper,
     calendar,
-    equityEvery: reportEquityEvery(cols.length),
+    equityEvery: reportEquityEvery(end - start),
     sampleDayEnds: true,
     ...(task.tickSizes !== undefined ? { tickSizes: new Map(task.tickSizes) } : {}),
   };

@@ -30,6 +30,7 @@ describe('parseSweepArgs', () => {
         heatmap: null,
         top: 0,
         reportDir: '.',
+        walkForward: null,
       },
     });
     expect(parseSweepArgs(['--strategy', 'x', '--ticks', 'data/t.jsonl', '--threads', '3'])).toMatchObject({ ok: true, value: { ticks: { kind: 'file', path: 'data/t.jsonl' }, threads: 3, axes: [] } });
@@ -78,5 +79,24 @@ describe('sweep ranking, heatmap and top-N arguments', () => {
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^--sort: expected metric\[:asc\|:desc\] with a metric among .*sharpe/), expect.stringMatching(/^--top: expected at least 1/)]));
     const h = parseSweepArgs(['--strategy', 'm', '--ticks', 'synthetic:s:10', '--param', 'a=1,2', '--heatmap', 'h.html']);
     expect(h.ok ? [] : h.error.map((e) => `${e.path}: ${e.message}`)).toEqual(['--heatmap: needs exactly two --param axes, was 1']);
+  });
+});
+
+describe('walk-forward arguments', () => {
+  const base = ['--strategy', 'm', '--ticks', 'synthetic:s:10', '--param', 'a=1,2'];
+  it('reads --train/--test durations', () => {
+    expect(parseSweepArgs([...base, '--train', '2h', '--test', '30m'])).toMatchObject({ ok: true, value: { walkForward: { trainMs: 7_200_000, testMs: 1_800_000 } } });
+  });
+  it('needs both windows, valid durations, and no --heatmap/--top', () => {
+    const lines = (argv: string[]): string[] => {
+      const r = parseSweepArgs([...base, ...argv]);
+      return r.ok ? [] : r.error.map((e) => `${e.path}: ${e.message}`);
+    };
+    expect(lines(['--train', '2h'])).toEqual(['--test: walk-forward needs both --train and --test']);
+    expect(lines(['--train', '2 hours', '--test', '0d'])).toEqual([
+      '--train: expected a duration like 90s, 15m, 6h or 2d, was "2 hours"',
+      '--test: expected a duration like 90s, 15m, 6h or 2d, was "0d"',
+    ]);
+    expect(lines(['--train', '2h', '--test', '1h', '--top', '2'])).toEqual(['--train: walk-forward prints its folds; --heatmap and --top are for a single run']);
   });
 });
