@@ -3,7 +3,7 @@
 // that follows, then the out-of-sample total. Text table or JSON. PURE.
 import type { ParamAxis, ParamSet } from './grid.js';
 import { rupees } from './describe.js';
-import { fmtPct, fmtRatio, metricRow } from './report/format.js';
+import { fmtIst, fmtPct, fmtRatio, metricRow } from './report/format.js';
 import type { SweepSort } from './sweep-report.js';
 import type { SweepOutcome } from './sweep-task.js';
 import { textTable } from './table.js';
@@ -23,11 +23,6 @@ export interface FoldResult {
   readonly test: SweepOutcome | null;
 }
 
-function ist(ts: number): string {
-  const d = new Date(ts + 19_800_000).toISOString();
-  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
-}
-
 type Ok = Extract<SweepOutcome, { ok: true }>;
 const okTest = (f: FoldResult): Ok | null => (f.test !== null && f.test.ok ? f.test : null);
 
@@ -44,9 +39,9 @@ export function walkForwardTable(axes: readonly ParamAxis[], sort: SweepSort, fo
     const t = okTest(f);
     return [
       String(f.fold),
-      ist(f.trainFrom),
-      ist(f.testFrom),
-      ist(f.testTo),
+      fmtIst(f.trainFrom, false),
+      fmtIst(f.testFrom, false),
+      fmtIst(f.testTo, false),
       ...keys.map((k) => (f.best === null ? '—' : String(f.best[k]))),
       row === undefined ? String(f.trainMetric) : row.format(f.trainMetric),
       t === null ? '—' : rupees(t.stats.netPnl),

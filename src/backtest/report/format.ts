@@ -1,6 +1,7 @@
 // How report figures read, shared by the terminal table and the HTML report: one row definition
 // per summary metric (label + formatter) and the unit formatters. PURE.
 import type { BacktestMetrics } from '../../domain/metrics/index.js';
+import { istTimeOfDayMs, tradingDay } from '../../domain/market-hours/index.js';
 import { rupees } from '../describe.js';
 
 const DASH = '—';
@@ -26,6 +27,14 @@ export function fmtDuration(ms: number | null): string {
   const h = Math.floor((s % 86_400) / 3600);
   const m = Math.floor((s % 3600) / 60);
   return [d > 0 ? `${d}d` : '', h > 0 ? `${h}h` : '', `${m}m`].filter((x) => x !== '').join(' ');
+}
+
+/** Epoch ms as IST wall time, `YYYY-MM-DD HH:MM:SS` (or without seconds); — for null. */
+export function fmtIst(ts: number | null, seconds = true): string {
+  if (ts === null) return DASH;
+  const s = Math.floor(istTimeOfDayMs(ts) / 1000);
+  const two = (x: number): string => String(x).padStart(2, '0');
+  return `${tradingDay(ts)} ${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}${seconds ? `:${two(s % 60)}` : ''}`;
 }
 
 /** One line of the summary table. `key` names the figure in the JSON and in the HTML's data-metric. */

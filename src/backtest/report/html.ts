@@ -8,7 +8,7 @@
 import type { BreakdownRow, RoundTrip } from '../../domain/metrics/index.js';
 import { tradingDay } from '../../domain/market-hours/index.js';
 import type { ReportCharts } from './charts.js';
-import { fmtDuration, fmtMoney, fmtPct, SUMMARY_ROWS } from './format.js';
+import { fmtDuration, fmtIst, fmtMoney, fmtPct, SUMMARY_ROWS } from './format.js';
 import type { BacktestReport, ScopeReport } from './model.js';
 
 /** Trade-table rows written into the page; the rest are in the embedded data and in --json. */
@@ -22,12 +22,6 @@ export function esc(s: string): string {
 /** JSON safe inside a <script> element. */
 function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-function isoIst(ts: number | null): string {
-  if (ts === null) return '—';
-  const d = new Date(ts + 19_800_000).toISOString();
-  return `${d.slice(0, 10)} ${d.slice(11, 19)}`;
 }
 
 function summaryTable(report: BacktestReport): string {
@@ -57,7 +51,7 @@ function tradesTable(trips: readonly RoundTrip[]): string {
     .slice(0, MAX_TRADE_ROWS)
     .map(
       (t, i) =>
-        `<tr><td>${i + 1}</td><td>${esc(t.strategyId)}</td><td>${t.token}</td><td>${t.direction}</td><td>${t.quantity}</td><td>${isoIst(t.entryTs)}</td><td>${fmtMoney(t.entryPrice)}</td><td>${isoIst(t.exitTs)}</td><td>${fmtMoney(t.exitPrice)}</td><td>${fmtDuration(t.durationMs)}</td><td>${fmtMoney(t.fees)}</td><td class="${t.netPnl < 0 ? 'neg' : 'pos'}">${fmtMoney(t.netPnl)}</td></tr>`,
+        `<tr><td>${i + 1}</td><td>${esc(t.strategyId)}</td><td>${t.token}</td><td>${t.direction}</td><td>${t.quantity}</td><td>${fmtIst(t.entryTs)}</td><td>${fmtMoney(t.entryPrice)}</td><td>${fmtIst(t.exitTs)}</td><td>${fmtMoney(t.exitPrice)}</td><td>${fmtDuration(t.durationMs)}</td><td>${fmtMoney(t.fees)}</td><td class="${t.netPnl < 0 ? 'neg' : 'pos'}">${fmtMoney(t.netPnl)}</td></tr>`,
     )
     .join('');
   const more = trips.length > MAX_TRADE_ROWS ? `<p class="muted">First ${MAX_TRADE_ROWS} of ${trips.length} trips shown; all are in the --json output.</p>` : '';
@@ -120,7 +114,7 @@ const RENDER = `
 /** The whole page. `chartsLibrary` is the lightweight-charts standalone production build. */
 export function renderReportHtml(report: BacktestReport, charts: ReportCharts, chartsLibrary: string): string {
   const ids = report.strategies.map((s) => s.id).join(', ');
-  const period = `${isoIst(report.run.firstTs)} → ${isoIst(report.run.lastTs)} IST`;
+  const period = `${fmtIst(report.run.firstTs)} → ${fmtIst(report.run.lastTs)} IST`;
   const instruments = charts.instruments
     .map((i) => `<option value="${i.token}">${i.token} (${i.markers.length + i.markersDropped} fills)</option>`)
     .join('');
