@@ -9,8 +9,8 @@
 // the default strategies and config with the daily caps lifted so every strategy trades all along.
 import { runInNewContext } from 'node:vm';
 import * as v8 from 'node:v8';
-import { columnTicks, liftDailyCaps, runBacktest, syntheticColumns, type BacktestInput, type TickColumns } from '../src/backtest/index.js';
-import { buildReport } from '../src/backtest/report/index.js';
+import { columnTicks, liftDailyCaps, runBacktest, syntheticColumns, type BacktestInput, type BacktestResult, type TickColumns } from '../src/backtest/index.js';
+import { buildReport, reportEquityEvery } from '../src/backtest/report/index.js';
 import { defaultConfig } from '../src/config.js';
 import type { Tick } from '../src/domain/types.js';
 import { paperConfigFrom } from '../src/services/engine/config.js';
@@ -43,7 +43,7 @@ function* freshTicks(cols: TickColumns): Generator<Tick> {
   for (const t of columnTicks(cols)) yield { ...t };
 }
 
-function timed(input: BacktestInput, n: number, after?: (r: Extract<ReturnType<typeof runBacktest>, { ok: true }>['value']) => unknown): { perSec: number; kept: unknown } {
+function timed(input: BacktestInput, n: number, after?: (r: BacktestResult) => unknown): { perSec: number; kept: unknown } {
   const t0 = performance.now();
   const r = runBacktest(input);
   if (!r.ok) throw new Error(`backtest config: ${JSON.stringify(r.error)}`);
@@ -67,25 +67,32 @@ export const backtestSuite: BenchSuite = {
     ctx.log(`backtest: generating ${n} synthetic ticks, ${strategies.length} strategies`);
     const cols = syntheticColumns({ seed: 'bench-backtest', n, instruments: [...new Set(strategies.flatMap((s) => s.instruments))] }, false);
 
-    const report: number[] = [];
-    const plain: number[] = [];
-    const objects: number[] = [];
-    let fills = 0;
-    let retainedBytes = 0;
+    const reportInput = (): BacktestInput => ({ ...base, tickIterator: columnTicks(cols), equityEvery: reportEquityEvery(n), equityByStrategy: true, sampleDayEnds: true });
+    const reportPath = (r: BacktestResult): unknown => buildReport(r, { ticks: 'bench', from: null, to: null, riskCaps: false });
+    const paths: readonly { readonly name: 'report' | 'plain' | 'objects'; readonly input: () => BacktestInput; readonly after?: (r: BacktestResult) => unknown }[] = [
+      { name: 'report', input: reportInput, after: reportPath },
+      { name: 'plain', input: () => ({ ...base, tickIterator: columnTicks(cols), equityEvery: 0, keepFills: false }) },
+      { name: 'objects', input: () => ({ ...base, tickIterator: freshTicks(cols), equityEvery: 0, keepFills: false }) },
+    ];
+    const perSec: Record<'report' | 'plain' | 'objects', number[]> = { report: [], plain: [], objects: [] };
     for (let i = 0; i < runs; i++) {
-      ctx.log(`backtest: run ${i + 1}/${runs}`);
-      const before = heapUsed();
-      const rep = timed({ ...base, tickIterator: columnTicks(cols), equityEvery: Math.max(1, Math.ceil(n / 50_000)), equityByStrategy: true, sampleDayEnds: true }, n, (r) => ({
-        r,
-        rep: buildReport(r, { ticks: 'bench', from: null, to: null, riskCaps: false }),
-      }));
-      // What the report path keeps (result with fills and curves, and the report), after a full GC
-      retainedBytes = heapUsed() - before;
-      fills = (rep.kept as { r: { fills: unknown[] } }).r.fills.length;
-      report.push(rep.perSec);
-      plain.push(timed({ ...base, tickIterator: columnTicks(cols), equityEvery: 0, keepFills: false }, n).perSec);
-      objects.push(timed({ ...base, tickIterator: freshTicks(cols), equityEvery: 0, keepFills: false }, n).perSec);
+      // Each run starts the three paths from a collected heap, in a rotated order (no path always first)
+      for (let k = 0; k < paths.length; k++) {
+        const p = paths[(i + k) % paths.length]!;
+        ctx.log(`backtest: run ${i + 1}/${runs}, ${p.name}`);
+        fullGc();
+        perSec[p.name].push(timed(p.input(), n, p.after).perSec);
+      }
     }
+    const report = perSec.report;
+    const plain = perSec.plain;
+    const objects = perSec.objects;
+    // Memory, after the timed runs (warm code): what the report path retains, and per-tick objects
+    const h0 = heapUsed();
+    let keptReport: { kept: unknown } | null = timed(reportInput(), n, (r) => ({ r, report: reportPath(r) }));
+    const retainedBytes = heapUsed() - h0;
+    const fills = ((keptReport.kept as { r: BacktestResult }).r.fills.length);
+    keptReport = null;
     const b0 = heapUsed();
     const held = Array.from(columnTicks(cols, 0, Math.min(OBJECT_SLICE, n)), (t) => ({ ...t }));
     const objectBytesPerTick = (heapUsed() - b0) / held.length;
@@ -110,7 +117,7 @@ export const backtestSuite: BenchSuite = {
       [`per-tick Tick objects (measured on ${Math.min(OBJECT_SLICE, n)})`, ((objectBytesPerTick * 1e6) / MB).toFixed(1)],
       [`report path: result (${fills} fills, curves) + report`, perM(retainedBytes).replace(' MB', '')],
     ];
-    const intro = `${n} synthetic ticks over 18 instruments, ${strategies.length} strategies (${strategies.map((s) => s.id).join(', ')}), daily caps lifted; ${runs} run(s), interleaved; ${fills} fills.`;
+    const intro = `${n} synthetic ticks over 18 instruments, ${strategies.length} strategies (${strategies.map((s) => s.id).join(', ')}), daily caps lifted; ${runs} run(s), the three paths interleaved in a rotated order, each after a full GC; ${fills} fills. Memory: heap after a full GC, holding vs not holding.`;
     return {
       ...resultHeader(backtestSuite, ctx, startedAt, t0),
       metrics: {

@@ -57,6 +57,8 @@ export function* columnPrices(cols: TickColumns, start = 0, end = cols.length): 
 export const MAX_POINTS = 2000;
 /** Markers per instrument chart (the first ones in time order are kept). */
 export const MAX_MARKERS = 1500;
+/** Above this many markers on one chart the arrows go without labels (the labels would overlap). */
+export const MAX_LABELLED_MARKERS = 150;
 
 /** The bucket width, whole seconds (≥ 1), that keeps a period under about MAX_POINTS buckets. */
 export function bucketSeconds(firstTs: number, lastTs: number): number {
@@ -105,6 +107,7 @@ export function priceSeries(ticks: Iterable<PriceTick>, tokens: ReadonlySet<numb
 }
 
 function markersOf(fills: readonly Fill[], exits: ReadonlySet<string>, entries: ReadonlySet<string>, bucketS: number): ChartMarker[] {
+  const labelled = fills.length <= MAX_LABELLED_MARKERS;
   return fills.map((f) => {
     const role = [exits.has(f.tradeId) ? 'exit' : '', entries.has(f.tradeId) ? 'entry' : ''].filter((x) => x !== '').join('+');
     const buy = f.side === 'BUY';
@@ -113,7 +116,7 @@ function markersOf(fills: readonly Fill[], exits: ReadonlySet<string>, entries: 
       position: buy ? 'belowBar' : 'aboveBar',
       shape: buy ? 'arrowUp' : 'arrowDown',
       color: buy ? '#26a269' : '#e01b24',
-      text: `${role === '' ? f.side : role} ${f.quantity}`,
+      text: labelled ? `${f.strategyId}: ${role === '' ? f.side : role} ${f.quantity}` : '',
     };
   });
 }

@@ -104,7 +104,7 @@ const RENDER = `
     series.setData(inst.prices);
     markers.setMarkers(inst.markers);
     price.timeScale().fitContent();
-    document.getElementById('markers-note').textContent = inst.markersDropped > 0 ? ('first ' + inst.markers.length + ' fills marked; ' + inst.markersDropped + ' more not shown') : (inst.markers.length + ' fills marked');
+    document.getElementById('markers-note').textContent = inst.markersDropped > 0 ? ('first ' + inst.markers.length + ' fills marked; ' + inst.markersDropped + ' more not shown') : (inst.markers.length + ' fills marked' + (inst.markers.length > 0 && inst.markers[0].text === '' ? ' (arrows only: ▲ buy, ▼ sell)' : ''));
   }
   if (select) { select.addEventListener('change', function () { show(select.value); }); show(select.value); }
   requestAnimationFrame(function () { requestAnimationFrame(function () { document.body.dataset.rendered = 'true'; }); });
