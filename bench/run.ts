@@ -22,8 +22,9 @@ import { wsFanoutSuite } from './ws-fanout.js';
 import { soakSuite } from './soak.js';
 import { recoverySuite } from './recovery.js';
 import { kiteParserSuite } from './kite-parser.js';
+import { backtestSuite } from './backtest.js';
 
-const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite, kiteParserSuite];
+const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite, kiteParserSuite, backtestSuite];
 
 const BENCH_CLI = {
   command: 'npm run bench --',

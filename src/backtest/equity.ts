@@ -67,4 +67,9 @@ export class EquityTracker {
     }
     if (sample) this.points.push({ tick, ts, equity: e });
   }
+
+  /** Adds a point for `tick` now, unless the curve already ends with one for it. */
+  sample(tick: number, ts: number): void {
+    if (this.points[this.points.length - 1]?.tick !== tick) this.points.push({ tick, ts, equity: this.equity });
+  }
 }

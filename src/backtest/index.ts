@@ -11,12 +11,15 @@ export type {
   SignalCounts,
   SignalTrace,
 } from './types.js';
-export { prepareBacktest, resolveStrategies, type BacktestSetup } from './setup.js';
+export { liftDailyCaps, prepareBacktest, resolveStrategies, type BacktestSetup } from './setup.js';
 export { allocateColumns, columnTicks, ColumnsBuilder, packTicks, type TickColumns } from './columns.js';
 export { normaliseSpec, SYNTHETIC_T0, syntheticColumns, syntheticTicks, type SyntheticSpec } from './synthetic.js';
 export { compareFills, fillEssence, type FillComparison } from './compare.js';
 export { describeConfigErrors, rupees } from './describe.js';
 export { describeSet, expandGrid, gridSize, parseParamValue, withParams, type ParamAxis, type ParamSet, type ParamValue } from './grid.js';
-export { runSweepTask, SeriesCache, type SweepOutcome, type SweepTask, type TickSource } from './sweep-task.js';
-export { MAX_GRID, MAX_SYNTHETIC_TICKS, parseSweepArgs, SWEEP_CLI, type SweepArgs, type SweepArgsError, type TicksArg } from './sweep-args.js';
-export { rankOutcomes, sweepJson, sweepTable } from './sweep-report.js';
+export { runSweepTask, SeriesCache, sweepTaskInput, type SweepOutcome, type SweepTask, type TickSource } from './sweep-task.js';
+export { MAX_GRID, MAX_SYNTHETIC_TICKS, MAX_TOP, parseSweepArgs, SWEEP_CLI, type SweepArgs, type SweepArgsError, type TicksArg } from './sweep-args.js';
+export { DEFAULT_SORT, rankOutcomes, sweepJson, sweepTable, type SweepSort } from './sweep-report.js';
+export { renderHeatmapHtml, type HeatmapInput } from './heatmap.js';
+export { parseDurationMs, walkForwardFolds, type Fold, type TickWindow } from './walk-forward.js';
+export { outOfSampleNetPnl, walkForwardJson, walkForwardTable, type FoldResult } from './walk-forward-report.js';

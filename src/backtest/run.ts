@@ -4,6 +4,7 @@
 // counters fed from what the step emits. The fused topology runs the same step in one worker per
 // broker, so a backtest and a live run decide identically on the same ticks. PURE, deterministic.
 import { appError, type Result } from '../errors.js';
+import { istDayNumber } from '../domain/market-hours/index.js';
 import { applyFill, brokerTotals, createPortfolio, isReducing, markToMarket, strategyIds, strategyTotals, type PnlTotals } from '../domain/portfolio/index.js';
 import { positionOf } from '../domain/risk/index.js';
 import type { StrategyConfigError } from '../domain/strategy/index.js';
@@ -19,6 +20,8 @@ const BROKER = 'paper';
 const DEFAULT_CALENDAR: BacktestCalendar = { market24x7: true };
 const DEFAULT_EQUITY_EVERY = 1000;
 const NO_TICK_SIZES: ReadonlyMap<number, number> = new Map();
+/** Ticks between two progress reports (a power of two: the check is a mask). */
+const PROGRESS_EVERY = 16_384;
 
 function iteratorOf(input: BacktestInput): Iterator<Tick> {
   if ((input.ticks === undefined) === (input.tickIterator === undefined)) {
@@ -52,6 +55,12 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
   );
   const portfolio = createPortfolio({ startingCash });
   const equity = new EquityTracker(startingCash * runnable.length);
+  // One curve per strategy (each from its own starting cash), sampled with the total curve
+  const perStrategy: ReadonlyMap<string, EquityTracker> | null =
+    input.equityByStrategy === true ? new Map(runnable.map((id) => [id, new EquityTracker(startingCash)])) : null;
+  const trackers = perStrategy === null ? [] : [...perStrategy.values()];
+  const sampleDayEnds = input.sampleDayEnds === true;
+  const onProgress = input.onProgress;
   const counters = new Counters(runnable);
   const fills: Fill[] = [];
   let fillCount = 0;
@@ -69,6 +78,7 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
       throw appError('ERR_FILL_INVALID', { tradeId: f.tradeId, reason: 'the venue emitted a fill twice' });
     }
     equity.onFill(f);
+    perStrategy?.get(f.strategyId)?.onFill(f);
     fillCount++;
     if (keepFills) fills.push(f);
     if (prevQty !== 0 && isReducing(prevQty, f.side, Math.min(f.quantity, Math.abs(prevQty)))) {
@@ -135,20 +145,31 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
     // Each tick's own time, as every actor uses it (never clamped: a late tick keeps its stamp);
     // a tick without any timestamp inherits the previous one (the actors would use their clock)
     const ts = tick.exchangeTs > 0 ? tick.exchangeTs : tick.lastTradeTs > 0 ? tick.lastTradeTs : prevTs;
+    // The last tick of each IST day closes the day on the curves (daily returns need exact closes)
+    if (sampleDayEnds && i > 0 && istDayNumber(ts) !== istDayNumber(prevTs)) {
+      equity.sample(i - 1, prevTs);
+      for (const t of trackers) t.sample(i - 1, prevTs);
+    }
     prevTs = ts;
     firstTs ??= ts;
     equity.onTick(tick.token, tick.ltp);
+    for (const t of trackers) t.onTick(tick.token, tick.ltp);
     markToMarket(portfolio, tick.token, tick.ltp);
     // A tick's feed position defaults to its index: what the replay feed stamps for a file replayed from its start
     const msg: TickMsg = { kind: 'tick', tick, seq: i, ts, feedSeq: tick.feedSeq ?? i };
     tradingStepBehaviour.handle(step, msg, onOut);
-    equity.settle(i, ts, equityEvery > 0 && (i + 1) % equityEvery === 0);
+    const sample = equityEvery > 0 && (i + 1) % equityEvery === 0;
+    equity.settle(i, ts, sample);
+    for (const t of trackers) t.settle(i, ts, sample);
+    if (onProgress !== undefined && (i & (PROGRESS_EVERY - 1)) === PROGRESS_EVERY - 1) onProgress(i + 1);
   }
+  onProgress?.(n);
   const gated = step.strategy.gated;
 
   const lastTs = n === 0 ? null : prevTs;
-  if (n > 0 && (equity.points.length === 0 || equity.points[equity.points.length - 1]!.tick !== n - 1)) {
-    equity.points.push({ tick: n - 1, ts: lastTs ?? 0, equity: equity.equity });
+  if (n > 0) {
+    equity.sample(n - 1, lastTs ?? 0);
+    for (const t of trackers) t.sample(n - 1, lastTs ?? 0);
   }
   const byStrategy: Record<string, PnlTotals> = {};
   for (const id of strategyIds(portfolio, BROKER)) {
@@ -158,6 +179,12 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
   const untraded = runnable.length - Object.keys(byStrategy).length;
   if (equity.equity !== all.equity + untraded * startingCash) {
     throw appError('ERR_FILL_INVALID', { tradeId: '*', reason: `tracked equity ${equity.equity} differs from the portfolio's ${all.equity + untraded * startingCash}` });
+  }
+  if (perStrategy !== null) {
+    for (const [id, t] of perStrategy) {
+      const expected = byStrategy[id]?.equity ?? startingCash;
+      if (t.equity !== expected) throw appError('ERR_FILL_INVALID', { tradeId: '*', reason: `tracked equity of ${id} ${t.equity} differs from the portfolio's ${expected}` });
+    }
   }
   const dd = equity.maxDrawdown;
   return {
@@ -187,6 +214,7 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
         endEquity: equity.equity,
       },
       endOfDays,
+      ...(perStrategy !== null ? { equityByStrategy: Object.fromEntries([...perStrategy].map(([id, t]) => [id, t.points])) } : {}),
       ...(trace !== null ? { trace } : {}),
     },
   };

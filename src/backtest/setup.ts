@@ -61,3 +61,11 @@ export function prepareBacktest(input: BacktestInput): Result<BacktestSetup, Str
     limits: { ...DEFAULT_RISK_LIMITS, ...input.risk },
   });
 }
+
+/**
+ * `--no-risk-caps`: the limits without the daily caps of live trading (validated signals per day,
+ * daily loss), which otherwise clip a long backtest silently; position, notional and price checks stay.
+ */
+export function liftDailyCaps(limits: RiskLimits): RiskLimits {
+  return { ...limits, maxDailyTrades: Number.MAX_SAFE_INTEGER, dailyLossLimit: Number.MAX_SAFE_INTEGER };
+}

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { scanCli, type CliError, type CliSpec } from '../cli.js';
 import { err, ok, type Result } from '../errors.js';
 import { gridSize, parseParamValue, type ParamAxis } from './grid.js';
+import { LOWER_IS_BETTER, SUMMARY_ROWS } from './report/format.js';
+import type { SweepSort } from './sweep-report.js';
+import { parseDurationMs } from './walk-forward.js';
 
 /** Where the sweep's ticks come from. */
 export type TicksArg = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'synthetic'; readonly seed: string; readonly n: number };
@@ -20,7 +23,21 @@ export interface SweepArgs {
   readonly threads: number | null;
   /** App config file (risk, paper and calendar settings), as `--config` of the main job. */
   readonly config: string | null;
+  /** Live daily risk caps applied (false with --no-risk-caps). */
+  readonly riskCaps: boolean;
+  /** The ranking metric (default net PnL, best first). */
+  readonly sort: SweepSort;
+  /** Two-parameter grids: write the heatmap of the ranking metric here. */
+  readonly heatmap: string | null;
+  /** Write the full HTML backtest report of the best N sets (0 = none) into `reportDir`. */
+  readonly top: number;
+  readonly reportDir: string;
+  /** Walk-forward windows (--train/--test), or null for one run over the whole series. */
+  readonly walkForward: { readonly trainMs: number; readonly testMs: number } | null;
 }
+
+/** Largest --top (each is a full backtest and an HTML file). */
+export const MAX_TOP = 50;
 
 /** One argument problem; `path` is the option at fault, e.g. `--param #2`. */
 export type SweepArgsError = CliError;
@@ -45,9 +62,27 @@ export const SWEEP_CLI = {
     threads: { type: 'string', arg: '<N>', help: 'worker threads (default: one per CPU)' },
     config: { type: 'string', arg: '<file>', help: 'app config file (JSON or YAML), as --config of npm start' },
     json: { type: 'boolean', help: 'print JSON instead of the text table' },
+    'no-risk-caps': { type: 'boolean', help: 'lift the daily caps of live trading (trades per day, daily loss), as for npm run backtest' },
+    sort: { type: 'string', arg: '<metric[:asc|:desc]>', help: 'rank by this figure of the backtest summary (default netPnl; best first: desc, asc for drawdowns and fees)' },
+    heatmap: { type: 'string', arg: '<file.html>', help: 'two-parameter grids: write an HTML heatmap of the ranking metric' },
+    top: { type: 'string', arg: '<N>', help: `write the full HTML backtest report of the best N sets (at most ${MAX_TOP})` },
+    'report-dir': { type: 'string', arg: '<dir>', help: 'where --top writes its reports (default: the current directory)' },
+    train: { type: 'string', arg: '<duration>', help: 'walk-forward: training window, e.g. 2h or 3d (s, m, h, d); needs --test' },
+    test: { type: 'string', arg: '<duration>', help: 'walk-forward: test window that follows each training window; folds roll forward by it' },
   },
-  notes: 'example:\n  npm run sweep -- --strategy momentum_20 --param threshold=0.001,0.002 --ticks synthetic:seed:200000',
+  notes:
+    'example:\n  npm run sweep -- --strategy momentum_20 --param threshold=0.001,0.002 --ticks synthetic:seed:200000\n' +
+    `metrics for --sort: ${SUMMARY_ROWS.map((r) => r.key).join(', ')}`,
 } as const satisfies CliSpec;
+
+const DurationArg = z.string().transform((s, ctx): number => {
+  const ms = parseDurationMs(s);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like 90s, 15m, 6h or 2d, was "${s}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -69,7 +104,8 @@ const ParamArg = z.string().transform((s, ctx): ParamAxis => {
   return { key, values };
 });
 
-const TicksArgSchema = z.string().min(1, 'expected a tick file or synthetic:SEED:N').transform((s, ctx): TicksArg => {
+/** `--ticks`: a replay file path, or synthetic:SEED:N (shared with the backtest CLI). */
+export const TicksArgSchema = z.string().min(1, 'expected a tick file or synthetic:SEED:N').transform((s, ctx): TicksArg => {
   if (!s.startsWith('synthetic:')) return { kind: 'file', path: s };
   const m = /^synthetic:([^:\s]+):(\d+)$/.exec(s);
   const n = m === null ? Number.NaN : Number(m[2]);
@@ -94,8 +130,33 @@ const ArgsSchema = z
       .pipe(z.number().int().min(1, 'expected at least 1').max(256, 'expected at most 256'))
       .optional(),
     config: z.string().min(1).optional(),
+    sort: z
+      .string()
+      .transform((s, ctx): SweepSort => {
+        const [key = '', dir, ...rest] = s.split(':');
+        if (!SUMMARY_ROWS.some((r) => r.key === key) || rest.length > 0 || (dir !== undefined && dir !== 'asc' && dir !== 'desc')) {
+          ctx.addIssue({ code: 'custom', message: `expected metric[:asc|:desc] with a metric among ${SUMMARY_ROWS.map((r) => r.key).join(', ')}; was "${s}"` });
+          return z.NEVER;
+        }
+        return { key, dir: dir ?? (LOWER_IS_BETTER.has(key) ? 'asc' : 'desc') };
+      })
+      .optional(),
+    heatmap: z.string().min(1).optional(),
+    top: z
+      .string()
+      .regex(/^\d+$/, 'expected a positive integer')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'expected at least 1').max(MAX_TOP, `expected at most ${MAX_TOP}`))
+      .optional(),
+    'report-dir': z.string().min(1).optional(),
+    'no-risk-caps': z.boolean().default(false),
+    train: DurationArg.optional(),
+    test: DurationArg.optional(),
   })
   .superRefine((a, ctx) => {
+    if ((a.train === undefined) !== (a.test === undefined)) ctx.addIssue({ code: 'custom', path: [a.train === undefined ? 'train' : 'test'], message: 'walk-forward needs both --train and --test' });
+    if (a.train !== undefined && (a.heatmap !== undefined || a.top !== undefined)) ctx.addIssue({ code: 'custom', path: ['train'], message: 'walk-forward prints its folds; --heatmap and --top are for a single run' });
+    if (a.heatmap !== undefined && a.param.length !== 2) ctx.addIssue({ code: 'custom', path: ['heatmap'], message: `needs exactly two --param axes, was ${a.param.length}` });
     const keys = a.param.map((p) => p.key);
     const dup = keys.find((k, i) => keys.indexOf(k) !== i);
     if (dup !== undefined) ctx.addIssue({ code: 'custom', path: ['param'], message: `"${dup}" is swept twice; give all its values in one --param` });
@@ -110,17 +171,28 @@ function optionPath(path: readonly PropertyKey[]): string {
   return typeof index === 'number' ? `--${String(head)} #${index + 1}` : `--${String(head)}`;
 }
 
-/** Parses and validates argv (without node and script). `help` short-circuits everything else. */
-export function parseSweepArgs(argv: readonly string[]): Result<SweepArgs | 'help', SweepArgsError[]> {
-  const scan = scanCli(SWEEP_CLI, argv);
+/**
+ * Scans argv with the shared parser, then validates the values with `schema`; every problem of
+ * both passes comes back at once as ERR_CONFIG_INVALID. `help` short-circuits everything else.
+ */
+export function validateCliArgs<S extends CliSpec, T extends z.ZodType>(spec: S, schema: T, argv: readonly string[]): Result<z.output<T> | 'help', CliError[]> {
+  const scan = scanCli(spec, argv);
   if (scan.help) return ok('help');
-  const problems: SweepArgsError[] = [...scan.problems];
-  const parsed = ArgsSchema.safeParse(scan.values);
+  const problems: CliError[] = [...scan.problems];
+  const parsed = schema.safeParse(scan.values);
   if (!parsed.success) {
     for (const i of parsed.error.issues) problems.push({ code: 'ERR_CONFIG_INVALID', path: optionPath(i.path), message: i.message });
   }
   if (problems.length > 0 || !parsed.success) return err(problems);
-  const a = parsed.data;
+  return ok(parsed.data);
+}
+
+/** Parses and validates argv (without node and script). `help` short-circuits everything else. */
+export function parseSweepArgs(argv: readonly string[]): Result<SweepArgs | 'help', SweepArgsError[]> {
+  const parsed = validateCliArgs(SWEEP_CLI, ArgsSchema, argv);
+  if (!parsed.ok) return parsed;
+  if (parsed.value === 'help') return ok('help');
+  const a = parsed.value;
   return ok({
     strategiesFile: a.strategies,
     strategy: a.strategy,
@@ -129,5 +201,11 @@ export function parseSweepArgs(argv: readonly string[]): Result<SweepArgs | 'hel
     json: a.json,
     threads: a.threads ?? null,
     config: a.config ?? null,
+    riskCaps: !a['no-risk-caps'],
+    sort: a.sort ?? { key: 'netPnl', dir: 'desc' },
+    heatmap: a.heatmap ?? null,
+    top: a.top ?? 0,
+    reportDir: a['report-dir'] ?? '.',
+    walkForward: a.train !== undefined && a.test !== undefined ? { trainMs: a.train, testMs: a.test } : null,
   });
 }

@@ -41,6 +41,12 @@ export interface BacktestInput {
   readonly keepFills?: boolean;
   /** Record the outcome of every signal (for diagnosing divergences). Default false. */
   readonly traceSignals?: boolean;
+  /** Also keep one equity curve per runnable strategy (`equityByStrategy`), sampled with the total. Default false. */
+  readonly equityByStrategy?: boolean;
+  /** Also sample the curves at the last tick of every IST day (exact daily closes). Default false. */
+  readonly sampleDayEnds?: boolean;
+  /** Called with the number of ticks processed, every 16 384 ticks and once at the end. */
+  readonly onProgress?: (ticksDone: number) => void;
 }
 
 /** One sampled point of the equity curve (all runnable strategies together). */
@@ -138,6 +144,8 @@ export interface BacktestResult {
   readonly stats: BacktestStats;
   /** Session ends the venue ran (the first tick also closes the session before it, as the engine does). */
   readonly endOfDays: number;
+  /** Present with `equityByStrategy`: each strategy's cash + marked positions, from its own starting cash. */
+  readonly equityByStrategy?: Readonly<Record<string, readonly EquityPoint[]>>;
   /** Present with `traceSignals`. */
   readonly trace?: readonly SignalTrace[];
 }

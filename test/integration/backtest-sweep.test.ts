@@ -2,9 +2,10 @@
 // series and on a replay file, ranked by net PnL, each row equal to the same backtest run in
 // process; bad arguments exit 2 with every problem listed. Build first (the CLI runs from dist/).
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { packTicks, runSweepTask, withParams, type SweepTask } from '../../src/backtest/index.js';
+import { packTicks, runSweepTask, syntheticColumns, withParams, type SweepTask } from '../../src/backtest/index.js';
 import { defaultConfig } from '../../src/config.js';
 import { paperConfigFrom } from '../../src/services/engine/config.js';
 import { riskLimitsFromConfig } from '../../src/services/risk/limits.js';
@@ -74,6 +75,54 @@ describe('sweep CLI', () => {
     const best = Math.max(...[0.001, 0.003].flatMap((t) => [10, 20].map((l) => expected({ threshold: t, lookback_periods: l }, source))));
     const cell = lines[2]!.trim().split(/\s{2,}/)[3]!;
     expect(Math.round(Number(cell.replace(/,/g, '')) * 100)).toBe(best);
+  }, 120_000);
+
+  it('ranks by another metric, draws progress on stderr, writes the heatmap and the top reports', () => {
+    const dir = tempDir('ap-sweep-');
+    cleanups.push(dir.cleanup);
+    const heatmap = join(dir.path, 'h.html');
+    const r = sweep(['--strategy', 'momentum_20', ...grid, '--ticks', 'synthetic:it-sweep:4000', '--sort', 'maxDrawdownPct', '--heatmap', heatmap, '--top', '2', '--report-dir', join(dir.path, 'top'), '--json', '--threads', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { sort: unknown; ranked: { metrics: Record<string, number | null>; params: Record<string, number> }[] };
+    expect(out.sort).toEqual({ key: 'maxDrawdownPct', dir: 'asc' });
+    const dd = out.ranked.map((x) => x.metrics['maxDrawdownPct']!);
+    expect(dd).toEqual([...dd].sort((a, b) => a - b));
+    // not a terminal: plain progress lines, the last at 4/4
+    expect(r.stderr).toMatch(/^\[sweep\] 100% 4\/4 combinations/m);
+    const page = readFileSync(heatmap, 'utf8');
+    expect(page.match(/<td data-row=/g)).toHaveLength(4);
+    for (const x of out.ranked) expect(page).toContain(`data-row="${x.params['threshold']}" data-col="${x.params['lookback_periods']}" data-value="${x.metrics['maxDrawdownPct']}"`);
+    const top = readFileSync(join(dir.path, 'top', 'momentum_20-top1.html'), 'utf8');
+    expect(top).toContain(`data-scope="momentum_20" data-metric="maxDrawdownPct" data-value="${dd[0]}"`);
+    expect(existsSync(join(dir.path, 'top', 'momentum_20-top2.html'))).toBe(true);
+    expect(existsSync(join(dir.path, 'top', 'momentum_20-top3.html'))).toBe(false);
+  }, 120_000);
+
+  it('walks forward: each fold picks the best set in sample and reports it out of sample', () => {
+    // 4 000 ticks 100 ms apart: 6 min 40 s; 3 min train + 1 min test, rolled by 1 min → 3 folds
+    const r = sweep(['--strategy', 'momentum_20', ...grid, '--ticks', 'synthetic:it-wf:4000', '--train', '3m', '--test', '1m', '--json', '--threads', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { outOfSampleNetPnlPaise: number; folds: { trainFrom: number; testFrom: number; testTo: number; best: Record<string, number>; test: { netPnlPaise: number } }[] };
+    expect(out.folds).toHaveLength(3);
+    const spec = { seed: 'it-wf', n: 4000, instruments: momentum!.instruments };
+    const cols = syntheticColumns(spec, false);
+    const ts = Array.from(cols.ts);
+    const sets = [0.001, 0.003].flatMap((threshold) => [10, 20].map((lookback_periods) => ({ threshold, lookback_periods })));
+    const run = (params: Record<string, number>, from: number, to: number): number => {
+      const window = { start: ts.findIndex((t) => t >= from), end: ts.findIndex((t) => t >= to) === -1 ? ts.length : ts.findIndex((t) => t >= to) };
+      const o = runSweepTask({ id: 0, params, strategy: withParams(momentum!, params), source: { kind: 'synthetic', spec }, risk: riskLimitsFromConfig(config.risk), paper: paperConfigFrom(config.paper), window });
+      if (!o.ok) throw new Error(o.errors.join('; '));
+      return o.stats.netPnl;
+    };
+    let oos = 0;
+    for (const f of out.folds) {
+      expect(f.testFrom - f.trainFrom).toBe(180_000);
+      const inSample = sets.map((p) => run(p, f.trainFrom, f.testFrom));
+      expect(run(f.best, f.trainFrom, f.testFrom)).toBe(Math.max(...inSample));
+      expect(f.test.netPnlPaise).toBe(run(f.best, f.testFrom, f.testTo));
+      oos += f.test.netPnlPaise;
+    }
+    expect(out.outOfSampleNetPnlPaise).toBe(oos);
   }, 120_000);
 
   it('exits 2 listing every argument, strategy and parameter problem', () => {

@@ -8,6 +8,7 @@ import {
   packTicks,
   parseParamValue,
   rankOutcomes,
+  renderHeatmapHtml,
   runBacktest,
   runSweepTask,
   SeriesCache,
@@ -94,6 +95,10 @@ describe('sweep task', () => {
     expect(o.stats.winRate).toBeLessThanOrEqual(1);
     expect(o.stats.maxDrawdown).toBeGreaterThan(0);
     expect(o.stats).toEqual(full.value.stats);
+    // the ranking metrics are the backtest report's: net PnL agrees, round trips come from the fills
+    expect(o.metrics['netPnl']).toBe(o.stats.netPnl);
+    expect(o.metrics['fills']).toBe(fills.length);
+    expect(o.metrics['roundTrips']).toBeGreaterThan(0);
   });
 
   it('runs a synthetic spec like the same series in columns, generating it once per cache', () => {
@@ -125,6 +130,7 @@ describe('sweep report', () => {
     stats: { netPnl, fees: 5, fills: 2, closedTrades: 1, wins: 1, winRate: 1, maxDrawdown: 3, maxDrawdownPct: 0.01, startEquity: 100, endEquity: 100 + netPnl },
     signals: { generated: 2, validated: 2, rejected: 0 },
     orders: 2,
+    metrics: { netPnl, roundTrips: 1, winRate: 1, sharpe: id === 0 ? null : id },
   });
   it('ranks by net PnL, best first, ties by id; JSON and table agree', () => {
     const outcomes = [row(0, -50), row(1, 120_00), row(2, 120_00), { id: 3, params: { threshold: 9 }, ok: false as const, errors: ['bad'] }];
@@ -136,5 +142,47 @@ describe('sweep report', () => {
     expect(lines).toHaveLength(5);
     expect(lines[2]).toMatch(/^1\s+0\.001\s+120\.00/);
     expect(lines[4]).toMatch(/^3\s+0\s+-0\.50/);
+  });
+});
+
+describe('sweep ranking by any metric and the heatmap', () => {
+  const ok = (id: number, a: number, b: number, metrics: Record<string, number | null>): SweepOutcome => ({
+    id,
+    params: { a, b },
+    ok: true,
+    ticks: 10,
+    stats: { netPnl: metrics['netPnl'] ?? 0, fees: 0, fills: 0, closedTrades: 0, wins: 0, winRate: 0, maxDrawdown: 0, maxDrawdownPct: 0, startEquity: 100, endEquity: 100 },
+    signals: { generated: 0, validated: 0, rejected: 0 },
+    orders: 0,
+    metrics,
+  });
+  const outcomes: SweepOutcome[] = [
+    ok(0, 1, 10, { netPnl: 5, sharpe: 0.5, maxDrawdownPct: 0.2 }),
+    ok(1, 1, 20, { netPnl: 9, sharpe: null, maxDrawdownPct: 0.1 }),
+    ok(2, 2, 10, { netPnl: -3, sharpe: 1.5, maxDrawdownPct: 0.3 }),
+    { id: 3, params: { a: 2, b: 20 }, ok: false, errors: ['bad <set>'] },
+  ];
+
+  it('ranks by the chosen metric and direction, missing figures last', () => {
+    expect(rankOutcomes(outcomes, { key: 'sharpe', dir: 'desc' }).map((o) => o.id)).toEqual([2, 0, 1]);
+    expect(rankOutcomes(outcomes, { key: 'maxDrawdownPct', dir: 'asc' }).map((o) => o.id)).toEqual([1, 0, 2]);
+    const lines = sweepTable([{ key: 'a', values: [] }, { key: 'b', values: [] }], outcomes, { key: 'maxDrawdownPct', dir: 'asc' }).split('\n');
+    expect(lines[0]).toMatch(/Sharpe/);
+    expect(lines[2]).toMatch(/^1\s+1\s+20\s/);
+  });
+
+  it('draws one cell per combination, coloured best-green in the ranking direction', () => {
+    const html = renderHeatmapHtml({ strategy: 'm', ticks: 't', axes: [{ key: 'a', values: [1, 2] }, { key: 'b', values: [10, 20] }], outcomes, sort: { key: 'sharpe', dir: 'desc' } });
+    const cells = [...html.matchAll(/<td data-row="([^"]*)" data-col="([^"]*)" data-value="([^"]*)"([^>]*)>([^<]*)</g)].map((m) => ({ row: m[1], col: m[2], value: m[3], attrs: m[4], text: m[5] }));
+    expect(cells.map((c) => [c.row, c.col, c.value, c.text])).toEqual([
+      ['1', '10', '0.5', '0.50'],
+      ['1', '20', '', '—'],
+      ['2', '10', '1.5', '1.50'],
+      ['2', '20', '', 'failed'],
+    ]);
+    expect(cells[2]!.attrs).toContain('rgb(70,180,110)'); // the best is full green
+    expect(cells[0]!.attrs).toContain('rgb(230,90,90)'); // the worst is full red
+    expect(html).toContain('title="bad &#60;set&#62;"');
+    expect(() => renderHeatmapHtml({ strategy: 'm', ticks: 't', axes: [{ key: 'a', values: [1] }], outcomes, sort: { key: 'sharpe', dir: 'desc' } })).toThrow(RangeError);
   });
 });
