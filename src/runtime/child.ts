@@ -1,6 +1,7 @@
-// Main-thread handle of one actor incarnation chain: spawns the worker, drives its lifecycle over
-// comlink (stopped → starting → running → stopping → stopped, or crashed), classifies how it died
-// (exception, rejection, process.exit, out of memory, hang) and reports unexpected deaths upward.
+// Main-thread handle of one actor incarnation chain on a worker thread: the lifecycle is
+// ChildLifecycle's (child-lifecycle.ts); here the worker is spawned, booted and stopped over comlink,
+// watched through its SharedArrayBuffer heartbeat, and its death classified (exception, rejection,
+// process.exit, out of memory, hang, full store).
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -8,7 +9,7 @@ import { appError, AlphaPandaError, type ErrorCode } from '../errors.js';
 import type { ActorControl, WorkerStatus } from './actor.js';
 import type { WorkerBoot } from './boot.js';
 import type { ActorSpec } from './tree.js';
-import { deadlinePassed, raceStep } from './deadline.js';
+import { ChildLifecycle } from './child-lifecycle.js';
 
 export type ChildState = 'stopped' | 'starting' | 'running' | 'stopping' | 'restarting' | 'crashed' | 'halted';
 
@@ -48,41 +49,27 @@ export interface ActorEnv {
   readonly heartbeat: { readonly view: Int32Array; readonly word: (spec: ActorSpec) => number };
 }
 
-export class ActorProcess {
-  state: ChildState = 'stopped';
-  gen = 0;
-  restarts = 0;
-  lastError: LastError | null = null;
-  onDown: (reason: DownReason) => void = () => undefined;
+export class ActorProcess extends ChildLifecycle<ActorSpec> {
   private worker: Worker | undefined;
   private api: Comlink.Remote<ActorControl> | undefined;
-  private startedAt = 0;
   private lastBeat = 0;
   private lastBeatAt = 0;
-  private hung = false;
   private exited: Promise<number> = Promise.resolve(0);
+  private exitCode = 0;
   private workerError: Error | undefined;
-  /** A worker spawned by prepare() whose start() has not begun. */
-  private prepared = false;
 
   constructor(
-    readonly spec: ActorSpec,
+    spec: ActorSpec,
     private readonly env: ActorEnv,
-  ) {}
-
-  get name(): string {
-    return this.spec.name;
+  ) {
+    super(spec, env);
   }
 
-  /**
-   * Spawns the next incarnation's worker ahead of start(), so that its module graph loads while
-   * earlier siblings start: the supervisor still starts children one by one, in order, and nothing
-   * of the actor runs (no factory, no store, no ring consumer) before start(). Idempotent.
-   */
-  prepare(): void {
-    if (this.worker !== undefined) return;
-    this.gen += 1;
-    this.hung = false;
+  protected get alive(): boolean {
+    return this.worker !== undefined;
+  }
+
+  protected spawn(): void {
     this.workerError = undefined;
     this.env.onIncarnation(this.spec, this.gen);
     const { boot, transfer } = this.env.bootFor(this.spec, this.gen);
@@ -92,74 +79,46 @@ export class ActorProcess {
       resourceLimits: { maxOldGenerationSizeMb: this.spec.maxOldGenerationSizeMb ?? this.env.defaultMaxOldGenMb },
     });
     this.worker = worker;
-    this.prepared = true;
     worker.on('error', (e) => {
       this.workerError = e;
     });
-    this.exited = new Promise((resolve) => worker.once('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        this.exitCode = code;
+        resolve(code);
+      }),
+    );
     void this.exited.then((code) => this.onExit(worker, code));
     this.api = Comlink.wrap<ActorControl>(nodeEndpoint(worker));
   }
 
-  /** Kills a worker spawned by prepare() that was never started (a sibling before it failed). */
-  async discardPrepared(): Promise<void> {
-    if (!this.prepared) return;
-    this.prepared = false;
-    await this.kill();
+  protected booted(): Promise<void> {
+    return this.api!.start();
   }
 
-  /** Starts a new incarnation; rejects (with the worker gone) if it cannot reach running. */
-  async start(): Promise<void> {
-    this.prepare();
-    this.prepared = false;
-    this.state = 'starting';
-    if (this.spec.needsStore === true) await this.env.storeReady();
-    const timeoutMs = this.spec.startTimeoutMs ?? this.env.defaultStartTimeoutMs;
-    let exitCode = 0;
-    void this.exited.then((c) => (exitCode = c));
-    try {
-      await raceStep(
-        this.api!.start(),
-        this.exited,
-        () => this.classify(exitCode),
-        timeoutMs,
-        () => appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs }),
-      );
-    } catch (e) {
-      let error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
-      this.recordError(error);
-      this.state = 'crashed';
-      // A worker whose start() rejected is still alive: give its stdout (piped to us
-      // asynchronously) a moment to drain so its last log lines explain the failure.
-      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 150))]);
-      // Comlink's copy of the rejection lost its code: the worker's own uncaught error keeps it
-      const full = this.storeFull();
-      if (full !== undefined) {
-        error = full;
-        this.recordError(full);
-      }
-      await this.kill();
-      throw error;
-    }
-    this.state = 'running';
-    this.startedAt = this.env.nowMs();
+  protected exit(): Promise<unknown> {
+    return this.exited;
+  }
+
+  protected exitError(): AlphaPandaError {
+    return this.classify(this.exitCode);
+  }
+
+  protected override async startFailed(e: AlphaPandaError): Promise<AlphaPandaError> {
+    // A worker whose start() rejected is still alive: give its stdout (piped to us
+    // asynchronously) a moment to drain so its last log lines explain the failure.
+    await Promise.race([this.exited, new Promise((r) => setTimeout(r, 150))]);
+    // Comlink's copy of the rejection lost its code: the worker's own uncaught error keeps it
+    return this.storeFull() ?? e;
+  }
+
+  protected onRunning(): void {
     this.lastBeatAt = this.startedAt;
     this.lastBeat = Atomics.load(this.env.heartbeat.view, this.env.heartbeat.word(this.spec));
   }
 
-  /** Requests a clean stop; terminates the worker if it does not finish within its deadline. */
-  async stop(reason: string): Promise<void> {
-    const worker = this.worker;
-    if (worker === undefined || this.state === 'stopped' || this.state === 'crashed') {
-      this.state = this.state === 'crashed' ? 'crashed' : 'stopped';
-      return;
-    }
-    this.state = 'stopping';
-    const deadline = this.spec.shutdownMs ?? this.env.defaultStopMs;
-    const timedOut = await deadlinePassed(Promise.race([this.api?.stop(reason) ?? Promise.resolve(), this.exited]), deadline);
-    if (timedOut) this.recordError(appError('ERR_ACTOR_STOP_TIMEOUT', { actor: this.name, timeoutMs: deadline }));
-    await this.kill();
-    this.state = 'stopped';
+  protected requestStop(reason: string): Promise<unknown> {
+    return this.api?.stop(reason) ?? Promise.resolve();
   }
 
   /** Called periodically by the system: terminates a worker whose heartbeat went silent. */
@@ -192,19 +151,7 @@ export class ActorProcess {
     return this.state === 'running' ? this.api?.status() : undefined;
   }
 
-  status(): ActorStatus {
-    return {
-      kind: 'actor',
-      name: this.name,
-      state: this.state,
-      gen: this.gen,
-      restarts: this.restarts,
-      uptimeMs: this.state === 'running' ? this.env.nowMs() - this.startedAt : 0,
-      lastError: this.lastError,
-    };
-  }
-
-  private async kill(): Promise<void> {
+  protected async kill(): Promise<void> {
     const w = this.worker;
     if (w === undefined) return;
     this.api?.[Comlink.releaseProxy]();
@@ -217,11 +164,9 @@ export class ActorProcess {
     if (worker !== this.worker) return;
     if (this.state !== 'running') return; // start() or stop() own this exit
     const error = this.classify(code);
-    this.recordError(error);
-    this.state = 'crashed';
     this.worker = undefined;
     this.api?.[Comlink.releaseProxy]();
-    this.onDown({ kind: 'crash', code: error.code, message: error.message });
+    this.crashed(error);
   }
 
   private classify(exitCode: number): AlphaPandaError {
@@ -244,9 +189,5 @@ export class ActorProcess {
     const e = this.workerError as (Error & { code?: unknown; detail?: Record<string, unknown> }) | undefined;
     if (e === undefined || e.code !== 'ERR_STORE_FULL') return undefined;
     return appError('ERR_STORE_FULL', e.detail ?? { path: '(store)', reason: e.message }, e);
-  }
-
-  private recordError(e: AlphaPandaError): void {
-    this.lastError = { code: e.code, message: e.message, at: this.env.nowMs() };
   }
 }

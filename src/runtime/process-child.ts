@@ -5,9 +5,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { appError, AlphaPandaError } from '../errors.js';
 import { relayLines } from '../log.js';
-import type { ActorStatus, ChildState, DownReason, LastError } from './child.js';
+import { ChildLifecycle } from './child-lifecycle.js';
 import type { ProcessSpec } from './tree.js';
-import { deadlinePassed, raceStep } from './deadline.js';
 import type { Socket } from 'node:net';
 import type { TapSink } from './bridge.js';
 import { STREAM_FD, type HostToMain, type MainToHost, type ProcessBoot } from './process-protocol.js';
@@ -25,46 +24,32 @@ export interface ProcessEnv {
   readonly defaultStopMs: number;
 }
 
-export class OsProcess {
-  state: ChildState = 'stopped';
-  gen = 0;
-  restarts = 0;
-  lastError: LastError | null = null;
-  onDown: (reason: DownReason) => void = () => undefined;
+export class OsProcess extends ChildLifecycle<ProcessSpec> {
   private child: ChildProcess | undefined;
-  private startedAt = 0;
   private lastBeatAt = 0;
-  private hung = false;
   private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({ code: 0, signal: null });
+  private lastExit: string | number | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private detachBridge: (() => void) | undefined;
-  /** A process forked by prepare() whose start() has not begun. */
-  private prepared = false;
   /** The stream tap's socketpair end of the current child (fd STREAM_FD). */
   private stream: Socket | undefined;
-  /** Settles start(): the child answered `ready` or `start-failed` to its boot. */
+  /** Settles booted(): the child answered `ready` or `start-failed` to its boot. */
   private starting: { ready: () => void; failed: (e: Error) => void } | undefined;
 
   constructor(
-    readonly spec: ProcessSpec,
+    spec: ProcessSpec,
     private readonly env: ProcessEnv,
-  ) {}
-
-  get name(): string {
-    return this.spec.name;
+  ) {
+    super(spec, env);
   }
 
-  /**
-   * Forks the next incarnation ahead of start() and lets it load its module (a `preload` message),
-   * so Node's start-up and the module graph overlap with earlier siblings starting; the module's
-   * factory only runs on `boot`, from start(). Idempotent. See ActorProcess.prepare.
-   */
-  prepare(): void {
-    if (this.child !== undefined) return;
-    this.gen += 1;
-    this.hung = false;
-    this.prepared = true;
+  protected get alive(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Forks the child and lets it import its module (a `preload` message); its factory runs on `boot`. */
+  protected spawn(): void {
     // Output is relayed through this process's stdout/stderr streams rather than inherited fds, so
     // whoever holds them (a terminal, a pipe, the test runner's log capture) gets the child's lines
     // fd STREAM_FD is a socketpair for the stream tap: no path to clean up, it dies with the child
@@ -76,67 +61,42 @@ export class OsProcess {
     if (child.stdout !== null) relayLines(child.stdout, process.stdout);
     if (child.stderr !== null) relayLines(child.stderr, process.stderr);
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.lastExit = code ?? signal;
+        resolve({ code, signal });
+      }),
+    );
     void this.exited.then((r) => this.onExit(child, r.code, r.signal));
     child.on('message', (m: HostToMain) => this.onMessage(m));
     this.send({ type: 'preload', moduleUrl: this.env.processBootFor(this.spec, this.gen).moduleUrl });
   }
 
-  /** Kills a process forked by prepare() that was never started. */
-  async discardPrepared(): Promise<void> {
-    if (!this.prepared) return;
-    this.prepared = false;
-    await this.kill();
-  }
-
-  async start(): Promise<void> {
-    this.prepare();
-    this.prepared = false;
-    this.state = 'starting';
-    if (this.spec.needsStore === true) await this.env.storeReady();
+  protected booted(): Promise<void> {
     const ready = new Promise<void>((resolve, reject) => {
       this.starting = { ready: resolve, failed: reject };
     });
     this.send({ type: 'boot', boot: this.env.processBootFor(this.spec, this.gen) });
-    const timeoutMs = this.spec.startTimeoutMs ?? this.env.defaultStartTimeoutMs;
-    let exit: string | number | null = null;
-    void this.exited.then((r) => (exit = r.code ?? r.signal));
-    try {
-      await raceStep(
-        ready,
-        this.exited,
-        () => appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode: exit }),
-        timeoutMs,
-        () => appError('ERR_ACTOR_START_TIMEOUT', { actor: this.name, timeoutMs }),
-      );
-    } catch (e) {
-      this.starting = undefined;
-      const error = e instanceof AlphaPandaError ? e : appError('ERR_ACTOR_CRASHED', { actor: this.name, reason: (e as Error).message }, e);
-      this.recordError(error);
-      this.state = 'crashed';
-      await this.kill();
-      throw error;
-    }
-    this.starting = undefined;
-    this.state = 'running';
-    this.startedAt = this.env.nowMs();
+    return ready.finally(() => (this.starting = undefined));
+  }
+
+  protected exit(): Promise<unknown> {
+    return this.exited;
+  }
+
+  protected exitError(): AlphaPandaError {
+    return appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode: this.lastExit });
+  }
+
+  protected onRunning(): void {
     this.lastBeatAt = this.startedAt;
     if (this.stream !== undefined) this.detachBridge = this.env.attachBridge(this.spec, this.stream);
   }
 
-  async stop(reason: string): Promise<void> {
-    if (this.child === undefined || this.state === 'stopped' || this.state === 'crashed') {
-      this.state = this.state === 'crashed' ? 'crashed' : 'stopped';
-      return;
-    }
-    this.state = 'stopping';
+  protected requestStop(reason: string): Promise<unknown> {
     this.detachBridge?.();
     this.send({ type: 'stop', reason });
-    const deadline = this.spec.shutdownMs ?? this.env.defaultStopMs;
-    const timedOut = await deadlinePassed(this.exited, deadline);
-    if (timedOut) this.recordError(appError('ERR_ACTOR_STOP_TIMEOUT', { actor: this.name, timeoutMs: deadline }));
-    await this.kill();
-    this.state = 'stopped';
+    return this.exited;
   }
 
   /** IPC heartbeats: a child whose event loop stops answering is killed and restarted. */
@@ -166,18 +126,6 @@ export class OsProcess {
 
   get pid(): number | undefined {
     return this.child?.pid;
-  }
-
-  status(): ActorStatus {
-    return {
-      kind: 'actor',
-      name: this.name,
-      state: this.state,
-      gen: this.gen,
-      restarts: this.restarts,
-      uptimeMs: this.state === 'running' ? this.env.nowMs() - this.startedAt : 0,
-      lastError: this.lastError,
-    };
   }
 
   private send(m: MainToHost): void {
@@ -218,7 +166,7 @@ export class OsProcess {
     }
   }
 
-  private async kill(): Promise<void> {
+  protected async kill(): Promise<void> {
     this.detachBridge?.();
     this.detachBridge = undefined;
     const c = this.child;
@@ -237,15 +185,9 @@ export class OsProcess {
     const error = this.hung
       ? appError('ERR_ACTOR_HUNG', { actor: this.name, silentMs: this.env.nowMs() - this.lastBeatAt })
       : appError('ERR_ACTOR_EXITED', { actor: this.name, exitCode: code ?? signal });
-    this.recordError(error);
-    this.state = 'crashed';
     this.child = undefined;
     for (const p of this.pending.values()) p.reject(new Error(`${this.name} exited`));
     this.pending.clear();
-    this.onDown({ kind: 'crash', code: error.code, message: error.message });
-  }
-
-  private recordError(e: AlphaPandaError): void {
-    this.lastError = { code: e.code, message: e.message, at: this.env.nowMs() };
+    this.crashed(error);
   }
 }
