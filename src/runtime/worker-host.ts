@@ -13,7 +13,7 @@ import { PortReceiver, PortSender, RingReceiver, RingSender, type ChannelSender,
 import { DEFAULT_PUMP, Pump } from '../transport/pump.js';
 import { TickReceiver, TickSender } from '../transport/tick-channel.js';
 import { IdSource } from '../protocol/envelope.js';
-import { openStore } from '../store/lmdb.js';
+import { awaitPendingCommits, openStore } from '../store/lmdb.js';
 import { HEARTBEAT_STRIDE, type WorkerBoot } from './boot.js';
 import { realClock, sharedMonoNs } from './clock.js';
 import type { Fault, ObservedRing, Actor, ActorClock, ActorContext, ActorControl, ActorFactory, ActorHealth, Subscription, WorkerStatus } from './actor.js';
@@ -148,7 +148,11 @@ actorModule.catch(() => undefined);
 
 const control: ActorControl = {
   async start() {
-    if (boot.store !== undefined) store = openStore({ path: boot.store.path, durability: boot.store.durability, ...(boot.store.mapSizeMb !== undefined ? { mapSizeMb: boot.store.mapSizeMb } : {}) });
+    if (boot.store !== undefined) {
+      store = openStore({ path: boot.store.path, durability: boot.store.durability, ...(boot.store.mapSizeMb !== undefined ? { mapSizeMb: boot.store.mapSizeMb } : {}) });
+      // The factory restores from the store: a dead predecessor's last commit must have landed
+      awaitPendingCommits(store);
+    }
     const mod = await actorModule;
     if (typeof mod.default !== 'function') throw new Error(`${boot.moduleUrl} has no default actor factory`);
     actor = await mod.default(ctx);

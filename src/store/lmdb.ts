@@ -45,6 +45,19 @@ export function openStore(opts: StoreOptions): RootDatabase {
   return db;
 }
 
+/**
+ * Waits until no commit is in progress, so that what is read next includes it. An actor restores
+ * its state at start; its predecessor may have died (crash, terminate) after lmdb-js began its
+ * last transaction, and the writer then completes that commit on its own — possibly after the
+ * supervisor has started the successor. A successor that restored from a plain read would miss it
+ * and redo committed work. Taking the write lock once (an empty synchronous write transaction)
+ * waits for the commit in progress. A transaction whose callback never ran (its thread is gone)
+ * never commits, so nothing can land after this. Start-up only: it blocks the thread meanwhile.
+ */
+export function awaitPendingCommits(db: RootDatabase): void {
+  db.transactionSync(() => undefined);
+}
+
 /** Proves the store can commit and read back; throws ERR_STORE_UNAVAILABLE otherwise. */
 export async function probeStore(db: RootDatabase, path: string, stamp: number): Promise<void> {
   try {
