@@ -15,7 +15,6 @@ import type { KiteRestClient } from '../src/kite/rest/client.js';
 import type { AdapterEvent } from '../src/services/engine/adapter.js';
 import type { CommitPhase } from '../src/services/engine/committer.js';
 import { placeOutcome, type ZerodhaAdapter, type ZerodhaEffect } from '../src/services/engine/zerodha-venue.js';
-import { paperError } from '../src/domain/paper/events.js';
 
 export interface ZerodhaShellDeps {
   readonly adapter: ZerodhaAdapter;
@@ -147,7 +146,7 @@ export function createZerodhaShell(deps: ZerodhaShellDeps): ZerodhaShell {
     snapshot: () => ({ ...counts, inFlight, halted, reconciled: adapter.reconciled, liveIntents: adapter.liveIntents(), durableSeq, lastPollError }),
     tokenExpired() {
       if (halted !== null) return;
-      halted = paperError('ERR_KITE_TOKEN', { status: 403, reason: 'the access token expired or was revoked; zerodha is halted until a new session (npm run login) and a restart' }).message;
+      halted = 'ERR_KITE_TOKEN: zerodha halted, Kite refused the session (expired at 06:00 IST, revoked, or missing); no order is sent. Run npm run login, then restart';
       log.error({ code: 'ERR_KITE_TOKEN' }, 'zerodha halted: Kite session is no longer valid; paper trading continues');
     },
   };

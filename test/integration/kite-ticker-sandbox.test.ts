@@ -38,6 +38,7 @@ describe('npm run kite-sandbox', () => {
       ZERODHA__API_KEY: 'kite-sandbox-key',
       ZERODHA__API_SECRET: 'kite-sandbox-secret',
       ZERODHA__ACCESS_TOKEN: 'kite-sandbox-token',
+      ZERODHA__ENABLED: 'true',
     });
     const bad = spawnSync(process.execPath, [MAIN, '--port', '0'], { cwd, encoding: 'utf8' });
     expect(bad.status).toBe(2);
@@ -52,9 +53,9 @@ describe('npm run kite-sandbox', () => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += String(d)));
     const deadline = Date.now() + 15_000;
-    while (out.split('\n').length < 7 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (out.split('\n').length < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const env = envOf(out);
-    expect(Object.keys(env)).toHaveLength(6);
+    expect(Object.keys(env)).toHaveLength(7);
     // The printed session is valid at the REST sandbox too, which quotes the ticker's market
     const auth = { 'X-Kite-Version': '3', Authorization: `token ${env['ZERODHA__API_KEY']}:${env['ZERODHA__ACCESS_TOKEN']}` };
     const profile = await fetch(`${env['ZERODHA__REST_ROOT']}/user/profile`, { headers: auth });

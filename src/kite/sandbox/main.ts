@@ -61,6 +61,8 @@ async function main(): Promise<void> {
     `ZERODHA__API_KEY=${apiKey}`,
     `ZERODHA__API_SECRET=${apiSecret}`,
     `ZERODHA__ACCESS_TOKEN=${accessToken}`,
+    // Lets BROKERS__ACTIVE=paper,zerodha trade zerodha orders; with BROKERS__ACTIVE=paper it changes nothing
+    'ZERODHA__ENABLED=true',
   ];
   if (args['print-env'] === true) {
     process.stdout.write(`${env.join('\n')}\n`);
