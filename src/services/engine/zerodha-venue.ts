@@ -65,8 +65,9 @@ export interface ZerodhaState {
   readonly v: 1;
   readonly orders: Readonly<Record<string, OrderRecord>>;
   readonly intents: Readonly<Record<string, ZerodhaIntent>>;
-  /** Kite trade ids already in the fill log (trimmed with their finished orders at the session end). */
-  readonly appliedTrades: readonly string[];
+  /** [Kite trade id, our order id] of every trade already in the fill log; trimmed at the session end
+   *  with the finished orders (a live order keeps its trades: Kite lists them until the day ends). */
+  readonly appliedTrades: readonly (readonly [string, string])[];
   readonly nextFillSeq: number;
   readonly lastIntentSeq: number;
 }
@@ -169,7 +170,7 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
   const restored = asState(state);
   const orders = new Map<string, OrderRecord>(Object.entries(restored?.orders ?? {}));
   const intents = new Map<string, ZerodhaIntent>(Object.entries(restored?.intents ?? {}));
-  const applied = new Set<string>(restored?.appliedTrades ?? []);
+  const applied = new Map<string, string>(restored?.appliedTrades ?? []);
   let nextFillSeq = restored?.nextFillSeq ?? 1;
   let lastIntentSeq = restored?.lastIntentSeq ?? 0;
   // Not persisted: every process reconciles before it sends (a restored 'sent' intent is unknown)
@@ -261,7 +262,7 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
     const fillTs = kiteTimestampMs(t.fillTimestamp) ?? kiteTimestampMs(t.exchangeTimestamp) ?? ts;
     const r = applyOrderFill(cur, t.quantity, t.averagePrice, 0, ts);
     if (!r.ok) return;
-    applied.add(t.tradeId);
+    applied.set(t.tradeId, tag);
     // Kite's trades carry no charges: fees are 0 here (contract-note charges are not modelled)
     const fill: Fill = {
       tradeId: t.tradeId,
@@ -363,7 +364,7 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
           intents.delete(tag);
         }
       }
-      applied.clear();
+      for (const [tradeId, tag] of applied) if (!orders.has(tag)) applied.delete(tradeId);
       return [];
     },
     cancel(orderId, _ts) {
@@ -441,7 +442,7 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
     },
     reconcileStart(kiteOrders, trades, ts) {
       const live = [...intents.values()].filter((i) => i.state !== 'done').map((i) => (i.kiteOrderId === null ? { tag: i.tag } : { tag: i.tag, orderId: i.kiteOrderId }));
-      const report = reconcile(live, kiteOrders, trades, applied);
+      const report = reconcile(live, kiteOrders, trades, new Set(applied.keys()));
       const out: AdapterEvent[] = [];
       for (const a of report.adopted) foldOrder(a.order, ts, out);
       for (const t of report.newTrades) foldTrade(t, ts, out);

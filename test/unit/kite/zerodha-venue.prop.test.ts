@@ -152,6 +152,23 @@ describe('zerodha venue', () => {
     );
   });
 
+  it('the session end forgets finished orders but not the trades of a live one', () => {
+    const a = createZerodhaAdapter(config, undefined);
+    const done = (submit(a, signal(1))[0] as { order: { orderId: string } }).order.orderId;
+    const live = (submit(a, signal(2))[0] as { order: { orderId: string } }).order.orderId;
+    a.reconcileStart([], [], 3);
+    for (const e of a.effects(2)) a.markSending(e);
+    a.placed(done, 'KD', 4);
+    a.placed(live, 'KL', 4);
+    const trades = [kiteTrade('TD', 'KD', 10), kiteTrade('TL', 'KL', 4)];
+    expect(fills(a.applyTrades(trades, 5)).map((f) => f.tradeId)).toEqual(['TD', 'TL']);
+    a.endOfDay(6);
+    expect(a.openOrders().map((o) => o.orderId)).toEqual([live]);
+    // Kite still lists the day's trades: the live order's trade is not applied again
+    expect(a.applyTrades([...trades, kiteTrade('TL2', 'KL', 6)], 7).map((e) => e.type)).toEqual(['fill', 'order-filled']);
+    expect((a.exportState() as { appliedTrades: unknown }).appliedTrades).toEqual([['TL', live], ['TL2', live]]);
+  });
+
   it('random duplicated and reordered trade reports fill each trade exactly once', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 30 }), (qtys, picks) => {
