@@ -24,7 +24,7 @@ import { tickMsg, type VenueOut } from '../src/protocol/trading.js';
 import type { AppConfig } from '../src/config.js';
 import { decodeSession } from '../src/domain/auth/session.js';
 import { KiteRestClient } from '../src/kite/rest/client.js';
-import type { ZerodhaAdapter, ZerodhaInstrument, ZerodhaVenueConfig } from '../src/services/engine/zerodha-venue.js';
+import { isZerodhaAdapter, type ZerodhaInstrument, type ZerodhaVenueConfig } from '../src/services/engine/zerodha-venue.js';
 import { createZerodhaShell, type ZerodhaShell } from './zerodha-engine-shell.js';
 
 const EOD_CHECK_MS = 1000;
@@ -115,7 +115,7 @@ export default defineActor((ctx) => {
 
   // zerodha: the venue's effects are performed by the shell (Kite REST), after their commit
   let zerodha: ZerodhaShell | null = null;
-  if (broker === 'zerodha') {
+  if (isZerodhaAdapter(adapter)) {
     const app = ctx.config as unknown as Partial<AppConfig>;
     const raw = db.get(K.session('zerodha'));
     const stored = raw === undefined ? undefined : decodeSession(raw, 'auth/zerodha');
@@ -130,7 +130,7 @@ export default defineActor((ctx) => {
       onTokenException: () => zerodha?.tokenExpired(),
     });
     zerodha = createZerodhaShell({
-      adapter: adapter as ZerodhaAdapter,
+      adapter,
       client,
       commit: (events) => enqueue({ parent: null, events }),
       nowMs: () => ctx.clock.nowMs(),

@@ -127,6 +127,11 @@ export interface ZerodhaAdapter extends BrokerAdapter {
   liveIntents(): number;
 }
 
+/** True for the adapter createZerodhaAdapter made (the engine shell needs its effect interface). */
+export function isZerodhaAdapter(a: BrokerAdapter): a is ZerodhaAdapter {
+  return a.broker === 'zerodha' && typeof (a as Partial<ZerodhaAdapter>).effects === 'function';
+}
+
 function asState(state: unknown): ZerodhaState | undefined {
   if (state === undefined || state === null) return undefined;
   const v = typeof state === 'object' ? (state as { v?: unknown }).v : undefined;
