@@ -128,6 +128,22 @@ describe('zerodha live against the sandbox Kite', () => {
     const kitePos = new Map((rest!.book.positions().net as { instrument_token: number; quantity: number }[]).map((p) => [p.instrument_token, p.quantity]));
     for (const [t, q] of fold) expect(kitePos.get(t) ?? 0).toBe(q);
 
+    // Cancel: an order left open at Kite (a MARKET order waits for the next price) is cancelled there
+    let open: { orderId: string }[] = [];
+    for (let i = 0; i < 40 && open.length === 0; i++) {
+      open = await call<{ orderId: string }[]>(system, Z, 'open-orders');
+      open = open.filter((o) => kiteNow().some((k) => k.tag === o.orderId && k.status === 'OPEN'));
+      if (open.length === 0) {
+        market.step(Date.now());
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    expect(open.length).toBeGreaterThan(0);
+    const target = open[0]!.orderId;
+    expect(await call(system, Z, 'cancel', { orderId: target })).toMatchObject({ ok: true });
+    await eventually(() => kiteNow().find((k) => k.tag === target)?.status === 'CANCELLED', 10_000, 'cancelled at Kite');
+    await eventually(async () => (await oursNow()).find((o) => o.orderId === target)?.status === 'Canceled', 10_000, 'cancelled in our book');
+
     // Expiry: Kite refuses the session; zerodha halts with a clear status, paper keeps trading
     const kiteOrdersAtExpiry = rest!.book.orderList().length;
     rest!.faults.expireSessions();
