@@ -141,9 +141,11 @@ export function createZerodhaShell(deps: ZerodhaShellDeps): ZerodhaShell {
       if (halted !== null) return { status: 'unhealthy', detail: halted };
       if (!adapter.reconciled) return { status: 'degraded', detail: `zerodha: not reconciled with Kite yet${lastPollError === null ? '' : ` (${lastPollError})`}` };
       if (lastPollError !== null) return { status: 'degraded', detail: `zerodha: polling Kite fails (${lastPollError})` };
+      const unapplied = adapter.unappliedTrades();
+      if (unapplied.length > 0) return { status: 'degraded', detail: `zerodha: ${unapplied.length} Kite trade(s) of our orders could not be applied (first ${unapplied[0]}); compare with Kite's positions` };
       return { status: 'healthy' };
     },
-    snapshot: () => ({ ...counts, inFlight, halted, reconciled: adapter.reconciled, liveIntents: adapter.liveIntents(), durableSeq, lastPollError }),
+    snapshot: () => ({ ...counts, unappliedTrades: adapter.unappliedTrades().length, inFlight, halted, reconciled: adapter.reconciled, liveIntents: adapter.liveIntents(), durableSeq, lastPollError }),
     tokenExpired() {
       if (halted !== null) return;
       halted = 'ERR_KITE_TOKEN: zerodha halted, Kite refused the session (expired at 06:00 IST, revoked, or missing); no order is sent. Run npm run login, then restart';

@@ -100,7 +100,7 @@ export type ZerodhaEffect =
   | { readonly kind: 'cancel'; readonly tag: string; readonly kiteOrderId: string; readonly variety: NonNullable<PlaceOrderParams['variety']> };
 
 /** Polls after an unknown placement outcome before the order is given up locally as rejected. */
-export const UNKNOWN_GIVE_UP_POLLS = 3;
+export const UNKNOWN_GIVE_UP_POLLS = 10;
 
 export interface ZerodhaAdapter extends BrokerAdapter {
   readonly broker: 'zerodha';
@@ -125,6 +125,8 @@ export interface ZerodhaAdapter extends BrokerAdapter {
   readonly reconciled: boolean;
   /** Intents not finished (for the shell: whether polling is needed). */
   liveIntents(): number;
+  /** Kite trades of our orders that could not become fills (e.g. a late trade of an order given up locally). */
+  unappliedTrades(): readonly string[];
 }
 
 /** True for the adapter createZerodhaAdapter made (the engine shell needs its effect interface). */
@@ -180,6 +182,8 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
   let lastIntentSeq = restored?.lastIntentSeq ?? 0;
   // Not persisted: every process reconciles before it sends (a restored 'sent' intent is unknown)
   let reconciled = false;
+  // Not persisted: a report for the operator; the trades stay in Kite's list, so it is rebuilt by polls
+  const unapplied = new Set<string>();
   const product = config.product ?? 'MIS';
 
   const setIntent = (tag: string, patch: Partial<ZerodhaIntent>): void => {
@@ -266,7 +270,11 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
     if (cur === undefined) return;
     const fillTs = kiteTimestampMs(t.fillTimestamp) ?? kiteTimestampMs(t.exchangeTimestamp) ?? ts;
     const r = applyOrderFill(cur, t.quantity, t.averagePrice, 0, ts);
-    if (!r.ok) return;
+    if (!r.ok) {
+      // Our order cannot take it (given up as rejected, or an overfill): never invent a fill, report it
+      unapplied.add(t.tradeId);
+      return;
+    }
     applied.set(t.tradeId, tag);
     // Kite's trades carry no charges: fees are 0 here (contract-note charges are not modelled)
     const fill: Fill = {
@@ -457,6 +465,7 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
       return { events: out, report };
     },
     liveIntents: () => [...intents.values()].filter((i) => i.state !== 'done').length,
+    unappliedTrades: () => [...unapplied],
   };
   return adapter;
 }

@@ -114,6 +114,10 @@ describe('zerodha venue', () => {
     expect(later.map((e) => e.type)).toEqual(['order-rejected']);
     expect(a.effects(2)).toEqual([]);
     expect(a.openOrders().map((o) => o.orderId)).toEqual([t1]);
+    // Should Kite show it after all, its trade is reported, never turned into a fill of a rejected order
+    expect(a.applyOrders([kiteOrder('K2', t2, 'COMPLETE', 10)], 7)).toEqual([]);
+    expect(a.applyTrades([kiteTrade('T9', 'K2', 10)], 7)).toEqual([]);
+    expect(a.unappliedTrades()).toEqual(['T9']);
   });
 
   it('classifies placement failures: refusals reject, throttling is resent, outages are unknown', () => {
