@@ -4,6 +4,9 @@
 // position are committed in ONE LMDB transaction, and only then are order events published and the
 // input released. Restart = restore the adapter from LMDB; redelivered signals are skipped by position
 // or refused by the adapter's signal-key dedup, so a kill at any point neither loses nor repeats.
+// zerodha: the venue only records intents and folds Kite's reports; its Kite calls (placements after
+// their commit, polls, the start-up reconciliation before any send) are made by the shell in
+// ./zerodha-engine-shell.ts, whose results come back through the same committer.
 import { appError, isAppError } from '../src/errors.js';
 import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { summarizeOrder, type CancelResult, type EngineStateRecord, type StoredOrder } from '../src/protocol/engine.js';
