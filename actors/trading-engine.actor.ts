@@ -4,12 +4,15 @@
 // position are committed in ONE LMDB transaction, and only then are order events published and the
 // input released. Restart = restore the adapter from LMDB; redelivered signals are skipped by position
 // or refused by the adapter's signal-key dedup, so a kill at any point neither loses nor repeats.
+// zerodha: the venue only records intents and folds Kite's reports; its Kite calls (placements after
+// their commit, polls, the start-up reconciliation before any send) are made by the shell in
+// ./zerodha-engine-shell.ts, whose results come back through the same committer.
 import { appError, isAppError } from '../src/errors.js';
 import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { summarizeOrder, type CancelResult, type EngineStateRecord, type StoredOrder } from '../src/protocol/engine.js';
 import { childEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
 import { brokerTopic } from '../src/protocol/topics.js';
-import { K } from '../src/store/keyspace.js';
+import { K, type Key } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { EngineCommitter, type CommitPhase } from '../src/services/engine/committer.js';
@@ -21,10 +24,29 @@ import { OriginBook, type WorkItem } from '../src/services/engine/plan.js';
 import { fillsQueryFrom, lastFillSeq, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
 import { venueBehaviour } from '../src/services/trading/index.js';
 import { tickMsg, type VenueOut } from '../src/protocol/trading.js';
+import type { AppConfig } from '../src/config.js';
+import { decodeSession } from '../src/domain/auth/session.js';
+import { KiteRestClient } from '../src/kite/rest/client.js';
+import { isZerodhaAdapter, type ZerodhaInstrument, type ZerodhaVenueConfig } from '../src/services/engine/zerodha-venue.js';
+import { createZerodhaShell, type ZerodhaShell } from './zerodha-engine-shell.js';
 
 const EOD_CHECK_MS = 1000;
 /** More queued work than this means commits cannot keep up with the input. */
 const BACKLOG_DEGRADED = 10_000;
+/** Kite order book and trades poll period (zerodha), unless args.pollMs says otherwise. */
+const ZERODHA_POLL_MS = 500;
+
+/** The registry's instruments as the zerodha venue names them to Kite (read once at start). */
+function zerodhaVenueConfig(db: { getRange(opts: { start: Key; end: Key }): Iterable<{ value: unknown }> }): ZerodhaVenueConfig {
+  const instruments = new Map<number, ZerodhaInstrument>();
+  for (const { value } of db.getRange(K.instrumentRange())) {
+    const v = value as { token?: unknown; exchange?: unknown; tradingsymbol?: unknown } | null;
+    if (typeof v?.token === 'number' && typeof v.exchange === 'string' && typeof v.tradingsymbol === 'string') {
+      instruments.set(v.token, { exchange: v.exchange, tradingsymbol: v.tradingsymbol });
+    }
+  }
+  return { instruments };
+}
 
 export default defineActor((ctx) => {
   const broker = ctx.args['broker'];
@@ -44,7 +66,7 @@ export default defineActor((ctx) => {
   const venue = venueBehaviour.init(
     {
       broker,
-      adapter: { paper: paperConfigFrom(config.paper) },
+      adapter: { paper: paperConfigFrom(config.paper), ...(broker === 'zerodha' ? { zerodha: zerodhaVenueConfig(db) } : {}) },
       calendar: calendarFrom(config.feed),
       endOfDay: true,
       tickSizes: loadTickSizes(db),
@@ -85,6 +107,7 @@ export default defineActor((ctx) => {
       },
       release: (seq) => signals.releaseThrough(seq),
       onPhase: (p) => {
+        zerodha?.onPhase(p);
         // Test-only fault injection: die at a chosen point of a batch (never set in production)
         if (crashAt !== null && crashAt.phase === p && committer.stats.batches >= crashAt.afterBatches) process.exit(9);
       },
@@ -92,6 +115,33 @@ export default defineActor((ctx) => {
     lastFillSeq(db, broker),
   );
   const enqueue = (item: WorkItem): Promise<void> => committer.enqueue(item);
+
+  // zerodha: the venue's effects are performed by the shell (Kite REST), after their commit
+  let zerodha: ZerodhaShell | null = null;
+  if (isZerodhaAdapter(adapter)) {
+    const app = ctx.config as unknown as Partial<AppConfig>;
+    const raw = db.get(K.session('zerodha'));
+    const stored = raw === undefined ? undefined : decodeSession(raw, 'auth/zerodha');
+    // A stored session (npm run login) wins over a configured token while it is not expired
+    const accessToken = stored?.ok === true && stored.value.expiresAt > ctx.clock.nowMs() ? stored.value.accessToken : app.zerodha?.accessToken;
+    const apiKey = app.zerodha?.apiKey ?? (stored?.ok === true ? stored.value.apiKey : undefined);
+    const client = new KiteRestClient({
+      // Without a key the client is never called: the shell starts halted (below)
+      apiKey: apiKey ?? 'none',
+      ...(accessToken !== undefined ? { accessToken } : {}),
+      ...(app.zerodha?.restRoot !== undefined ? { root: app.zerodha.restRoot } : {}),
+      onTokenException: () => zerodha?.tokenExpired(),
+    });
+    zerodha = createZerodhaShell({
+      adapter,
+      client,
+      commit: (events) => enqueue({ parent: null, events }),
+      nowMs: () => ctx.clock.nowMs(),
+      log: ctx.log,
+      countError: (code, detail) => ctx.countError(code, detail),
+    });
+    if (accessToken === undefined || apiKey === undefined) zerodha.tokenExpired();
+  }
 
   // Ticks never run ahead of the validated-signal stream (watermarks and signal tickSeqs)
   let tickGate = -1;
@@ -183,6 +233,12 @@ export default defineActor((ctx) => {
     if (out === undefined) return { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${String(orderId)}` };
     if (out.kind === 'venue-refused') return { ok: false, code: out.error.code, message: out.error.message };
     await enqueue({ parent: null, events: out.events });
+    if (zerodha !== null) {
+      // The cancel is sent to Kite after this commit; the order changes when Kite reports it
+      zerodha.kick();
+      const o = adapter.openOrders().find((x) => x.orderId === orderId);
+      return o === undefined ? { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${String(orderId)}` } : { ok: true, order: summarizeOrder(o) };
+    }
     const last = [...out.events].reverse().find((e): e is Extract<AdapterEvent, { order: unknown }> => 'order' in e && e.order.orderId === orderId);
     return last === undefined ? { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${String(orderId)}` } : { ok: true, order: summarizeOrder(last.order) };
   };
@@ -191,6 +247,12 @@ export default defineActor((ctx) => {
     start() {
       checkEndOfDay();
       ctx.every(EOD_CHECK_MS, checkEndOfDay);
+      if (zerodha !== null) {
+        const shell = zerodha;
+        const pollMs = typeof ctx.args['pollMs'] === 'number' ? ctx.args['pollMs'] : ZERODHA_POLL_MS;
+        void shell.poll();
+        ctx.every(pollMs, () => void shell.poll());
+      }
     },
     async stop() {
       await committer.idle();
@@ -204,8 +266,13 @@ export default defineActor((ctx) => {
       commits: { ...committer.stats },
       lastEodDay: venue.sessions?.lastDay ?? null,
       position: position ?? null,
+      ...(zerodha !== null ? { zerodha: zerodha.snapshot() } : {}),
     }),
-    health: () => (committer.pending() > BACKLOG_DEGRADED ? { status: 'degraded', detail: `${committer.pending()} items wait for a commit` } : { status: 'healthy' }),
+    health: () => {
+      const z = zerodha?.health();
+      if (z !== undefined && z.status !== 'healthy') return z;
+      return committer.pending() > BACKLOG_DEGRADED ? { status: 'degraded', detail: `${committer.pending()} items wait for a commit` } : { status: 'healthy' };
+    },
     call: commandTable({
       orders: (arg) => queryOrders(db, broker, ordersQueryFrom(arg)),
       fills: (arg) => queryFills(db, broker, fillsQueryFrom(arg)),

@@ -15,6 +15,7 @@
 //       └─ gateway                an OS PROCESS, not a worker: uWS dying with open sockets in a worker
 //                                 aborts the whole process; a child process can only take itself down
 import type { AppConfig } from '../src/config.js';
+import { appError } from '../src/errors.js';
 import type { Broker } from '../src/domain/types.js';
 import { tradingActorName } from '../src/protocol/actors.js';
 import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
@@ -29,6 +30,10 @@ export function tradingBrokers(config: AppConfig): Broker[] {
 
 export function buildTree(config: AppConfig): SupervisorSpec {
   const brokers = tradingBrokers(config);
+  // The zerodha venue's Kite calls are performed by the split engine's shell; the fused core has none
+  if (config.runtime.topology === 'fused' && brokers.includes('zerodha')) {
+    throw appError('ERR_BROKER_UNSUPPORTED', { broker: 'zerodha', supported: 'paper in the fused topology (zerodha needs RUNTIME__TOPOLOGY=split)' });
+  }
   // Replays are exact (risk waits for the engine's confirmation of earlier ticks, see README);
   // live feeds trade without that round trip
   const exactReplay = config.feed.source === 'replay' && config.feed.exactReplay;

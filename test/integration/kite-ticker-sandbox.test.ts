@@ -34,8 +34,11 @@ describe('npm run kite-sandbox', () => {
     expect(envOf(r.stdout)).toEqual({
       MARKET_FEED__SOURCE: 'kite',
       ZERODHA__TICKER_URL: 'ws://127.0.0.1:9876/',
+      ZERODHA__REST_ROOT: 'http://127.0.0.1:9877',
       ZERODHA__API_KEY: 'kite-sandbox-key',
+      ZERODHA__API_SECRET: 'kite-sandbox-secret',
       ZERODHA__ACCESS_TOKEN: 'kite-sandbox-token',
+      ZERODHA__ENABLED: 'true',
     });
     const bad = spawnSync(process.execPath, [MAIN, '--port', '0'], { cwd, encoding: 'utf8' });
     expect(bad.status).toBe(2);
@@ -44,14 +47,19 @@ describe('npm run kite-sandbox', () => {
 
   it('serves ticks to a client using the printed lines and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [MAIN, '--port', String(port), '--step-ms', '50'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const restPort = await freePort();
+    const child = spawn(process.execPath, [MAIN, '--port', String(port), '--rest-port', String(restPort), '--step-ms', '50'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += String(d)));
     const deadline = Date.now() + 15_000;
-    while (out.split('\n').length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (out.split('\n').length < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const env = envOf(out);
-    expect(Object.keys(env)).toHaveLength(4);
+    expect(Object.keys(env)).toHaveLength(7);
+    // The printed session is valid at the REST sandbox too, which quotes the ticker's market
+    const auth = { 'X-Kite-Version': '3', Authorization: `token ${env['ZERODHA__API_KEY']}:${env['ZERODHA__ACCESS_TOKEN']}` };
+    const profile = await fetch(`${env['ZERODHA__REST_ROOT']}/user/profile`, { headers: auth });
+    expect(profile.status).toBe(200);
     const url = new URL(env['ZERODHA__TICKER_URL']!);
     url.searchParams.set('api_key', env['ZERODHA__API_KEY']!);
     url.searchParams.set('access_token', env['ZERODHA__ACCESS_TOKEN']!);

@@ -1,6 +1,7 @@
 // Where the Kite sandbox gets its prices: anything that knows a last price per instrument token and
-// announces new ones. The ticker half's seeded market implements it; tests drive ManualPriceSource.
-// Prices are integer minor units of the instrument's divisor (paise for NSE).
+// announces new ones. The ticker half's seeded market plugs in through marketPriceSource(); tests
+// drive ManualPriceSource. Prices are integer minor units of the instrument's divisor (paise for NSE).
+import type { SandboxMarket } from './market.js';
 
 export type TickListener = (token: number, price: number) => void;
 
@@ -30,4 +31,12 @@ export class ManualPriceSource implements PriceSource {
     this.prices.set(token, price);
     for (const fn of [...this.listeners]) fn(token, price);
   }
+}
+
+/** The seeded sandbox market as a PriceSource: orders match against the very ticks the ticker server streams. */
+export function marketPriceSource(market: SandboxMarket): PriceSource {
+  return {
+    lastPrice: (token) => market.lastPrice(token),
+    onTick: (fn) => market.onTick((t) => fn(t.token, t.ltp)),
+  };
 }

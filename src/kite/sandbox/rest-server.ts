@@ -48,6 +48,11 @@ export interface RestSandboxOptions {
   readonly userId?: string;
   /** Order changes, for the ticker's `{"type":"order"}` text messages. */
   readonly onOrderUpdate?: (order: Record<string, unknown>) => void;
+  /**
+   * Access tokens valid from the start, as if issued by a login (`npm run kite-sandbox` accepts the
+   * token its `--print-env` printed, which must not depend on the serving process). expireSessions() clears them too.
+   */
+  readonly accessTokens?: readonly string[];
 }
 
 /** Test hooks. Every hook applies to API calls, never to the login page. */
@@ -142,7 +147,7 @@ export async function startRestSandbox(opts: RestSandboxOptions): Promise<RestSa
   const unsubscribe = opts.prices.onTick((token, price) => book.onPrice(token, price));
 
   const requestTokens = new Set<string>();
-  const accessTokens = new Set<string>();
+  const accessTokens = new Set<string>(opts.accessTokens ?? []);
   const limits = opts.limits ?? KITE_LIMITS;
   const now = clock.monoMs();
   const buckets: Record<KiteCallClass, TokenBucket[]> = {

@@ -9,6 +9,7 @@ import type { PaperConfig } from '../../domain/paper/index.js';
 import type { VenueError, VenueEvent } from '../../protocol/trading.js';
 import type { Broker, Paise, TradingSignal } from '../../domain/types.js';
 import { createPaperAdapter } from './paper-adapter.js';
+import { createZerodhaAdapter, type ZerodhaVenueConfig } from './zerodha-venue.js';
 
 /** What an adapter reports, in the order it happened (the paper broker's event vocabulary). */
 export type AdapterEvent = VenueEvent;
@@ -49,13 +50,24 @@ export interface BrokerAdapter {
 export interface AdapterConfig {
   /** Paper broker settings in config units (rupees, percent). */
   readonly paper: Partial<PaperConfig>;
+  /**
+   * The zerodha venue's settings. Only the split topology's trading engine passes them (it is the
+   * shell that performs the venue's Kite calls); without them zerodha is refused at start.
+   */
+  readonly zerodha?: ZerodhaVenueConfig;
 }
 
 type AdapterFactory = (config: AdapterConfig, state: unknown) => BrokerAdapter;
 
-// zerodha gets its adapter in a later issue; until then the engine refuses to start for it
 const ADAPTERS: Readonly<Partial<Record<string, AdapterFactory>>> = {
   paper: (config, state) => createPaperAdapter(config.paper, state),
+  zerodha: (config, state) => {
+    // The venue's effects need an I/O shell: the fused trading core (replays) has none
+    if (config.zerodha === undefined) {
+      throw appError('ERR_BROKER_UNSUPPORTED', { broker: 'zerodha', supported: 'paper (zerodha trades only in the split topology: RUNTIME__TOPOLOGY=split)' });
+    }
+    return createZerodhaAdapter(config.zerodha, state);
+  },
 };
 
 /** Brokers that have an adapter. */

@@ -59,7 +59,7 @@ describe('decodeValidated', () => {
 
 describe('adapter registry', () => {
   it('refuses unsupported brokers with a startup error naming the supported ones', () => {
-    for (const b of ['zerodha', 'binance', 42, '__proto__']) {
+    for (const b of ['binance', 42, '__proto__']) {
       let caught: unknown;
       try {
         createAdapter(b, { paper: {} }, undefined);
@@ -67,10 +67,19 @@ describe('adapter registry', () => {
         caught = e;
       }
       expect(isAppError(caught, 'ERR_BROKER_UNSUPPORTED')).toBe(true);
-      expect((caught as Error).message).toBe(`broker "${String(b)}" has no trading-engine adapter; supported: paper`);
+      expect((caught as Error).message).toBe(`broker "${String(b)}" has no trading-engine adapter; supported: paper, zerodha`);
     }
+    // zerodha needs the split engine's I/O shell: without its settings (the fused core) it is refused
+    let caught: unknown;
+    try {
+      createAdapter('zerodha', { paper: {} }, undefined);
+    } catch (e) {
+      caught = e;
+    }
+    expect(isAppError(caught, 'ERR_BROKER_UNSUPPORTED')).toBe(true);
+    expect((caught as Error).message).toContain('RUNTIME__TOPOLOGY=split');
     expect(CATALOGUE.ERR_BROKER_UNSUPPORTED.category).toBe('startup');
-    expect(supportedBrokers()).toEqual(['paper']);
+    expect(supportedBrokers()).toEqual(['paper', 'zerodha']);
   });
   it('a restored paper adapter continues exactly like the original and refuses a replayed signal', () => {
     const a = createAdapter('paper', { paper: {} }, undefined);
