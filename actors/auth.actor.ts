@@ -1,6 +1,6 @@
 // Auth actor (docs/original-system.md §1.1): per-broker session lifecycle. Paper is always ready; zerodha
-// loads its session from LMDB (or creates one from configured credentials), checks it through the
-// pluggable validator behind a CircuitBreaker, and re-checks expiry periodically. A broker without a
+// loads its session from LMDB (or creates one from configured credentials), checks it against Kite
+// (kiteProfileValidator) behind a CircuitBreaker, and re-checks expiry periodically. A broker without a
 // valid session is reported (status + one log line per change), never crash-looped. Tokens are never
 // logged nor returned: status views are redacted by the domain.
 import type { AppConfig } from '../src/config.js';
@@ -10,7 +10,6 @@ import {
   applyOutcome,
   authView,
   decodeSession,
-  expiryValidator,
   isReady,
   paperState,
   planZerodhaStart,
@@ -21,6 +20,7 @@ import {
 } from '../src/domain/auth/index.js';
 import type { Broker } from '../src/domain/types.js';
 import { guardedValidate } from '../src/services/auth/guarded-check.js';
+import { kiteProfileValidator } from '../src/kite/rest/validator.js';
 import type { AuthStatusReport } from '../src/protocol/auth.js';
 import { K } from '../src/store/keyspace.js';
 import { appError } from '../src/errors.js';
@@ -38,7 +38,10 @@ export default defineActor<AppConfig>((ctx) => {
   const db = ctx.store;
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: 'auth needs the store' });
   const breaker = new CircuitBreaker({ name: 'zerodha-auth', clock: ctx.clock });
-  const validator = expiryValidator;
+  // A zerodha session is proved by Kite itself (GET /user/profile at ZERODHA__REST_ROOT): a token
+  // Kite rejects is reported as such, an unreachable Kite as unavailable (re-checked later). The
+  // timeout stays well inside the actor's start deadline: start() awaits the first check.
+  const validator = kiteProfileValidator({ root: config.zerodha.restRoot, timeoutMs: 2_000 });
   const states = new Map<Broker, BrokerAuthState>();
 
   // One line per status change (never per check), without the token or the api key

@@ -14,7 +14,7 @@ import { eventually, tempDir } from '../support/system.js';
 import { CLEAN_FILL_SET, fillSetChecker, orderChecker, positionReplayChecker, readStoreAt, type StoreDump } from '../support/checkers.js';
 import { ENGINE, REPLAY_T0, snap, sleep, writeReplayFile, type EngineSnap } from '../fixtures/pipeline-harness.js';
 
-const TICKS = 3000;
+const TICKS = 2000;
 const cleanups: (() => void)[] = [];
 let running: PipelineHandle | undefined;
 afterEach(async () => {

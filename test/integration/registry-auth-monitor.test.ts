@@ -1,7 +1,7 @@
 // Instrument registry and auth actors on real workers with a temp LMDB.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type AppConfig } from '../../src/config.js';
 import type { ActorSystem } from '../../src/runtime/system.js';
 import type { ActorSpec } from '../../src/runtime/tree.js';
@@ -12,6 +12,8 @@ import type { AuthStatusReport } from '../../src/protocol/auth.js';
 import type { LookupResult, RegistryStats } from '../../src/protocol/instrument-registry.js';
 import type { Instrument } from '../../src/domain/instruments/index.js';
 import { makeSystem, sup, tempDir } from '../support/system.js';
+import { startRestSandbox, type RestSandbox } from '../../src/kite/sandbox/rest-server.js';
+import { ManualPriceSource } from '../../src/kite/sandbox/price-source.js';
 
 let system: ActorSystem | undefined;
 const cleanups: (() => void)[] = [];
@@ -89,9 +91,18 @@ describe('instrument-registry actor', () => {
 
 describe('auth actor', () => {
   const API_KEY = 'kite-api-key-1234';
+  // The session check asks Kite (GET /user/profile): the REST sandbox plays Kite, on 127.0.0.1
+  const KNOWN_TOKEN = 'configured-access-token-xyz';
+  let kite: RestSandbox | undefined;
+  beforeAll(async () => {
+    kite = await startRestSandbox({ prices: new ManualPriceSource(), apiKey: API_KEY, accessTokens: [KNOWN_TOKEN] });
+  });
+  afterAll(async () => {
+    await kite?.close();
+  });
   const zerodhaConfig = (accessToken?: string): AppConfig => {
     const base = defaultConfig();
-    return { ...base, zerodha: { ...base.zerodha, apiKey: API_KEY, apiSecret: 'kite-secret', ...(accessToken !== undefined ? { accessToken } : {}) } };
+    return { ...base, zerodha: { ...base.zerodha, apiKey: API_KEY, apiSecret: 'kite-secret', restRoot: kite!.url, ...(accessToken !== undefined ? { accessToken } : {}) } };
   };
 
   it('reports paper ready and zerodha unauthenticated without a session, without crash-looping', async () => {
@@ -125,7 +136,7 @@ describe('auth actor', () => {
     const dir = tempDir();
     cleanups.push(dir.cleanup);
     const lmdb = join(dir.path, 'lmdb');
-    const token = 'configured-access-token-xyz';
+    const token = KNOWN_TOKEN;
     await boot(spec('auth', { brokers: ['zerodha'] }), zerodhaConfig(token), lmdb);
     const r = (await call('auth', 'status')) as AuthStatusReport;
     expect(r.brokers['zerodha']).toMatchObject({ status: 'authenticated', ready: true, session: { apiKey: '****1234' } });
@@ -142,5 +153,16 @@ describe('auth actor', () => {
     await boot(spec('auth', { brokers: ['zerodha'] }), zerodhaConfig(token), lmdb);
     const again = (await call('auth', 'status')) as AuthStatusReport;
     expect(again.brokers['zerodha']).toMatchObject({ status: 'authenticated', session: { createdAt: stored.createdAt } });
+  });
+
+  it('reports a token Kite rejects as not ready, while paper stays ready, without crash-looping', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    await boot(spec('auth', { brokers: ['paper', 'zerodha'] }), zerodhaConfig('a-token-kite-never-issued'), join(dir.path, 'lmdb'));
+    const r = (await call('auth', 'status')) as AuthStatusReport;
+    expect(r.brokers['paper']).toMatchObject({ status: 'authenticated', ready: true });
+    expect(r.brokers['zerodha']).toMatchObject({ ready: false });
+    expect(JSON.stringify(r.brokers['zerodha'])).toMatch(/token_rejected/);
+    expect(system!.actor('auth')!.gen).toBe(1);
   });
 });
