@@ -3,13 +3,14 @@
 // bridge's stream batches, answers `call('address')`, and on any uncaught exception or unhandled
 // rejection closes every socket and the listen socket, logs, and exits 1 so the supervisor restarts it.
 import type { AppConfig } from '../config.js';
+import { commandTable } from '../runtime/actor.js';
 import { realClock } from '../runtime/clock.js';
-import type { ProcessFactory } from '../runtime/process-protocol.js';
+import { defineProcess } from '../runtime/process-protocol.js';
 import { GatewayServer } from './server.js';
 import { gatewaySettings } from './settings.js';
 
-const factory: ProcessFactory = async (ctx) => {
-  const settings = gatewaySettings(ctx.config as AppConfig, ctx.args);
+const factory = defineProcess<AppConfig>(async (ctx) => {
+  const settings = gatewaySettings(ctx.config, ctx.args);
   const server = new GatewayServer({ settings, request: (c, a) => ctx.request(c, a), store: ctx.store, log: ctx.log, clock: realClock, gen: ctx.gen });
 
   let dying = false;
@@ -45,29 +46,27 @@ const factory: ProcessFactory = async (ctx) => {
       ctx.log.info({ reason }, 'gateway stopping');
       server.stop();
     },
-    call(command: string, arg: unknown) {
-      switch (command) {
-        case 'address':
-          return server.address();
-        case 'info':
-          return server.info();
-      }
-      if (ctx.args['testHooks'] === true) {
-        switch (command) {
-          case 'crash':
-            // Thrown outside any handler: exactly what an unexpected bug looks like
-            setImmediate(() => {
-              throw new Error(`gateway test crash (${String(arg)})`);
-            });
-            return 'crashing';
-          case 'reject':
-            void Promise.reject(new Error('gateway test rejection'));
-            return 'rejecting';
-        }
-      }
-      throw new Error(`gateway: unknown command "${command}", expected address or info`);
-    },
+    call: commandTable({
+      address: () => server.address(),
+      info: () => server.info(),
+      // Test hooks exist only where the spec enables them
+      ...(ctx.args['testHooks'] === true
+        ? {
+            crash: (arg: unknown) => {
+              // Thrown outside any handler: exactly what an unexpected bug looks like
+              setImmediate(() => {
+                throw new Error(`gateway test crash (${String(arg)})`);
+              });
+              return 'crashing';
+            },
+            reject: () => {
+              void Promise.reject(new Error('gateway test rejection'));
+              return 'rejecting';
+            },
+          }
+        : {}),
+    }),
   };
-};
+});
 
 export default factory;

@@ -48,12 +48,12 @@ export type HostToMain =
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
 
-/** What a process module's factory receives. */
-export interface ProcessContext {
+/** What a process module's factory receives; `C` is the system's config type (see defineProcess). */
+export interface ProcessContext<C = unknown> {
   readonly name: string;
   readonly gen: number;
   readonly runId: string;
-  readonly config: unknown;
+  readonly config: C;
   readonly args: Readonly<Record<string, unknown>>;
   readonly log: import('pino').Logger;
   readonly store: import('lmdb').RootDatabase | undefined;
@@ -69,3 +69,11 @@ export interface ProcessInstance {
 }
 
 export type ProcessFactory = (ctx: ProcessContext) => ProcessInstance | Promise<ProcessInstance>;
+
+/**
+ * Gives a process module its typed default export: the runtime hands every child the one config
+ * object the system was built with (validated on the main thread), as defineActor does for workers.
+ */
+export function defineProcess<C = unknown>(factory: (ctx: ProcessContext<C>) => ProcessInstance | Promise<ProcessInstance>): ProcessFactory {
+  return factory as ProcessFactory;
+}
