@@ -75,7 +75,7 @@ export class Supervisor {
   }
 
   /**
-   * Spawns every worker of this subtree ahead of the ordered start (see ActorProcess.prepare):
+   * Spawns every child of this subtree ahead of the ordered start (see ChildLifecycle.prepare):
    * start order and semantics are unchanged, only Node's and the modules' loading overlaps.
    */
   prepare(): void {

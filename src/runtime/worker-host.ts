@@ -141,7 +141,7 @@ const ctx: ActorContext = {
 };
 
 // The actor's module starts loading as soon as the worker boots, not when start() arrives: the
-// supervisor spawns workers ahead of starting them (ActorProcess.prepare), so module graphs of
+// supervisor spawns workers ahead of starting them (ChildLifecycle.prepare), so module graphs of
 // later siblings load while earlier ones start. A failed import surfaces in start().
 const actorModule = import(boot.moduleUrl) as Promise<{ default?: ActorFactory }>;
 actorModule.catch(() => undefined);
