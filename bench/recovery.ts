@@ -6,7 +6,6 @@
 // times on the same, growing store. Goal: ≤ 3 s.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../src/runtime/system.js';
@@ -14,20 +13,11 @@ import { tokenWithScope } from '../src/gateway/tokens.js';
 import { mdTable, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
 import { resultHeader, verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult } from './harness/suite.js';
+import { freePort } from './harness/net.js';
 
 const GOAL_MS = 3000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function start(dir: string, port: number): ChildProcess {
   return spawn(process.execPath, [join(projectRoot(), 'dist/actors/main.js')], {

@@ -4,11 +4,11 @@
 // (bad token, read-only token), live ticks, equity points from LMDB and pnl events, actor health,
 // the kill switch end to end (risk rejections appear in the feed), and reconnect after the gateway
 // process is killed and restarted by its supervisor. Screenshot: /tmp/dashboard-real.png.
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { dbg, launchBrowser, openPage, storedToken, until } from '../support/browser.js';
 import { startPipeline, type PipelineHandle } from '../support/pipeline.js';
+import { freePort } from '../../bench/harness/net.js';
 
 const TRADER = 'dash-trader-token-0123456789';
 const READER = 'dash-reader-token-0123456789';
@@ -19,14 +19,6 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 /** A free TCP port: fixed for the whole test so a restarted gateway listens where the page expects. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const addr = srv.address();
-  await new Promise<void>((r) => srv.close(() => r()));
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  return addr.port;
-}
 
 async function open(path: string, allowed?: RegExp): Promise<{ page: Page; errors: string[] }> {
   const o = await openPage(browser, `${base}${path}`, allowed);

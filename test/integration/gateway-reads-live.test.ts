@@ -3,7 +3,6 @@
 // fills as fast as they are answered. No actor may restart (a read on a trading thread used to make
 // the engine miss its heartbeat: ERR_ACTOR_HUNG), trading goes on, and the new orders head the
 // newest page. Latencies are printed, never asserted.
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActorStatus } from '../../src/runtime/child.js';
@@ -12,6 +11,7 @@ import { openStore } from '../../src/store/lmdb.js';
 import { generateOrderStore } from '../fixtures/order-store.js';
 import { startPipeline, type PipelineHandle } from '../support/pipeline.js';
 import { eventually, tempDir } from '../support/system.js';
+import { freePort } from '../../bench/harness/net.js';
 
 const N = Number(process.env['READS_TEST_ORDERS'] ?? 100_000);
 const TOKEN = 'reads-live-token-0123456789abcdef';
@@ -20,14 +20,6 @@ let sys: PipelineHandle | undefined;
 const dir = tempDir('ap-reads-live-');
 let base = '';
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const addr = srv.address();
-  await new Promise<void>((r) => srv.close(() => r()));
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  return addr.port;
-}
 
 const leaves = (s: SupervisorStatus): ActorStatus[] => s.children.flatMap((c) => (c.kind === 'supervisor' ? leaves(c) : [c as ActorStatus]));
 

@@ -2,21 +2,14 @@
 // decodes binary frames, and when the gateway is SIGKILLed mid-stream it reconnects with backoff
 // and resubscribes by itself — ticks published after the restart arrive without the caller doing
 // anything.
-import { createServer } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamClient, type ClientTick } from '../../src/client/index.js';
 import { startHarness, TOKENS, type Harness } from '../fixtures/gateway-harness.js';
 import { eventually } from '../support/system.js';
+import { freePort } from '../../bench/harness/net.js';
 
 /** A port free right now (the restarted gateway must come back on the same one). */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 let h: Harness;
 beforeAll(async () => {

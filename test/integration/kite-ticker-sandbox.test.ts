@@ -2,12 +2,12 @@
 // the env lines and exits; serving, it prints the same lines, streams ticks to a client that uses
 // them, and exits 0 on SIGTERM. Build first: npx tsc -p tsconfig.build.json
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseKiteFrame } from '../../src/kite/ticker/frame.js';
 import { newMutableTick } from '../../src/protocol/tick-record.js';
 import { projectRoot } from '../../src/runtime/system.js';
+import { freePort } from '../../bench/harness/net.js';
 
 const MAIN = 'dist/src/kite/sandbox/main.js';
 const cwd = projectRoot();
@@ -16,13 +16,6 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const envOf = (text: string): Record<string, string> =>
   Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));

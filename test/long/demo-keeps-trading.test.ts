@@ -3,26 +3,16 @@
 // five minutes, as seen in the dashboard in a real Chromium: new fills arrive in the page during
 // the sixth minute, and the REST fill log's newest fill changes meanwhile. Build first: npm run build.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/runtime/system.js';
 import { tokenWithScope } from '../../src/gateway/tokens.js';
 import { dbg, launchBrowser, openPage, until } from '../support/browser.js';
 import { tempDir } from '../support/system.js';
+import { freePort } from '../../bench/harness/net.js';
 
 const RUN_BEFORE_CHECK_MS = 5 * 60_000;
 const WATCH_MS = 60_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a !== null ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 let main: ChildProcess | undefined;
 const dir = tempDir('ap-demo-long-');
