@@ -9,7 +9,7 @@ import { createRootLogger, flushLogger } from '../src/log.js';
 import { realClock } from '../src/runtime/clock.js';
 import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
 import { summaryLine, type SummarySample } from './summary.js';
-import { pipelineCounts, replayDrained, replayIsJob } from './replay-job.js';
+import { fillLogMarks, pipelineCounts, replayDrained, replayIsJob, replayReports } from './replay-job.js';
 import { createSystem } from './system-factory.js';
 import { isAppError, type AlphaPandaError } from '../src/errors.js';
 import { assertBrokerSupported } from '../src/services/engine/adapter.js';
@@ -86,6 +86,10 @@ async function main(): Promise<number> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
+  // A replay job reports the fills it makes: where each fill log stands before anything trades
+  const job = replayIsJob(config);
+  const store = job ? await system.openStore().catch(() => undefined) : undefined;
+  const marks = store !== undefined ? fillLogMarks(store, config) : undefined;
   await system.start();
   log.info({ state: system.status().state }, 'supervision tree started');
   const gateway = system.process('gateway');
@@ -108,11 +112,25 @@ async function main(): Promise<number> {
   }, config.summaryIntervalMs);
 
   // A replay is a job: once the file is consumed and the pipeline drained, summarise and exit 0
-  const job = replayIsJob(config);
   const finished = await Promise.race([stopRequested.then(() => false), job ? replayDrained(system, config).then(() => true) : new Promise<boolean>(() => undefined)]);
   if (finished) {
     const sample = await takeSample();
     log.info({ file: config.feed.replayFile, counts: sample.counts, equity: sample.equity }, `replay finished: ${summaryLine(undefined, sample, system.status())}`);
+    if (store !== undefined && marks !== undefined) {
+      // The backtest's summary of what the actors did (a report failure never fails the finished job)
+      try {
+        for (const r of await replayReports(store, config, marks)) {
+          // The figures without the per-day closes (the text has them all; --json of the backtest has the rest)
+          const figures = ({ daily: _daily, ...m }: (typeof r.report.total)['metrics']) => m;
+          log.info(
+            { broker: r.broker, report: { total: figures(r.report.total.metrics), strategies: r.report.strategies.map((s) => ({ id: s.id, ...figures(s.metrics) })) } },
+            `replay report (${r.broker}):\n${r.text}`,
+          );
+        }
+      } catch (e) {
+        log.error({ err: e }, 'replay report failed');
+      }
+    }
   }
   clearInterval(timer);
   await system.stop('shutdown');

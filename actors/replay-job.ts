@@ -6,13 +6,67 @@
 // decided is committed and published), and the pipeline counts did not move between the polls.
 // Events in flight between actors are either in a ring (lag > 0) or inside a handler that has not
 // returned (counts still moving), so two quiet polls in a row leave nothing unaccounted for.
+import { isAbsolute, resolve } from 'node:path';
+import type { RootDatabase } from 'lmdb';
 import type { AppConfig } from '../src/config.js';
+import type { Broker } from '../src/domain/types.js';
+import { columnTicks } from '../src/backtest/index.js';
+import { replayRun } from '../src/backtest/replay-report.js';
+import { buildReport, summaryText, type BacktestReport } from '../src/backtest/report/index.js';
+import { lastFillSeq } from '../src/services/engine/queries.js';
+import { readFillsAfter } from '../src/services/portfolio/fill-log.js';
+import { readStrategiesFile } from '../src/services/strategy/load.js';
+import { readTickFile } from './sweep.js';
 import type { MarketFeedSnapshot } from '../src/protocol/market-feed.js';
 import { tradingActorName } from '../src/protocol/actors.js';
 import type { ActorSystem } from '../src/runtime/system.js';
 import type { RingStats } from '../src/transport/ring.js';
 import { tradingBrokers } from './tree.js';
 import { fusedCounts, splitCounts, type PipelineCounts } from './summary.js';
+
+/** Where each trading broker's fill log stands before the job runs: its report covers what follows. */
+export function fillLogMarks(db: RootDatabase, config: AppConfig): ReadonlyMap<Broker, number> {
+  return new Map(tradingBrokers(config).map((b) => [b, lastFillSeq(db, b)]));
+}
+
+/** One broker's report of a finished replay job. */
+export interface ReplayReport {
+  readonly broker: Broker;
+  readonly report: BacktestReport;
+  /** The backtest's terminal summary of it. */
+  readonly text: string;
+}
+
+/**
+ * The backtest report of each broker that ran strategies in this job: the fills the actors
+ * committed after `marks`, folded into the replayed file's ticks (src/backtest/replay-report.ts).
+ */
+export async function replayReports(db: RootDatabase, config: AppConfig, marks: ReadonlyMap<Broker, number>): Promise<ReplayReport[]> {
+  const file = config.feed.replayFile;
+  if (file === undefined) return [];
+  const strategiesFile = isAbsolute(config.strategies.file) ? config.strategies.file : resolve(process.cwd(), config.strategies.file);
+  const loaded = readStrategiesFile(strategiesFile);
+  // The strategy runner refused a bad file at start, so the job could not have run without a good one
+  const configs = loaded.ok ? loaded.value : [];
+  const ticks = (await readTickFile(file)).columns;
+  const out: ReplayReport[] = [];
+  for (const [broker, mark] of marks) {
+    const strategies = configs.filter((c) => c.enabled && c.broker === broker).map((c) => c.id);
+    if (strategies.length === 0) continue;
+    const cash = broker === 'zerodha' ? config.zerodha.startingCash : config.paper.startingCash;
+    const run = replayRun({
+      broker,
+      ticks: { [Symbol.iterator]: () => columnTicks(ticks, 0, ticks.length) },
+      tickCount: ticks.length,
+      fills: readFillsAfter(db, broker, mark),
+      strategies,
+      startingCash: Math.round(cash * 100),
+    });
+    const report = buildReport(run, { ticks: file, from: null, to: null, riskCaps: true });
+    out.push({ broker, report, text: summaryText(report) });
+  }
+  return out;
+}
 
 /** True when the main job should exit after a replay (unset: every replay is a job). */
 export function replayIsJob(config: AppConfig): boolean {

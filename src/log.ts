@@ -69,7 +69,8 @@ export function prettyDestination(out: { write(s: string): unknown }, color: boo
   const format = pretty.prettyFactory({
     colorize: color,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,thread,actor,gen',
+    // `report`: the machine-readable copy of a message that already says it in words (a replay job's report)
+    ignore: 'pid,hostname,thread,actor,gen,report',
     messageFormat: '{if actor}{actor}: {end}{msg}',
     errorLikeObjectKeys: ['err', 'error'],
     // One line per entry, fields as compact JSON after the message: a console scrolls by fast

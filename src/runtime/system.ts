@@ -178,6 +178,12 @@ export class ActorSystem {
     return this.db;
   }
 
+  /** Opens the store ahead of the tree (the same gate every actor start passes), e.g. to read where it stands before anything runs. */
+  async openStore(): Promise<RootDatabase | undefined> {
+    await this.storeReady();
+    return this.db;
+  }
+
   ringStats(): Record<string, RingStats> {
     const out: Record<string, RingStats> = {};
     for (const [topic, sab] of this.rings) out[topic] = ringStats(sab);

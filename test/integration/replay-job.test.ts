@@ -1,8 +1,12 @@
 // A replay started through the main job's entry is a job (MARKET_FEED__REPLAY_EXIT, default true for
 // replays): it consumes the file, waits for the pipeline to drain, logs one "replay finished"
-// summary whose fill count is the fill log's, and exits 0. With MARKET_FEED__REPLAY_EXIT=false it
-// keeps serving after the file. Both topologies. Build first: npx tsc -p tsconfig.build.json.
+// summary whose fill count is the fill log's, then the backtest's report of what the actors did —
+// equal, figure for figure, to `npm run backtest` on the same file — and exits 0. With
+// MARKET_FEED__REPLAY_EXIT=false it keeps serving after the file. Both topologies. Build first:
+// npx tsc -p tsconfig.build.json.
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT_TOKENS } from '../../src/domain/instruments/index.js';
 import { projectRoot } from '../../src/runtime/system.js';
@@ -18,7 +22,16 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function startReplay(env: Record<string, string>): { job: MainJob; lmdb: string } {
+const REPLAY_ENV = { RISK__MAX_DAILY_TRADES: '100000' };
+
+/** `npm run backtest -- --ticks FILE --json` with the job's settings: the independent run to compare with. */
+async function backtestOf(file: string): Promise<{ total: { metrics: Record<string, unknown> } }> {
+  const cli = join(projectRoot(), 'dist', 'actors', 'backtest.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [cli, '--ticks', file, '--json'], { env: { ...process.env, ...REPLAY_ENV }, maxBuffer: 64 << 20 });
+  return JSON.parse(stdout) as { total: { metrics: Record<string, unknown> } };
+}
+
+function startReplay(env: Record<string, string>): { job: MainJob; lmdb: string; file: string } {
   const dir = tempDir('ap-replay-job-');
   cleanups.push(dir.cleanup);
   const file = join(dir.path, 'ticks.jsonl');
@@ -31,18 +44,18 @@ function startReplay(env: Record<string, string>): { job: MainJob; lmdb: string 
     MARKET_FEED__SOURCE: 'replay',
     MARKET_FEED__REPLAY_FILE: file,
     MARKET_FEED__REPLAY_PACE: 'max',
-    RISK__MAX_DAILY_TRADES: '100000',
+    ...REPLAY_ENV,
     SUMMARY_INTERVAL_MS: '60000',
     ...env,
   });
   jobs.push(job);
-  return { job, lmdb: join(dataDir, 'lmdb') };
+  return { job, lmdb: join(dataDir, 'lmdb'), file };
 }
 
 describe('replay as a job', () => {
   for (const topology of ['fused', 'split'] as const) {
     it(`${topology}: drains, logs the summary of the whole file and exits 0`, async () => {
-      const { job, lmdb } = startReplay({ RUNTIME__TOPOLOGY: topology });
+      const { job, lmdb, file } = startReplay({ RUNTIME__TOPOLOGY: topology });
       expect((await job.exited).code, job.stderr).toBe(0);
       const done = job.find('replay finished');
       expect(done).toHaveLength(1);
@@ -51,6 +64,16 @@ describe('replay as a job', () => {
       expect(fills).toBeGreaterThan(0);
       // the summary counted exactly what the fill log holds: nothing was still in flight
       expect((await readStoreAt(lmdb)).fills.length).toBe(fills);
+      // the backtest's report of the job: the same fills, trips and money as the in-process backtest
+      const reports = job.find('replay report (paper)');
+      expect(reports).toHaveLength(1);
+      const total = (reports[0] as unknown as { report: { total: Record<string, unknown> } }).report.total;
+      expect(total['fills']).toBe(fills);
+      expect(reports[0]!.msg).toContain('Sharpe');
+      const backtest = (await backtestOf(file)).total.metrics;
+      for (const k of ['fills', 'trades', 'openLots', 'realizedPnl', 'fees', 'netRealizedPnl', 'unrealizedPnl', 'netPnl', 'startEquity', 'endEquity', 'exposure']) {
+        expect(total[k], k).toEqual(backtest[k]);
+      }
       expect(job.find('stopped cleanly')).toHaveLength(1);
     }, 120_000);
   }

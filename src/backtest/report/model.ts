@@ -45,8 +45,10 @@ export interface BacktestReport {
     readonly lastTs: number | null;
     /** Starting cash of each strategy, paise. */
     readonly startingCashPerStrategy: Paise;
-    readonly orders: OrdersSummary;
-    readonly signals: readonly SignalCounts[];
+    /** What the venue did with the orders, and each strategy's signal counts: absent in a replay
+     *  job's report (the actors keep these counts in their own snapshots, not in the fill log). */
+    readonly orders?: OrdersSummary;
+    readonly signals?: readonly SignalCounts[];
     readonly skipped: readonly { readonly strategyId: string; readonly reason: string }[];
   };
   /** The conventions behind the figures, in words (printed under the tables). */
@@ -77,10 +79,13 @@ export function reportEquityEvery(ticks: number): number {
   return Math.max(1, Math.ceil(ticks / REPORT_CURVE_POINTS));
 }
 
+/** What a report is built from: a backtest's result, or a replay job's (without the decision counts). */
+export type ReportableRun = Omit<BacktestResult, 'orders' | 'signals' | 'endOfDays' | 'trace'> & Partial<Pick<BacktestResult, 'orders' | 'signals'>>;
+
 const ZERO_TOTALS: Pick<PnlTotals, 'realizedPnl' | 'unrealizedPnl' | 'fees'> = { realizedPnl: 0, unrealizedPnl: 0, fees: 0 };
 
 /** Builds the report of one run (run it with `equityByStrategy` for per-strategy curve figures). */
-export function buildReport(result: BacktestResult, context: ReportContext): BacktestReport {
+export function buildReport(result: ReportableRun, context: ReportContext): BacktestReport {
   const { trips, open } = roundTrips(result.fills);
   const n = result.strategies.length;
   const perStrategyStart = n === 0 ? 0 : result.stats.startEquity / n;
@@ -130,8 +135,8 @@ export function buildReport(result: BacktestResult, context: ReportContext): Bac
       firstTs: result.firstTs,
       lastTs: result.lastTs,
       startingCashPerStrategy: perStrategyStart,
-      orders: result.orders,
-      signals: result.signals,
+      ...(result.orders !== undefined ? { orders: result.orders } : {}),
+      ...(result.signals !== undefined ? { signals: result.signals } : {}),
       skipped: result.skipped,
     },
     conventions: METRIC_CONVENTIONS,
