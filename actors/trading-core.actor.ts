@@ -195,11 +195,14 @@ export default defineActor<AppConfig>(async (ctx) => {
             void tx.put(K.checkpoint(ctx.name), record);
           },
           complete: () => {
-            // Released in the order they happened; order events follow the verdict that caused them
-            releaseBatch(batch, plan, (topic, env) => {
-              pub[topic].send(env);
-              if (topic in published) published[topic as keyof typeof published]++;
-            }, broker, ctx.ids, ctx.name, ctx.clock.nowMs());
+            // Released in the order they happened; order events follow the verdict that caused them.
+            // One burst: parked subscribers are woken once for the whole checkpoint
+            ctx.burst(() =>
+              releaseBatch(batch, plan, (topic, env) => {
+                pub[topic].send(env);
+                if (topic in published) published[topic as keyof typeof published]++;
+              }, broker, ctx.ids, ctx.name, ctx.clock.nowMs()),
+            );
             origins.evict(plan.orders.values(), (o) => isTerminal(o.status));
             if (releaseSeq >= 0) ticks.releaseThrough(releaseSeq);
           },

@@ -86,6 +86,12 @@ export interface ActorContext<C = unknown> {
   readonly ids: IdSource;
   /** A sender for a topic this actor's spec publishes; anything else is ERR_TOPIC_NOT_GRANTED. */
   publisher<T>(topic: string): ChannelSender<T>;
+  /**
+   * Runs `fn`, a burst of sends on this actor's publishers: consumers parked on those topics are
+   * woken once when it returns rather than once per record (a checkpoint's release publishes
+   * hundreds of records at once). Records are visible to awake consumers as they are written.
+   */
+  burst(fn: () => void): void;
   /** Subscribes to a topic from the spec; handlers run synchronously, in order, on the pump. */
   subscribe<T>(topic: string, handler: MessageHandler<T>): Subscription;
   tickPublisher(): TickPublisher;

@@ -71,6 +71,9 @@ if (boot.hubPort !== undefined) {
   });
 }
 
+/** Ring producers of this actor's event publishers (burst() holds their wakes). */
+const eventProducers: RingProducer[] = [];
+
 const ctx: ActorContext = {
   name: boot.actor,
   gen: boot.gen,
@@ -87,11 +90,23 @@ const ctx: ActorContext = {
   publisher<T>(topic: string): ChannelSender<T> {
     let s: ChannelSender<T>;
     const g = grant(topic, 'produce');
-    if (g !== undefined && g.kind === 'events') s = new RingSender<T>(topic, new RingProducer(g.sab, boot.gen, board));
+    if (g !== undefined && g.kind === 'events') {
+      const producer = new RingProducer(g.sab, boot.gen, board);
+      eventProducers.push(producer);
+      s = new RingSender<T>(topic, producer);
+    }
     else if (boot.portPublishes.includes(topic) && boot.hubPort !== undefined) s = new PortSender<T>(topic, boot.hubPort, boot.gen);
     else notGranted(topic, 'publish');
     senders.push(s as ChannelSender<unknown>);
     return s;
+  },
+  burst(fn: () => void): void {
+    for (const p of eventProducers) p.hold();
+    try {
+      fn();
+    } finally {
+      for (const p of eventProducers) p.unhold();
+    }
   },
   subscribe<T>(topic: string, handler: (msg: T, meta: { seq: number; gen: number }) => void): Subscription {
     const g = grant(topic, 'consume');

@@ -29,6 +29,9 @@ export class RingProducer {
   /** Cached slowest gating consumer cursor (Disruptor's cached gating sequence). */
   private gateCursor: number;
   private claimed = -1;
+  /** hold() depth: while > 0, wakes are owed instead of paid per record (see hold()). */
+  private held = 0;
+  private owed = false;
   private readonly board: Int32Array | undefined;
 
   constructor(sab: SharedArrayBuffer, gen: number, board?: Int32Array) {
@@ -124,8 +127,26 @@ export class RingProducer {
     Atomics.store(v.i32, (slot + SLOT.STAMP) >> 2, (this.cursor + 1) | 0);
     Atomics.store(v.header, W.PUB_CURSOR, next);
     this.cursor = next;
-    // Only pay for a futex wake when someone is actually parked.
-    if (Atomics.load(v.header, W.WAITERS) > 0) this.wakeParked();
+    // Only pay for a futex wake when someone is actually parked; a burst under hold() pays once.
+    if (this.held > 0) this.owed = true;
+    else if (Atomics.load(v.header, W.WAITERS) > 0) this.wakeParked();
+  }
+
+  /**
+   * Starts a burst: records published until the matching unhold() wake parked consumers once, at
+   * unhold, instead of once per record (a futex wake per record dominated a checkpoint's release).
+   * Safe against lost wake-ups: a consumer parks only after re-checking the cursor, which every
+   * held publish has already advanced, and unhold() wakes whoever is parked by then.
+   */
+  hold(): void {
+    this.held++;
+  }
+
+  /** Ends a burst started by hold(); the outermost unhold pays the owed wake. */
+  unhold(): void {
+    if (this.held === 0 || --this.held > 0 || !this.owed) return;
+    this.owed = false;
+    if (Atomics.load(this.v.header, W.WAITERS) > 0) this.wakeParked();
   }
 
   private wakeParked(): void {

@@ -364,3 +364,39 @@ describe('waiting', () => {
     expect(Atomics.load(h, W.WAITERS)).toBe(0);
   });
 });
+
+describe('burst wakes (hold / unhold)', () => {
+  it('a parked consumer sees the records of a burst at once but is woken once, at the outermost unhold', async () => {
+    const sab = ring(16);
+    registerConsumer(sab, 0, false);
+    const p = new RingProducer(sab, 1);
+    const c = new RingConsumer(sab, 0, { lossy: false });
+    let woken = false;
+    const parked = c.waitForData(60_000).then(() => {
+      woken = true;
+    });
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    };
+    p.hold();
+    p.hold();
+    expect(put(p, 1) && put(p, 2)).toBe(true);
+    // the records are there for anyone awake to read, without any wake having been paid
+    expect(c.available()).toBe(2);
+    await settle();
+    expect(woken).toBe(false);
+    p.unhold(); // inner: still a burst
+    await settle();
+    expect(woken).toBe(false);
+    p.unhold(); // outermost: the owed wake
+    await parked;
+    expect(woken).toBe(true);
+    expect(take(c).map((g) => g.value)).toEqual([1, 2]);
+    // outside a burst every publish wakes a parked consumer, as before
+    const again = c.waitForData(60_000);
+    expect(put(p, 3)).toBe(true);
+    await again;
+    // an unbalanced unhold is harmless
+    expect(() => p.unhold()).not.toThrow();
+  });
+});
