@@ -28,8 +28,11 @@ export type ClientTick = FrameTick & Partial<Pick<TickJson, 'change' | 'changeBp
 export interface StreamClientOptions {
   /** ws://host:port/ws (or wss://). */
   readonly url: string;
-  /** A read-scope access token (sent as ?token=, the only way a browser can). */
-  readonly token: string;
+  /**
+   * A read-scope access token (sent as ?token=, the only way a browser can), or a function read at
+   * every (re)connect, for a caller whose token may change (a dashboard after a re-login).
+   */
+  readonly token: string | (() => string);
   /** Tick encoding asked for (default binary: smaller and cheaper to decode). */
   readonly format?: 'json' | 'binary';
   /**
@@ -56,6 +59,8 @@ type Welcome = Extract<ServerMessage, { type: 'welcome' }>;
 
 /** Events and their payloads. */
 export interface StreamEvents {
+  /** A connection attempt starts; `attempt` counts the failed ones since the last welcome. */
+  connecting: { readonly attempt: number };
   /** Connected, authenticated, format and subscriptions re-sent. `reconnects` counts earlier drops. */
   open: { readonly welcome: Welcome; readonly reconnects: number };
   ticks: { readonly ticks: readonly ClientTick[] };
@@ -65,8 +70,13 @@ export interface StreamEvents {
   health: { readonly data: unknown };
   /** An error frame from the server (bad command, forbidden, rate limit), or ERR_CLIENT_BAD_FRAME. */
   error: { readonly code: string; readonly message: string };
-  /** The socket closed; unless close() was called a reconnect follows after `retryInMs`. */
-  close: { readonly code: number; readonly reason: string; readonly retryInMs: number | null };
+  /** The answer to ping(id) (`id` as the gateway echoes it). */
+  pong: { readonly id: string | number | null };
+  /**
+   * The socket closed; unless close() was called a reconnect follows after `retryInMs`. `welcomed`
+   * is false when this connection never got the welcome (a refused upgrade: bad token, or no gateway).
+   */
+  close: { readonly code: number; readonly reason: string; readonly retryInMs: number | null; readonly welcomed: boolean };
 }
 
 type Listener<K extends keyof StreamEvents> = (e: StreamEvents[K]) => void;
@@ -85,6 +95,8 @@ export class StreamClient {
   private mode: TickMode | undefined;
   private depth: boolean | undefined;
   private closedByUser = false;
+  /** The current connection got its welcome. */
+  private welcomed = false;
   private attempt = 0;
   private reconnects = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -151,33 +163,62 @@ export class StreamClient {
     this.ws = null;
   }
 
+  /** Reconnects at once instead of waiting out the backoff (no-op while connected or closed). */
+  reconnectNow(): void {
+    if (this.closedByUser || this.ws !== null || this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.reconnects += 1;
+    this.open();
+  }
+
+  /** Asks the gateway for a pong carrying `id` (round-trip measurement); false when not connected. */
+  ping(id: string): boolean {
+    return this.sendNow({ op: 'ping', id });
+  }
+
   get connected(): boolean {
     return this.ws !== null && this.ws.readyState === OPEN;
   }
 
   private open(): void {
-    const url = `${this.opts.url}${this.opts.url.includes('?') ? '&' : '?'}token=${encodeURIComponent(this.opts.token)}`;
-    const ws = new this.Ctor(url);
+    this.timer = undefined;
+    const token = typeof this.opts.token === 'function' ? this.opts.token() : this.opts.token;
+    const url = `${this.opts.url}${this.opts.url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+    this.emit('connecting', { attempt: this.attempt });
+    let ws: WebSocketLike;
+    try {
+      ws = new this.Ctor(url);
+    } catch {
+      // A malformed URL throws instead of closing: retry like any refused connection
+      this.scheduleReconnect(1006, 'connect failed', false);
+      return;
+    }
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
+    this.welcomed = false;
     ws.onmessage = (ev) => this.onMessage(ev.data);
     // A refused upgrade or a dropped connection both end in close; errors carry nothing more
     ws.onerror = () => undefined;
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (this.closedByUser) {
-        this.emit('close', { code: ev.code, reason: ev.reason, retryInMs: null });
-        return;
-      }
-      const delay = backoffDelay(this.attempt++, this.backoff, this.opts.random ?? Math.random);
-      this.emit('close', { code: ev.code, reason: ev.reason, retryInMs: delay });
-      this.timer = setTimeout(() => {
-        if (this.closedByUser) return;
-        this.reconnects += 1;
-        this.open();
-      }, delay);
+      this.scheduleReconnect(ev.code, ev.reason, this.welcomed);
     };
+  }
+
+  private scheduleReconnect(code: number, reason: string, welcomed: boolean): void {
+    if (this.closedByUser) {
+      this.emit('close', { code, reason, retryInMs: null, welcomed });
+      return;
+    }
+    const delay = backoffDelay(this.attempt++, this.backoff, this.opts.random ?? Math.random);
+    this.emit('close', { code, reason, retryInMs: delay, welcomed });
+    this.timer = setTimeout(() => {
+      if (this.closedByUser) return;
+      this.reconnects += 1;
+      this.open();
+    }, delay);
   }
 
   private onMessage(data: unknown): void {
@@ -198,6 +239,7 @@ export class StreamClient {
     switch (m.type) {
       case 'welcome':
         this.attempt = 0;
+        this.welcomed = true;
         this.resend();
         this.emit('open', { welcome: m, reconnects: this.reconnects });
         return;
@@ -216,8 +258,11 @@ export class StreamClient {
       case 'error':
         this.emit('error', { code: m.code, message: m.message });
         return;
+      case 'pong':
+        this.emit('pong', { id: m.id });
+        return;
       default:
-        // subscribed / unsubscribed / format / pong acks: nothing to surface
+        // subscribed / unsubscribed / format acks: nothing to surface
         return;
     }
   }
@@ -237,8 +282,10 @@ export class StreamClient {
     });
   }
 
-  private sendNow(cmd: unknown): void {
-    if (this.ws !== null && this.ws.readyState === OPEN) this.ws.send(JSON.stringify(cmd));
+  private sendNow(cmd: unknown): boolean {
+    if (this.ws === null || this.ws.readyState !== OPEN) return false;
+    this.ws.send(JSON.stringify(cmd));
+    return true;
   }
 
   private emit<K extends keyof StreamEvents>(type: K, e: StreamEvents[K]): void {

@@ -84,5 +84,12 @@ export function systemRoutes(d: SystemDeps): Route[] {
       scope: 'none',
       handler: async () => (await d.files.chartsLibrary()) ?? missing('lightweight-charts standalone build in node_modules'),
     },
+    {
+      // The client SDK (src/client, compiled): the dashboard's stream connection is the SDK users get
+      method: 'get',
+      pattern: '/sdk/*',
+      scope: 'none',
+      handler: async ({ req }) => (await d.files.sdk(req.path.slice('/sdk/'.length))) ?? missing(`SDK file ${req.path} (npm run build compiles src/client)`),
+    },
   ];
 }

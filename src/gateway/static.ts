@@ -1,7 +1,8 @@
 // Static files: the dashboard from `<projectRoot>/src/gateway/web/` (tsc does not copy non-TS files,
-// so they are read from the source tree at run time) and lightweight-charts' standalone build from
-// node_modules at /vendor/lightweight-charts.js (no CDN: the machine has no internet). Paths are
-// normalised and must stay inside the web root; dotfiles are never served.
+// so they are read from the source tree at run time), lightweight-charts' standalone build from
+// node_modules at /vendor/lightweight-charts.js (no CDN: the machine has no internet), and the
+// compiled client SDK (dist/src/client) at /sdk/. Paths are normalised and must stay inside their
+// root; dotfiles are never served.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize, sep } from 'node:path';
@@ -53,12 +54,18 @@ export class StaticFiles {
   constructor(
     readonly webRoot: string,
     private readonly vendorPath: string,
+    /** The compiled SDK's directory (undefined: /sdk/ serves nothing). */
+    private readonly sdkRoot?: string,
   ) {}
 
   /** Default locations under the project root. */
   static atProjectRoot(webRoot?: string): StaticFiles {
     const root = findProjectRoot();
-    return new StaticFiles(webRoot ?? join(root, 'src/gateway/web'), join(root, 'node_modules/lightweight-charts/dist/lightweight-charts.standalone.production.js'));
+    return new StaticFiles(
+      webRoot ?? join(root, 'src/gateway/web'),
+      join(root, 'node_modules/lightweight-charts/dist/lightweight-charts.standalone.production.js'),
+      join(root, 'dist/src/client'),
+    );
   }
 
   /** The dashboard page (or the "not built" page). */
@@ -68,7 +75,17 @@ export class StaticFiles {
   }
 
   /** A file below the web root by its URL path (already stripped of any mount prefix); undefined if absent. */
-  async file(urlPath: string): Promise<Reply | undefined> {
+  file(urlPath: string): Promise<Reply | undefined> {
+    return this.under(this.webRoot, urlPath);
+  }
+
+  /** A JavaScript module of the compiled SDK (its .js files only); undefined if absent. */
+  sdk(urlPath: string): Promise<Reply | undefined> {
+    if (this.sdkRoot === undefined || extname(urlPath) !== '.js') return Promise.resolve(undefined);
+    return this.under(this.sdkRoot, urlPath);
+  }
+
+  private async under(root: string, urlPath: string): Promise<Reply | undefined> {
     let rel: string;
     try {
       rel = decodeURIComponent(urlPath);
@@ -76,8 +93,8 @@ export class StaticFiles {
       return undefined;
     }
     if (rel.includes('\0') || rel.split('/').some((p) => p.startsWith('.'))) return undefined;
-    const full = normalize(join(this.webRoot, rel));
-    if (!full.startsWith(this.webRoot + sep)) return undefined;
+    const full = normalize(join(root, rel));
+    if (!full.startsWith(root + sep)) return undefined;
     const type = TYPES[extname(full).toLowerCase()];
     if (type === undefined) return undefined;
     try {

@@ -67,3 +67,47 @@ describe('client SDK', () => {
     client.close();
   });
 });
+
+describe('client SDK for a screen (what the dashboard builds on)', () => {
+  it('reports a refused upgrade, reads the token again on reconnectNow, and answers ping with pong', async () => {
+    let token = 'not-a-token';
+    // A long backoff: only reconnectNow can bring the second attempt within the test's wait
+    const client = new StreamClient({ url: h.wsUrl, token: () => token, WebSocket, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    const closes: { welcomed: boolean; retryInMs: number | null }[] = [];
+    const connecting: number[] = [];
+    const pongs: unknown[] = [];
+    let opens = 0;
+    client.on('close', (e) => closes.push({ welcomed: e.welcomed, retryInMs: e.retryInMs }));
+    client.on('connecting', (e) => connecting.push(e.attempt));
+    client.on('open', () => opens++);
+    client.on('pong', (e) => pongs.push(e.id));
+    try {
+      client.connect();
+      await eventually(() => closes.length === 1, 10_000, 'the refused upgrade closes');
+      expect(closes[0]).toEqual({ welcomed: false, retryInMs: expect.any(Number) });
+      expect(opens).toBe(0);
+      expect(client.ping('p0')).toBe(false);
+      token = TOKENS.reader;
+      client.reconnectNow();
+      await eventually(() => opens === 1, 10_000, 'open with the new token');
+      expect(connecting).toEqual([0, 1]);
+      expect(client.ping('p1')).toBe(true);
+      await eventually(() => pongs.length === 1, 10_000, 'pong');
+      expect(pongs).toEqual(['p1']);
+      // connected: reconnectNow does nothing
+      client.reconnectNow();
+      expect(connecting).toHaveLength(2);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('is served to browsers at /sdk/ (its .js modules only, never outside its directory)', async () => {
+    const base = h.base;
+    const index = await fetch(`${base}/sdk/index.js`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/javascript/);
+    expect(await index.text()).toContain('StreamClient');
+    for (const bad of ['/sdk/index.js.map', '/sdk/..%2Fgateway%2Fserver.js', '/sdk/nope.js']) expect((await fetch(`${base}${bad}`)).status, bad).toBe(404);
+  });
+});

@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB = join(ROOT, 'src/gateway/web');
+const SDK = join(ROOT, 'dist/src/client');
 const VENDOR = join(ROOT, 'node_modules/lightweight-charts/dist/lightweight-charts.standalone.production.js');
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml' };
 const BROKER = 'paper';
@@ -277,6 +278,12 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
     const path = url.pathname;
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/vendor/lightweight-charts.js') return serveFile(res, VENDOR);
+    if (path.startsWith('/sdk/')) {
+      // The compiled client SDK, as the real gateway serves it (the dashboard connects through it)
+      const file = normalize(join(SDK, path.slice('/sdk/'.length)));
+      if (!file.startsWith(SDK + sep) || extname(file) !== '.js') return sendJson(res, 404, { code: 'ERR_HTTP_NOT_FOUND', message: 'not an SDK module' });
+      return serveFile(res, file);
+    }
     if (!path.startsWith('/api/')) {
       const rel = path === '/' || path === '/dashboard' || path === '/dashboard/' ? 'index.html' : path.replace(/^\/(dashboard\/)?/, '');
       const file = normalize(join(WEB, rel));

@@ -1,16 +1,20 @@
-// WebSocket client of the gateway (/ws, JSON protocol of gateway.md). Reconnects with capped,
-// jittered exponential backoff whenever the socket drops (the gateway process may be restarted by
-// its supervisor), re-sends the wanted subscriptions after every welcome, and measures latency
-// with ping/pong. The token travels as `?token=` because browsers cannot set upgrade headers.
+// The dashboard's live connection: the client SDK's StreamClient (src/client, served compiled at
+// /sdk/) — the same reconnect with capped, jittered backoff and the same re-subscribe after every
+// welcome that users of the SDK get — plus what only a screen needs: connection states for the
+// header pill, a ping/pong round trip, "retry now", named groups of event streams, and a tick
+// filter that follows the watchlist. Ticks are asked for as JSON with the five-level book.
 
-const BASE_MS = 500;
-const MAX_MS = 15_000;
+import { StreamClient } from '/sdk/index.js';
+
+const BACKOFF = { initialMs: 500, maxMs: 15_000 };
 const PING_MS = 10_000;
 
 /**
- * A self-healing connection. Callbacks: `onMessage(msg)`, `onState({ state, attempt, retryInMs,
- * rttMs })` with state in connecting | open | reconnecting | stopped, and `onFailedUpgrade(n)` after
- * n consecutive connections that never opened (the app then checks whether the token is still good).
+ * A self-healing connection. Callbacks: `onMessage(msg)` with the gateway's message shapes
+ * (welcome, ticks, event, health, error, dropped), `onState({ state, attempt, retryInMs, rttMs })`
+ * with state in connecting | open | reconnecting | stopped, and `onFailedUpgrade(n)` after n
+ * consecutive connections that never got a welcome (the app then checks whether the token is
+ * still good).
  */
 export class LiveSocket {
   constructor({ getToken, onMessage, onState, onFailedUpgrade, path = '/ws' }) {
@@ -19,186 +23,130 @@ export class LiveSocket {
     this.onState = onState;
     this.onFailedUpgrade = onFailedUpgrade ?? (() => {});
     this.path = path;
-    this.ws = null;
+    this.client = null;
     this.attempt = 0;
     this.failedOpens = 0;
-    this.timer = null;
     this.pingTimer = null;
-    this.stopped = true;
-    this.wanted = new Map(); // stream group → { streams }
+    this.wanted = new Map(); // stream group → streams
     this.tickWanted = undefined; // undefined = no ticks, null = every instrument, Set = filter
-    this.tickSent = undefined; // what this connection's server session has, same encoding
+    this.tickSent = undefined; // what the client subscribed, same encoding (it re-sends it itself)
     this.rttMs = null;
     this.pingSeq = 0;
-    this.pending = new Map();
+    this.pingSent = new Map();
     this.connects = 0;
   }
 
   /** Starts (or restarts) connecting. */
   start() {
-    this.stopped = false;
+    this.client?.close();
     this.attempt = 0;
-    this.open();
-  }
-
-  /** Closes for good (logout). */
-  stop() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    clearInterval(this.pingTimer);
-    if (this.ws) this.ws.close(1000, 'client stop');
-    this.ws = null;
-    this.emit('stopped');
-  }
-
-  /** Sets a named subscription group (event streams) and sends it now if connected (again after reconnects). */
-  want(group, streams) {
-    const prev = this.wanted.get(group);
-    this.wanted.set(group, { streams });
-    if (this.isOpen()) {
-      const gone = prev ? prev.streams.filter((s) => !streams.includes(s)) : [];
-      if (gone.length > 0) this.send({ op: 'unsubscribe', streams: gone });
-      this.sendWanted(group);
-    }
-  }
-
-  /**
-   * Sets the market.ticks filter: an array of tokens, or null / [] for every instrument. The
-   * gateway's filter is additive (subscribe adds tokens, unsubscribe with tokens removes them), so
-   * only the difference to what this session already has is sent.
-   */
-  wantTicks(tokens) {
-    this.tickWanted = tokens === null || tokens.length === 0 ? null : new Set(tokens);
-    this.syncTicks();
-  }
-
-  syncTicks() {
-    if (!this.isOpen() || this.tickWanted === undefined) return;
-    const want = this.tickWanted;
-    const have = this.tickSent;
-    const sub = (tokens) => this.send({ op: 'subscribe', streams: ['market.ticks'], depth: true, ...(tokens ? { tokens } : {}) });
-    if (want === null) {
-      if (have === null) return;
-      if (have instanceof Set) this.send({ op: 'unsubscribe', streams: ['market.ticks'] });
-      sub(null);
-    } else if (have === undefined || have === null) {
-      // From nothing, or from "everything" (which cannot be narrowed by exclusion): start afresh
-      if (have === null) this.send({ op: 'unsubscribe', streams: ['market.ticks'] });
-      sub([...want]);
-    } else {
-      const added = [...want].filter((t) => !have.has(t));
-      const removed = [...have].filter((t) => !want.has(t));
-      // Add before removing so the filter never passes through empty (which would unsubscribe)
-      if (added.length > 0) sub(added);
-      if (removed.length > 0) this.send({ op: 'unsubscribe', streams: ['market.ticks'], tokens: removed });
-    }
-    this.tickSent = want === null ? null : new Set(want);
-  }
-
-  isOpen() {
-    return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
-  }
-
-  /** Sends a JSON message if open; false otherwise. */
-  send(msg) {
-    if (!this.isOpen()) return false;
-    this.ws.send(JSON.stringify(msg));
-    return true;
-  }
-
-  sendWanted(group) {
-    const w = this.wanted.get(group);
-    if (!w || w.streams.length === 0) return;
-    this.send({ op: 'subscribe', streams: w.streams });
-  }
-
-  emit(state, extra = {}) {
-    this.onState({ state, attempt: this.attempt, rttMs: this.rttMs, ...extra });
-  }
-
-  open() {
-    clearTimeout(this.timer);
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const url = `${proto}//${location.host}${this.path}?token=${encodeURIComponent(this.getToken() ?? '')}`;
-    this.emit('connecting');
-    let opened = false;
-    let ws;
-    try {
-      ws = new WebSocket(url);
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    this.ws = ws;
-    ws.onopen = () => {
-      opened = true;
+    const client = new StreamClient({ url: `${proto}//${location.host}${this.path}`, token: () => this.getToken() ?? '', format: 'json', backoff: BACKOFF });
+    this.client = client;
+    client.on('connecting', ({ attempt }) => {
+      this.attempt = attempt;
+      this.emit('connecting');
+    });
+    client.on('open', ({ welcome }) => {
+      this.attempt = 0;
       this.failedOpens = 0;
       this.connects++;
       this.emit('open');
       clearInterval(this.pingTimer);
       this.pingTimer = setInterval(() => this.ping(), PING_MS);
       this.ping();
-    };
-    ws.onmessage = (ev) => {
-      if (typeof ev.data !== 'string') return; // binary tick frames are never requested
-      let msg;
-      try {
-        msg = JSON.parse(ev.data);
-      } catch {
-        return;
-      }
-      if (msg.type === 'welcome') {
-        // A healthy session: the next outage starts its backoff from the beginning again
-        this.attempt = 0;
-        // A fresh server session has no subscriptions: send everything again
-        this.tickSent = undefined;
-        for (const g of this.wanted.keys()) this.sendWanted(g);
-        this.syncTicks();
-      } else if (msg.type === 'pong') {
-        const sent = this.pending.get(msg.id);
-        if (sent !== undefined) {
-          this.pending.delete(msg.id);
-          this.rttMs = performance.now() - sent;
-          this.emit('open');
-        }
-      }
-      this.onMessage(msg);
-    };
-    ws.onclose = (ev) => {
+      this.onMessage(welcome);
+    });
+    client.on('ticks', ({ ticks }) => this.onMessage({ type: 'ticks', data: ticks }));
+    client.on('event', ({ stream, seq, data }) => this.onMessage({ type: 'event', stream, seq, data }));
+    client.on('health', ({ data }) => this.onMessage({ type: 'health', data }));
+    client.on('dropped', ({ stream, count }) => this.onMessage({ type: 'dropped', stream, count }));
+    client.on('error', ({ code, message }) => this.onMessage({ type: 'error', code, message }));
+    client.on('pong', ({ id }) => {
+      const sent = this.pingSent.get(id);
+      if (sent === undefined) return;
+      this.pingSent.delete(id);
+      this.rttMs = performance.now() - sent;
+      this.emit('open');
+    });
+    client.on('close', ({ code, reason, retryInMs, welcomed }) => {
       clearInterval(this.pingTimer);
-      if (this.ws !== ws) return;
-      this.ws = null;
-      if (this.stopped) return;
-      if (!opened) {
+      if (retryInMs === null) return;
+      if (!welcomed) {
         this.failedOpens++;
         this.onFailedUpgrade(this.failedOpens);
       }
-      this.scheduleReconnect(ev.code, ev.reason);
-    };
-    ws.onerror = () => {
-      // onclose always follows; the error itself carries no detail in browsers
-    };
+      this.emit('reconnecting', { retryInMs, retryAt: Date.now() + retryInMs, closeCode: code, closeReason: reason });
+    });
+    client.connect();
+  }
+
+  /** Closes for good (logout). */
+  stop() {
+    clearInterval(this.pingTimer);
+    this.client?.close();
+    this.client = null;
+    this.tickSent = undefined;
+    this.emit('stopped');
+  }
+
+  /** Sets a named group of event streams (kept across reconnects by the client). */
+  want(group, streams) {
+    const prev = this.wanted.get(group) ?? [];
+    this.wanted.set(group, streams);
+    const gone = prev.filter((s) => !streams.includes(s));
+    const added = streams.filter((s) => !prev.includes(s));
+    if (gone.length > 0) this.client?.unsubscribe(gone);
+    if (added.length > 0) this.client?.subscribe(added);
+  }
+
+  /**
+   * Sets the market.ticks filter: an array of tokens, or null / [] for every instrument. The
+   * gateway's filter is additive (subscribe adds tokens, unsubscribe with tokens removes them), so
+   * only the difference to what is already subscribed is sent.
+   */
+  wantTicks(tokens) {
+    this.tickWanted = tokens === null || tokens.length === 0 ? null : new Set(tokens);
+    const c = this.client;
+    if (c === null) return;
+    const want = this.tickWanted;
+    const have = this.tickSent;
+    const sub = (list) => c.subscribe(['market.ticks'], { depth: true, ...(list ? { tokens: list } : {}) });
+    if (want === null) {
+      if (have === null) return;
+      if (have instanceof Set) c.unsubscribe(['market.ticks']);
+      sub(null);
+    } else if (have === undefined || have === null) {
+      // From nothing, or from "everything" (which cannot be narrowed by exclusion): start afresh
+      if (have === null) c.unsubscribe(['market.ticks']);
+      sub([...want]);
+    } else {
+      const added = [...want].filter((t) => !have.has(t));
+      const removed = [...have].filter((t) => !want.has(t));
+      // Add before removing so the filter never passes through empty (which would unsubscribe)
+      if (added.length > 0) sub(added);
+      if (removed.length > 0) c.unsubscribe(['market.ticks'], removed);
+    }
+    this.tickSent = want === null ? null : new Set(want);
+  }
+
+  isOpen() {
+    return this.client?.connected === true;
+  }
+
+  emit(state, extra = {}) {
+    this.onState({ state, attempt: this.attempt, rttMs: this.rttMs, ...extra });
   }
 
   ping() {
     const id = `p${++this.pingSeq}`;
-    this.pending.clear();
-    this.pending.set(id, performance.now());
-    this.send({ op: 'ping', id });
-  }
-
-  scheduleReconnect(code, reason) {
-    if (this.stopped) return;
-    this.attempt++;
-    const exp = Math.min(MAX_MS, BASE_MS * 2 ** Math.min(10, this.attempt - 1));
-    const delay = Math.round(exp * (0.8 + Math.random() * 0.4));
-    this.emit('reconnecting', { retryInMs: delay, retryAt: Date.now() + delay, closeCode: code ?? null, closeReason: reason ?? '' });
-    this.timer = setTimeout(() => this.open(), delay);
+    this.pingSent.clear();
+    this.pingSent.set(id, performance.now());
+    this.client?.ping(id);
   }
 
   /** Reconnects immediately (user clicked "retry now"). */
   retryNow() {
-    if (this.stopped || this.isOpen()) return;
-    this.open();
+    this.client?.reconnectNow();
   }
 }
