@@ -28,6 +28,19 @@ export function tradingBrokers(config: AppConfig): Broker[] {
   return config.brokers.active.filter((b) => (b === 'paper' ? config.brokers.paperEnabled : config.brokers.zerodhaEnabled));
 }
 
+/** The gateway process (REST, WebSocket, dashboard), subscribed to `topics`. */
+export function gatewaySpec(brokers: readonly Broker[], topics: readonly string[]): ProcessSpec {
+  return {
+    kind: 'process',
+    name: 'gateway',
+    module: 'dist/src/gateway/gateway.process.js',
+    restart: 'permanent',
+    needsStore: true,
+    args: { brokers },
+    subscribes: topics.map((topic) => ({ topic })),
+  };
+}
+
 export function buildTree(config: AppConfig): SupervisorSpec {
   const brokers = tradingBrokers(config);
   // The zerodha venue's Kite calls are performed by the split engine's shell; the fused core has none
@@ -120,15 +133,7 @@ export function buildTree(config: AppConfig): SupervisorSpec {
     actor('archiver', { args: { brokers }, publishes: [], subscribes: [] }),
   ];
   if (config.gateway.enabled) {
-    const gateway: ProcessSpec = {
-      kind: 'process',
-      name: 'gateway',
-      module: 'dist/src/gateway/gateway.process.js',
-      restart: 'permanent',
-      needsStore: true,
-      args: { brokers },
-      subscribes: [{ topic: MARKET_TICKS }, ...allEventTopics.map((topic) => ({ topic }))],
-    };
+    const gateway = gatewaySpec(brokers, [MARKET_TICKS, ...allEventTopics]);
     // Its own transient supervisor: a gateway crash loop halts only gateway_sup, never the root,
     // so trading keeps running without its window.
     children.push({ kind: 'supervisor', name: 'gateway_sup', strategy: 'one_for_one', restart: 'transient', intensity, backoff, children: [gateway] });

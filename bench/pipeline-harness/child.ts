@@ -10,7 +10,31 @@ import type { ActorSystem } from '../../src/runtime/system.js';
 import type { InjectResult } from '../actors/tick-injector.actor.js';
 import type { ProbeProgress, ProbeResult } from '../actors/fill-probe.actor.js';
 import { Histogram } from '../harness/histogram.js';
-import { MARK, type ActorMem, type JobResult, type PipelineJob, type StepResult, type StepSpec } from './job.js';
+import { MARK, type ActorMem, type JobResult, type PipelineJob, type StepResult, type StepSpec, type StreamResult } from './job.js';
+import { freePort } from '../harness/net.js';
+import { Child } from '../ws-fanout/proc.js';
+import type { FromClients, ToClients } from './stream-clients.js';
+
+const STREAM_TOKEN = 'bench-stream-token-0123456789';
+
+/** What the clients saw since the previous report (the last released events get 500 ms to arrive). */
+async function clientReport(clients: Child<ToClients, FromClients> | null, n: number, connectMs: number): Promise<StreamResult> {
+  if (clients === null) return { clients: 0, connectMs: 0, ticks: 0, dropped: 0, fills: 0, releaseToClientCounts: [], cpuS: 0 };
+  await sleep(500);
+  clients.post({ type: 'report' });
+  const rep = await clients.next<Extract<FromClients, { type: 'report' }>>('report', 30_000);
+  return { clients: n, connectMs, ticks: rep.ticks, dropped: rep.dropped, fills: rep.fills, releaseToClientCounts: rep.counts, cpuS: rep.cpuS };
+}
+
+/** The job's stream clients, subscribed and ready (none for 0 clients). */
+async function startClients(job: PipelineJob, port: number): Promise<{ child: Child<ToClients, FromClients> | null; connectMs: number }> {
+  const n = job.stream?.clients ?? 0;
+  if (n === 0) return { child: null, connectMs: 0 };
+  const child = new Child<ToClients, FromClients>(new URL('./stream-clients.js', import.meta.url), [], 'stream clients');
+  child.post({ type: 'start', url: `ws://127.0.0.1:${port}/ws`, token: STREAM_TOKEN, n, mode: job.stream!.mode, broker: 'paper' });
+  const ready = await child.next<Extract<FromClients, { type: 'ready' }>>('ready', 120_000);
+  return { child, connectMs: ready.ms };
+}
 import { createStampTable } from './stamps.js';
 import { benchConfig, benchEnv, buildBenchTree } from './tree.js';
 
@@ -77,26 +101,37 @@ async function runJob(job: PipelineJob): Promise<JobResult> {
   const t0 = performance.now();
   let system: ActorSystem | undefined;
   const steps: StepResult[] = [];
+  let clients: Child<ToClients, FromClients> | null = null;
   try {
-    const config = benchConfig(benchEnv(dir, job.env));
-    const root = buildBenchTree(job.topology, { stamps: createStampTable(), baseMs: performance.timeOrigin, stages: job.stages === true });
+    const port = job.stream !== undefined ? await freePort() : 0;
+    const gatewayEnv: Record<string, string> =
+      job.stream !== undefined
+        ? { API__ENABLED: 'true', API__HOST: '127.0.0.1', API__PORT: String(port), API__TOKENS: JSON.stringify([{ token: STREAM_TOKEN, scopes: ['read'], name: 'bench' }]) }
+        : {};
+    const config = benchConfig(benchEnv(dir, { ...job.env, ...gatewayEnv }));
+    const root = buildBenchTree(job.topology, { stamps: createStampTable(), baseMs: performance.timeOrigin, stages: job.stages === true, gateway: job.stream !== undefined });
     system = createSystem(config, { runId: `bench${Date.now().toString(36)}`, overrides: { root } });
     await system.start();
+    const started = await startClients(job, port);
+    clients = started.child;
     const startupMs = performance.now() - t0;
     const actors =
       job.topology === 'split'
         ? ['tick-injector', 'strategy-runner', 'risk-manager', 'trading-engine-paper', 'portfolio-manager', 'fill-probe']
         : ['tick-injector', 'trading-core-paper', 'portfolio-manager', 'fill-probe'];
+    const streams: StreamResult[] = [];
     for (const [i, spec] of job.steps.entries()) {
       const r = await runStep(system, job, spec, i, actors);
       steps.push(r);
+      if (job.stream !== undefined) streams.push(await clientReport(clients, job.stream.clients, started.connectMs));
       const p99 = new Histogram(Float64Array.from(r.probe.scheduled)).summary(r.probe.timerNs).p99Ns;
       if (!r.complete || (job.stopAboveP99Ns !== undefined && !(p99 <= job.stopAboveP99Ns))) break;
     }
-    return { steps, startupMs };
+    return { steps, startupMs, ...(job.stream !== undefined ? { streams } : {}) };
   } catch (e) {
     return { steps, startupMs: performance.now() - t0, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   } finally {
+    if (clients !== null) await clients.stop({ type: 'stop' }).catch(() => undefined);
     await system?.stop('bench done').catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }

@@ -24,6 +24,35 @@ export interface PipelineJob {
   readonly drainTimeoutMs: number;
   /** Per-hop breakdown (split only): the probe also listens to signals.raw and signals.validated. */
   readonly stages?: boolean;
+  /**
+   * The gateway process runs beside the pipeline (as in `npm start`), with this many stream clients
+   * (SDK StreamClient, one separate process) subscribed to every tick and the fill and PnL events.
+   */
+  readonly stream?: StreamSpec;
+}
+
+export interface StreamSpec {
+  readonly clients: number;
+  /** Tick delivery per client: coalesced per instrument, or every tick. */
+  readonly mode: 'latest' | 'every';
+}
+
+/** What the stream clients saw during one step (and until 500 ms after it). */
+export interface StreamResult {
+  readonly clients: number;
+  readonly connectMs: number;
+  /** Ticks delivered (summed over clients), and those reported dropped by the gateway. */
+  readonly ticks: number;
+  readonly dropped: number;
+  /** orders.filled events delivered (summed over clients). */
+  readonly fills: number;
+  /**
+   * Fill event released by the checkpoint (its envelope ts, stamped when the commit completed) →
+   * received by a client, ms (Date.now() on both sides: 1 ms resolution), histogram counts.
+   */
+  readonly releaseToClientCounts: readonly number[];
+  /** CPU seconds of the client process over the steps. */
+  readonly cpuS: number;
 }
 
 export interface ActorMem {
@@ -53,6 +82,8 @@ export interface StepResult {
 export interface JobResult {
   readonly steps: readonly StepResult[];
   readonly startupMs: number;
+  /** With job.stream: what the clients saw, one entry per step. */
+  readonly streams?: readonly StreamResult[];
   readonly error?: string;
 }
 

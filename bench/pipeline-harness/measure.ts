@@ -4,7 +4,7 @@
 // per million ticks, CPU per tick; and a few shared report helpers.
 import { Histogram, type LatencySummary } from '../harness/histogram.js';
 import { ns, rate } from '../harness/format.js';
-import type { PipelineJob, StepResult, StepSpec } from './job.js';
+import type { PipelineJob, StepResult, StepSpec, StreamResult } from './job.js';
 import { runJob, type GcTotals, type RunOptions } from './runner.js';
 
 export interface StepSummary {
@@ -96,6 +96,7 @@ export function summarizeStep(s: StepResult, gc: GcTotals | undefined, logLines:
 export interface JobSummary {
   readonly steps: readonly StepSummary[];
   readonly startupMs: number;
+  readonly streams?: readonly StreamResult[];
   readonly error?: string;
   readonly stderrTail?: string;
 }
@@ -107,6 +108,7 @@ export async function runPipeline(job: PipelineJob, opts: RunOptions = {}): Prom
   return {
     steps,
     startupMs: o.result.startupMs,
+    ...(o.result.streams !== undefined ? { streams: o.result.streams } : {}),
     ...(o.result.error !== undefined ? { error: o.result.error, stderrTail: o.stderr.slice(-2000) } : {}),
   };
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { projectRoot } from '../../src/runtime/system.js';
 import { brokerTopic, MARKET_TICKS } from '../../src/protocol/topics.js';
-import type { ActorSpec, SupervisorSpec } from '../../src/runtime/tree.js';
+import type { ActorSpec, ChildSpec, SupervisorSpec } from '../../src/runtime/tree.js';
+import { gatewaySpec } from '../../actors/tree.js';
 
 export type Topology = 'split' | 'fused';
 
@@ -68,6 +69,8 @@ export interface BenchTreeArgs {
   readonly baseMs: number;
   /** Probe also listens to signals.raw / signals.validated (split only): per-hop breakdown. */
   readonly stages?: boolean;
+  /** The gateway process beside the pipeline (the config must enable it). */
+  readonly gateway?: boolean;
 }
 
 /** The bench tree for `topology`; any crash halts it (intensity 0), so a run never hides a restart. */
@@ -134,6 +137,11 @@ export function buildBenchTree(topology: Topology, a: BenchTreeArgs): Supervisor
     topology === 'split'
       ? [actor('strategy-runner', prod('strategy-runner'), { args: { brokers: [b] }, subscribes: [{ topic: MARKET_TICKS }], publishes: [t('signals.raw')] })]
       : [];
+  // The gateway as npm start runs it, subscribed to every topic this tree publishes
+  const gateway: ChildSpec[] =
+    a.gateway === true
+      ? [gatewaySpec([b], [MARKET_TICKS, ...(['signals.raw', 'signals.validated', 'signals.rejected', 'orders.submitted', 'orders.filled', 'orders.failed', 'pnl.snapshots'] as const).map(t)])]
+      : [];
   return {
     kind: 'supervisor',
     name: 'bench_root',
@@ -141,6 +149,6 @@ export function buildBenchTree(topology: Topology, a: BenchTreeArgs): Supervisor
     restart: 'transient',
     intensity: { maxRestarts: 0, periodMs: 1000 },
     backoff: { baseMs: 10, maxMs: 10 },
-    children: [portfolio, ...core, injector, ...runner, probe],
+    children: [portfolio, ...core, injector, ...runner, probe, ...gateway],
   };
 }
