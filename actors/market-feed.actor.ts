@@ -15,6 +15,7 @@ import type { FeedEnv, FeedSource } from '../src/services/feed/source.js';
 import { createSyntheticSource } from '../src/services/feed/synthetic-source.js';
 import { createReplaySource } from '../src/services/feed/replay-source.js';
 import { createKiteSource } from '../src/services/feed/kite-source.js';
+import { tickPublisher } from '../src/services/feed/tick-channel.js';
 
 /** Housekeeping period: rate sampling, recorder flush, checkpoint due-check. */
 const HOUSEKEEPING_MS = 250;
@@ -25,7 +26,7 @@ export default defineActor<AppConfig>((ctx) => {
   const config = ctx.config;
   const s = feedSettings(config, process.cwd());
   const store = ctx.store;
-  const publisher = ctx.tickPublisher();
+  const publisher = tickPublisher(ctx);
 
   // Instruments: fatal for the synthetic and kite feeds (nothing to walk or subscribe); replay only uses them for tradability
   let loaded: FeedInstruments;

@@ -14,6 +14,7 @@ import { monitoredTopics } from '../src/services/pipeline-monitor/topics.js';
 import { strategyCountsFromText } from '../src/services/pipeline-monitor/strategy-counts.js';
 import { BROKER_STAGES, type BrokerStage, type HealthRecord } from '../src/domain/monitor/index.js';
 import { appError } from '../src/errors.js';
+import { subscribeTicks } from '../src/services/feed/tick-channel.js';
 
 interface Args {
   brokers?: Broker[];
@@ -46,7 +47,7 @@ export default defineActor<AppConfig>((ctx) => {
   const history = new HealthHistoryStore(db, ctx.durability, { ttlMs: config.monitor.healthHistoryTtlMs, max: config.monitor.healthHistoryMax });
 
   // Hot path: one counter bump and one clock read per tick; the decoded tick is not inspected
-  const ticks = ctx.subscribeTicks(() => book.recordTicks(ctx.clock.nowMs()));
+  const ticks = subscribeTicks(ctx, () => book.recordTicks(ctx.clock.nowMs()));
   const topics = monitoredTopics(brokers).map((t) => ({
     ...t,
     sub: ctx.subscribe<Envelope>(t.topic, (env) => {

@@ -17,6 +17,7 @@ import { commitWrites, type StoreWrite } from '../src/services/portfolio/fill-lo
 import { equitySummary, managerSnapshot, parseBroker, parsePositionsQuery, portfolioOf, positionsOf } from '../src/services/portfolio/queries.js';
 import { intervalWrites, snapshotPayload, SnapshotTracker } from '../src/services/portfolio/snapshots.js';
 import { CrashHooks, crashSoon } from '../src/services/portfolio/test-hooks.js';
+import { subscribeTicks } from '../src/services/feed/tick-channel.js';
 
 export default defineActor<AppConfig>(async (ctx) => {
   const config = ctx.config;
@@ -66,7 +67,7 @@ export default defineActor<AppConfig>(async (ctx) => {
     });
   }
   // Marks are not persisted per tick: the next fill commit carries them, and live ticks refresh them
-  ctx.subscribeTicks((tick) => {
+  subscribeTicks(ctx, (tick) => {
     for (const state of books.values()) markToMarket(state, tick.token, tick.ltp);
   });
 

@@ -27,6 +27,7 @@ import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { parseFlatten, parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import { parseSignal, verdictOutput } from '../src/services/risk/verdict.js';
+import { subscribeTicks } from '../src/services/feed/tick-channel.js';
 
 /** Exact replay: how often held signals re-check the engine's committed watermark. */
 const EXACT_RECHECK_MS = 50;
@@ -97,7 +98,7 @@ export default defineActor<AppConfig>(async (ctx) => {
   let eventTs = 0;
   // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
   const wallNow = (): number => ctx.clock.nowMs();
-  const ticks = ctx.subscribeTicks((tick, meta) => {
+  const ticks = subscribeTicks(ctx, (tick, meta) => {
     const msg = tickMsg(tick, meta.seq, wallNow);
     for (const book of riskBooks.values()) riskBehaviour.handle(book, msg, onRisk);
     if (tick.exchangeTs > 0) eventTs = tick.exchangeTs;

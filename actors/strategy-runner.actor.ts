@@ -22,6 +22,7 @@ import { tradableFromStore } from '../src/services/instrument-registry/tradable.
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
 import { countStrategyProblem } from '../src/services/strategy/problems.js';
+import { subscribeTicks } from '../src/services/feed/tick-channel.js';
 
 /** How often the engine state is saved (also saved on stop). */
 const PERSIST_INTERVAL_MS = 5000;
@@ -160,7 +161,7 @@ export default defineActor<AppConfig>(async (ctx) => {
 
   // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
   const wallNow = (): number => ctx.clock.nowMs();
-  ctx.subscribeTicks((tick, meta) => {
+  subscribeTicks(ctx, (tick, meta) => {
     ticksReceived++;
     lastTickSeq = meta.seq;
     armFlush();

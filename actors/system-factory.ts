@@ -6,6 +6,7 @@ import { realClock } from '../src/runtime/clock.js';
 import { ActorSystem, type SystemOptions } from '../src/runtime/system.js';
 import { buildTree, tradingBrokers } from './tree.js';
 import { processRequestHandler } from './requests.js';
+import { tickRecordTopic } from '../src/services/feed/tick-channel.js';
 
 export interface FactoryOptions {
   readonly runId?: string;
@@ -25,7 +26,7 @@ export function createSystem(config: AppConfig, opts: FactoryOptions = {}): Acto
     config,
     runId,
     transport: config.runtime.transport,
-    tickRing: { capacity: config.runtime.tickRingCapacity, policy: config.runtime.tickRingPolicy ?? 'drop' },
+    recordTopics: [tickRecordTopic(config.runtime.tickRingCapacity, config.runtime.tickRingPolicy ?? 'drop')],
     eventRing: { capacity: config.runtime.eventRingCapacity, slotBytes: config.runtime.eventSlotBytes },
     heartbeatMs: config.runtime.heartbeatMs,
     hangTimeoutMs: config.runtime.hangTimeoutMs,

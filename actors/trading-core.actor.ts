@@ -41,6 +41,7 @@ import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
 import { countStrategyProblem } from '../src/services/strategy/problems.js';
 import { prepareBatch, releaseBatch, type StagedOutput } from '../src/services/trading-core/staged.js';
 import { restoreStep, stepStateWriter } from '../src/services/trading-core/state.js';
+import { subscribeTicks } from '../src/services/feed/tick-channel.js';
 
 /** More staged events than this between two checkpoints means commits cannot keep up. */
 const STAGED_DEGRADED = 100_000;
@@ -147,7 +148,7 @@ export default defineActor<AppConfig>(async (ctx) => {
 
   // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
   const wallNow = (): number => ctx.clock.nowMs();
-  const ticks = ctx.subscribeTicks((tick, meta) => {
+  const ticks = subscribeTicks(ctx, (tick, meta) => {
     // Applied by an earlier incarnation of this run (in its last checkpoint): skip
     if (alreadyApplied(restoredPosition, ctx.runId, meta.seq)) {
       counts.skipped++;

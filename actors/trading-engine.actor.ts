@@ -29,6 +29,7 @@ import { decodeSession } from '../src/domain/auth/session.js';
 import { KiteRestClient } from '../src/kite/rest/client.js';
 import { isZerodhaAdapter, type ZerodhaInstrument, type ZerodhaVenueConfig } from '../src/services/engine/zerodha-venue.js';
 import { createZerodhaShell, type ZerodhaShell } from './zerodha-engine-shell.js';
+import { subscribeTicks } from '../src/services/feed/tick-channel.js';
 
 const EOD_CHECK_MS = 1000;
 /** More queued work than this means commits cannot keep up with the input. */
@@ -211,7 +212,7 @@ export default defineActor((ctx) => {
   };
   // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
   const wallNow = (): number => ctx.clock.nowMs();
-  const ticks = ctx.subscribeTicks((tick, meta) => {
+  const ticks = subscribeTicks(ctx, (tick, meta) => {
     venueBehaviour.handle(venue, tickMsg(tick, meta.seq, wallNow), onVenue);
   });
   // Only when the tree has a watermark source (args.eventTime, set by actors/tree.ts); a tree

@@ -14,6 +14,7 @@ import { ActorSystem } from '../src/runtime/system.js';
 import type { ProcessSpec, SupervisorSpec } from '../src/runtime/tree.js';
 import { openStore } from '../src/store/lmdb.js';
 import { generateOrderStore, genOrderFacts } from '../test/fixtures/order-store.js';
+import { tickRecordTopic } from '../src/services/feed/tick-channel.js';
 
 const TOKEN = 'bench-reads-token-0123456789abcdef';
 
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
       config,
       runId: 'bench-reads',
       transport: 'ring',
-      tickRing: { capacity: 1024, policy: 'drop' },
+      recordTopics: [tickRecordTopic(1024, 'drop')],
       eventRing: { capacity: 256, slotBytes: 1024 },
       heartbeatMs: 500,
       hangTimeoutMs: 3000,

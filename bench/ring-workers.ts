@@ -5,7 +5,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { RingConsumer, RingProducer } from '../src/transport/ring.js';
 import { DEFAULT_PUMP, Pump } from '../src/transport/pump.js';
-import { TickReceiver, TickSender } from '../src/transport/tick-channel.js';
+import { TickReceiver, TickSender } from '../src/services/feed/tick-channel.js';
 import { newMutableTick, type MutableTick } from '../src/protocol/tick-record.js';
 import { Histogram } from './harness/histogram.js';
 import { GcMeter } from './harness/gc.js';

@@ -8,6 +8,7 @@ import { defineActor } from '../../src/runtime/actor.js';
 import type { Tick } from '../../src/domain/types.js';
 import { relNowNs, StampTable } from '../pipeline-harness/stamps.js';
 import { fillBenchTick, newBenchTick } from '../pipeline-harness/ticks.js';
+import { tickPublisher } from '../../src/services/feed/tick-channel.js';
 
 /** Arguments of call('run'). */
 export interface InjectRun {
@@ -39,7 +40,7 @@ export default defineActor((ctx) => {
   const tokens = (ctx.args['tokens'] ?? []) as number[];
   const baseMs = ctx.args['baseMs'] as number;
   const stamps = new StampTable(ctx.args['stamps'] as SharedArrayBuffer);
-  const pub = ctx.tickPublisher();
+  const pub = tickPublisher(ctx);
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const eventT0 = Math.floor(ctx.clock.nowMs());
   const tick = newBenchTick();

@@ -27,7 +27,7 @@ export class TapFeed {
     registerConsumer(sab, 0, true);
     this.producer = new RingProducer(sab, 1);
     sink.on('error', () => undefined);
-    this.tap = startBridge([{ topic: MARKET_TICKS, sab, consumerIndex: 0 }], sink, DEFAULT_TAP);
+    this.tap = startBridge([{ topic: MARKET_TICKS, sab, consumerIndex: 0, recordTag: TICK_TAG }], sink, DEFAULT_TAP);
   }
 
   get stats(): TapStats {

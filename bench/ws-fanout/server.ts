@@ -23,9 +23,10 @@ import { WsSession } from '../../src/gateway/ws-session.js';
 import { MARKET_TICKS } from '../../src/protocol/topics.js';
 import { epochMs, SOFT_LIMIT_BYTES, TAP_KINDS, type FromServer, type ServerKind, type ToServer } from './protocol.js';
 import { Socket } from 'node:net';
-import type { StreamBatch } from '../../src/runtime/process-protocol.js';
+import type { StreamBatch } from '../../src/gateway/stream-batch.js';
 import { STREAM_FD } from '../../src/runtime/process-protocol.js';
-import { BatchDecoder, FrameReader } from '../../src/runtime/stream-wire.js';
+import { FrameReader } from '../../src/runtime/stream-wire.js';
+import { BatchDecoder } from '../../src/gateway/stream-batch.js';
 
 const kind = process.argv[2] as ServerKind;
 const send = (m: FromServer): void => void process.send?.(m);

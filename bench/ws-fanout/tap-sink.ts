@@ -5,7 +5,8 @@ import { Socket } from 'node:net';
 import { Histogram } from '../harness/histogram.js';
 import type { Tick } from '../../src/domain/types.js';
 import { STREAM_FD } from '../../src/runtime/process-protocol.js';
-import { BatchDecoder, FrameReader } from '../../src/runtime/stream-wire.js';
+import { FrameReader } from '../../src/runtime/stream-wire.js';
+import { BatchDecoder } from '../../src/gateway/stream-batch.js';
 import { epochMs } from './protocol.js';
 
 let h = new Histogram();

@@ -8,6 +8,7 @@ import { realClock } from '../runtime/clock.js';
 import { defineProcess } from '../runtime/process-protocol.js';
 import { GatewayServer } from './server.js';
 import { gatewaySettings } from './settings.js';
+import { BatchDecoder } from './stream-batch.js';
 
 const factory = defineProcess<AppConfig>(async (ctx) => {
   const settings = gatewaySettings(ctx.config, ctx.args);
@@ -28,7 +29,8 @@ const factory = defineProcess<AppConfig>(async (ctx) => {
   process.on('unhandledRejection', (e) => die('unhandledRejection', e));
 
   const addr = await server.start();
-  ctx.onStream((batch) => server.onBatch(batch));
+  const decoder = new BatchDecoder();
+  ctx.onStream((frame) => server.onBatch(decoder.decode(frame)));
   const source = server.tokens.source;
   ctx.log.info(
     {

@@ -10,7 +10,7 @@ import type { Broker } from '../domain/types.js';
 import { tradingActorName, type TradingRole } from '../protocol/actors.js';
 import { ensureOrderIndex } from '../services/engine/order-index.js';
 import type { Clock } from '../runtime/clock.js';
-import type { StreamBatch } from '../runtime/process-protocol.js';
+import type { StreamBatch } from './stream-batch.js';
 import { GatewayMetrics } from './metrics.js';
 import { KeyedLimiter } from './rate-limit.js';
 import { registerRoutes } from './router.js';

@@ -13,7 +13,7 @@
 // paths never reorders anything: publish only ever follows what the session already sent.
 // Without a publisher (unit tests, the per-socket bench variant) every session stays detached.
 import type { Tick } from '../domain/types.js';
-import type { StreamBatch } from '../runtime/process-protocol.js';
+import type { StreamBatch } from './stream-batch.js';
 import type { GatewayMetrics } from './metrics.js';
 import { TickEncoder } from './tick-encoder.js';
 import { SYSTEM_HEALTH } from './ws-protocol.js';

@@ -5,11 +5,13 @@ import { appError } from '../errors.js';
 import type { RootDatabase } from 'lmdb';
 import type { Logger } from 'pino';
 import type { ChannelSender, DeliveryMeta, MessageHandler } from '../transport/channel.js';
-import type { MutableTick } from '../protocol/tick-record.js';
-import type { Tick } from '../domain/types.js';
+import type { PumpSource } from '../transport/pump.js';
 import type { IdSource } from '../protocol/envelope.js';
 import type { Durability } from '../store/lmdb.js';
-import type { RingStats } from '../transport/ring.js';
+import type { RingConsumer, RingProducer, RingStats } from '../transport/ring.js';
+
+/** Counts (and logs once per code) a boundary error. */
+export type CountError = (code: string, detail?: Readonly<Record<string, unknown>>) => void;
 
 /** A ring's counters plus the name of the subscriber behind each consumer slot. */
 export interface ObservedRing extends RingStats {
@@ -40,33 +42,6 @@ export interface Subscription {
   stats(): { received: number; dropped: number; lag: number };
 }
 
-/** Publisher handle for the tick ring. */
-export interface TickPublisher {
-  /**
-   * Writes a tick; false when a gating consumer is a full ring behind (block policy). `feedSeq`
-   * (default tick.feedSeq) is the tick's position in its feed, see Tick.feedSeq.
-   */
-  tryPublish(tick: Tick, stampNs?: number, feedSeq?: number): boolean;
-  /** Resolves when there is room again (block policy). */
-  waitForSpace(timeoutMs?: number): Promise<void>;
-  readonly published: number;
-}
-
-export interface TickSubscription {
-  stats(): { received: number; dropped: number; decodeErrors: number; lag: number };
-  /**
-   * Event-time gate: the pump only delivers ticks with seq ≤ gate(). Used with watermarks so the
-   * merge of ticks and signals derived from them is deterministic.
-   */
-  gate: (() => number) | undefined;
-  /** Synchronously delivers every available tick with seq ≤ `seq` (call before handling a signal). */
-  drainThrough(seq: number): number;
-  /**
-   * Releases ring records up to and including `seq` (only with manualRelease): until then a
-   * restarted incarnation of this actor is delivered them again (checkpointing consumers).
-   */
-  releaseThrough(seq: number): void;
-}
 
 export interface ActorContext<C = unknown> {
   readonly name: string;
@@ -94,9 +69,17 @@ export interface ActorContext<C = unknown> {
   burst(fn: () => void): void;
   /** Subscribes to a topic from the spec; handlers run synchronously, in order, on the pump. */
   subscribe<T>(topic: string, handler: MessageHandler<T>): Subscription;
-  tickPublisher(): TickPublisher;
-  /** The decoded tick is reused between calls: copy it (copyTick) to keep it. */
-  subscribeTicks(handler: (tick: MutableTick, meta: DeliveryMeta) => void): TickSubscription;
+  /**
+   * The producer end of a record topic's ring (fixed-layout binary records such as market ticks,
+   * see SystemOptions.recordTopics). The record's codec lives with its type, not in the runtime:
+   * src/services/feed/tick-channel.ts wraps this for ticks.
+   */
+  recordProducer(topic: string): RingProducer;
+  /**
+   * Subscribes to a record topic: `source` wraps this actor's consumer of the topic's ring (it
+   * decodes the records) and the pump drains it like any other input.
+   */
+  subscribeRecords<S extends PumpSource>(topic: string, source: (consumer: RingConsumer, countError: CountError) => S): S;
   /** Repeating timer owned by the runtime (cleared on stop). */
   every(ms: number, fn: () => void): void;
   /** Counters of every observed ring (only for specs with observeRings), keyed by topic. */

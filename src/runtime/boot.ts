@@ -7,7 +7,8 @@ export type Transport = 'ring' | 'port';
 
 export interface RingGrant {
   readonly topic: string;
-  readonly kind: 'ticks' | 'events';
+  /** records: fixed-layout binary records (SystemOptions.recordTopics); events: JSON envelopes. */
+  readonly kind: 'records' | 'events';
   readonly sab: SharedArrayBuffer;
   readonly role: 'produce' | 'consume';
   readonly consumerIndex?: number;

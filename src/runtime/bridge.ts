@@ -23,14 +23,14 @@
 // as a DROPPED record of its topic, so the loss is visible end to end.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { RingConsumer } from '../transport/ring.js';
-import { TICK_TAG } from '../protocol/tick-record.js';
-import { MARKET_TICKS } from '../protocol/topics.js';
 import { FrameBuilder, KIND } from './stream-wire.js';
 
 export interface BridgeSource {
   readonly topic: string;
   readonly sab: SharedArrayBuffer;
   readonly consumerIndex: number;
+  /** A record topic (SystemOptions.recordTopics): only records with this tag are forwarded, as RECORD frames. */
+  readonly recordTag?: number;
 }
 
 /** The byte sink (the child's socketpair end in production). */
@@ -76,8 +76,8 @@ export function startBridge(sources: readonly BridgeSource[], sink: TapSink, opt
 
   async function runSource(s: BridgeSource, index: number): Promise<void> {
     const c = new RingConsumer(s.sab, s.consumerIndex, { lossy: true });
-    const isTicks = s.topic === MARKET_TICKS;
-    const kind = isTicks ? KIND.TICK : KIND.EVENT;
+    const tag = s.recordTag;
+    const kind = tag !== undefined ? KIND.RECORD : KIND.EVENT;
     const frame = new FrameBuilder();
     const topicName = new TextEncoder().encode(s.topic);
     let announced = false;
@@ -85,9 +85,9 @@ export function startBridge(sources: readonly BridgeSource[], sink: TapSink, opt
     // Records lost since the last DROPPED record we managed to send
     let unreported = 0;
     const u8 = c.u8;
-    const copy = (payload: number, len: number, tag: number, seq: number): void => {
-      // Tick rings only carry tick records; anything else is not for clients (never framed)
-      if (isTicks && tag !== TICK_TAG) return;
+    const copy = (payload: number, len: number, recordTag: number, seq: number): void => {
+      // A record ring forwards only its own records; anything else is not for clients (never framed)
+      if (tag !== undefined && recordTag !== tag) return;
       const off = frame.begin(kind, index, len, seq);
       frame.target.set(u8.subarray(payload, payload + len), off);
     };

@@ -5,8 +5,8 @@ import { actorLogger, createRootLogger, type LogSettings } from '../log.js';
 import type { RootDatabase } from 'lmdb';
 import { openStore } from '../store/lmdb.js';
 import { Socket } from 'node:net';
-import { STREAM_FD, type HostToMain, type MainToHost, type ProcessBoot, type ProcessContext, type ProcessFactory, type ProcessInstance, type StreamBatch } from './process-protocol.js';
-import { BatchDecoder, FrameReader } from './stream-wire.js';
+import { STREAM_FD, type HostToMain, type MainToHost, type ProcessBoot, type ProcessContext, type ProcessFactory, type ProcessInstance } from './process-protocol.js';
+import { FrameReader, type FrameBody } from './stream-wire.js';
 
 if (process.send === undefined) throw new Error('process-host must be started with an IPC channel');
 
@@ -17,7 +17,7 @@ let instance: ProcessInstance | undefined;
 let store: RootDatabase | undefined;
 let nextId = 1;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-const streamHandlers: ((b: StreamBatch) => void)[] = [];
+const streamHandlers: ((frame: FrameBody) => void)[] = [];
 let beat: NodeJS.Timeout | undefined;
 /** The module import begun by `preload`; `boot` awaits it (a failed import surfaces there). */
 let preloaded: Promise<{ default?: ProcessFactory }> | undefined;
@@ -53,14 +53,13 @@ async function boot(b: ProcessBoot): Promise<void> {
 
 /**
  * Reads the tap's frames from the socketpair the main process opened at STREAM_FD. A corrupt
- * frame cannot be resynchronised, so it is thrown outside any handler: the child crashes and is
- * restarted with a fresh pair (the gateway closes its sockets on uncaught exceptions).
+ * frame cannot be resynchronised, so its error (the reader's, or the handler's decode) is thrown
+ * outside any promise: the child crashes and is restarted with a fresh pair (the gateway closes
+ * its sockets on uncaught exceptions).
  */
 function openStream(): void {
-  const decoder = new BatchDecoder();
   const reader = new FrameReader((body) => {
-    const batch = decoder.decode(body);
-    for (const h of streamHandlers) h(batch);
+    for (const h of streamHandlers) h(body);
   });
   const sock = new Socket({ fd: STREAM_FD, readable: true, writable: false });
   sock.on('data', (chunk: Buffer) => reader.push(chunk));

@@ -1,6 +1,6 @@
 // IPC protocol between the main thread and a process child (ProcessSpec). Messages use Node's
 // 'advanced' serialization (structured clone), so plain objects and typed arrays pass as they are.
-import type { Tick } from '../domain/types.js';
+import type { FrameBody } from './stream-wire.js';
 import type { Durability } from '../store/lmdb.js';
 
 /** The extra stdio fd of a process child carrying the stream tap's frames (a socketpair). */
@@ -18,17 +18,6 @@ export interface ProcessBoot {
   readonly heartbeatMs: number;
   readonly store?: { readonly path: string; readonly durability: Durability };
   readonly args: Readonly<Record<string, unknown>>;
-}
-
-/**
- * One frame of the stream tap (bridge.ts, stream-wire.ts): every tick it carried in publish order
- * (not coalesced: consumers coalesce if they want the latest only) and every event, in order.
- */
-export interface StreamBatch {
-  readonly ticks: readonly Tick[];
-  readonly events: readonly { readonly topic: string; readonly seq: number; readonly msg: unknown }[];
-  /** Records the tap could not forward (ring laps, frames skipped for a slow child), per topic. */
-  readonly dropped: Readonly<Record<string, number>>;
 }
 
 export type MainToHost =
@@ -59,8 +48,12 @@ export interface ProcessContext<C = unknown> {
   readonly store: import('lmdb').RootDatabase | undefined;
   /** Asks the main thread (actor status, control calls on actors). */
   request(command: string, arg?: unknown): Promise<unknown>;
-  /** Receives stream batches from the tap (one per frame, on the socketpair at fd STREAM_FD). */
-  onStream(handler: (batch: StreamBatch) => void): void;
+  /**
+   * Receives the tap's frames (stream-wire.ts) from the socketpair at fd STREAM_FD, undecoded: the
+   * child knows its topics' records (the gateway decodes with src/gateway/stream-batch.ts). A
+   * handler that throws on a corrupt frame crashes the child, which is restarted with a fresh pair.
+   */
+  onStream(handler: (frame: FrameBody) => void): void;
 }
 
 export interface ProcessInstance {

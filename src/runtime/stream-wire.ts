@@ -1,19 +1,18 @@
 // Binary wire of the stream tap (main thread → process child, over the child's extra socketpair fd):
 // length-prefixed frames of raw ring records. The main thread only copies bytes (no decode, no JSON
-// parse); the child decodes. Everything is little-endian and every record starts 8-byte aligned
-// inside its frame, so the reader decodes ticks straight from Int32Array/Float64Array views.
+// parse); the child decodes (the gateway: src/gateway/stream-batch.ts). Everything is little-endian
+// and every record starts 8-byte aligned inside its frame, so the reader decodes binary records
+// straight from Int32Array/Float64Array views.
 //
 //  frame  : u32 bodyBytes | u32 WIRE_MAGIC | body (bodyBytes, a multiple of 8)
 //  record : u16 kind | u16 topic | u32 len | f64 seq | payload (len bytes, zero-padded to 8)
 //    kind 1 TOPIC   : payload = UTF-8 topic name; defines index `topic` (sent before first use)
-//    kind 2 TICK    : payload = the tick record exactly as in the ring (tick-record.ts, 216 bytes)
+//    kind 2 RECORD  : payload = a record topic's record exactly as in the ring (market ticks: the
+//                     216-byte tick record of src/protocol/tick-record.ts); seq = ring seq
 //    kind 3 EVENT   : payload = the event's JSON bytes exactly as in the ring; seq = ring seq
 //    kind 4 DROPPED : no payload; seq = records of `topic` the tap could not forward since the last
 //                     DROPPED of that topic (ring laps + frames skipped while the reader was slow)
 import { appError } from '../errors.js';
-import type { Tick } from '../domain/types.js';
-import { copyTick, decodeTick, newMutableTick } from '../protocol/tick-record.js';
-import type { StreamBatch } from './process-protocol.js';
 
 export const WIRE_MAGIC = 0x57535041; // "APSW" read as a little-endian u32
 export const FRAME_HEAD_BYTES = 8;
@@ -21,7 +20,7 @@ export const RECORD_HEAD_BYTES = 16;
 /** A frame larger than this is a corrupt length, not data (the tap writes far smaller frames). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
-export const KIND = { TOPIC: 1, TICK: 2, EVENT: 3, DROPPED: 4 } as const;
+export const KIND = { TOPIC: 1, RECORD: 2, EVENT: 3, DROPPED: 4 } as const;
 export type RecordKind = (typeof KIND)[keyof typeof KIND];
 
 const pad8 = (n: number): number => (n + 7) & ~7;
@@ -201,52 +200,5 @@ export function forEachRecord(body: FrameBody, fn: (r: WireRecord) => void): voi
     if (next > body.bytes.length) throw appError('ERR_STREAM_WIRE', { reason: `record of ${len} bytes overruns the frame at ${at}` });
     fn({ kind: v.getUint16(at, true), topic: v.getUint16(at + 2, true), seq: v.getFloat64(at + 8, true), offset: at + RECORD_HEAD_BYTES, len });
     at = next;
-  }
-}
-
-/** Decodes frames into stream batches (the child side); keeps the topic table across frames. */
-export class BatchDecoder {
-  private readonly topics: string[] = [];
-  private readonly scratch = newMutableTick();
-  private readonly text = new TextDecoder();
-  /** Tick records that failed validation (never delivered). */
-  badTicks = 0;
-
-  /** One frame → one batch: every tick in publish order, every event, drops per topic. */
-  decode(body: FrameBody): StreamBatch {
-    const ticks: Tick[] = [];
-    const events: { topic: string; seq: number; msg: unknown }[] = [];
-    const dropped: Record<string, number> = {};
-    forEachRecord(body, (r) => {
-      switch (r.kind) {
-        case KIND.TOPIC:
-          this.topics[r.topic] = this.text.decode(body.bytes.subarray(r.offset, r.offset + r.len));
-          return;
-        case KIND.TICK:
-          if (decodeTick(body.i32, body.f64, r.offset, r.len, this.scratch) === null) ticks.push(copyTick(this.scratch));
-          else this.badTicks += 1;
-          return;
-        case KIND.EVENT: {
-          const msg: unknown = JSON.parse(this.text.decode(body.bytes.subarray(r.offset, r.offset + r.len)));
-          // Watermarks are internal event-time markers: clients never see them
-          if ((msg as { type?: unknown } | null)?.type !== 'watermark') events.push({ topic: this.topic(r.topic), seq: r.seq, msg });
-          return;
-        }
-        case KIND.DROPPED: {
-          const t = this.topic(r.topic);
-          dropped[t] = (dropped[t] ?? 0) + r.seq;
-          return;
-        }
-        default:
-          throw appError('ERR_STREAM_WIRE', { reason: `unknown record kind ${r.kind}` });
-      }
-    });
-    return { ticks, events, dropped };
-  }
-
-  private topic(index: number): string {
-    const t = this.topics[index];
-    if (t === undefined) throw appError('ERR_STREAM_WIRE', { reason: `record of undeclared topic #${index}` });
-    return t;
   }
 }

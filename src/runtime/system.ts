@@ -9,8 +9,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RootDatabase } from 'lmdb';
 import { appError, type AlphaPandaError } from '../errors.js';
-import { MARKET_TICKS } from '../protocol/topics.js';
-import { TICK_SLOT_BYTES } from '../protocol/tick-record.js';
 import { createRing, registerConsumer, ringStats, type RingStats } from '../transport/ring.js';
 import { createDoorbellBoard } from '../transport/ring-layout.js';
 import type { HubFrame } from '../transport/channel.js';
@@ -32,7 +30,12 @@ export interface SystemOptions {
   readonly config: unknown;
   readonly runId: string;
   readonly transport: Transport;
-  readonly tickRing: { readonly capacity: number; readonly policy: RingPolicy };
+  /**
+   * Topics of fixed-layout binary records (market ticks) rather than JSON events, each with its
+   * own ring geometry and policy. The runtime knows nothing of their layout: actors reach them
+   * through recordProducer/subscribeRecords and the codec that comes with the record type.
+   */
+  readonly recordTopics: readonly RecordTopic[];
   readonly eventRing: { readonly capacity: number; readonly slotBytes: number };
   readonly heartbeatMs: number;
   readonly hangTimeoutMs: number;
@@ -52,6 +55,17 @@ export interface SystemOptions {
   readonly processRequests?: (from: string, command: string, arg: unknown) => Promise<unknown>;
   /** Lets tests make actors crash from inside (ActorControl.inject). Never on in production. */
   readonly faultInjection?: boolean;
+}
+
+/** A record topic (see SystemOptions.recordTopics). */
+export interface RecordTopic {
+  readonly topic: string;
+  /** Ring tag of its records: the stream tap forwards only these. */
+  readonly tag: number;
+  readonly slotBytes: number;
+  readonly capacity: number;
+  /** drop: the producer laps slow consumers (who count the loss), and subscribers default to lossy. */
+  readonly policy: RingPolicy;
 }
 
 const MAX_CONSUMERS = 16;
@@ -98,18 +112,19 @@ export class ActorSystem {
     this.board = createDoorbellBoard(actors.length);
     this.heartbeat = new Int32Array(new SharedArrayBuffer(actors.length * HEARTBEAT_STRIDE * 4));
     for (const [topic, use] of v.topics) {
-      if (topic !== MARKET_TICKS && opts.transport === 'port') continue;
-      const isTicks = topic === MARKET_TICKS;
+      // Records always travel on rings; events only with the ring transport (else postMessage)
+      const record = this.recordTopic(topic);
+      if (record === undefined && opts.transport === 'port') continue;
       const sab = createRing({
-        capacity: isTicks ? opts.tickRing.capacity : opts.eventRing.capacity,
-        slotBytes: isTicks ? TICK_SLOT_BYTES : opts.eventRing.slotBytes,
-        policy: isTicks ? opts.tickRing.policy : 'block',
+        capacity: record?.capacity ?? opts.eventRing.capacity,
+        slotBytes: record?.slotBytes ?? opts.eventRing.slotBytes,
+        policy: record?.policy ?? 'block',
         maxConsumers: MAX_CONSUMERS,
       });
       // Consumers are registered before any worker runs, so a gating consumer gates from the
       // very first record even if its worker starts after the producer's.
       use.subscribers.forEach((s, i) => {
-        const lossy = s.spec.lossy ?? (isTicks && opts.tickRing.policy === 'drop');
+        const lossy = s.spec.lossy ?? record?.policy === 'drop';
         registerConsumer(sab, i, lossy);
         this.consumerIndex.set(`${topic}\u0000${s.actor}`, i);
       });
@@ -139,7 +154,9 @@ export class ActorSystem {
           spec.subscribes.flatMap((sub) => {
             const sab = this.rings.get(sub.topic);
             const consumerIndex = this.consumerIndex.get(`${sub.topic}\u0000${spec.name}`);
-            return sab === undefined || consumerIndex === undefined ? [] : [{ topic: sub.topic, sab, consumerIndex }];
+            if (sab === undefined || consumerIndex === undefined) return [];
+            const tag = this.recordTopic(sub.topic)?.tag;
+            return [{ topic: sub.topic, sab, consumerIndex, ...(tag !== undefined ? { recordTag: tag } : {}) }];
           }),
           sink,
           DEFAULT_TAP,
@@ -171,6 +188,10 @@ export class ActorSystem {
   process(name: string): OsProcess | undefined {
     const c = this.root.findChild(name);
     return c !== undefined && 'kill9' in c ? c : undefined;
+  }
+
+  private recordTopic(topic: string): RecordTopic | undefined {
+    return this.opts.recordTopics.find((r) => r.topic === topic);
   }
 
   /** The main thread's handle on the store (opened by the readiness gate). */
@@ -238,7 +259,7 @@ export class ActorSystem {
     const portSubscribes: string[] = [];
     for (const topic of spec.publishes) {
       const sab = this.rings.get(topic);
-      if (sab !== undefined) rings.push({ topic, kind: topic === MARKET_TICKS ? 'ticks' : 'events', sab, role: 'produce' });
+      if (sab !== undefined) rings.push({ topic, kind: this.recordTopic(topic) !== undefined ? 'records' : 'events', sab, role: 'produce' });
       else portPublishes.push(topic);
     }
     for (const s of spec.subscribes) {
@@ -248,13 +269,14 @@ export class ActorSystem {
         continue;
       }
       const consumerIndex = this.consumerIndex.get(`${s.topic}\u0000${spec.name}`)!;
+      const record = this.recordTopic(s.topic);
       rings.push({
         topic: s.topic,
-        kind: s.topic === MARKET_TICKS ? 'ticks' : 'events',
+        kind: record !== undefined ? 'records' : 'events',
         sab,
         role: 'consume',
         consumerIndex,
-        lossy: s.lossy ?? (s.topic === MARKET_TICKS && this.opts.tickRing.policy === 'drop'),
+        lossy: s.lossy ?? record?.policy === 'drop',
         manualRelease: s.manualRelease ?? false,
       });
     }

@@ -11,7 +11,6 @@ import { appError } from '../errors.js';
 import { RingConsumer, RingProducer, ringStats } from '../transport/ring.js';
 import { PortReceiver, PortSender, RingReceiver, RingSender, type ChannelSender, type HubFrame } from '../transport/channel.js';
 import { DEFAULT_PUMP, Pump } from '../transport/pump.js';
-import { TickReceiver, TickSender } from '../transport/tick-channel.js';
 import { IdSource } from '../protocol/envelope.js';
 import { awaitPendingCommits, openStore } from '../store/lmdb.js';
 import { HEARTBEAT_STRIDE, type WorkerBoot } from './boot.js';
@@ -131,16 +130,16 @@ const ctx: ActorContext = {
     }
     return notGranted(topic, 'subscribe');
   },
-  tickPublisher() {
-    const g = grant('market.ticks', 'produce');
-    if (g === undefined) return notGranted('market.ticks', 'publish');
-    return new TickSender(new RingProducer(g.sab, boot.gen, board));
+  recordProducer(topic) {
+    const g = grant(topic, 'produce');
+    if (g === undefined || g.kind !== 'records') return notGranted(topic, 'publish');
+    return new RingProducer(g.sab, boot.gen, board);
   },
-  subscribeTicks(handler) {
-    const g = grant('market.ticks', 'consume');
-    if (g === undefined) return notGranted('market.ticks', 'subscribe');
+  subscribeRecords(topic, source) {
+    const g = grant(topic, 'consume');
+    if (g === undefined || g.kind !== 'records') return notGranted(topic, 'subscribe');
     const consumer = new RingConsumer(g.sab, g.consumerIndex ?? 0, { lossy: g.lossy ?? false, manualRelease: g.manualRelease ?? false, doorbell: boot.doorbell });
-    const r = new TickReceiver(consumer, handler, countError);
+    const r = source(consumer, countError);
     pump.add(r);
     return r;
   },

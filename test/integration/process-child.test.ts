@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { actor, eventually, makeSystem, sup } from '../support/system.js';
 import type { ActorSystem } from '../../src/runtime/system.js';
 import type { ProcessSpec } from '../../src/runtime/tree.js';
+import { tickRecordTopic } from '../../src/services/feed/tick-channel.js';
 
 let system: ActorSystem | undefined;
 afterEach(async () => {
@@ -52,7 +53,7 @@ describe('main-thread stream tap', () => {
     };
     // Block policy with a tiny ring: if the tap gated the producer, 5,000 ticks could not pass.
     system = makeSystem(sup('root', [proc({ subscribes: [{ topic: 'market.ticks' }] }), source]), {
-      tickRing: { capacity: 64, policy: 'block' },
+      recordTopics: [tickRecordTopic(64, 'block')],
     });
     await system.start();
     const series = Array.from({ length: 5000 }, (_, i) => ({ token: 100 + (i % 5), ltp: 10_000 + i, exchangeTs: 1_700_000_000_000 + i }));

@@ -9,6 +9,7 @@ import { openStore } from '../../src/store/lmdb.js';
 import { effectiveTickRingPolicy } from '../../src/services/feed/settings.js';
 import type { SinkRecord } from '../fixtures/tick-sink.actor.js';
 import { makeSystem, sup } from './system.js';
+import { tickRecordTopic } from '../../src/services/feed/tick-channel.js';
 
 export const FEED = 'dist/actors/market-feed.actor.js';
 export const SINK = 'dist/test/fixtures/tick-sink.actor.js';
@@ -32,7 +33,7 @@ export async function startFeed(dir: string, raw: Record<string, unknown>, sink:
   ], { intensity: { maxRestarts: 0, periodMs: 1000 } });
   const system = makeSystem(tree, {
     config,
-    tickRing: { capacity: ringCapacity, policy: effectiveTickRingPolicy(config) },
+    recordTopics: [tickRecordTopic(ringCapacity, effectiveTickRingPolicy(config))],
     store: { path: join(dir, 'lmdb'), durability: 'nosync' },
   });
   await system.start();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActorSystem, type SystemOptions } from '../../src/runtime/system.js';
 import type { ActorSpec, SupervisorSpec } from '../../src/runtime/tree.js';
+import { tickRecordTopic } from '../../src/services/feed/tick-channel.js';
 
 export const FIXTURE = 'dist/test/fixtures/crashy.actor.js';
 
@@ -36,7 +37,7 @@ export function makeSystem(root: SupervisorSpec, extra: Partial<SystemOptions> =
     config: {},
     runId: 'test',
     transport: 'ring',
-    tickRing: { capacity: 1024, policy: 'block' },
+    recordTopics: [tickRecordTopic(1024, 'block')],
     eventRing: { capacity: 256, slotBytes: 1024 },
     heartbeatMs: 50,
     hangTimeoutMs: 600,

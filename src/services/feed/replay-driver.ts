@@ -5,7 +5,8 @@
 // 'max' pace yields to the event loop every ~10 ms so heartbeats and control calls keep flowing.
 import type { FeedRecordError, ReplayDecoder, ReplayPacer } from '../../domain/feed/index.js';
 import type { Tick } from '../../domain/types.js';
-import type { ActorClock, TickPublisher } from '../../runtime/actor.js';
+import type { ActorClock } from '../../runtime/actor.js';
+import type { TickPublisher } from './tick-channel.js';
 import type { FileLine } from './line-reader.js';
 
 /** Options of {@link createReplayDriver}. */

@@ -3,7 +3,8 @@
 // emission loop and says what to persist; the actor owns timers, LMDB writes and the recorder.
 import type { Logger } from 'pino';
 import type { Tick } from '../../domain/types.js';
-import type { ActorClock, ActorHealth, TickPublisher } from '../../runtime/actor.js';
+import type { ActorClock, ActorHealth } from '../../runtime/actor.js';
+import type { TickPublisher } from './tick-channel.js';
 import type { KiteFeedStatus, ReplayProgress } from '../../protocol/market-feed.js';
 import type { Key } from '../../store/keyspace.js';
 

@@ -7,7 +7,8 @@
 // market calendar does not gate the feed (every session clock instant is inside a session).
 import type { SyntheticClock, SyntheticFeed } from '../../domain/feed/index.js';
 import type { Tick } from '../../domain/types.js';
-import type { ActorClock, TickPublisher } from '../../runtime/actor.js';
+import type { ActorClock } from '../../runtime/actor.js';
+import type { TickPublisher } from './tick-channel.js';
 import { TickBudget } from './budget.js';
 
 /** Options of {@link createSyntheticDriver}. */

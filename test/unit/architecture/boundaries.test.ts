@@ -44,6 +44,20 @@ const forbidden: IForbiddenRuleType[] = [
     to: { path: ['^src/runtime/', '^src/store/', 'node_modules/lmdb'] },
   },
   {
+    name: 'runtime-carries-records-it-does-not-know',
+    comment: 'rings carry binary records (market ticks) without the runtime or transport knowing their layout: the tick codec and its channel live in src/protocol/tick-record.ts and src/services/feed/tick-channel.ts',
+    severity: 'error',
+    from: { path: '^src/(runtime|transport)/' },
+    to: { path: ['^src/protocol/tick-record\\.ts$', '^src/services/feed/'] },
+  },
+  {
+    name: 'transport-knows-no-contracts',
+    comment: 'transport moves bytes and JSON: no message contract or domain type',
+    severity: 'error',
+    from: { path: '^src/transport/' },
+    to: { path: ['^src/protocol/', '^src/domain/'] },
+  },
+  {
     name: 'src-never-imports-entry-points',
     comment: 'actors/, bench/ and test/ are entry points; src never depends on them',
     severity: 'error',

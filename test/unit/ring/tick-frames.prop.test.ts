@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { registerConsumer, RingConsumer, RingProducer } from '../../../src/transport/ring.js';
-import { TickReceiver } from '../../../src/transport/tick-channel.js';
+import { TickReceiver } from '../../../src/services/feed/tick-channel.js';
 import {
   TICK_PAYLOAD_BYTES,
   TICK_SLOT_BYTES,

@@ -7,7 +7,8 @@ import type { Tick } from '../../../src/domain/types.js';
 import { encodeTick, TICK_PAYLOAD_BYTES, TICK_SLOT_BYTES, TICK_TAG } from '../../../src/protocol/tick-record.js';
 import { MARKET_TICKS } from '../../../src/protocol/topics.js';
 import { startBridge, type TapSink } from '../../../src/runtime/bridge.js';
-import { BatchDecoder, FrameReader } from '../../../src/runtime/stream-wire.js';
+import { FrameReader } from '../../../src/runtime/stream-wire.js';
+import { BatchDecoder } from '../../../src/gateway/stream-batch.js';
 import { createRing, registerConsumer, RingProducer } from '../../../src/transport/ring.js';
 
 const base: Tick = {
@@ -64,7 +65,7 @@ describe('stream tap', () => {
     const r = ring();
     const sink = new Sink();
     // parkMs far beyond the test: only a publish can wake it
-    const tap = startBridge([{ topic: MARKET_TICKS, sab: r.sab, consumerIndex: 0 }], sink, { maxPendingBytes: 1 << 20, maxRecordsPerFrame: 16, parkMs: 60_000 });
+    const tap = startBridge([{ topic: MARKET_TICKS, sab: r.sab, consumerIndex: 0, recordTag: TICK_TAG }], sink, { maxPendingBytes: 1 << 20, maxRecordsPerFrame: 16, parkMs: 60_000 });
     for (let round = 0; round < 5; round++) {
       await new Promise((res) => setTimeout(res, 20));
       r.publish(10);
@@ -78,7 +79,7 @@ describe('stream tap', () => {
   it('against a clogged sink skips frames, never gates the producer, and reports every loss', async () => {
     const r = ring();
     const sink = new Sink();
-    const tap = startBridge([{ topic: MARKET_TICKS, sab: r.sab, consumerIndex: 0 }], sink, { maxPendingBytes: 1024, maxRecordsPerFrame: 16, parkMs: 60_000 });
+    const tap = startBridge([{ topic: MARKET_TICKS, sab: r.sab, consumerIndex: 0, recordTag: TICK_TAG }], sink, { maxPendingBytes: 1024, maxRecordsPerFrame: 16, parkMs: 60_000 });
     r.publish(5);
     await until(() => sink.ltps.length === 5, 'first ticks');
     sink.clogged = true;

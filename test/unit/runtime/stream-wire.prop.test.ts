@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeTick, TICK_PAYLOAD_BYTES } from '../../../src/protocol/tick-record.js';
-import { BatchDecoder, forEachRecord, FrameBuilder, FrameReader, KIND, type FrameBody } from '../../../src/runtime/stream-wire.js';
+import { forEachRecord, FrameBuilder, FrameReader, KIND, type FrameBody } from '../../../src/runtime/stream-wire.js';
+import { BatchDecoder } from '../../../src/gateway/stream-batch.js';
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 2 ** 31);
 console.log('seed', seed);
@@ -77,7 +78,7 @@ describe('stream wire', () => {
     b.add(KIND.TOPIC, 1, enc.encode('paper.orders.filled'), 0);
     const ab = new ArrayBuffer(TICK_PAYLOAD_BYTES);
     encodeTick(new Int32Array(ab), new Float64Array(ab), 0, { token: 9, ltp: 123, lastQty: 1, avgPrice: 1, volume: 1, buyQty: 0, sellQty: 0, open: 1, high: 1, low: 1, close: 1, oi: 0, oiDayHigh: 0, oiDayLow: 0, divisor: 100, tradable: true, exchangeTs: 5, lastTradeTs: 5, depthBuy: [], depthSell: [] });
-    b.add(KIND.TICK, 0, new Uint8Array(ab), 7);
+    b.add(KIND.RECORD, 0, new Uint8Array(ab), 7);
     b.add(KIND.EVENT, 1, enc.encode('{"type":"order_filled","id":1}'), 8);
     b.add(KIND.EVENT, 1, enc.encode('{"type":"watermark"}'), 9);
     b.add(KIND.DROPPED, 0, null, 4);
