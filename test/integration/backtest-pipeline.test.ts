@@ -2,7 +2,8 @@
 // instruments inside one NSE session, default strategies), with the two risk limits that read fills
 // binding (position, daily loss): the inline backtest (the trading step in one thread), the fused
 // actor pipeline (one trading core worker, checkpointed) and the split actor pipeline (strategy
-// runner, risk manager and engine on their own threads, exact replay) must log identical fills,
+// runner, risk manager and engine on their own threads, exact replay; over rings and over the
+// postMessage transport) must log identical fills,
 // compared field by field (tradeId, order, strategy, instrument, side, qty, price, fees, fillSeq,
 // time) and the same orders. Build first: the pipeline's workers run dist/.
 import { join } from 'node:path';
@@ -69,5 +70,7 @@ describe('topology parity: inline, fused and split on one file', () => {
 
     expectSameFills('fused', bt.value, await runPipelineReplay(file, TICKS, { ...ENV, RUNTIME__TOPOLOGY: 'fused' }, () => undefined));
     expectSameFills('split', bt.value, await runPipelineReplay(file, TICKS, { ...ENV, RUNTIME__TOPOLOGY: 'split' }, () => undefined));
+    // The same split pipeline with its event topics over postMessage instead of rings
+    expectSameFills('split over postMessage', bt.value, await runPipelineReplay(file, TICKS, { ...ENV, RUNTIME__TOPOLOGY: 'split', RUNTIME__TRANSPORT: 'port' }, () => undefined));
   }, 240_000);
 });
