@@ -15,6 +15,8 @@ import type { FeedEnv, FeedSource } from '../src/services/feed/source.js';
 import { createSyntheticSource } from '../src/services/feed/synthetic-source.js';
 import { createReplaySource } from '../src/services/feed/replay-source.js';
 import { createKiteSource } from '../src/services/feed/kite-source.js';
+import { brokerInternalTopic } from '../src/protocol/topics.js';
+import { orderUpdateRecord, type OrderUpdateRecord } from '../src/services/engine/order-updates.js';
 
 /** Housekeeping period: rate sampling, recorder flush, checkpoint due-check. */
 const HOUSEKEEPING_MS = 250;
@@ -65,6 +67,9 @@ export default defineActor<AppConfig>((ctx) => {
     return saving;
   };
 
+  // KiteTicker `order` messages go to the zerodha engine (granted by actors/tree.ts when it runs)
+  const orderUpdates = ctx.args['orderUpdates'] === true ? ctx.publisher<OrderUpdateRecord>(brokerInternalTopic('zerodha', 'orders.updates')) : undefined;
+
   const env: FeedEnv = {
     clock: ctx.clock,
     log: ctx.log,
@@ -74,6 +79,7 @@ export default defineActor<AppConfig>((ctx) => {
     load: (key: Key): unknown => store?.get([...key]),
     loadRange: (r) => (store === undefined ? [] : [...store.getRange({ start: [...r.start], end: [...r.end] }).map((e) => e.value as unknown)]),
     ...(recorder !== undefined ? { onPublished: (t) => recorder.append(t) } : {}),
+    ...(orderUpdates !== undefined ? { onOrderUpdate: (o) => orderUpdates.send(orderUpdateRecord(o, ctx.clock.nowMs())) } : {}),
     checkpointNow: () => void save().catch(fail),
     fail,
   };
