@@ -1,0 +1,119 @@
+// Zerodha order updates from the ticker's text messages: the REAL pipeline tree (split topology,
+// real workers, LMDB, sockets) against the sandbox Kite, whose REST book streams every order change
+// as a KiteTicker `order` message (orderUpdatesTo). The engine's poll is slowed to 60 s, so after
+// the start-up reconciliation only the text path can move our orders: placements reach their fills
+// (fetched from GET /trades, exactly once) and a modify made through the engine reaches Kite and
+// comes back into our book. Build first: npx tsc -p tsconfig.build.json (workers run dist/).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Fill } from '../../src/domain/types.js';
+import type { CancelResult, FillsPage, OrdersPage } from '../../src/protocol/engine.js';
+import { createSandboxMarket, loadSandboxInstruments } from '../../src/kite/sandbox/market.js';
+import { marketPriceSource } from '../../src/kite/sandbox/price-source.js';
+import { startRestSandbox, type RestSandbox } from '../../src/kite/sandbox/rest-server.js';
+import { orderUpdatesTo, startKiteTickerServer, type KiteTickerServer } from '../../src/kite/sandbox/ticker-server.js';
+import { startPipeline, type PipelineHandle } from '../support/pipeline.js';
+import { eventually, tempDir } from '../support/system.js';
+import { call, snap } from '../fixtures/pipeline-harness.js';
+
+const Z = 'trading-engine-zerodha';
+
+let handle: (PipelineHandle & { cleanup: () => void }) | undefined;
+let ticker: KiteTickerServer | undefined;
+let rest: RestSandbox | undefined;
+let stepper: NodeJS.Timeout | undefined;
+const dirs: { cleanup: () => void }[] = [];
+afterEach(async () => {
+  clearInterval(stepper);
+  await handle?.stop();
+  handle?.cleanup();
+  handle = undefined;
+  await ticker?.close();
+  await rest?.close();
+  for (const d of dirs.splice(0)) d.cleanup();
+});
+
+async function fillsOf(engine: string): Promise<Fill[]> {
+  const page = await call<FillsPage>(handle!.system, engine, 'fills', { afterSeq: 0, limit: 1000 });
+  return [...page.fills];
+}
+
+describe('zerodha order updates from the KiteTicker text messages', () => {
+  it('orders reach their fills and a modify comes back with the poll slowed to 60 s', async () => {
+    const market = createSandboxMarket({ instruments: loadSandboxInstruments(), seed: 'zerodha-updates', volatilityBps: 30 });
+    ticker = await startKiteTickerServer({ market, authorize: (k, t) => k === 'k' && t === 't' });
+    rest = await startRestSandbox({
+      prices: marketPriceSource(market),
+      instruments: market.instruments(),
+      apiKey: 'k',
+      apiSecret: 's',
+      accessTokens: ['t'],
+      onOrderUpdate: orderUpdatesTo(ticker, 'k', 's'),
+    });
+    const dir = tempDir('ap-zupd-');
+    dirs.push(dir);
+    const strategies = join(dir.path, 'strategies.yaml');
+    // A limit-order strategy would need prices; momentum's MARKET orders fill at the next price
+    writeFileSync(
+      strategies,
+      'version: 1\nstrategies:\n  - id: live_momo\n    type: momentum\n    broker: zerodha\n    instruments: [408065, 738561, 81153]\n    params:\n      lookback_periods: 5\n      threshold: 0.001\n      position_size: 3\n',
+    );
+    stepper = setInterval(() => market.step(Date.now()), 25);
+    handle = await startPipeline({
+      MARKET_FEED__SOURCE: 'kite',
+      BROKERS__ACTIVE: 'paper,zerodha',
+      ZERODHA__ENABLED: 'true',
+      RUNTIME__TOPOLOGY: 'split',
+      ZERODHA__TICKER_URL: ticker.url,
+      ZERODHA__REST_ROOT: rest.url,
+      ZERODHA__API_KEY: 'k',
+      ZERODHA__API_SECRET: 's',
+      ZERODHA__ACCESS_TOKEN: 't',
+      ZERODHA__POLL_MS: '60000',
+      MARKET_FEED__MARKET_24X7: 'true',
+      RISK__MAX_DAILY_TRADES: '100000',
+      STRATEGIES__FILE: strategies,
+    });
+    const system = handle.system;
+    const zsnap = async () => (await snap<{ zerodha: Record<string, unknown> }>(system, Z)).zerodha;
+
+    await eventually(async () => (await fillsOf(Z)).length >= 3, 30_000, 'zerodha fills through order updates');
+    clearInterval(stepper);
+    const trades = () => rest!.book.trades() as { trade_id: string }[];
+    await eventually(async () => (await fillsOf(Z)).length === trades().length, 15_000, 'every sandbox trade in our fill log');
+    const fills = await fillsOf(Z);
+    expect(fills.map((f) => f.tradeId).sort()).toEqual(trades().map((t) => t.trade_id).sort());
+    expect(new Set(fills.map((f) => f.tradeId)).size).toBe(fills.length);
+    const s = await zsnap();
+    // Only the start-up reconciliation polled: every fill came through an update and a trades fetch
+    expect(s['reconciled']).toBe(true);
+    expect(s['polls']).toBe(0);
+    expect(s['updates']).toBeGreaterThan(0);
+    expect(s['tradeFetches']).toBeGreaterThan(0);
+    const feed = await snap<{ kite: { texts: { order: number } } }>(system, 'market-feed');
+    expect(feed.kite.texts.order).toBeGreaterThan(0);
+
+    // Modify: an order left OPEN at Kite (a MARKET order waits for the next price) gets a new quantity
+    const kiteNow = () => rest!.book.orderList() as { tag: string | null; status: string; quantity: number; order_id: string }[];
+    let target: string | undefined;
+    for (let i = 0; i < 40 && target === undefined; i++) {
+      const open = await call<{ orderId: string; filledQty: number }[]>(system, Z, 'open-orders');
+      target = open.find((o) => o.filledQty === 0 && kiteNow().some((k) => k.tag === o.orderId && k.status === 'OPEN'))?.orderId;
+      if (target === undefined) {
+        market.step(Date.now());
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    expect(target).toBeDefined();
+    const r = await call<CancelResult>(system, Z, 'modify', { orderId: target, quantity: 7 });
+    expect(r).toMatchObject({ ok: true });
+    await eventually(() => kiteNow().find((k) => k.tag === target)?.quantity === 7, 10_000, 'modified at Kite');
+    await eventually(async () => (await call<OrdersPage>(system, Z, 'orders', { limit: 1000 })).orders.find((o) => o.orderId === target)?.qty === 7, 10_000, 'modified in our book (update path)');
+    expect((await zsnap())['polls']).toBe(0);
+    // Bad input is refused with a catalogued code, nothing is sent
+    expect(await call<CancelResult>(system, Z, 'modify', { orderId: target, price: -5 })).toMatchObject({ ok: false, code: 'ERR_ORDER_MODIFY_INVALID' });
+    expect(await call<CancelResult>(system, Z, 'modify', { orderId: 'nope', quantity: 5 })).toMatchObject({ ok: false, code: 'ERR_ORDER_UNKNOWN' });
+    expect(await call<CancelResult>(system, 'trading-engine-paper', 'modify', { orderId: 'x', quantity: 5 })).toMatchObject({ ok: false, code: 'ERR_ORDER_MODIFY_UNSUPPORTED' });
+  });
+});
