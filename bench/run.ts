@@ -23,8 +23,9 @@ import { soakSuite } from './soak.js';
 import { recoverySuite } from './recovery.js';
 import { kiteParserSuite } from './kite-parser.js';
 import { backtestSuite } from './backtest.js';
+import { kiteOrdersSuite } from './kite-orders.js';
 
-const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite, kiteParserSuite, backtestSuite];
+const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite, kiteParserSuite, backtestSuite, kiteOrdersSuite];
 
 const BENCH_CLI = {
   command: 'npm run bench --',
