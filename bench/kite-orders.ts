@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config.js';
 import { createSandboxMarket, loadSandboxInstruments } from '../src/kite/sandbox/market.js';
 import { marketPriceSource } from '../src/kite/sandbox/price-source.js';
 import { startRestSandbox } from '../src/kite/sandbox/rest-server.js';
-import { orderUpdatesTo, startKiteTickerServer } from '../src/kite/sandbox/ticker-server.js';
+import { startLocalKite } from '../src/kite/sandbox/local-kite.js';
 import type { OrdersPage } from '../src/protocol/engine.js';
 import { projectRoot } from '../src/runtime/system.js';
 import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
@@ -59,21 +59,15 @@ interface PipelineRun {
 
 async function pipelineRun(seconds: number, log: (s: string) => void): Promise<PipelineRun> {
   const dir = mkdtempSync(join(tmpdir(), 'ap-bench-kite-'));
-  const market = createSandboxMarket({ instruments: loadSandboxInstruments(), seed: 'bench-kite-orders', volatilityBps: 5 });
-  const ticker = await startKiteTickerServer({ market, authorize: (k, t) => k === 'k' && t === 't' });
-  const updates = orderUpdatesTo(ticker, 'k', 's');
   const received = new Map<string, number>();
-  const rest = await startRestSandbox({
-    prices: marketPriceSource(market),
-    instruments: market.instruments(),
-    apiKey: 'k',
-    apiSecret: 's',
-    accessTokens: ['t'],
+  const kite = await startLocalKite({
+    seed: 'bench-kite-orders',
+    volatilityBps: 5,
     onOrderUpdate: (wire) => {
       if (wire['status'] === 'PUT ORDER REQ RECEIVED' && typeof wire['tag'] === 'string') received.set(wire['tag'], performance.now());
-      updates(wire);
     },
   });
+  const market = kite.market;
   const file = join(dir, 'strategies.yaml');
   writeFileSync(
     file,
@@ -85,17 +79,9 @@ async function pipelineRun(seconds: number, log: (s: string) => void): Promise<P
       DATA_DIR: join(dir, 'data'),
       LOG_LEVEL: 'fatal',
       API__ENABLED: 'false',
-      MARKET_FEED__SOURCE: 'kite',
+      ...kite.env,
       BROKERS__ACTIVE: 'zerodha',
       BROKERS__PAPER_ENABLED: 'false',
-      ZERODHA__ENABLED: 'true',
-      RUNTIME__TOPOLOGY: 'split',
-      ZERODHA__TICKER_URL: ticker.url,
-      ZERODHA__REST_ROOT: rest.url,
-      ZERODHA__API_KEY: 'k',
-      ZERODHA__API_SECRET: 's',
-      ZERODHA__ACCESS_TOKEN: 't',
-      MARKET_FEED__MARKET_24X7: 'true',
       RISK__MAX_DAILY_TRADES: '1000000',
       STRATEGIES__FILE: file,
     },
@@ -146,8 +132,7 @@ async function pipelineRun(seconds: number, log: (s: string) => void): Promise<P
   } finally {
     clearInterval(timer);
     await system.stop();
-    await ticker.close();
-    await rest.close();
+    await kite.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -13,10 +13,7 @@ import { startFakeGateway, type FakeGateway } from '../support/fake-gateway.js';
 import { startPipeline, type PipelineHandle } from '../support/pipeline.js';
 import { tempDir } from '../support/system.js';
 import { freePort } from '../../bench/harness/net.js';
-import { createSandboxMarket, loadSandboxInstruments } from '../../src/kite/sandbox/market.js';
-import { marketPriceSource } from '../../src/kite/sandbox/price-source.js';
-import { startRestSandbox } from '../../src/kite/sandbox/rest-server.js';
-import { orderUpdatesTo, startKiteTickerServer } from '../../src/kite/sandbox/ticker-server.js';
+import { startLocalKite } from '../../src/kite/sandbox/local-kite.js';
 import { nextKiteExpiryMs } from '../../src/domain/auth/session.js';
 
 const TRADER = 'brokers-trader-token-0123456789';
@@ -46,11 +43,9 @@ describe('dashboard: broker sessions and the Zerodha panel', () => {
   });
 
   it('paper and zerodha (real system, sandbox Kite): valid session with its expiry, then HALTED when Kite refuses it', async () => {
-    const market = createSandboxMarket({ instruments: loadSandboxInstruments(), seed: 'dash-brokers' });
-    const ticker = await startKiteTickerServer({ market, authorize: (k, t) => k === 'k' && t === 't' });
-    const rest = await startRestSandbox({ prices: marketPriceSource(market), instruments: market.instruments(), apiKey: 'k', apiSecret: 's', accessTokens: ['t'], onOrderUpdate: orderUpdatesTo(ticker, 'k', 's') });
-    const stepper = setInterval(() => market.step(Date.now()), 100);
-    cleanups.push(() => rest.close(), () => ticker.close(), () => clearInterval(stepper));
+    const kite = await startLocalKite({ seed: 'dash-brokers' });
+    const stepper = setInterval(() => kite.market.step(Date.now()), 100);
+    cleanups.push(() => kite.close(), () => clearInterval(stepper));
     const dir = tempDir('ap-dash-z-');
     const strategies = join(dir.path, 'strategies.yaml');
     writeFileSync(strategies, 'version: 1\nstrategies:\n  - id: live_momo\n    type: momentum\n    broker: zerodha\n    instruments: [408065]\n    params:\n      lookback_periods: 5\n      threshold: 0.001\n      position_size: 1\n');
@@ -60,16 +55,7 @@ describe('dashboard: broker sessions and the Zerodha panel', () => {
       API__HOST: '127.0.0.1',
       API__PORT: String(port),
       API__TOKENS: JSON.stringify([{ name: 'trader', token: TRADER, scopes: ['read', 'trade'] }]),
-      MARKET_FEED__SOURCE: 'kite',
-      BROKERS__ACTIVE: 'paper,zerodha',
-      ZERODHA__ENABLED: 'true',
-      RUNTIME__TOPOLOGY: 'split',
-      ZERODHA__TICKER_URL: ticker.url,
-      ZERODHA__REST_ROOT: rest.url,
-      ZERODHA__API_KEY: 'k',
-      ZERODHA__API_SECRET: 's',
-      ZERODHA__ACCESS_TOKEN: 't',
-      MARKET_FEED__MARKET_24X7: 'true',
+      ...kite.env,
       STRATEGIES__FILE: strategies,
     });
     cleanups.push(dir.cleanup, () => sys.cleanup(), () => sys.stop());
@@ -88,7 +74,7 @@ describe('dashboard: broker sessions and the Zerodha panel', () => {
     await expect.poll(() => page.locator('#zerodha-body tr[data-key=engine] td:nth-child(2)').textContent(), { timeout: 15_000 }).toBe('RUNNING');
 
     // Kite refuses the session (06:00 IST, or a login elsewhere): the engine halts, the panel says so
-    rest.faults.expireSessions();
+    kite.rest.faults.expireSessions();
     await expect
       .poll(() => page.locator('#zerodha-body tr[data-key=engine] td:nth-child(2)').textContent(), { timeout: 20_000 })
       .toBe('HALTED');

@@ -18,8 +18,8 @@ import type { Fill } from '../../src/domain/types.js';
 import { KiteRestClient } from '../../src/kite/rest/client.js';
 import { createSandboxMarket, loadSandboxInstruments } from '../../src/kite/sandbox/market.js';
 import { marketPriceSource } from '../../src/kite/sandbox/price-source.js';
-import { startRestSandbox, type RestSandbox } from '../../src/kite/sandbox/rest-server.js';
-import { orderUpdatesTo, startKiteTickerServer, type KiteTickerServer } from '../../src/kite/sandbox/ticker-server.js';
+import { startRestSandbox } from '../../src/kite/sandbox/rest-server.js';
+import { startLocalKite } from '../../src/kite/sandbox/local-kite.js';
 import type { AuthStatusReport } from '../../src/protocol/auth.js';
 import type { FillsPage, OrdersPage } from '../../src/protocol/engine.js';
 import type { ActorContext } from '../../src/runtime/actor.js';
@@ -97,39 +97,16 @@ describe('zerodha session expiry at 06:00 IST on a fake clock', () => {
 
   it('the pipeline: zerodha halts at 06:00 IST with a clear status, paper keeps trading, no order is sent twice or after', async () => {
     const { wall, clock } = fakeWall(SIX_IST - 60_000);
-    const market = createSandboxMarket({ instruments: loadSandboxInstruments(), seed: 'zerodha-expiry', volatilityBps: 30 });
-    const ticker: KiteTickerServer = await startKiteTickerServer({ market, authorize: (k, t) => k === 'k' && t === 't' });
-    const rest: RestSandbox = await startRestSandbox({
-      prices: marketPriceSource(market),
-      instruments: market.instruments(),
-      apiKey: 'k',
-      apiSecret: 's',
-      accessTokens: ['t'],
-      clock,
-      dailyExpiry: true,
-      onOrderUpdate: orderUpdatesTo(ticker, 'k', 's'),
-    });
+    const kite = await startLocalKite({ seed: 'zerodha-expiry', volatilityBps: 30, clock, dailyExpiry: true });
+    const { market, rest } = kite;
     const dir = tempDir('ap-zexp-');
     const strategies = join(dir.path, 'strategies.yaml');
     const strat = (id: string, broker: string): string =>
       `  - id: ${id}\n    type: momentum\n    broker: ${broker}\n    instruments: [408065, 738561, 81153]\n    params:\n      lookback_periods: 5\n      threshold: 0.001\n      position_size: 3\n`;
     writeFileSync(strategies, `version: 1\nstrategies:\n${strat('live_momo', 'zerodha')}${strat('paper_momo', 'paper')}`);
     let stepper = setInterval(() => market.step(Date.now()), 25);
-    const handle: PipelineHandle & { cleanup: () => void } = await startPipeline({
-      MARKET_FEED__SOURCE: 'kite',
-      BROKERS__ACTIVE: 'paper,zerodha',
-      ZERODHA__ENABLED: 'true',
-      RUNTIME__TOPOLOGY: 'split',
-      ZERODHA__TICKER_URL: ticker.url,
-      ZERODHA__REST_ROOT: rest.url,
-      ZERODHA__API_KEY: 'k',
-      ZERODHA__API_SECRET: 's',
-      ZERODHA__ACCESS_TOKEN: 't',
-      MARKET_FEED__MARKET_24X7: 'true',
-      RISK__MAX_DAILY_TRADES: '100000',
-      STRATEGIES__FILE: strategies,
-    });
-    cleanups.push(dir.cleanup, () => rest.close(), () => ticker.close(), () => handle.cleanup(), () => handle.stop(), () => clearInterval(stepper));
+    const handle: PipelineHandle & { cleanup: () => void } = await startPipeline({ ...kite.env, RISK__MAX_DAILY_TRADES: '100000', STRATEGIES__FILE: strategies });
+    cleanups.push(dir.cleanup, () => kite.close(), () => handle.cleanup(), () => handle.stop(), () => clearInterval(stepper));
     const system = handle.system;
     const fills = async (engine: string): Promise<Fill[]> => [...(await call<FillsPage>(system, engine, 'fills', { afterSeq: 0, limit: 1000 })).fills];
     const health = async (name: string) => (await system.actor(name)!.control()!.status()).health;

@@ -9,10 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fill } from '../../src/domain/types.js';
 import type { CancelResult, FillsPage, OrdersPage } from '../../src/protocol/engine.js';
-import { createSandboxMarket, loadSandboxInstruments } from '../../src/kite/sandbox/market.js';
-import { marketPriceSource } from '../../src/kite/sandbox/price-source.js';
-import { startRestSandbox, type RestSandbox } from '../../src/kite/sandbox/rest-server.js';
-import { orderUpdatesTo, startKiteTickerServer, type KiteTickerServer } from '../../src/kite/sandbox/ticker-server.js';
+import { startLocalKite, type LocalKite } from '../../src/kite/sandbox/local-kite.js';
 import { startPipeline, type PipelineHandle } from '../support/pipeline.js';
 import { eventually, tempDir } from '../support/system.js';
 import { call, snap } from '../fixtures/pipeline-harness.js';
@@ -20,8 +17,7 @@ import { call, snap } from '../fixtures/pipeline-harness.js';
 const Z = 'trading-engine-zerodha';
 
 let handle: (PipelineHandle & { cleanup: () => void }) | undefined;
-let ticker: KiteTickerServer | undefined;
-let rest: RestSandbox | undefined;
+let kite: LocalKite | undefined;
 let stepper: NodeJS.Timeout | undefined;
 const dirs: { cleanup: () => void }[] = [];
 afterEach(async () => {
@@ -29,8 +25,7 @@ afterEach(async () => {
   await handle?.stop();
   handle?.cleanup();
   handle = undefined;
-  await ticker?.close();
-  await rest?.close();
+  await kite?.close();
   for (const d of dirs.splice(0)) d.cleanup();
 });
 
@@ -41,16 +36,8 @@ async function fillsOf(engine: string): Promise<Fill[]> {
 
 describe('zerodha order updates from the KiteTicker text messages', () => {
   it('orders reach their fills and a modify comes back with the poll slowed to 60 s', async () => {
-    const market = createSandboxMarket({ instruments: loadSandboxInstruments(), seed: 'zerodha-updates', volatilityBps: 30 });
-    ticker = await startKiteTickerServer({ market, authorize: (k, t) => k === 'k' && t === 't' });
-    rest = await startRestSandbox({
-      prices: marketPriceSource(market),
-      instruments: market.instruments(),
-      apiKey: 'k',
-      apiSecret: 's',
-      accessTokens: ['t'],
-      onOrderUpdate: orderUpdatesTo(ticker, 'k', 's'),
-    });
+    kite = await startLocalKite({ seed: 'zerodha-updates', volatilityBps: 30 });
+    const { market, rest } = kite;
     const dir = tempDir('ap-zupd-');
     dirs.push(dir);
     const strategies = join(dir.path, 'strategies.yaml');
@@ -60,27 +47,13 @@ describe('zerodha order updates from the KiteTicker text messages', () => {
       'version: 1\nstrategies:\n  - id: live_momo\n    type: momentum\n    broker: zerodha\n    instruments: [408065, 738561, 81153]\n    params:\n      lookback_periods: 5\n      threshold: 0.001\n      position_size: 3\n',
     );
     stepper = setInterval(() => market.step(Date.now()), 25);
-    handle = await startPipeline({
-      MARKET_FEED__SOURCE: 'kite',
-      BROKERS__ACTIVE: 'paper,zerodha',
-      ZERODHA__ENABLED: 'true',
-      RUNTIME__TOPOLOGY: 'split',
-      ZERODHA__TICKER_URL: ticker.url,
-      ZERODHA__REST_ROOT: rest.url,
-      ZERODHA__API_KEY: 'k',
-      ZERODHA__API_SECRET: 's',
-      ZERODHA__ACCESS_TOKEN: 't',
-      ZERODHA__POLL_MS: '60000',
-      MARKET_FEED__MARKET_24X7: 'true',
-      RISK__MAX_DAILY_TRADES: '100000',
-      STRATEGIES__FILE: strategies,
-    });
+    handle = await startPipeline({ ...kite.env, ZERODHA__POLL_MS: '60000', RISK__MAX_DAILY_TRADES: '100000', STRATEGIES__FILE: strategies });
     const system = handle.system;
     const zsnap = async () => (await snap<{ zerodha: Record<string, unknown> }>(system, Z)).zerodha;
 
     await eventually(async () => (await fillsOf(Z)).length >= 3, 30_000, 'zerodha fills through order updates');
     clearInterval(stepper);
-    const trades = () => rest!.book.trades() as { trade_id: string }[];
+    const trades = () => rest.book.trades() as { trade_id: string }[];
     await eventually(async () => (await fillsOf(Z)).length === trades().length, 15_000, 'every sandbox trade in our fill log');
     const fills = await fillsOf(Z);
     expect(fills.map((f) => f.tradeId).sort()).toEqual(trades().map((t) => t.trade_id).sort());
@@ -95,7 +68,7 @@ describe('zerodha order updates from the KiteTicker text messages', () => {
     expect(feed.kite.texts.order).toBeGreaterThan(0);
 
     // Modify: an order left OPEN at Kite (a MARKET order waits for the next price) gets a new quantity
-    const kiteNow = () => rest!.book.orderList() as { tag: string | null; status: string; quantity: number; order_id: string }[];
+    const kiteNow = () => rest.book.orderList() as { tag: string | null; status: string; quantity: number; order_id: string }[];
     let target: string | undefined;
     for (let i = 0; i < 40 && target === undefined; i++) {
       const open = await call<{ orderId: string; filledQty: number }[]>(system, Z, 'open-orders');
