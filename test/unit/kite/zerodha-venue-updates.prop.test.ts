@@ -7,35 +7,12 @@ import { describe, expect, it } from 'vitest';
 import type { TradingSignal } from '../../../src/domain/types.js';
 import { createZerodhaAdapter, type ZerodhaAdapter } from '../../../src/services/engine/zerodha-venue.js';
 import type { AdapterEvent } from '../../../src/services/engine/adapter.js';
-import type { KiteOrder, KiteTrade } from '../../../src/kite/rest/types.js';
+import { config, kiteOrder, kiteTrade, signal } from './zerodha-fixtures.js';
 import { decodeOrderUpdate, orderUpdateRecord } from '../../../src/services/engine/order-updates.js';
 import { modifyArgFrom } from '../../../src/services/engine/modify.js';
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 2 ** 31);
 console.log('seed', seed);
-
-const INFY = 408065;
-const config = { instruments: new Map([[INFY, { exchange: 'NSE', tradingsymbol: 'INFY' }]]) };
-
-function signal(ts: number, over: Partial<TradingSignal> = {}): TradingSignal {
-  return { strategyId: 'momo', token: INFY, side: 'BUY', quantity: 10, price: 157_315, ts, confidence: 1, order: {}, metadata: {}, ...over };
-}
-
-function kiteOrder(orderId: string, tag: string | null, status: string, over: Partial<KiteOrder> = {}): KiteOrder {
-  return {
-    orderId, exchangeOrderId: null, parentOrderId: null, status, statusMessage: null, tag, variety: 'regular', exchange: 'NSE',
-    tradingsymbol: 'INFY', instrumentToken: INFY, orderType: 'MARKET', transactionType: 'BUY', validity: 'DAY', product: 'MIS',
-    quantity: 10, filledQuantity: 0, pendingQuantity: 10, cancelledQuantity: 0, price: 0, triggerPrice: 0, averagePrice: 0,
-    orderTimestamp: null, exchangeTimestamp: null, ...over,
-  };
-}
-
-function kiteTrade(tradeId: string, orderId: string, quantity: number): KiteTrade {
-  return {
-    tradeId, orderId, exchangeOrderId: null, exchange: 'NSE', tradingsymbol: 'INFY', instrumentToken: INFY, product: 'MIS',
-    transactionType: 'BUY', quantity, averagePrice: 157_320, fillTimestamp: '2026-12-02 10:15:00', orderTimestamp: null, exchangeTimestamp: null,
-  };
-}
 
 /** A venue with one order placed at Kite as K1 (reconciled, sent, answered). */
 function placedVenue(over: Partial<TradingSignal> = {}): { a: ZerodhaAdapter; tag: string } {
@@ -55,7 +32,7 @@ const fills = (events: readonly AdapterEvent[]) => events.filter((e) => e.type =
 describe('zerodha venue: ticker order updates', () => {
   it('an update saying COMPLETE makes no fill: it asks for the trades, which make it once', () => {
     const { a, tag } = placedVenue();
-    const up = a.applyOrderUpdate(kiteOrder('K1', tag, 'COMPLETE', { filledQuantity: 10, pendingQuantity: 0, averagePrice: 157_320 }), 2000);
+    const up = a.applyOrderUpdate(kiteOrder('K1', tag, 'COMPLETE', 10, { averagePrice: 157_320 }), 2000);
     expect(fills(up.events)).toEqual([]);
     expect(up).toMatchObject({ tradesDue: true, orderId: tag });
     expect(a.orderOf(tag)?.filledQty).toBe(0);
@@ -63,14 +40,14 @@ describe('zerodha venue: ticker order updates', () => {
     expect(fills(ev)).toHaveLength(1);
     expect(a.orderOf(tag)?.status).toBe('Filled');
     // The same update again (a duplicate message) and the poll afterwards change nothing
-    expect(a.applyOrderUpdate(kiteOrder('K1', tag, 'COMPLETE', { filledQuantity: 10 }), 2002)).toMatchObject({ events: [], tradesDue: false });
+    expect(a.applyOrderUpdate(kiteOrder('K1', tag, 'COMPLETE', 10), 2002)).toMatchObject({ events: [], tradesDue: false });
     expect(a.applyTrades([kiteTrade('T1', 'K1', 10)], 2003)).toEqual([]);
   });
 
   it('an update for an unknown tag or order, or a stale status, is harmless', () => {
     const { a, tag } = placedVenue();
     const before = JSON.stringify(a.exportState());
-    expect(a.applyOrderUpdate(kiteOrder('K9', 'apforeign0000000000', 'COMPLETE', { filledQuantity: 10 }), 2000)).toEqual({ events: [], tradesDue: false, orderId: undefined });
+    expect(a.applyOrderUpdate(kiteOrder('K9', 'apforeign0000000000', 'COMPLETE', 10), 2000)).toEqual({ events: [], tradesDue: false, orderId: undefined });
     expect(a.applyOrderUpdate(kiteOrder('K9', null, 'OPEN'), 2000).events).toEqual([]);
     expect(JSON.stringify(a.exportState())).toBe(before);
     a.applyTrades([kiteTrade('T1', 'K1', 10)], 2001);
@@ -102,7 +79,7 @@ describe('zerodha venue: ticker order updates', () => {
           const { a, tag } = placedVenue();
           let due = false;
           for (const u of updates) {
-            const r = a.applyOrderUpdate(kiteOrder(u.ours ? 'K1' : 'K2', u.ours ? tag : null, u.status, { filledQuantity: u.filled }), 2000);
+            const r = a.applyOrderUpdate(kiteOrder(u.ours ? 'K1' : 'K2', u.ours ? tag : null, u.status, u.filled), 2000);
             if (fills(r.events).length > 0) return false;
             due ||= r.tradesDue;
           }
@@ -140,11 +117,11 @@ describe('zerodha venue: modify', () => {
     a.markSending(eff[0]!);
     expect(a.effects(a.lastIntentSeq)).toEqual([]);
     expect(a.orderOf(tag)).toMatchObject({ qty: 10, limitPrice: 157_000 });
-    const ev = a.applyOrderUpdate(kiteOrder('K1', tag, 'OPEN', { orderType: 'LIMIT', quantity: 12, price: 156_500 }), 2001).events;
+    const ev = a.applyOrderUpdate(kiteOrder('K1', tag, 'OPEN', 0, { orderType: 'LIMIT', quantity: 12, price: 156_500 }), 2001).events;
     expect(ev.map((e) => e.type)).toEqual(['order-modified']);
     expect(a.orderOf(tag)).toMatchObject({ qty: 12, limitPrice: 156_500 });
     // The same report again changes nothing
-    expect(a.applyOrders([kiteOrder('K1', tag, 'OPEN', { orderType: 'LIMIT', quantity: 12, price: 156_500 })], 2002)).toEqual([]);
+    expect(a.applyOrders([kiteOrder('K1', tag, 'OPEN', 0, { orderType: 'LIMIT', quantity: 12, price: 156_500 })], 2002)).toEqual([]);
   });
 
   it('refuses what cannot be modified, with a catalogued code', () => {
