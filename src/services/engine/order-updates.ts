@@ -13,8 +13,12 @@ export interface OrderUpdateRecord {
   readonly order: KiteOrder;
 }
 
+/** Longest status message carried (Kite's rejection texts are short; the ring slot is 2 KiB by default). */
+const STATUS_MESSAGE_MAX = 300;
+
 export function orderUpdateRecord(order: KiteOrder, receivedAt: number): OrderUpdateRecord {
-  return { v: 1, receivedAt, order };
+  const m = order.statusMessage;
+  return { v: 1, receivedAt, order: m !== null && m.length > STATUS_MESSAGE_MAX ? { ...order, statusMessage: m.slice(0, STATUS_MESSAGE_MAX) } : order };
 }
 
 const STRING_FIELDS = ['orderId', 'status', 'variety', 'exchange', 'tradingsymbol', 'orderType', 'transactionType', 'validity', 'product'] as const;
