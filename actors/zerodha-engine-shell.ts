@@ -177,6 +177,8 @@ export function createZerodhaShell(deps: ZerodhaShellDeps): ZerodhaShell {
     } finally {
       fetching = false;
     }
+    // An update that came during the last fetch still gets its own
+    if (fetchAgain && halted === null) await fetchTrades();
   }
 
   async function onOrderUpdate(order: KiteOrder): Promise<void> {
