@@ -2,8 +2,8 @@
 // real workers, LMDB, sockets) against the sandbox Kite, whose REST book streams every order change
 // as a KiteTicker `order` message (orderUpdatesTo). The engine's poll is slowed to 60 s, so after
 // the start-up reconciliation only the text path can move our orders: placements reach their fills
-// (fetched from GET /trades, exactly once) and a modify made through the engine reaches Kite and
-// comes back into our book. Build first: npx tsc -p tsconfig.build.json (workers run dist/).
+// (fetched from GET /trades, exactly once) and a modify sent through the gateway's REST route
+// (POST /api/v1/orders/:id/modify) reaches Kite and comes back into our book. Build first: npx tsc -p tsconfig.build.json (workers run dist/).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,8 +13,10 @@ import { startLocalKite, type LocalKite } from '../../src/kite/sandbox/local-kit
 import { startPipeline, type PipelineHandle } from '../support/pipeline.js';
 import { eventually, tempDir } from '../support/system.js';
 import { call, snap } from '../fixtures/pipeline-harness.js';
+import { freePort } from '../../bench/harness/net.js';
 
 const Z = 'trading-engine-zerodha';
+const TRADER = 'zupd-trader-token-0123456789';
 
 let handle: (PipelineHandle & { cleanup: () => void }) | undefined;
 let kite: LocalKite | undefined;
@@ -47,7 +49,25 @@ describe('zerodha order updates from the KiteTicker text messages', () => {
       'version: 1\nstrategies:\n  - id: live_momo\n    type: momentum\n    broker: zerodha\n    instruments: [408065, 738561, 81153]\n    params:\n      lookback_periods: 5\n      threshold: 0.001\n      position_size: 3\n',
     );
     stepper = setInterval(() => market.step(Date.now()), 25);
-    handle = await startPipeline({ ...kite.env, ZERODHA__POLL_MS: '60000', RISK__MAX_DAILY_TRADES: '100000', STRATEGIES__FILE: strategies });
+    const port = await freePort();
+    handle = await startPipeline({
+      ...kite.env,
+      ZERODHA__POLL_MS: '60000',
+      RISK__MAX_DAILY_TRADES: '100000',
+      STRATEGIES__FILE: strategies,
+      API__ENABLED: 'true',
+      API__HOST: '127.0.0.1',
+      API__PORT: String(port),
+      API__TOKENS: JSON.stringify([{ name: 'trader', token: TRADER, scopes: ['read', 'trade'] }]),
+    });
+    const modifyRest = async (id: string, body: unknown): Promise<{ status: number; body: { ok: boolean; data?: CancelResult; error?: { code: string } } }> => {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/orders/${id}/modify`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TRADER}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: r.status, body: (await r.json()) as { ok: boolean; data?: CancelResult; error?: { code: string } } };
+    };
     const system = handle.system;
     const zsnap = async () => (await snap<{ zerodha: Record<string, unknown> }>(system, Z)).zerodha;
 
@@ -79,14 +99,17 @@ describe('zerodha order updates from the KiteTicker text messages', () => {
       }
     }
     expect(target).toBeDefined();
-    const r = await call<CancelResult>(system, Z, 'modify', { orderId: target, quantity: 7 });
-    expect(r).toMatchObject({ ok: true });
+    const r = await modifyRest(target!, { broker: 'zerodha', quantity: 7 });
+    expect(r).toMatchObject({ status: 200, body: { ok: true, data: { ok: true, order: { orderId: target } } } });
     await eventually(() => kiteNow().find((k) => k.tag === target)?.quantity === 7, 10_000, 'modified at Kite');
     await eventually(async () => (await call<OrdersPage>(system, Z, 'orders', { limit: 1000 })).orders.find((o) => o.orderId === target)?.qty === 7, 10_000, 'modified in our book (update path)');
     expect((await zsnap())['polls']).toBe(0);
     // Bad input is refused with a catalogued code, nothing is sent
-    expect(await call<CancelResult>(system, Z, 'modify', { orderId: target, price: -5 })).toMatchObject({ ok: false, code: 'ERR_ORDER_MODIFY_INVALID' });
-    expect(await call<CancelResult>(system, Z, 'modify', { orderId: 'nope', quantity: 5 })).toMatchObject({ ok: false, code: 'ERR_ORDER_UNKNOWN' });
-    expect(await call<CancelResult>(system, 'trading-engine-paper', 'modify', { orderId: 'x', quantity: 5 })).toMatchObject({ ok: false, code: 'ERR_ORDER_MODIFY_UNSUPPORTED' });
+    // Refusals carry their catalogued codes; nothing is sent
+    expect(await modifyRest(target!, { broker: 'zerodha', price: -5 })).toMatchObject({ status: 400, body: { error: { code: 'ERR_HTTP_BAD_REQUEST' } } });
+    expect(await modifyRest(target!, { broker: 'zerodha', price: 157_000 })).toMatchObject({ status: 400, body: { error: { code: 'ERR_ORDER_MODIFY_INVALID' } } }); // a MARKET order has no price
+    expect(await modifyRest('nope', { broker: 'zerodha', quantity: 5 })).toMatchObject({ status: 404, body: { error: { code: 'ERR_ORDER_UNKNOWN' } } });
+    expect(await modifyRest('x', { broker: 'paper', quantity: 5 })).toMatchObject({ status: 400, body: { error: { code: 'ERR_ORDER_MODIFY_UNSUPPORTED' } } });
+    expect(await call<CancelResult>(system, Z, 'modify', { orderId: target, quantity: 0 })).toMatchObject({ ok: false, code: 'ERR_ORDER_MODIFY_INVALID' });
   });
 });
