@@ -95,14 +95,17 @@ export default defineActor<AppConfig>((ctx) => {
     return { brokers: out, allReady };
   }
 
-  // Expiry is re-evaluated locally; a check that could not reach the broker is retried (the
-  // breaker decides whether the validator is actually called), one check at a time
+  // Expiry is re-evaluated locally (06:00 IST on the actor's clock); a check that could not reach the
+  // broker is retried, and a valid session is re-checked too, since Kite can end it before its
+  // expiry (a login elsewhere, a revoke). The breaker decides whether the validator is actually
+  // called; one check at a time
   let checking = false;
   ctx.every(args.checkIntervalMs ?? 60_000, () => {
     const now = ctx.clock.nowMs();
     for (const s of states.values()) set(refreshExpiry(s, now));
     const z = states.get('zerodha');
-    if (!checking && z?.status === 'error' && z.reason === 'validator_unavailable' && z.session !== undefined) {
+    const recheck = z?.status === 'authenticated' || (z?.status === 'error' && z.reason === 'validator_unavailable');
+    if (!checking && recheck && z?.session !== undefined) {
       checking = true;
       void check(z.session).finally(() => {
         checking = false;

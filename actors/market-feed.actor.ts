@@ -16,6 +16,9 @@ import { createSyntheticSource } from '../src/services/feed/synthetic-source.js'
 import { createReplaySource } from '../src/services/feed/replay-source.js';
 import { createKiteSource } from '../src/services/feed/kite-source.js';
 import { tickPublisher } from '../src/services/feed/tick-channel.js';
+import { brokerInternalTopic } from '../src/protocol/topics.js';
+import { isAppError } from '../src/errors.js';
+import { orderUpdateRecord, type OrderUpdateRecord } from '../src/services/engine/order-updates.js';
 
 /** Housekeeping period: rate sampling, recorder flush, checkpoint due-check. */
 const HOUSEKEEPING_MS = 250;
@@ -66,6 +69,9 @@ export default defineActor<AppConfig>((ctx) => {
     return saving;
   };
 
+  // KiteTicker `order` messages go to the zerodha engine (granted by actors/tree.ts when it runs)
+  const orderUpdates = ctx.args['orderUpdates'] === true ? ctx.publisher<OrderUpdateRecord>(brokerInternalTopic('zerodha', 'orders.updates')) : undefined;
+
   const env: FeedEnv = {
     clock: ctx.clock,
     log: ctx.log,
@@ -75,6 +81,19 @@ export default defineActor<AppConfig>((ctx) => {
     load: (key: Key): unknown => store?.get([...key]),
     loadRange: (r) => (store === undefined ? [] : [...store.getRange({ start: [...r.start], end: [...r.end] }).map((e) => e.value as unknown)]),
     ...(recorder !== undefined ? { onPublished: (t) => recorder.append(t) } : {}),
+    ...(orderUpdates !== undefined
+      ? {
+          onOrderUpdate: (o) => {
+            // Called from the socket's message handler: a record the ring cannot take is counted, never thrown
+            try {
+              orderUpdates.send(orderUpdateRecord(o, ctx.clock.nowMs()));
+            } catch (e) {
+              if (!isAppError(e)) throw e;
+              ctx.countError(e.code, e.detail);
+            }
+          },
+        }
+      : {}),
     checkpointNow: () => void save().catch(fail),
     fail,
   };

@@ -11,7 +11,9 @@ import { appError, isAppError } from '../src/errors.js';
 import { commandTable, defineActor } from '../src/runtime/actor.js';
 import { summarizeOrder, type CancelResult, type EngineStateRecord, type StoredOrder } from '../src/protocol/engine.js';
 import { childEvent, type Envelope, type WatermarkData } from '../src/protocol/envelope.js';
-import { brokerTopic } from '../src/protocol/topics.js';
+import { brokerInternalTopic, brokerTopic } from '../src/protocol/topics.js';
+import { decodeOrderUpdate } from '../src/services/engine/order-updates.js';
+import { modifyArgFrom } from '../src/services/engine/modify.js';
 import { K, type Key } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
@@ -227,6 +229,35 @@ export default defineActor((ctx) => {
     if (wallClockSessions) venueBehaviour.handle(venue, { kind: 'clock', ts: ctx.clock.nowMs() }, onVenue);
   };
 
+  // KiteTicker order updates (zerodha with a kite feed: actors/tree.ts grants the topic)
+  if (zerodha !== null && ctx.args['orderUpdates'] === true) {
+    const shell = zerodha;
+    ctx.subscribe<unknown>(brokerInternalTopic('zerodha', 'orders.updates'), (raw) => {
+      const rec = decodeOrderUpdate(raw);
+      if (!rec.ok) {
+        ctx.countError(rec.error.code, rec.error.detail);
+        return;
+      }
+      void shell.onOrderUpdate(rec.value.order);
+    });
+  }
+
+  /** Modify (zerodha: committed as a request, sent to Kite after the commit; paper refuses it). */
+  const modify = async (arg: unknown): Promise<CancelResult> => {
+    const parsed = modifyArgFrom(arg);
+    if (!parsed.ok) return { ok: false, code: 'ERR_ORDER_MODIFY_INVALID', message: parsed.error };
+    const { orderId, change } = parsed.value;
+    let out: VenueOut | undefined;
+    venueBehaviour.handle(venue, { kind: 'modify', orderId, change, ts: ctx.clock.nowMs() }, (o) => (out = o));
+    if (out === undefined) return { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${orderId}` };
+    if (out.kind === 'venue-refused') return { ok: false, code: out.error.code, message: out.error.message };
+    // The request is in the venue state: committed here, then sent (the order changes when Kite reports it)
+    await enqueue({ parent: null, events: out.events });
+    zerodha?.kick();
+    const o = adapter.openOrders().find((x) => x.orderId === orderId);
+    return o === undefined ? { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${orderId}` } : { ok: true, order: summarizeOrder(o) };
+  };
+
   const cancel = async (arg: unknown): Promise<CancelResult> => {
     const orderId = (arg as { orderId?: unknown } | null)?.orderId;
     let out: VenueOut | undefined;
@@ -250,7 +281,7 @@ export default defineActor((ctx) => {
       ctx.every(EOD_CHECK_MS, checkEndOfDay);
       if (zerodha !== null) {
         const shell = zerodha;
-        const pollMs = typeof ctx.args['pollMs'] === 'number' ? ctx.args['pollMs'] : ZERODHA_POLL_MS;
+        const pollMs = typeof ctx.args['pollMs'] === 'number' ? ctx.args['pollMs'] : ((ctx.config as unknown as Partial<AppConfig>).zerodha?.pollMs ?? ZERODHA_POLL_MS);
         void shell.poll();
         ctx.every(pollMs, () => void shell.poll());
       }
@@ -279,6 +310,7 @@ export default defineActor((ctx) => {
       fills: (arg) => queryFills(db, broker, fillsQueryFrom(arg)),
       'open-orders': () => adapter.openOrders(),
       cancel: (arg) => cancel(arg),
+      modify: (arg) => modify(arg),
       // Test hooks exist only where the spec enables them
       ...(testHooks
         ? {

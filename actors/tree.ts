@@ -18,7 +18,7 @@ import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import type { Broker } from '../src/domain/types.js';
 import { tradingActorName } from '../src/protocol/actors.js';
-import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
+import { brokerInternalTopic, brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
 import type { ActorSpec, ChildSpec, ProcessSpec, SupervisorSpec } from '../src/runtime/tree.js';
 
 const mod = (name: string): string => `dist/actors/${name}.actor.js`;
@@ -62,11 +62,17 @@ export function buildTree(config: AppConfig): SupervisorSpec {
     ...spec,
   });
 
+  // A KiteTicker feed forwards its `order` text messages to the zerodha engine (split topology only)
+  const orderUpdates = config.feed.source === 'kite' && config.runtime.topology === 'split' && brokers.includes('zerodha');
   const engines: ActorSpec[] = brokers.map((b) =>
     actor(`trading-engine-${b}`, {
       broker: b,
-      args: { broker: b, eventTime: true, exactReplay },
-      subscribes: [{ topic: brokerTopic(b, 'signals.validated'), manualRelease: true }, { topic: MARKET_TICKS }],
+      args: { broker: b, eventTime: true, exactReplay, ...(b === 'zerodha' && orderUpdates ? { orderUpdates: true } : {}) },
+      subscribes: [
+        { topic: brokerTopic(b, 'signals.validated'), manualRelease: true },
+        { topic: MARKET_TICKS },
+        ...(b === 'zerodha' && orderUpdates ? [{ topic: brokerInternalTopic('zerodha', 'orders.updates') }] : []),
+      ],
       publishes: [brokerTopic(b, 'orders.submitted'), brokerTopic(b, 'orders.filled'), brokerTopic(b, 'orders.failed')],
     }),
   );
@@ -86,7 +92,11 @@ export function buildTree(config: AppConfig): SupervisorSpec {
     subscribes: [...per('orders.filled').map((topic) => ({ topic })), { topic: MARKET_TICKS, lossy: true }],
     publishes: per('pnl.snapshots'),
   });
-  const feed = actor('market-feed', { publishes: [MARKET_TICKS], subscribes: [] });
+  const feed = actor('market-feed', {
+    args: { orderUpdates },
+    publishes: [MARKET_TICKS, ...(orderUpdates ? [brokerInternalTopic('zerodha', 'orders.updates')] : [])],
+    subscribes: [],
+  });
   const fusedChildren: ChildSpec[] = [portfolio, ...cores, feed];
 
   const trading: SupervisorSpec = {

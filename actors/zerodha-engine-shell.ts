@@ -1,13 +1,17 @@
 // The I/O shell of the zerodha venue (src/services/engine/zerodha-venue.ts) inside the split
 // topology's trading engine: it performs the venue's effects with KiteRestClient and feeds the
-// answers back, polls GET /orders and GET /trades, and runs the start-up reconciliation before it
-// sends anything. Every event it gets from the venue goes through the engine's committer, so order
+// answers back, polls GET /orders and GET /trades, folds the KiteTicker's `order` messages (forwarded
+// by the market feed on zerodha.orders.updates) and runs the start-up reconciliation before it sends
+// anything. Every event it gets from the venue goes through the engine's committer, so order
 // records, fills (exactly once, keyed by Kite's trade_id) and the venue state land in one LMDB commit.
 // Invariants:
 //   - an effect is performed only after the commit that persisted its intent (durableSeq);
 //   - a placement whose outcome is unknown is never re-sent by this process (the venue decides);
 //   - a TokenException halts the shell: no call is made again, health reports it, the engine (and
-//     every other broker's engine) keeps running.
+//     every other broker's engine) keeps running;
+//   - an order update never makes a fill: when it reports more filled than we have, the trades are
+//     fetched (one fetch at a time, repeated a few times if Kite's trade list lags its order state);
+//     the poll stays the fallback and the reconciliation authority.
 import { isAppError } from '../src/errors.js';
 import type { Logger } from 'pino';
 import type { ActorHealth } from '../src/runtime/actor.js';
@@ -15,6 +19,11 @@ import type { KiteRestClient } from '../src/kite/rest/client.js';
 import type { AdapterEvent } from '../src/services/engine/adapter.js';
 import type { CommitPhase } from '../src/services/engine/committer.js';
 import { placeOutcome, type ZerodhaAdapter, type ZerodhaEffect } from '../src/services/engine/zerodha-venue.js';
+import type { KiteOrder } from '../src/kite/rest/types.js';
+
+/** Trade fetches after an order update while Kite's trades still lag the filled quantity it reported. */
+const TRADES_RETRIES = 8;
+const TRADES_RETRY_MS = 250;
 
 export interface ZerodhaShellDeps {
   readonly adapter: ZerodhaAdapter;
@@ -39,6 +48,8 @@ export interface ZerodhaShell {
   snapshot(): Record<string, unknown>;
   /** Marks the session dead (the client's onTokenException). */
   tokenExpired(): void;
+  /** Folds one KiteTicker order update; fetches the trades when it reports new fills. */
+  onOrderUpdate(order: KiteOrder): Promise<void>;
 }
 
 export function createZerodhaShell(deps: ZerodhaShellDeps): ZerodhaShell {
@@ -48,7 +59,7 @@ export function createZerodhaShell(deps: ZerodhaShellDeps): ZerodhaShell {
   let durableSeq = adapter.lastIntentSeq;
   let polling = false;
   let lastPollError: string | null = null;
-  const counts = { placed: 0, placeFailed: 0, unknown: 0, canceled: 0, polls: 0, pollErrors: 0, reconciled: 0 };
+  const counts = { placed: 0, placeFailed: 0, unknown: 0, canceled: 0, modified: 0, modifyFailed: 0, polls: 0, pollErrors: 0, reconciled: 0, updates: 0, updatesIgnored: 0, tradeFetches: 0, tradeFetchErrors: 0 };
   let inFlight = 0;
 
   const commit = (events: readonly AdapterEvent[]): void => {
@@ -71,6 +82,18 @@ export function createZerodhaShell(deps: ZerodhaShellDeps): ZerodhaShell {
           if (outcome.kind === 'unknown') counts.unknown += 1;
           if (isAppError(err)) deps.countError(err.code, { tag: e.tag });
           commit(adapter.placeFailed(e.tag, outcome, deps.nowMs()));
+        }
+        return;
+      }
+      if (e.kind === 'modify') {
+        // Sent once: a failed modify changes nothing of ours; Kite's next report is the truth
+        try {
+          await client.modifyOrder(e.params);
+          counts.modified += 1;
+        } catch (err) {
+          counts.modifyFailed += 1;
+          if (isAppError(err)) deps.countError(err.code, { tag: e.tag });
+          adapter.modifyFailed(e.tag);
         }
         return;
       }
@@ -126,7 +149,56 @@ export function createZerodhaShell(deps: ZerodhaShellDeps): ZerodhaShell {
     }
   }
 
+  // Order updates: the filled quantity Kite reported per order, until our fills catch up with it
+  const fillsDue = new Map<string, number>();
+  let fetching = false;
+  let fetchAgain = false;
+
+  async function fetchTrades(): Promise<void> {
+    if (fetching) {
+      fetchAgain = true;
+      return;
+    }
+    fetching = true;
+    try {
+      for (let attempt = 0; halted === null && attempt <= TRADES_RETRIES; attempt++) {
+        if (attempt > 0 && !fetchAgain) await new Promise<void>((r) => setTimeout(r, TRADES_RETRY_MS).unref());
+        fetchAgain = false;
+        counts.tradeFetches += 1;
+        const trades = await client.trades();
+        const events = adapter.applyTrades(trades, deps.nowMs());
+        if (events.length > 0) await deps.commit(events);
+        for (const [tag, qty] of fillsDue) if ((adapter.orderOf(tag)?.filledQty ?? Infinity) >= qty) fillsDue.delete(tag);
+        if (fillsDue.size === 0 && !fetchAgain) return;
+      }
+    } catch (err) {
+      counts.tradeFetchErrors += 1;
+      if (isAppError(err)) deps.countError(err.code, { route: 'GET /trades', cause: 'order update' });
+    } finally {
+      fetching = false;
+    }
+    // An update that came during the last fetch still gets its own
+    if (fetchAgain && halted === null) await fetchTrades();
+  }
+
+  async function onOrderUpdate(order: KiteOrder): Promise<void> {
+    // Before the start-up reconciliation the poll owns every report; after a halt nothing is called
+    if (halted !== null || !adapter.reconciled) {
+      counts.updatesIgnored += 1;
+      return;
+    }
+    counts.updates += 1;
+    const { events, tradesDue, orderId } = adapter.applyOrderUpdate(order, deps.nowMs());
+    if (events.length > 0) await deps.commit(events);
+    if (tradesDue && orderId !== undefined) {
+      fillsDue.set(orderId, Math.max(fillsDue.get(orderId) ?? 0, order.filledQuantity));
+      await fetchTrades();
+    }
+    kick();
+  }
+
   return {
+    onOrderUpdate,
     onPhase(phase) {
       // snapshot() ran synchronously just before 'before-commit': every intent up to this seq is in the batch
       if (phase === 'before-commit') sealingSeq = adapter.lastIntentSeq;

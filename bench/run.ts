@@ -24,8 +24,9 @@ import { recoverySuite } from './recovery.js';
 import { kiteParserSuite } from './kite-parser.js';
 import { backtestSuite } from './backtest.js';
 import { streamTaxSuite } from './stream-tax.js';
+import { kiteOrdersSuite } from './kite-orders.js';
 
-const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite, kiteParserSuite, backtestSuite, streamTaxSuite];
+const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite, kiteParserSuite, backtestSuite, kiteOrdersSuite, streamTaxSuite];
 
 const BENCH_CLI = {
   command: 'npm run bench --',

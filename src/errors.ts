@@ -103,6 +103,8 @@ export const CATALOGUE = {
   ERR_ORDER_BAD_TRANSITION: { category: 'domain', message: 'order {orderId}: expected a transition from {from}, was {event}' },
   ERR_ORDER_DUPLICATE: { category: 'domain', message: 'order {orderId} already exists' },
   ERR_ORDER_UNKNOWN: { category: 'domain', message: 'no order {orderId} in the current session', http: 404 },
+  ERR_ORDER_MODIFY_INVALID: { category: 'domain', message: 'order {orderId} cannot be modified: {reason}', http: 400 },
+  ERR_ORDER_MODIFY_UNSUPPORTED: { category: 'domain', message: 'broker {broker} does not support modifying orders; cancel and place a new one', http: 400 },
   ERR_FILL_DUPLICATE: { category: 'domain', message: 'fill {tradeId} was already applied' },
   ERR_FILL_INVALID: { category: 'failure', message: 'fill {tradeId} is invalid: {reason}' },
   ERR_PAPER_PRICE_BELOW_MIN: { category: 'domain', message: 'price {price} below minimum {min}' },

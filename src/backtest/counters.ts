@@ -65,6 +65,7 @@ export class Counters {
       case 'order-submitted':
       case 'order-accepted':
       case 'order-triggered':
+      case 'order-modified':
       case 'order-partially-filled':
       case 'order-filled':
         this.status.set(e.order.orderId, e.order.status);

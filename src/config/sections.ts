@@ -88,6 +88,8 @@ export const ZerodhaSection = z.strictObject({
   restRoot: httpUrl.default('https://api.kite.trade'),
   /** Where the login page lives (`npm run login` prints `<loginRoot>/connect/login?...`). */
   loginRoot: httpUrl.default('https://kite.zerodha.com'),
+  /** Period of the engine's GET /orders + /trades poll, ms: the fallback behind the ticker's order updates. */
+  pollMs: z.number().int().min(50).max(600_000).default(500),
 });
 
 export const RuntimeSection = z.strictObject({

@@ -33,7 +33,7 @@ const FlattenBody = z.strictObject({
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
+export function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
@@ -41,7 +41,7 @@ function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
   throw appError('ERR_HTTP_BAD_REQUEST', { reason: `${where}: ${issue?.message ?? 'invalid'}` });
 }
 
-function checkBroker(b: string | undefined, brokers: readonly Broker[]): Broker | undefined {
+export function checkBroker(b: string | undefined, brokers: readonly Broker[]): Broker | undefined {
   if (b === undefined) return undefined;
   if (!(brokers as readonly string[]).includes(b)) throw appError('ERR_HTTP_BAD_REQUEST', { reason: `expected broker to be one of ${brokers.join(', ')}, was "${b.slice(0, 20)}"` });
   return b as Broker;

@@ -16,6 +16,7 @@ import { KeyedLimiter } from './rate-limit.js';
 import { registerRoutes } from './router.js';
 import { apiRoutes } from './routes-api.js';
 import { controlRoutes } from './routes-control.js';
+import { orderRoutes } from './routes-orders.js';
 import { systemRoutes } from './routes-system.js';
 import type { GatewaySettings } from './settings.js';
 import { StaticFiles } from './static.js';
@@ -115,7 +116,7 @@ export class GatewayServer {
       },
       this.sockets,
     );
-    registerRoutes(app, [...systemRoutes(system), ...apiRoutes(api), ...controlRoutes(api)], {
+    registerRoutes(app, [...systemRoutes(system), ...apiRoutes(api), ...controlRoutes(api), ...orderRoutes(api)], {
       tokens: this.tokens,
       limiter,
       perMinute: s.rateLimitPerMinute,

@@ -18,9 +18,22 @@ export const BROKER_TOPICS = [
 ] as const;
 export type BrokerTopicSuffix = (typeof BROKER_TOPICS)[number];
 
+/**
+ * Per-broker topics of the trading path only: validated like the ones above, but neither streamed to
+ * clients nor staged by the monitor (they are not pipeline events). `orders.updates`: the broker's own
+ * order reports (KiteTicker `order` text messages) from the market feed to that broker's engine.
+ */
+export const BROKER_INTERNAL_TOPICS = ['orders.updates'] as const;
+export type BrokerInternalSuffix = (typeof BROKER_INTERNAL_TOPICS)[number];
+
+/** `{broker}.{suffix}` of an internal topic. */
+export function brokerInternalTopic(broker: Broker, suffix: BrokerInternalSuffix): string {
+  return `${broker}.${suffix}`;
+}
+
 export type TopicInfo =
   | { readonly kind: 'market'; readonly topic: string }
-  | { readonly kind: 'broker'; readonly topic: string; readonly broker: Broker; readonly suffix: BrokerTopicSuffix }
+  | { readonly kind: 'broker'; readonly topic: string; readonly broker: Broker; readonly suffix: BrokerTopicSuffix | BrokerInternalSuffix }
   | { readonly kind: 'dlq'; readonly topic: string; readonly parent: TopicInfo };
 
 export type TopicError =
@@ -53,6 +66,7 @@ export function parseTopic(topic: string): Result<TopicInfo, TopicError> {
   if (!(BROKERS as readonly string[]).includes(prefix)) {
     return err({ code: 'ERR_TOPIC_UNKNOWN_BROKER', topic, broker: prefix, expected: BROKERS.join(', ') });
   }
+  if ((BROKER_INTERNAL_TOPICS as readonly string[]).includes(suffix)) return ok({ kind: 'broker', topic, broker: prefix as Broker, suffix: suffix as BrokerInternalSuffix });
   if (!(BROKER_TOPICS as readonly string[]).includes(suffix)) {
     return err({ code: 'ERR_TOPIC_INVALID', topic, reason: `unknown event "${suffix}", expected one of ${BROKER_TOPICS.join(', ')}` });
   }

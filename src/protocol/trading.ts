@@ -76,16 +76,25 @@ export interface SubmitMsg {
   readonly validatedPrice: Paise;
 }
 
+/** A modify of a resting order: what changes (at least one field); prices in paise. */
+export interface OrderChange {
+  readonly quantity?: number;
+  readonly price?: Paise;
+  readonly triggerPrice?: Paise;
+}
+
 /** Venue (trading engine of one broker): in. */
 export type VenueIn =
   | TickMsg
   | SubmitMsg
   | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number }
+  /** Modify a resting order (venues whose adapter has modify; the others refuse it). */
+  | { readonly kind: 'modify'; readonly orderId: string; readonly change: OrderChange; readonly ts: number }
   /** The session clock without a tick (a shell whose sessions follow the wall clock sends its time). */
   | { readonly kind: 'clock'; readonly ts: number };
 
 /** Why the venue produced a batch of events. */
-export type VenueCause = 'tick' | 'end-of-day' | 'submit' | 'cancel';
+export type VenueCause = 'tick' | 'end-of-day' | 'submit' | 'cancel' | 'modify';
 
 /** Venue: out. `signal` is the validated signal behind a submit's events. */
 export type VenueOut =

@@ -222,6 +222,8 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       return [404, { code: 'ERR_HTTP_NOT_FOUND', message: path }];
     }
     if (path === '/api/v1/status') return [200, status()];
+    // The auth actor's report of a paper-only system: paper needs no session
+    if (path === '/api/v1/auth/status') return [200, { brokers: { [BROKER]: { broker: BROKER, status: 'authenticated', ready: true, changedAt: startedAt } }, allReady: true }];
     if (path === '/api/v1/positions') return [200, { items: positionViews() }];
     if (path === `/api/v1/portfolios/${BROKER}`) return [200, { kind: 'broker-pnl-snapshot', v: 1, broker: BROKER, ts: Date.now(), currencyDivisor: 100, strategies: strategies.map((s) => ({ strategyId: s, totals: totals(s) })), totals: totals(), positions: positionViews() }];
     if (path === '/api/v1/orders') return [200, { broker: BROKER, ...page([...orders].reverse(), q) }];

@@ -46,6 +46,8 @@ export type PaperEvent =
   | { readonly type: 'order-submitted'; readonly order: OrderRecord }
   | { readonly type: 'order-accepted'; readonly order: OrderRecord }
   | { readonly type: 'order-triggered'; readonly order: OrderRecord }
+  /** Quantity or prices of a resting order changed (a broker-confirmed modify; never emitted by paper). */
+  | { readonly type: 'order-modified'; readonly order: OrderRecord }
   | { readonly type: 'order-partially-filled'; readonly order: OrderRecord }
   | { readonly type: 'order-filled'; readonly order: OrderRecord }
   | { readonly type: 'order-rejected'; readonly order: OrderRecord; readonly error: PaperError }

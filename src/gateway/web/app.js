@@ -14,6 +14,7 @@ import { initOrders } from './panels/orders.js';
 import { initSignals } from './panels/signals.js';
 import { initHealth } from './panels/health.js';
 import { initPipeline } from './panels/pipeline.js';
+import { initBrokers } from './panels/brokers.js';
 
 const EVENT_SUFFIXES = ['signals.raw', 'signals.validated', 'signals.rejected', 'orders.submitted', 'orders.filled', 'orders.failed', 'pnl.snapshots'];
 
@@ -128,6 +129,7 @@ async function main() {
   initSignals();
   initHealth(pollStatus);
   initPipeline(api);
+  initBrokers(api);
 
   let token = readInitialToken();
   let status = null;

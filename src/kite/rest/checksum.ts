@@ -13,6 +13,11 @@ export function sessionChecksum(apiKey: string, token: string, apiSecret: string
   return createHash('sha256').update(apiKey + token + apiSecret, 'utf8').digest('hex');
 }
 
+/** hex(sha256(orderId + orderTimestamp + apiSecret)): the `checksum` of an order postback (webhook or ticker message). */
+export function postbackChecksum(orderId: string, orderTimestamp: string, apiSecret: string): string {
+  return createHash('sha256').update(orderId + orderTimestamp + apiSecret, 'utf8').digest('hex');
+}
+
 /** The login URL the user opens: `<loginRoot>/connect/login?v=3&api_key=...` (+ optional redirect_params). */
 export function loginUrl(apiKey: string, loginRoot: string = DEFAULT_LOGIN_ROOT, redirectParams?: Readonly<Record<string, string>>): string {
   const url = new URL('/connect/login', loginRoot);

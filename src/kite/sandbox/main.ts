@@ -11,7 +11,7 @@ import { realClock } from '../../runtime/clock.js';
 import { createSandboxMarket, DEFAULT_SANDBOX_INSTRUMENTS, loadSandboxInstruments, startSandboxMarket } from './market.js';
 import { marketPriceSource } from './price-source.js';
 import { startRestSandbox } from './rest-server.js';
-import { startKiteTickerServer } from './ticker-server.js';
+import { orderUpdatesTo, startKiteTickerServer } from './ticker-server.js';
 
 const SANDBOX_CLI = {
   command: 'npm run kite-sandbox --',
@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     apiKey,
     apiSecret,
     accessTokens: [accessToken],
+    // Order changes reach the main job's market feed as ticker `order` messages, as on Kite
+    onOrderUpdate: orderUpdatesTo(ticker, apiKey, apiSecret),
   });
   const stopMarket = startSandboxMarket(market, realClock, stepMs);
   process.stdout.write(`${env.join('\n')}\n`);

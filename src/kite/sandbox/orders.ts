@@ -10,6 +10,7 @@
 //   partial fills    at most `partialFillQty` per order per price (unset: the whole remainder)
 // Invariants: filled + pending + cancelled = quantity; a terminal order (COMPLETE, CANCELLED,
 // REJECTED) never changes; every fill is one trade; positions are a fold of the trades.
+import { postbackChecksum } from '../rest/checksum.js';
 import type { Clock } from '../../runtime/clock.js';
 import { divisorForExchange, type Instrument } from '../../domain/instruments/instrument.js';
 import { decimalsOf, minorToRupees } from '../rest/money.js';
@@ -89,6 +90,28 @@ export interface OrderBookOptions {
 const TERMINAL = new Set(['COMPLETE', 'CANCELLED', 'REJECTED']);
 const refuse = <T>(httpStatus: number, errorType: string, message: string): Outcome<T> => ({ ok: false, refusal: { httpStatus, errorType, message } });
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+
+/** The states Kite sends postbacks (and ticker `order` messages) for; interim OMS states are not sent. */
+export const POSTBACK_STATUSES: ReadonlySet<string> = new Set(['OPEN', 'TRIGGER PENDING', 'COMPLETE', 'CANCELLED', 'REJECTED']);
+
+/**
+ * An order's wire object as a postback (kite-connect reference §2.5): the order fields plus user_id,
+ * unfilled_quantity, app_id and checksum = sha256(order_id + order_timestamp + api_secret). Undefined
+ * for a state Kite sends no postback for. The sandbox sends the order's own status (OPEN after a
+ * partial fill or a modify, where Kite's postback says UPDATE); a consumer must handle both.
+ */
+export function orderPostback(wire: Readonly<Record<string, unknown>>, appId: string, apiSecret: string): Record<string, unknown> | undefined {
+  if (typeof wire['status'] !== 'string' || !POSTBACK_STATUSES.has(wire['status'])) return undefined;
+  const orderId = String(wire['order_id']);
+  const placedAt = typeof wire['order_timestamp'] === 'string' ? wire['order_timestamp'] : '';
+  return {
+    ...wire,
+    user_id: wire['placed_by'],
+    unfilled_quantity: wire['pending_quantity'],
+    app_id: appId,
+    checksum: postbackChecksum(orderId, placedAt, apiSecret),
+  };
+}
 
 /** Kite's timestamp format, in IST. */
 export function istTimestamp(epochMs: number): string {

@@ -1,7 +1,7 @@
 // A conformant local Kite Connect v3 REST server (kite-connect reference §1, §3) on 127.0.0.1:
 // envelopes `{status:"success",data}` / `{status:"error",message,error_type}` with Kite's HTTP codes,
 // the login redirect with a single-use request_token, checksum validation, sessions that expire on
-// demand, orders matched against a PriceSource (orders.ts), trades, positions, margins, a gzipped
+// demand or at 06:00 IST on the sandbox's clock (dailyExpiry), orders matched against a PriceSource (orders.ts), trades, positions, margins, a gzipped
 // instruments dump, per-class rate limits answered with 429, and fault hooks (5xx, slow answers,
 // dropped connections). It is how the zerodha path is tried without an account and how tests prove
 // both the official client and ours against the same server.
@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { realClock, type Clock } from '../../runtime/clock.js';
+import { nextKiteExpiryMs } from '../../domain/auth/session.js';
 import { TokenBucket } from '../../gateway/rate-limit.js';
 import { parseInstrumentsCsv } from '../../domain/instruments/csv-parser.js';
 import { divisorForExchange, type Instrument } from '../../domain/instruments/instrument.js';
@@ -53,6 +54,12 @@ export interface RestSandboxOptions {
    * token its `--print-env` printed, which must not depend on the serving process). expireSessions() clears them too.
    */
   readonly accessTokens?: readonly string[];
+  /**
+   * Kite's daily expiry: every access token (those above count as issued at start) is refused with
+   * TokenException from the first 06:00 IST after it was issued, by `clock`'s wall time. Off by
+   * default: tokens then live until expireSessions().
+   */
+  readonly dailyExpiry?: boolean;
 }
 
 /** Test hooks. Every hook applies to API calls, never to the login page. */
@@ -147,7 +154,9 @@ export async function startRestSandbox(opts: RestSandboxOptions): Promise<RestSa
   const unsubscribe = opts.prices.onTick((token, price) => book.onPrice(token, price));
 
   const requestTokens = new Set<string>();
-  const accessTokens = new Set<string>(opts.accessTokens ?? []);
+  // access token → when Kite stops accepting it (epoch ms; Infinity without dailyExpiry)
+  const expiryOf = (): number => (opts.dailyExpiry === true ? nextKiteExpiryMs(clock.nowMs()) : Number.POSITIVE_INFINITY);
+  const accessTokens = new Map<string, number>((opts.accessTokens ?? []).map((t) => [t, expiryOf()]));
   const limits = opts.limits ?? KITE_LIMITS;
   const now = clock.monoMs();
   const buckets: Record<KiteCallClass, TokenBucket[]> = {
@@ -180,7 +189,7 @@ export async function startRestSandbox(opts: RestSandboxOptions): Promise<RestSa
   };
   const issueAccessToken = (): string => {
     const t = token();
-    accessTokens.add(t);
+    accessTokens.set(t, expiryOf());
     return t;
   };
   const sockets = new Set<Socket>();
@@ -205,6 +214,10 @@ export async function startRestSandbox(opts: RestSandboxOptions): Promise<RestSa
     const m = /^token ([^:]+):(.+)$/.exec(h);
     if (m === null || m[1] !== apiKey || !accessTokens.has(m[2]!)) {
       throw new Refusal(403, 'TokenException', 'Incorrect `api_key` or `access_token`.');
+    }
+    if (clock.nowMs() >= accessTokens.get(m[2]!)!) {
+      accessTokens.delete(m[2]!);
+      throw new Refusal(403, 'TokenException', 'Token is invalid or has expired.');
     }
   }
 

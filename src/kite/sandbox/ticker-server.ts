@@ -8,7 +8,8 @@
 //  - one binary frame per market step per connection, holding a packet for every subscribed token
 //    that ticked, each in its mode's length (layout.ts), built by encode.ts (the parser's inverse);
 //  - a 1-byte heartbeat every heartbeatMs on a connection that was sent no data in that period;
-//  - text messages `{"type":"order"|"error"|"message","data":...}` (sendText).
+//  - text messages `{"type":"order"|"error"|"message","data":...}` (sendText); order postbacks of the
+//    REST sandbox's book go out through orderUpdatesTo (npm run kite-sandbox wires it).
 // Test hooks: dropConnections() (abrupt, no close frame), sendFrame() (raw bytes, e.g. malformed
 // frames), setSilent() (no data, no heartbeats: a dead link that stays open).
 import { createServer, type IncomingMessage } from 'node:http';
@@ -18,6 +19,7 @@ import type { Tick } from '../../domain/types.js';
 import { encodeKiteFrame, HEARTBEAT_FRAME, type KitePacketSpec } from '../ticker/encode.js';
 import { KITE_MODES, PACKET, SEGMENT, segmentOf, type KiteMode, type PacketLength } from '../ticker/layout.js';
 import type { SandboxMarket } from './market.js';
+import { orderPostback } from './orders.js';
 
 /** Kite's documented limit of instruments per ticker connection. */
 export const MAX_TOKENS_PER_CONNECTION = 3000;
@@ -59,6 +61,17 @@ interface Conn {
   readonly subs: Map<number, KiteMode>;
   pending: KitePacketSpec[];
   sentSinceBeat: boolean;
+}
+
+/**
+ * The REST sandbox's onOrderUpdate hook that streams order changes as ticker `order` messages (the
+ * postback states only), as Kite pushes them to the user's ticker connections.
+ */
+export function orderUpdatesTo(server: Pick<KiteTickerServer, 'sendText'>, appId: string, apiSecret: string): (wire: Record<string, unknown>) => void {
+  return (wire) => {
+    const postback = orderPostback(wire, appId, apiSecret);
+    if (postback !== undefined) server.sendText('order', postback);
+  };
 }
 
 /** The packet length a tick is streamed in for a mode. */

@@ -6,7 +6,7 @@ import { appError, type Result } from '../../errors.js';
 import type { TradabilityProblem } from '../../domain/instruments/tradability.js';
 import type { OrderRecord } from '../../domain/order/order.js';
 import type { PaperConfig } from '../../domain/paper/index.js';
-import type { VenueError, VenueEvent } from '../../protocol/trading.js';
+import type { OrderChange, VenueError, VenueEvent } from '../../protocol/trading.js';
 import type { Broker, Paise, TradingSignal } from '../../domain/types.js';
 import { createPaperAdapter } from './paper-adapter.js';
 import { createZerodhaAdapter, type ZerodhaVenueConfig } from './zerodha-venue.js';
@@ -40,6 +40,11 @@ export interface BrokerAdapter {
   endOfDay(ts: number): readonly AdapterEvent[];
   /** Cancels a working order. */
   cancel(orderId: string, ts: number): Result<readonly AdapterEvent[], AdapterError>;
+  /**
+   * Modifies a working order's quantity or prices, where the venue supports it (zerodha: a request
+   * sent to Kite after its commit; the order changes when Kite reports it). Absent: unsupported.
+   */
+  modify?(orderId: string, change: OrderChange, ts: number): Result<readonly AdapterEvent[], AdapterError>;
   /** JSON state; `createAdapter(broker, config, state)` continues from it. */
   exportState(): unknown;
   /** Working orders, in creation order. */

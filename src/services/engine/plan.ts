@@ -113,6 +113,7 @@ export function planBatch(broker: Broker, items: readonly WorkItem[], origins: O
           if (e.error !== null) failed('canceled', e.order, e.error.code, e.error.message);
           break;
         case 'order-triggered':
+        case 'order-modified':
         case 'order-partially-filled':
         case 'order-filled':
         case 'bracket-armed':

@@ -7,11 +7,17 @@
 //   submit(signal)      → order `Submitted` (orderId = orderTag(signalKey)) + intent {tag, params};
 //                         the intent is part of exportState(), so it is persisted in the SAME LMDB
 //                         commit as the order: the PlaceOrder effect cannot be lost, nor invented.
-//   effects()           → PlaceOrder for intents not yet sent, CancelOrder for requested cancels; none
-//                         before reconcileStart() (after a restart nothing is sent before reconciling).
+//   effects()           → PlaceOrder for intents not yet sent, CancelOrder / ModifyOrder for requested
+//                         cancels and modifies; none before reconcileStart() (after a restart nothing
+//                         is sent before reconciling).
+//   modify(orderId, change) → a modify request on the intent (committed like a cancel, sent after the
+//                         commit); our order's qty/prices change only when Kite reports them.
 //   placed/placeFailed  → the answer of a placement; a failure with an unknown outcome (timeout,
 //                         network) is NEVER re-sent in this process: the next poll adopts it by tag, or
 //                         after UNKNOWN_GIVE_UP_POLLS polls without it the order is rejected locally.
+//   applyOrderUpdate(one KiteTicker `order` message) → the same fold as a poll for one order, without
+//                         counting towards giving up an unknown placement; it never makes a fill: it
+//                         says whether Kite now reports more filled than we have (fetch the trades).
 //   applyOrders(GET /orders), applyTrades(GET /trades) → order transitions and fills. A Kite trade
 //                         enters the fill log exactly once: its trade_id is remembered in the state
 //                         committed with the fill.
@@ -27,9 +33,11 @@ import { isTerminal, type OrderEventType } from '../../domain/order/status.js';
 import { signalKey } from '../../domain/order/ids.js';
 import type { Fill, Paise } from '../../domain/types.js';
 import { orderStatusOf, reconcile, type Reconciliation } from '../../kite/rest/reconcile.js';
+import { KITE_TERMINAL_STATUSES } from '../../kite/rest/types.js';
 import { orderTag } from '../../kite/rest/tag.js';
-import type { KiteOrder, KiteOrderType, KiteProduct, KiteTrade, PlaceOrderParams } from '../../kite/rest/types.js';
+import type { KiteOrder, KiteOrderType, KiteProduct, KiteTrade, ModifyOrderParams, PlaceOrderParams } from '../../kite/rest/types.js';
 import type { AdapterError, AdapterEvent, AdapterSubmit, BrokerAdapter } from './adapter.js';
+import type { OrderChange } from '../../protocol/trading.js';
 
 /** What the venue needs to know of an instrument to name it to Kite. */
 export interface ZerodhaInstrument {
@@ -59,7 +67,12 @@ export interface ZerodhaIntent {
   readonly unknownPolls: number;
   /** A cancel was requested and not yet sent. */
   readonly cancelRequested: boolean;
+  /** A modify was requested and not yet sent (absent in states written before modify existed). */
+  readonly modifyRequested?: OrderChange | null;
+  /** A modify was sent and Kite has not reported the changed order yet. */
+  readonly modifySent?: boolean;
 }
+
 
 export interface ZerodhaState {
   readonly v: 1;
@@ -97,7 +110,8 @@ export function placeOutcome(e: unknown): PlaceOutcome {
 /** An I/O request for the actor shell. */
 export type ZerodhaEffect =
   | { readonly kind: 'place'; readonly tag: string; readonly params: PlaceOrderParams }
-  | { readonly kind: 'cancel'; readonly tag: string; readonly kiteOrderId: string; readonly variety: NonNullable<PlaceOrderParams['variety']> };
+  | { readonly kind: 'cancel'; readonly tag: string; readonly kiteOrderId: string; readonly variety: NonNullable<PlaceOrderParams['variety']> }
+  | { readonly kind: 'modify'; readonly tag: string; readonly params: ModifyOrderParams };
 
 /** Polls after an unknown placement outcome before the order is given up locally as rejected. */
 export const UNKNOWN_GIVE_UP_POLLS = 10;
@@ -116,6 +130,14 @@ export interface ZerodhaAdapter extends BrokerAdapter {
   placeFailed(tag: string, outcome: PlaceOutcome, ts: number): readonly AdapterEvent[];
   /** A cancel call failed: the cancel may be requested again. */
   cancelFailed(tag: string): void;
+  /** Requests a modify of a resting order (ERR_ORDER_UNKNOWN, ERR_ORDER_MODIFY_INVALID otherwise). */
+  modify(orderId: string, change: OrderChange, ts: number): Result<readonly AdapterEvent[], AdapterError>;
+  /** A modify call was refused or failed: nothing changed at Kite; the order stays as Kite reports it. */
+  modifyFailed(tag: string): void;
+  /** One order update (KiteTicker `order` message); tradesDue: Kite reports more filled than we have. */
+  applyOrderUpdate(order: KiteOrder, ts: number): { readonly events: readonly AdapterEvent[]; readonly tradesDue: boolean; readonly orderId: string | undefined };
+  /** Our record of an order (undefined when unknown or trimmed). */
+  orderOf(orderId: string): OrderRecord | undefined;
   /** Folds Kite's latest order states (GET /orders, ticker order updates). */
   applyOrders(orders: readonly KiteOrder[], ts: number): readonly AdapterEvent[];
   /** Folds Kite's trades (GET /trades): every new trade of ours becomes one fill. */
@@ -234,9 +256,12 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
     if (intent.kiteOrderId !== k.orderId || intent.state === 'sent' || intent.state === 'unknown' || intent.state === 'pending') {
       setIntent(tag, { kiteOrderId: k.orderId, state: intent.state === 'done' ? 'done' : 'placed', unknownPolls: 0 });
     }
+    const cur0 = orders.get(tag);
+    if (cur0 === undefined) return;
+    // Before the status: a postback of a modify says UPDATE, which has no order status of ours
+    const cur = foldModify(tag, cur0, k, ts, out);
     const status = orderStatusOf(k);
-    const cur = orders.get(tag);
-    if (cur === undefined || status === undefined) return;
+    if (status === undefined) return;
     const why = k.statusMessage ?? k.status;
     switch (status) {
       case 'Accepted':
@@ -260,6 +285,25 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
         // Filled is decided by the trades (quantities must add up), the rest by later states
         return;
     }
+  }
+
+  /**
+   * After a modify we sent, Kite's quantity and prices of the resting order are the truth once it
+   * reports them: the record takes them and 'order-modified' is emitted. Without a modify of ours in
+   * flight Kite's values are not taken (a modify made in Kite's own UI is not followed). Prices a Kite
+   * order type does not use (0 for a MARKET price) are not compared.
+   */
+  function foldModify(tag: string, cur: OrderRecord, k: KiteOrder, ts: number, out: AdapterEvent[]): OrderRecord {
+    if (intents.get(tag)?.modifySent !== true) return cur;
+    if (isTerminal(cur.status) || k.quantity < cur.filledQty || KITE_TERMINAL_STATUSES.has(k.status)) return cur;
+    const limitPrice = cur.limitPrice !== null && k.price > 0 ? k.price : cur.limitPrice;
+    const stopPrice = cur.stopPrice !== null && k.triggerPrice > 0 ? k.triggerPrice : cur.stopPrice;
+    if (k.quantity === cur.qty && limitPrice === cur.limitPrice && stopPrice === cur.stopPrice) return cur;
+    const next: OrderRecord = { ...cur, qty: k.quantity, limitPrice, stopPrice, updatedTs: ts };
+    orders.set(tag, next);
+    setIntent(tag, { modifySent: false });
+    out.push({ type: 'order-modified', order: next });
+    return next;
   }
 
   function foldTrade(t: KiteTrade, ts: number, out: AdapterEvent[]): void {
@@ -402,12 +446,29 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
       for (const i of intents.values()) {
         if (i.state === 'pending' && i.seq <= durableSeq) out.push({ kind: 'place', tag: i.tag, params: i.params });
         else if (i.cancelRequested && i.kiteOrderId !== null && i.state === 'placed') out.push({ kind: 'cancel', tag: i.tag, kiteOrderId: i.kiteOrderId, variety: i.params.variety ?? 'regular' });
+        else if (i.modifyRequested != null && i.kiteOrderId !== null && i.state === 'placed' && i.seq <= durableSeq) {
+          const m = i.modifyRequested;
+          out.push({
+            kind: 'modify',
+            tag: i.tag,
+            params: {
+              variety: i.params.variety ?? 'regular',
+              orderId: i.kiteOrderId,
+              exchange: i.params.exchange,
+              orderType: i.params.orderType,
+              ...(m.quantity !== undefined ? { quantity: m.quantity } : {}),
+              ...(m.price !== undefined ? { price: m.price } : {}),
+              ...(m.triggerPrice !== undefined ? { triggerPrice: m.triggerPrice } : {}),
+            },
+          });
+        }
       }
       return out;
     },
     markSending(effect) {
       if (effect.kind === 'place') setIntent(effect.tag, { state: 'sent' });
-      else setIntent(effect.tag, { cancelRequested: false });
+      else if (effect.kind === 'cancel') setIntent(effect.tag, { cancelRequested: false });
+      else setIntent(effect.tag, { modifyRequested: null, modifySent: true });
     },
     placed(tag, kiteOrderId, ts) {
       const i = intents.get(tag);
@@ -436,6 +497,36 @@ export function createZerodhaAdapter(config: ZerodhaVenueConfig, state: unknown)
       const i = intents.get(tag);
       if (i !== undefined && i.state === 'placed') setIntent(tag, { cancelRequested: true });
     },
+    modify(orderId: string, change: OrderChange, _ts: number): Result<readonly AdapterEvent[], AdapterError> {
+      const o = orders.get(orderId);
+      const i = intents.get(orderId);
+      if (o === undefined || i === undefined || isTerminal(o.status) || i.state === 'done') return err(paperError('ERR_ORDER_UNKNOWN', { orderId }));
+      const invalid = (reason: string): Result<readonly AdapterEvent[], AdapterError> => err(paperError('ERR_ORDER_MODIFY_INVALID', { orderId, reason }));
+      const { quantity, price, triggerPrice } = change;
+      if (quantity === undefined && price === undefined && triggerPrice === undefined) return invalid('nothing to change: give quantity, price or triggerPrice');
+      if (quantity !== undefined && (!Number.isSafeInteger(quantity) || quantity <= o.filledQty)) return invalid(`quantity ${quantity} must be an integer above the filled ${o.filledQty}`);
+      const kind = i.params.orderType;
+      if (price !== undefined && (!Number.isSafeInteger(price) || price <= 0)) return invalid(`price ${price} must be a positive integer (paise)`);
+      if (price !== undefined && kind !== 'LIMIT' && kind !== 'SL') return invalid(`a ${kind} order has no price`);
+      if (triggerPrice !== undefined && (!Number.isSafeInteger(triggerPrice) || triggerPrice <= 0)) return invalid(`triggerPrice ${triggerPrice} must be a positive integer (paise)`);
+      if (triggerPrice !== undefined && kind !== 'SL' && kind !== 'SL-M') return invalid(`a ${kind} order has no trigger price`);
+      if (i.cancelRequested) return invalid('a cancel is pending');
+      // A later request replaces one not yet sent; it is sent after the commit that holds it (seq)
+      lastIntentSeq += 1;
+      intents.set(orderId, { ...i, seq: lastIntentSeq, modifyRequested: { ...(i.modifyRequested ?? {}), ...change } });
+      return ok([]);
+    },
+    modifyFailed(tag) {
+      setIntent(tag, { modifyRequested: null, modifySent: false });
+    },
+    applyOrderUpdate(k, ts) {
+      const out: AdapterEvent[] = [];
+      foldOrder(k, ts, out);
+      const tag = k.tag !== null && intents.has(k.tag) ? k.tag : tagOfKiteOrder(k.orderId);
+      const cur = tag === undefined ? undefined : orders.get(tag);
+      return { events: out, tradesDue: cur !== undefined && k.filledQuantity > cur.filledQty, orderId: tag };
+    },
+    orderOf: (orderId) => orders.get(orderId),
     applyOrders(kiteOrders, ts) {
       const out: AdapterEvent[] = [];
       for (const k of kiteOrders) foldOrder(k, ts, out);

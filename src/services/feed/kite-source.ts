@@ -8,13 +8,16 @@
 // never waited for (a live feed must not stall). What is not a tick is counted, never thrown:
 // malformed frames (ERR_FRAME_KITE_*), packets the ring record cannot hold (ERR_FRAME_BAD_VALUE:
 // an LTP of 0 before the first trade, a price above 2^31-1), text messages (`order`, `error`,
-// `message`: logged and counted; order updates are the REST half's business).
+// `message`: counted; `order` postbacks are decoded and handed to env.onOrderUpdate, which the
+// market feed forwards to the zerodha engine; one that does not decode is ERR_KITE_DATA, counted).
 //
 // Time: LTP and quote packets carry no timestamp, so such ticks are stamped with the receive wall
 // time (everything downstream keys on tick time); full packets keep the exchange's. A live feed
 // cannot rewind, so the source persists nothing (checkpoint() is always undefined).
 import { isMarketOpen } from '../../domain/market-hours/index.js';
-import { appError } from '../../errors.js';
+import { appError, isAppError } from '../../errors.js';
+import { decodeOrder } from '../../kite/rest/decode.js';
+import type { KiteOrder } from '../../kite/rest/types.js';
 import { KiteTickerConnection } from '../../kite/ticker/connection.js';
 import { parseKiteFrame, HEARTBEAT, unpublishableField, type KiteFrameErrorCode, type KitePacketSink } from '../../kite/ticker/frame.js';
 import type { SyntheticInstrument } from '../../domain/feed/index.js';
@@ -98,8 +101,15 @@ export function createKiteSource(env: FeedEnv, s: FeedSettings, instruments: rea
     const type = msg?.type;
     if (type === 'order') {
       texts.order++;
-      const d = (msg.data ?? {}) as Record<string, unknown>;
-      env.log.info({ orderId: d['order_id'], status: d['status'], tag: d['tag'] }, 'kite ticker: order update');
+      let order: KiteOrder;
+      try {
+        order = decodeOrder(msg.data, 'order', 'ticker order message');
+      } catch (e) {
+        env.countError(isAppError(e) ? e.code : 'ERR_KITE_DATA', { route: 'ticker order message', reason: (e as Error).message });
+        return;
+      }
+      env.log.debug({ orderId: order.orderId, status: order.status, tag: order.tag }, 'kite ticker: order update');
+      env.onOrderUpdate?.(order);
     } else if (type === 'error') {
       texts.error++;
       env.log.warn({ error: msg.data }, 'kite ticker: error message');

@@ -7,6 +7,7 @@ import type { ActorClock, ActorHealth } from '../../runtime/actor.js';
 import type { TickPublisher } from './tick-channel.js';
 import type { KiteFeedStatus, ReplayProgress } from '../../protocol/market-feed.js';
 import type { Key } from '../../store/keyspace.js';
+import type { KiteOrder } from '../../kite/rest/types.js';
 
 /** What a source may use from its actor. */
 export interface FeedEnv {
@@ -19,6 +20,8 @@ export interface FeedEnv {
   load(key: Key): unknown;
   /** Reads every stored record in a key range (none without a store). */
   loadRange(range: { readonly start: Key; readonly end: Key }): readonly unknown[];
+  /** Called with every KiteTicker `order` text message, decoded (the kite source only). */
+  readonly onOrderUpdate?: (order: KiteOrder) => void;
   /** Called with every published tick (recording). */
   readonly onPublished?: (t: Tick) => void;
   /** Asks the actor to persist the source's checkpoint now (e.g. when a replay completes). */

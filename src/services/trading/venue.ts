@@ -6,6 +6,8 @@ import { SessionClock } from '../../domain/market-hours/index.js';
 import { tradabilityProblem, type TradableLookup } from '../../domain/instruments/index.js';
 import type { Broker, Paise } from '../../domain/types.js';
 import type { VenueIn, VenueOut } from '../../protocol/trading.js';
+import { err } from '../../errors.js';
+import { paperError } from '../../domain/paper/events.js';
 import type { Behaviour } from '../../runtime/behaviour.js';
 import { createAdapter, type AdapterConfig, type BrokerAdapter } from '../engine/adapter.js';
 
@@ -80,6 +82,14 @@ export const venueBehaviour: Behaviour<VenueConfig, VenueState, VenueIn, VenueOu
       case 'cancel': {
         const r = state.adapter.cancel(msg.orderId, msg.ts);
         emit(r.ok ? { kind: 'venue-events', cause: 'cancel', events: r.value, signal: null } : { kind: 'venue-refused', cause: 'cancel', error: r.error, signal: null });
+        return;
+      }
+      case 'modify': {
+        const r =
+          state.adapter.modify === undefined
+            ? err(paperError('ERR_ORDER_MODIFY_UNSUPPORTED', { broker: state.adapter.broker }))
+            : state.adapter.modify(msg.orderId, msg.change, msg.ts);
+        emit(r.ok ? { kind: 'venue-events', cause: 'modify', events: r.value, signal: null } : { kind: 'venue-refused', cause: 'modify', error: r.error, signal: null });
         return;
       }
     }

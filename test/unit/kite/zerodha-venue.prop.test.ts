@@ -7,35 +7,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { appError } from '../../../src/errors.js';
 import type { TradingSignal } from '../../../src/domain/types.js';
+import { config, INFY, kiteOrder, kiteTrade, signal } from './zerodha-fixtures.js';
+import type { KiteOrder } from '../../../src/kite/rest/types.js';
 import { createZerodhaAdapter, placeOutcome, UNKNOWN_GIVE_UP_POLLS, type ZerodhaAdapter } from '../../../src/services/engine/zerodha-venue.js';
 import type { AdapterEvent } from '../../../src/services/engine/adapter.js';
-import type { KiteOrder, KiteTrade } from '../../../src/kite/rest/types.js';
 
 const seed = Number(process.env['SEED'] ?? Date.now() % 2 ** 31);
 console.log('seed', seed);
-
-const INFY = 408065;
-const config = { instruments: new Map([[INFY, { exchange: 'NSE', tradingsymbol: 'INFY' }]]) };
-
-function signal(ts: number, over: Partial<TradingSignal> = {}): TradingSignal {
-  return { strategyId: 'momo', token: INFY, side: 'BUY', quantity: 10, price: 157_315, ts, confidence: 1, order: {}, metadata: {}, ...over };
-}
-
-function kiteOrder(orderId: string, tag: string, status: string, filled = 0): KiteOrder {
-  return {
-    orderId, exchangeOrderId: null, parentOrderId: null, status, statusMessage: null, tag, variety: 'regular', exchange: 'NSE',
-    tradingsymbol: 'INFY', instrumentToken: INFY, orderType: 'MARKET', transactionType: 'BUY', validity: 'DAY', product: 'MIS',
-    quantity: 10, filledQuantity: filled, pendingQuantity: 10 - filled, cancelledQuantity: 0, price: 0, triggerPrice: 0, averagePrice: 0,
-    orderTimestamp: null, exchangeTimestamp: null,
-  };
-}
-
-function kiteTrade(tradeId: string, orderId: string, quantity: number, price = 157_320): KiteTrade {
-  return {
-    tradeId, orderId, exchangeOrderId: null, exchange: 'NSE', tradingsymbol: 'INFY', instrumentToken: INFY, product: 'MIS',
-    transactionType: 'BUY', quantity, averagePrice: price, fillTimestamp: '2026-12-02 10:15:00', orderTimestamp: null, exchangeTimestamp: null,
-  };
-}
 
 function submit(a: ZerodhaAdapter, s: TradingSignal): readonly AdapterEvent[] {
   const r = a.submit({ signal: s, validatedQty: s.quantity, validatedPrice: 0 }, s.ts);
