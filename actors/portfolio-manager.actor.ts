@@ -11,7 +11,9 @@ import { brokerTopic } from '../src/protocol/topics.js';
 import { pnlSnapshotKey, type PnlSnapshotPayload } from '../src/protocol/portfolio.js';
 import type { Broker } from '../src/domain/types.js';
 import { exportState, markToMarket, type PnlSnapshot } from '../src/domain/portfolio/index.js';
-import { bookWrites, catchUpFills, loadBooks } from '../src/services/portfolio/books.js';
+import { isAbsolute, resolve } from 'node:path';
+import { bookWrites, catchUpFills, loadBooks, openStrategyBooks } from '../src/services/portfolio/books.js';
+import { readStrategiesFile } from '../src/services/strategy/load.js';
 import { CommitCoalescer } from '../src/services/portfolio/coalescer.js';
 import { commitWrites, type StoreWrite } from '../src/services/portfolio/fill-log.js';
 import { equitySummary, managerSnapshot, parseBroker, parsePositionsQuery, portfolioOf, positionsOf } from '../src/services/portfolio/queries.js';
@@ -30,6 +32,13 @@ export default defineActor<AppConfig>(async (ctx) => {
   const books = loadBooks(db, brokers, (b) => ({
     startingCash: Math.round((b === 'zerodha' ? config.zerodha.startingCash : config.paper.startingCash) * 100),
   }));
+  // Every enabled strategy of an active broker has its book (and its starting cash) from the
+  // start, so the equity curve starts at the configured capital. A file that does not parse is
+  // the strategy runner's start-up error to report; here it only means no book is opened early.
+  const file = isAbsolute(config.strategies.file) ? config.strategies.file : resolve(process.cwd(), config.strategies.file);
+  const listed = readStrategiesFile(file);
+  if (listed.ok) openStrategyBooks(books, listed.value.filter((c) => c.enabled && brokers.includes(c.broker)));
+  else ctx.log.warn({ file, problems: listed.error.length }, 'strategies file unreadable: books open at first fill');
   const dirty = new Set<Broker>(brokers);
   let extraWrites: StoreWrite[] = [];
   const catchUp = (b: Broker): void => {
