@@ -17,6 +17,7 @@ import { registerRoutes } from './router.js';
 import { apiRoutes } from './routes-api.js';
 import { controlRoutes } from './routes-control.js';
 import { systemRoutes } from './routes-system.js';
+import { traderRoutes } from './routes-trader.js';
 import type { GatewaySettings } from './settings.js';
 import { StaticFiles } from './static.js';
 import { readiness, viewStatus, type StatusView } from './status-view.js';
@@ -115,7 +116,7 @@ export class GatewayServer {
       },
       this.sockets,
     );
-    registerRoutes(app, [...systemRoutes(system), ...apiRoutes(api), ...controlRoutes(api)], {
+    registerRoutes(app, [...systemRoutes(system), ...apiRoutes(api), ...controlRoutes(api), ...traderRoutes(api)], {
       tokens: this.tokens,
       limiter,
       perMinute: s.rateLimitPerMinute,
