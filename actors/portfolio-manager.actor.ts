@@ -62,7 +62,24 @@ export default defineActor<AppConfig>(async (ctx) => {
       crashSoon(`commit failed: ${(e as Error).message}`, e);
       throw e;
     });
+  const tracker = new SnapshotTracker();
+  tracker.seed(db, brokers);
+  // The curve's first point is written at start, before the feed runs (the trading subtree starts
+  // the portfolio manager first): on a fresh store it is exactly the capital of the open books
+  const startTs = ctx.clock.nowMs();
+  const initial = tracker.collect(books, startTs);
+  extraWrites.push(...intervalWrites(db, initial, startTs));
+  counts.equityPoints += initial.equity.length;
+  const snapshotSenders = new Map(brokers.map((b) => [b, ctx.publisher<Envelope<PnlSnapshotPayload>>(brokerTopic(b, 'pnl.snapshots'))]));
+  const publishSnapshots = (snaps: readonly PnlSnapshot[]): void => {
+    for (const s of snaps) {
+      const event = rootEvent(ctx.ids, ctx.name, s.ts, { type: 'pnl_snapshot', broker: s.broker, key: pnlSnapshotKey(s.broker, s.strategyId), data: snapshotPayload(s) });
+      snapshotSenders.get(s.broker)!.send(event);
+    }
+    counts.snapshots += snaps.length;
+  };
   await commit();
+  publishSnapshots(initial.snapshots);
 
   for (const b of brokers) {
     // The event is only a wake-up: whatever the engine sent, the log says what happened
@@ -79,16 +96,6 @@ export default defineActor<AppConfig>(async (ctx) => {
     for (const state of books.values()) markToMarket(state, tick.token, tick.ltp);
   });
 
-  const snapshotSenders = new Map(brokers.map((b) => [b, ctx.publisher<Envelope<PnlSnapshotPayload>>(brokerTopic(b, 'pnl.snapshots'))]));
-  const tracker = new SnapshotTracker();
-  tracker.seed(db, brokers);
-  const publishSnapshots = (snaps: readonly PnlSnapshot[]): void => {
-    for (const s of snaps) {
-      const event = rootEvent(ctx.ids, ctx.name, s.ts, { type: 'pnl_snapshot', broker: s.broker, key: pnlSnapshotKey(s.broker, s.strategyId), data: snapshotPayload(s) });
-      snapshotSenders.get(s.broker)!.send(event);
-    }
-    counts.snapshots += snaps.length;
-  };
   const interval = config.portfolio.snapshotIntervalMs;
   if (interval > 0) {
     ctx.every(interval, () => {

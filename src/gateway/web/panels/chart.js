@@ -1,0 +1,165 @@
+// Price chart of one chosen instrument (lightweight-charts line series) with the strategies'
+// entries and exits as markers. Prices are the live ticks of the WebSocket stream since the page
+// opened (the store keeps no price history), plus the prices of the round trips' own fills, so
+// a marker always sits on a point of the line. Entries and exits come from GET /api/v1/trades
+// (closed trips) and its `open` lots, refetched shortly after each fill event.
+import { $, el } from '../dom.js';
+import { debug, emit, on, state } from '../bus.js';
+import { fmtMinor } from '../format.js';
+import { symbolOf } from '../instruments.js';
+
+const MAX_POINTS = 5000;
+
+let api;
+let chart = null;
+let series = null;
+let markers = null;
+let token = null;
+/** time (s, local-shifted) → price (rupees) from ticks; fill prices fill the gaps. */
+let ticks = new Map();
+let fillPoints = new Map();
+let trips = [];
+let open = [];
+let refetchTimer = null;
+
+const tzShift = (ms) => Math.floor(ms / 1000) - new Date(ms).getTimezoneOffset() * 60;
+
+function createPriceChart() {
+  const LC = window.LightweightCharts;
+  if (!LC) {
+    $('chart-empty').textContent = 'Chart library failed to load (/vendor/lightweight-charts.js)';
+    return;
+  }
+  const fmt = (v) => fmtMinor(Math.round(v * 100), 100);
+  chart = LC.createChart($('price-chart'), {
+    autoSize: true,
+    layout: { background: { type: 'solid', color: 'transparent' }, textColor: '#8892a6', fontSize: 11, fontFamily: 'var(--mono)' },
+    grid: { vertLines: { color: 'rgba(42,52,70,0.45)' }, horzLines: { color: 'rgba(42,52,70,0.45)' } },
+    rightPriceScale: { borderColor: '#232c3b', scaleMargins: { top: 0.12, bottom: 0.08 } },
+    timeScale: { borderColor: '#232c3b', timeVisible: true, secondsVisible: true, rightOffset: 4 },
+    localization: { priceFormatter: fmt },
+  });
+  series = chart.addSeries(LC.LineSeries, { color: '#4c8dff', lineWidth: 2, priceFormat: { type: 'custom', formatter: fmt, minMove: 0.01 } });
+  markers = LC.createSeriesMarkers(series, []);
+}
+
+function redraw() {
+  if (!series) return;
+  const merged = new Map(fillPoints);
+  for (const [t, v] of ticks) merged.set(t, v);
+  const data = [...merged].sort((a, b) => a[0] - b[0]).map(([time, value]) => ({ time, value }));
+  series.setData(data);
+  const ms = [];
+  for (const t of trips) {
+    const long = t.direction === 'long';
+    ms.push({ time: tzShift(t.entryTs), position: long ? 'belowBar' : 'aboveBar', shape: long ? 'arrowUp' : 'arrowDown', color: long ? '#26c281' : '#f0506e', text: `${t.strategyId} ${long ? 'B' : 'S'} ${t.quantity}` });
+    ms.push({ time: tzShift(t.exitTs), position: long ? 'aboveBar' : 'belowBar', shape: 'circle', color: t.netPnl >= 0 ? '#26c281' : '#f0506e', text: `${t.strategyId} exit ${fmtMinor(t.netPnl, 100, { sign: true })}` });
+  }
+  for (const l of open) {
+    const long = l.direction === 'long';
+    ms.push({ time: tzShift(l.entryTs), position: long ? 'belowBar' : 'aboveBar', shape: long ? 'arrowUp' : 'arrowDown', color: '#f5a623', text: `${l.strategyId} ${long ? 'B' : 'S'} ${l.quantity} open` });
+  }
+  ms.sort((a, b) => a.time - b.time);
+  markers?.setMarkers(ms);
+  debug.chartPoints = data.length;
+  debug.chartMarkers = ms.length;
+  $('chart-empty').hidden = data.length > 0;
+  if (data.length > 0) chart.timeScale().fitContent();
+}
+
+async function loadTrades() {
+  if (token === null) return;
+  const want = token;
+  try {
+    const r = await api.get('/api/v1/trades', { token: want, limit: 500 });
+    if (want !== token) return;
+    trips = Array.isArray(r?.items) ? r.items : [];
+    open = Array.isArray(r?.open) ? r.open : [];
+    fillPoints = new Map();
+    for (const t of trips) {
+      fillPoints.set(tzShift(t.entryTs), t.entryPrice / 100);
+      fillPoints.set(tzShift(t.exitTs), t.exitPrice / 100);
+    }
+    for (const l of open) fillPoints.set(tzShift(l.entryTs), l.entryPrice / 100);
+    redraw();
+  } catch {
+    debug.restErrors++;
+  }
+}
+
+/** Shows `tok` in the chart (from the watchlist, the positions or the selector). */
+export function openChart(tok) {
+  if (typeof tok !== 'number' || tok === token) return;
+  token = tok;
+  debug.chartToken = tok;
+  ticks = new Map();
+  fillPoints = new Map();
+  trips = [];
+  open = [];
+  $('chart-meta').textContent = symbolOf(tok);
+  const sel = $('chart-token');
+  if (![...sel.options].some((o) => Number(o.value) === tok)) sel.append(el('option', { value: tok }, symbolOf(tok)));
+  sel.value = String(tok);
+  // The last tick already known seeds the line
+  const last = state.ticks.get(tok);
+  // (only with its exchange time: the line's times are event times, like the fills')
+  if (last && last.exchangeTs > 0 && last.ltp > 0) ticks.set(tzShift(last.exchangeTs), last.ltp / (last.divisor || 100));
+  emit('chart-token', tok);
+  redraw();
+  void loadTrades();
+}
+
+function onTicks(list) {
+  if (token === null || !series) return;
+  for (const t of list) {
+    // Event time only: the fills' markers are on the tick's own clock (a replay's or a synthetic
+    // session's), so a tick without an exchange time has no place on this line
+    if (t.token !== token || typeof t.ltp !== 'number' || t.ltp <= 0 || !(t.exchangeTs > 0)) continue;
+    const time = tzShift(t.exchangeTs);
+    const value = t.ltp / (t.divisor || 100);
+    const data = series.data();
+    const lastTime = data.length ? data[data.length - 1].time : -Infinity;
+    ticks.set(time, value);
+    if (ticks.size > MAX_POINTS) ticks.delete(ticks.keys().next().value);
+    // In-order ticks append (or replace the last second); an out-of-order one redraws
+    if (time >= lastTime) series.update({ time, value });
+    else redraw();
+    debug.chartTicks++;
+    debug.chartPoints = series.data().length;
+    $('chart-empty').hidden = true;
+  }
+}
+
+function fillSelector() {
+  const sel = $('chart-token');
+  const keep = sel.value;
+  const tokens = [...new Set([...debug.watchlist, ...(token !== null ? [token] : [])])];
+  sel.replaceChildren(el('option', { value: '' }, 'Choose an instrument…'), ...tokens.map((t) => el('option', { value: t }, symbolOf(t))));
+  sel.value = keep;
+}
+
+/** Wires the panel. */
+export function initChart(client) {
+  api = client;
+  debug.chartPoints = 0;
+  debug.chartMarkers = 0;
+  debug.chartTicks = 0;
+  debug.chartToken = null;
+  createPriceChart();
+  on('ticks', onTicks);
+  on('open-chart', openChart);
+  on('watchlist', fillSelector);
+  on('instruments', fillSelector);
+  on('resync', () => void loadTrades());
+  on('event', ({ stream, data }) => {
+    if (!stream.endsWith('.orders.filled') || token === null) return;
+    const fill = data?.data?.fill;
+    if (fill && typeof fill.token === 'number' && fill.token !== token) return;
+    clearTimeout(refetchTimer);
+    refetchTimer = setTimeout(loadTrades, 400);
+  });
+  $('chart-token').addEventListener('change', (ev) => {
+    const v = Number(ev.target.value);
+    if (Number.isSafeInteger(v) && v > 0) openChart(v);
+  });
+}
