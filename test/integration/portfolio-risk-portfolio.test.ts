@@ -13,10 +13,7 @@ import { exportState, foldFills, brokerTotals, type PortfolioStateJson, type Pos
 import { randInt, seededRng } from '../../src/domain/rng.js';
 import type { Fill } from '../../src/domain/types.js';
 import { K } from '../../src/store/keyspace.js';
-import { openStrategyBooks } from '../../src/services/portfolio/books.js';
-import { readStrategiesFile } from '../../src/services/strategy/load.js';
-import { AppConfigSchema } from '../../src/config.js';
-import type { PortfolioState } from '../../src/domain/portfolio/index.js';
+import { withConfiguredBooks } from '../support/configured-books.js';
 
 let system: ActorSystem | undefined;
 let cleanup: (() => void) | undefined;
@@ -46,13 +43,6 @@ function randomFills(from: number, n: number, seed: string): Fill[] {
 }
 
 const state = async (s: ActorSystem): Promise<PortfolioStateJson> => (await call(s, 'portfolio-manager', 'debug-state', { broker: 'paper' })) as PortfolioStateJson;
-/** The books the manager opens at start: the enabled paper strategies of the default strategies file. */
-function withConfiguredBooks(state: PortfolioState): PortfolioState {
-  const listed = readStrategiesFile(AppConfigSchema.parse({}).strategies.file);
-  if (!listed.ok) throw new Error('the default strategies file does not parse');
-  openStrategyBooks(new Map([['paper', state]]), listed.value.filter((c) => c.enabled && c.broker === 'paper'));
-  return state;
-}
 const expected = (fills: readonly Fill[]): PortfolioStateJson => exportState(withConfiguredBooks(foldFills(fills, { startingCash: START })));
 
 async function settle(s: ActorSystem, fills: readonly Fill[], what: string): Promise<void> {
