@@ -35,7 +35,8 @@ const FlattenBody = z.strictObject({
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
+/** Validates a request body: the first zod issue becomes ERR_HTTP_BAD_REQUEST naming its path. */
+export function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0];

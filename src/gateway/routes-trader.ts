@@ -14,6 +14,7 @@ import { lastFillSeq, queryFills } from '../services/engine/queries.js';
 import { jsonBody, type Reply } from './http.js';
 import { brokerOrFirst, idParam, intParam, pageParams, textParam } from './query.js';
 import type { ApiDeps } from './routes-api.js';
+import { parse } from './routes-control.js';
 import type { Route } from './router.js';
 import { freshStore } from './store-read.js';
 import { performanceView, tradesView, type FillWindow, type PortfolioFigures } from './trader-views.js';
@@ -41,14 +42,6 @@ const PauseBody = z.strictObject({
 });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.join('.');
-  throw appError('ERR_HTTP_BAD_REQUEST', { reason: `${where}: ${issue?.message ?? 'invalid'}` });
-}
 
 /** GET /api/v1/trades, GET /api/v1/performance, POST /api/v1/strategies/:id/pause. */
 export function traderRoutes(d: ApiDeps): Route[] {

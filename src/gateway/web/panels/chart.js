@@ -7,6 +7,7 @@ import { $, el } from '../dom.js';
 import { debug, emit, on, state } from '../bus.js';
 import { fmtMinor } from '../format.js';
 import { symbolOf } from '../instruments.js';
+import { createDeskChart, rupees, tzShift } from '../charts.js';
 
 const MAX_POINTS = 5000;
 
@@ -22,24 +23,13 @@ let trips = [];
 let open = [];
 let refetchTimer = null;
 
-const tzShift = (ms) => Math.floor(ms / 1000) - new Date(ms).getTimezoneOffset() * 60;
 
 function createPriceChart() {
-  const LC = window.LightweightCharts;
-  if (!LC) {
-    $('chart-empty').textContent = 'Chart library failed to load (/vendor/lightweight-charts.js)';
-    return;
-  }
-  const fmt = (v) => fmtMinor(Math.round(v * 100), 100);
-  chart = LC.createChart($('price-chart'), {
-    autoSize: true,
-    layout: { background: { type: 'solid', color: 'transparent' }, textColor: '#8892a6', fontSize: 11, fontFamily: 'var(--mono)' },
-    grid: { vertLines: { color: 'rgba(42,52,70,0.45)' }, horzLines: { color: 'rgba(42,52,70,0.45)' } },
-    rightPriceScale: { borderColor: '#232c3b', scaleMargins: { top: 0.12, bottom: 0.08 } },
-    timeScale: { borderColor: '#232c3b', timeVisible: true, secondsVisible: true, rightOffset: 4 },
-    localization: { priceFormatter: fmt },
-  });
-  series = chart.addSeries(LC.LineSeries, { color: '#4c8dff', lineWidth: 2, priceFormat: { type: 'custom', formatter: fmt, minMove: 0.01 } });
+  const made = createDeskChart($('price-chart'), $('chart-empty'), { secondsVisible: true });
+  if (made === null) return;
+  const { LC } = made;
+  chart = made.chart;
+  series = chart.addSeries(LC.LineSeries, { color: '#4c8dff', lineWidth: 2, priceFormat: { type: 'custom', formatter: rupees, minMove: 0.01 } });
   markers = LC.createSeriesMarkers(series, []);
 }
 
