@@ -19,8 +19,12 @@ import type { Route } from './router.js';
 import { freshStore } from './store-read.js';
 import { performanceView, tradesView, type FillWindow, type PortfolioFigures } from './trader-views.js';
 
-/** Most fills one trades or performance request reads and matches. */
-export const MAX_FILLS_SCANNED = 50_000;
+/**
+ * Most fills one trades or performance request reads and matches. The request runs on the
+ * gateway's event loop: matching 50 000 fills took 50 to 100 ms on the 2-core dev machine under
+ * load (FIFO matching dominates), 20 000 keeps a request around 20 to 40 ms.
+ */
+export const MAX_FILLS_SCANNED = 20_000;
 
 const json = (data: unknown): Reply => ({ kind: 'json', data });
 

@@ -157,6 +157,19 @@ function scopeRow(
   return { key, strategyId: who.strategyId, token: who.token, startEquity, openPositions, metrics };
 }
 
+interface Bucket {
+  readonly fills: Fill[];
+  readonly trips: RoundTrip[];
+  readonly open: OpenLot[];
+  readonly positions: PositionFigures[];
+}
+
+function bucket<K>(m: Map<K, Bucket>, k: K): Bucket {
+  let b = m.get(k);
+  if (b === undefined) m.set(k, (b = { fills: [], trips: [], open: [], positions: [] }));
+  return b;
+}
+
 /**
  * Live performance of one broker: one row per strategy that has a book or a fill, one per
  * instrument that has a position or a fill, and the total.
@@ -168,32 +181,34 @@ export function performanceView(broker: Broker, fills: readonly Fill[], window: 
   let brokerCapital = 0;
   for (const c of capital.values()) brokerCapital = addExact(brokerCapital, c, 'capital');
 
-  const strategyIds = new Set<string>([...capital.keys(), ...ordered.map((f) => f.strategyId)]);
-  const tokens = new Set<number>([...portfolio.positions.map((p) => p.token), ...ordered.map((f) => f.token)]);
-  const strategies = [...strategyIds].sort().map((id) =>
-    scopeRow(
-      id,
-      { strategyId: id, token: null },
-      ordered.filter((f) => f.strategyId === id),
-      log.trips.filter((t) => t.strategyId === id),
-      log.open.filter((l) => l.strategyId === id),
-      portfolio.positions.filter((p) => p.strategyId === id),
-      capital.get(id) ?? 0,
-      nowMs,
-    ),
-  );
-  const instruments = [...tokens].sort((a, b) => a - b).map((token) =>
-    scopeRow(
-      String(token),
-      { strategyId: null, token },
-      ordered.filter((f) => f.token === token),
-      log.trips.filter((t) => t.token === token),
-      log.open.filter((l) => l.token === token),
-      portfolio.positions.filter((p) => p.token === token),
-      brokerCapital,
-      nowMs,
-    ),
-  );
+  // One pass per list into per-strategy and per-instrument buckets (order kept), so each scope
+  // costs its own size: a filter per scope would cost scopes × fills on the gateway's event loop
+  const byStrategy = new Map<string, Bucket>();
+  const byToken = new Map<number, Bucket>();
+  for (const id of capital.keys()) bucket(byStrategy, id);
+  const put = <K>(m: Map<K, Bucket>, k: K, f: (b: Bucket) => void): void => f(bucket(m, k));
+  for (const f of ordered) {
+    put(byStrategy, f.strategyId, (b) => b.fills.push(f));
+    put(byToken, f.token, (b) => b.fills.push(f));
+  }
+  for (const t of log.trips) {
+    put(byStrategy, t.strategyId, (b) => b.trips.push(t));
+    put(byToken, t.token, (b) => b.trips.push(t));
+  }
+  for (const l of log.open) {
+    put(byStrategy, l.strategyId, (b) => b.open.push(l));
+    put(byToken, l.token, (b) => b.open.push(l));
+  }
+  for (const p of portfolio.positions) {
+    put(byStrategy, p.strategyId, (b) => b.positions.push(p));
+    put(byToken, p.token, (b) => b.positions.push(p));
+  }
+  const strategies = [...byStrategy]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([id, b]) => scopeRow(id, { strategyId: id, token: null }, b.fills, b.trips, b.open, b.positions, capital.get(id) ?? 0, nowMs));
+  const instruments = [...byToken]
+    .sort((a, b) => a[0] - b[0])
+    .map(([token, b]) => scopeRow(String(token), { strategyId: null, token }, b.fills, b.trips, b.open, b.positions, brokerCapital, nowMs));
   const total = scopeRow('total', { strategyId: null, token: null }, ordered, log.trips, log.open, portfolio.positions, brokerCapital, nowMs);
   return { broker, asOf: nowMs, total, strategies, instruments, window, conventions: LIVE_CONVENTIONS };
 }
