@@ -5,7 +5,7 @@
 // answers; one position closes through the pipeline after confirmation (trade scope); a strategy
 // pauses (no new orders of its own while the others trade) and resumes; a watchlist click opens the
 // price chart with live ticks, and a traded instrument shows entry/exit markers.
-// Screenshot: /tmp/dashboard-trader.png.
+// Screenshots: /tmp/dashboard-trader.png (chart), /tmp/dashboard-trader-close.png (close dialog).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { dbg, launchBrowser, openPage, until } from '../support/browser.js';
@@ -170,6 +170,7 @@ describe('dashboard trader views (real gateway and pipeline)', () => {
       await page.click('#confirm-cancel');
       await page.locator('#confirm').waitFor({ state: 'hidden' });
       await btn.click();
+      await page.screenshot({ path: '/tmp/dashboard-trader-close.png' });
       const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/flatten') && r.request().method() === 'POST');
       await page.click('#confirm-ok');
       // The closing orders are the target's only (the other positions' fate belongs to their own

@@ -39,16 +39,27 @@ function redraw() {
   for (const [t, v] of ticks) merged.set(t, v);
   const data = [...merged].sort((a, b) => a[0] - b[0]).map(([time, value]) => ({ time, value }));
   series.setData(data);
-  const ms = [];
+  // One marker per (second, strategy, entry/exit/open): a strategy that scales in or out within a
+  // second shows its summed quantity and net PnL once instead of a stack of arrows
+  const groups = new Map();
+  const add = (time, strategyId, kind, long, qty, pnl) => {
+    const key = `${time}|${strategyId}|${kind}|${long}`;
+    const g = groups.get(key) ?? { time, strategyId, kind, long, qty: 0, pnl: 0 };
+    g.qty += qty;
+    g.pnl += pnl;
+    groups.set(key, g);
+  };
   for (const t of trips) {
     const long = t.direction === 'long';
-    ms.push({ time: tzShift(t.entryTs), position: long ? 'belowBar' : 'aboveBar', shape: long ? 'arrowUp' : 'arrowDown', color: long ? '#26c281' : '#f0506e', text: `${t.strategyId} ${long ? 'B' : 'S'} ${t.quantity}` });
-    ms.push({ time: tzShift(t.exitTs), position: long ? 'aboveBar' : 'belowBar', shape: 'circle', color: t.netPnl >= 0 ? '#26c281' : '#f0506e', text: `${t.strategyId} exit ${fmtMinor(t.netPnl, 100, { sign: true })}` });
+    add(tzShift(t.entryTs), t.strategyId, 'entry', long, t.quantity, 0);
+    add(tzShift(t.exitTs), t.strategyId, 'exit', long, t.quantity, t.netPnl);
   }
-  for (const l of open) {
-    const long = l.direction === 'long';
-    ms.push({ time: tzShift(l.entryTs), position: long ? 'belowBar' : 'aboveBar', shape: long ? 'arrowUp' : 'arrowDown', color: '#f5a623', text: `${l.strategyId} ${long ? 'B' : 'S'} ${l.quantity} open` });
-  }
+  for (const l of open) add(tzShift(l.entryTs), l.strategyId, 'open', l.direction === 'long', l.quantity, 0);
+  const ms = [...groups.values()].map((g) =>
+    g.kind === 'exit'
+      ? { time: g.time, position: g.long ? 'aboveBar' : 'belowBar', shape: 'circle', color: g.pnl >= 0 ? '#26c281' : '#f0506e', text: `${g.strategyId} exit ${g.qty} ${fmtMinor(g.pnl, 100, { sign: true })}` }
+      : { time: g.time, position: g.long ? 'belowBar' : 'aboveBar', shape: g.long ? 'arrowUp' : 'arrowDown', color: g.kind === 'open' ? '#f5a623' : g.long ? '#26c281' : '#f0506e', text: `${g.strategyId} ${g.long ? 'B' : 'S'} ${g.qty}${g.kind === 'open' ? ' open' : ''}` },
+  );
   ms.sort((a, b) => a.time - b.time);
   markers?.setMarkers(ms);
   debug.chartPoints = data.length;
