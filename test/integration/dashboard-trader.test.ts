@@ -7,24 +7,16 @@
 // price chart with live ticks, and a traded instrument shows entry/exit markers.
 // Screenshots: /tmp/dashboard-trader.png (chart), /tmp/dashboard-trader-close.png (close dialog).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { dbg, launchBrowser, openPage, until } from '../support/browser.js';
-import { startPipeline, type PipelineHandle } from '../support/pipeline.js';
-import { freePort } from '../../bench/harness/net.js';
+import type { Page } from 'playwright-core';
+import { until } from '../support/browser.js';
+import { startRealDashboard, type RealDashboard } from '../support/real-dashboard.js';
 
 const TRADER = 'trader-view-token-0123456789';
 const READER = 'reader-view-token-0123456789';
 
-let sys: PipelineHandle & { cleanup: () => void };
+let dash: RealDashboard;
 let base: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function open(path: string, allowed?: RegExp): Promise<{ page: Page; errors: string[] }> {
-  const o = await openPage(browser, `${base}${path}`, allowed);
-  contexts.push(o.ctx);
-  return o;
-}
+const open = (path: string, allowed?: RegExp): Promise<{ page: Page; errors: string[] }> => dash.open(path, allowed);
 
 async function liveTrader(): Promise<{ page: Page; errors: string[] }> {
   const o = await open(`/?token=${TRADER}`);
@@ -67,35 +59,25 @@ async function setKill(engaged: boolean): Promise<void> {
 
 describe('dashboard trader views (real gateway and pipeline)', () => {
   beforeAll(async () => {
-    const port = await freePort();
-    sys = await startPipeline({
-      API__ENABLED: 'true',
-      API__HOST: '127.0.0.1',
-      API__PORT: String(port),
-      API__TOKENS: JSON.stringify([
+    dash = await startRealDashboard(
+      [
         { name: 'trader', token: TRADER, scopes: ['read', 'trade'] },
         { name: 'reader', token: READER, scopes: ['read'] },
-      ]),
-      MARKET_FEED__MARKET_24X7: 'true',
+      ],
       // Round trips within seconds (the trades view needs closed ones), CPU left for Chromium
-      MARKET_FEED__TICKS_PER_SECOND: '150',
-    });
-    base = `http://127.0.0.1:${port}`;
-    browser = await launchBrowser();
+      150,
+    );
+    base = dash.base;
   }, 60_000);
-  afterEach(async () => {
-    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  });
+  afterEach(() => dash.closePages());
   afterAll(async () => {
-    await browser?.close();
-    await sys?.stop();
-    sys?.cleanup();
+    await dash?.stop();
   });
 
   it('starts the equity curve at the capital of every enabled strategy (no jump at first trades)', async () => {
     const running = (await strategies()).filter((s) => s.enabled && s.skipped === null);
     expect(running.length).toBeGreaterThan(1);
-    const capital = Math.round(sys.config.paper.startingCash * 100) * running.length;
+    const capital = Math.round(dash.sys.config.paper.startingCash * 100) * running.length;
     const curve = await poll(
       'two equity points',
       async () => (await rest<{ points: { equity: number; netPnl: number }[] }>(`/api/v1/equity?from=0`)).data.points,
