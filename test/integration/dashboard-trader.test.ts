@@ -66,6 +66,9 @@ describe('dashboard trader views (real gateway and pipeline)', () => {
       ],
       // Round trips within seconds (the trades view needs closed ones), CPU left for Chromium
       150,
+      // The default 50 trades per strategy and day would stop the strategies within a session,
+      // and the pause test needs the others to keep ordering
+      { RISK__MAX_DAILY_TRADES: '100000' },
     );
     base = dash.base;
   }, 60_000);

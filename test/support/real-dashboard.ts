@@ -25,8 +25,11 @@ export interface RealDashboard {
   stop(): Promise<void>;
 }
 
-/** Starts the tree and Chromium; `ticksPerSecond` trades more or leaves more CPU to the browser. */
-export async function startRealDashboard(tokens: readonly DashboardToken[], ticksPerSecond: number): Promise<RealDashboard> {
+/**
+ * Starts the tree and Chromium; `ticksPerSecond` trades more or leaves more CPU to the browser,
+ * `env` adds configuration (e.g. risk limits).
+ */
+export async function startRealDashboard(tokens: readonly DashboardToken[], ticksPerSecond: number, env: Record<string, string> = {}): Promise<RealDashboard> {
   const port = await freePort();
   const sys = await startPipeline({
     API__ENABLED: 'true',
@@ -35,6 +38,7 @@ export async function startRealDashboard(tokens: readonly DashboardToken[], tick
     API__TOKENS: JSON.stringify(tokens),
     MARKET_FEED__MARKET_24X7: 'true',
     MARKET_FEED__TICKS_PER_SECOND: String(ticksPerSecond),
+    ...env,
   });
   const base = `http://127.0.0.1:${port}`;
   const browser = await launchBrowser();
