@@ -3,6 +3,7 @@
 // (src/domain/portfolio), persists them with group commit, marks positions to market on ticks,
 // publishes throttled per-strategy `pnl_snapshot` events and keeps the dashboard's LMDB read model
 // (latest snapshot per strategy, a 7-day equity curve per broker).
+import { isAbsolute, resolve } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import { commandTable, defineActor } from '../src/runtime/actor.js';
@@ -11,7 +12,6 @@ import { brokerTopic } from '../src/protocol/topics.js';
 import { pnlSnapshotKey, type PnlSnapshotPayload } from '../src/protocol/portfolio.js';
 import type { Broker } from '../src/domain/types.js';
 import { exportState, markToMarket, type PnlSnapshot } from '../src/domain/portfolio/index.js';
-import { isAbsolute, resolve } from 'node:path';
 import { bookWrites, catchUpFills, loadBooks, openStrategyBooks } from '../src/services/portfolio/books.js';
 import { readStrategiesFile } from '../src/services/strategy/load.js';
 import { CommitCoalescer } from '../src/services/portfolio/coalescer.js';
