@@ -3,6 +3,7 @@
 // (src/domain/portfolio), persists them with group commit, marks positions to market on ticks,
 // publishes throttled per-strategy `pnl_snapshot` events and keeps the dashboard's LMDB read model
 // (latest snapshot per strategy, a 7-day equity curve per broker).
+import { isAbsolute, resolve } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import { commandTable, defineActor } from '../src/runtime/actor.js';
@@ -11,7 +12,8 @@ import { brokerTopic } from '../src/protocol/topics.js';
 import { pnlSnapshotKey, type PnlSnapshotPayload } from '../src/protocol/portfolio.js';
 import type { Broker } from '../src/domain/types.js';
 import { exportState, markToMarket, type PnlSnapshot } from '../src/domain/portfolio/index.js';
-import { bookWrites, catchUpFills, loadBooks } from '../src/services/portfolio/books.js';
+import { bookWrites, catchUpFills, loadBooks, openStrategyBooks } from '../src/services/portfolio/books.js';
+import { readStrategiesFile } from '../src/services/strategy/load.js';
 import { CommitCoalescer } from '../src/services/portfolio/coalescer.js';
 import { commitWrites, type StoreWrite } from '../src/services/portfolio/fill-log.js';
 import { equitySummary, managerSnapshot, parseBroker, parsePositionsQuery, portfolioOf, positionsOf } from '../src/services/portfolio/queries.js';
@@ -31,6 +33,13 @@ export default defineActor<AppConfig>(async (ctx) => {
   const books = loadBooks(db, brokers, (b) => ({
     startingCash: Math.round((b === 'zerodha' ? config.zerodha.startingCash : config.paper.startingCash) * 100),
   }));
+  // Every enabled strategy of an active broker has its book (and its starting cash) from the
+  // start, so the equity curve starts at the configured capital. A file that does not parse is
+  // the strategy runner's start-up error to report; here it only means no book is opened early.
+  const file = isAbsolute(config.strategies.file) ? config.strategies.file : resolve(process.cwd(), config.strategies.file);
+  const listed = readStrategiesFile(file);
+  if (listed.ok) openStrategyBooks(books, listed.value.filter((c) => c.enabled && brokers.includes(c.broker)));
+  else ctx.log.warn({ file, problems: listed.error.length }, 'strategies file unreadable: books open at first fill');
   const dirty = new Set<Broker>(brokers);
   let extraWrites: StoreWrite[] = [];
   const catchUp = (b: Broker): void => {
@@ -54,7 +63,24 @@ export default defineActor<AppConfig>(async (ctx) => {
       crashSoon(`commit failed: ${(e as Error).message}`, e);
       throw e;
     });
+  const tracker = new SnapshotTracker();
+  tracker.seed(db, brokers);
+  // The curve's first point is written at start, before the feed runs (the trading subtree starts
+  // the portfolio manager first): on a fresh store it is exactly the capital of the open books
+  const startTs = ctx.clock.nowMs();
+  const initial = tracker.collect(books, startTs);
+  extraWrites.push(...intervalWrites(db, initial, startTs));
+  counts.equityPoints += initial.equity.length;
+  const snapshotSenders = new Map(brokers.map((b) => [b, ctx.publisher<Envelope<PnlSnapshotPayload>>(brokerTopic(b, 'pnl.snapshots'))]));
+  const publishSnapshots = (snaps: readonly PnlSnapshot[]): void => {
+    for (const s of snaps) {
+      const event = rootEvent(ctx.ids, ctx.name, s.ts, { type: 'pnl_snapshot', broker: s.broker, key: pnlSnapshotKey(s.broker, s.strategyId), data: snapshotPayload(s) });
+      snapshotSenders.get(s.broker)!.send(event);
+    }
+    counts.snapshots += snaps.length;
+  };
   await commit();
+  publishSnapshots(initial.snapshots);
 
   for (const b of brokers) {
     // The event is only a wake-up: whatever the engine sent, the log says what happened
@@ -71,16 +97,6 @@ export default defineActor<AppConfig>(async (ctx) => {
     for (const state of books.values()) markToMarket(state, tick.token, tick.ltp);
   });
 
-  const snapshotSenders = new Map(brokers.map((b) => [b, ctx.publisher<Envelope<PnlSnapshotPayload>>(brokerTopic(b, 'pnl.snapshots'))]));
-  const tracker = new SnapshotTracker();
-  tracker.seed(db, brokers);
-  const publishSnapshots = (snaps: readonly PnlSnapshot[]): void => {
-    for (const s of snaps) {
-      const event = rootEvent(ctx.ids, ctx.name, s.ts, { type: 'pnl_snapshot', broker: s.broker, key: pnlSnapshotKey(s.broker, s.strategyId), data: snapshotPayload(s) });
-      snapshotSenders.get(s.broker)!.send(event);
-    }
-    counts.snapshots += snaps.length;
-  };
   const interval = config.portfolio.snapshotIntervalMs;
   if (interval > 0) {
     ctx.every(interval, () => {

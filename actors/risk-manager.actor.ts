@@ -25,7 +25,7 @@ import { catchUpRiskFills, loadRiskBooks, riskWrites } from '../src/services/ris
 import { pendingOutbox, rawTopic, storedPosition, VerdictBatch, type OutboxItem } from '../src/services/risk/batch.js';
 import { riskLimitsFromConfig } from '../src/services/risk/limits.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
-import { parseFlatten, parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
+import { flattenRequest, parseFlatten, parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import { parseSignal, verdictOutput } from '../src/services/risk/verdict.js';
 import { subscribeTicks } from '../src/services/feed/tick-channel.js';
 
@@ -223,7 +223,7 @@ export default defineActor<AppConfig>(async (ctx) => {
       if (cmd.broker !== undefined && cmd.broker !== b) continue;
       catchUpRiskFills(db, s);
       const report = new FlattenReport(b);
-      for (const signal of closingSignals(s, limits, { ts, ...(cmd.strategyId !== undefined ? { strategyId: cmd.strategyId } : {}) })) {
+      for (const signal of closingSignals(s, limits, flattenRequest(cmd, ts))) {
         const verdict = judgeSignal(b, signal);
         report.observe({ kind: 'verdict', signal, verdict });
         const out = verdictOutput(signal, verdict, ctx.clock.nowMs());
@@ -233,7 +233,7 @@ export default defineActor<AppConfig>(async (ctx) => {
       }
       reply[b] = report.result();
     }
-    ctx.log.warn({ brokers: Object.keys(reply), strategyId: cmd.strategyId ?? 'all', closes: Object.values(reply).map((r) => r.closes.length) }, 'flatten');
+    ctx.log.warn({ brokers: Object.keys(reply), strategyId: cmd.strategyId ?? 'all', token: cmd.token ?? 'all', closes: Object.values(reply).map((r) => r.closes.length) }, 'flatten');
     // Answered after the commit that publishes the verdicts (journaled, then on their way to the engine)
     await commit();
     return reply;

@@ -16,7 +16,7 @@ import { isMarketOpen } from '../src/domain/market-hours/index.js';
 import { K } from '../src/store/keyspace.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
 import { calendarFrom } from '../src/services/engine/config.js';
-import { strategyBehaviour } from '../src/services/trading/index.js';
+import { parsePause, pausedList, restorePaused, setPaused, strategyBehaviour } from '../src/services/trading/index.js';
 import { tickMsg, type StrategyOut } from '../src/protocol/trading.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
@@ -86,7 +86,8 @@ export default defineActor<AppConfig>(async (ctx) => {
       const r = restoreState(engine, raw, ctx.clock.nowMs());
       if (r.ok) {
         restored = r.value.restored;
-        ctx.log.info({ restored, skipped: r.value.skipped, historiesDropped: r.value.historiesDropped }, 'strategy state restored');
+        restorePaused(step, r.value.paused);
+        ctx.log.info({ restored, skipped: r.value.skipped, historiesDropped: r.value.historiesDropped, paused: [...step.paused] }, 'strategy state restored');
       } else {
         // Old or foreign state only costs warm-up: start fresh rather than crash-loop on it
         ctx.countError(r.error.code, { ...r.error });
@@ -186,8 +187,8 @@ export default defineActor<AppConfig>(async (ctx) => {
   let lastSavedAt: number | null = null;
   const save = (): Promise<void> => {
     if (store === undefined) return saving;
-    const record = stateRecord(engine, ctx.clock.nowMs());
-    const json = JSON.stringify(record.engine);
+    const record = stateRecord(engine, ctx.clock.nowMs(), pausedList(step));
+    const json = JSON.stringify([record.engine, record.paused]);
     if (json === lastSaved) return saving;
     lastSaved = json;
     saving = saving.then(async () => {
@@ -203,12 +204,12 @@ export default defineActor<AppConfig>(async (ctx) => {
   });
 
   const runnable = engine.strategies().filter((c) => c.enabled).length;
-  const strategies = () => strategyInfos(configs, engine.stats(), skipped);
+  const strategies = () => strategyInfos(configs, engine.stats(), skipped, step.paused);
   const snapshot = (): StrategyRunnerSnapshot => {
     const stats = engine.stats();
     return {
       file,
-      strategies: strategyInfos(configs, stats, skipped),
+      strategies: strategyInfos(configs, stats, skipped, step.paused),
       skipped: skipped.length,
       ticksSeen: ticksReceived,
       ticksRouted: stats.ticksRouted,
@@ -227,6 +228,13 @@ export default defineActor<AppConfig>(async (ctx) => {
       strategies: () => strategies(),
       snapshot: () => snapshot(),
       persist: () => save().then(() => saves),
+      // Answered once the new paused set is committed with the strategy state (survives a restart)
+      pause: async (arg) => {
+        const result = setPaused(step, parsePause(arg));
+        ctx.log.warn({ ...result }, result.paused ? 'strategy paused' : 'strategy resumed');
+        await save();
+        return result;
+      },
     }),
     async stop() {
       clearTimeout(flushTimer);

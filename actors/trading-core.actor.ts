@@ -30,11 +30,11 @@ import { putOrders } from '../src/services/engine/order-index.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { OriginBook, planBatch } from '../src/services/engine/plan.js';
 import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js';
-import { parseFlatten, parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
+import { flattenRequest, parseFlatten, parseKillSwitch, riskStateView } from '../src/services/risk/queries.js';
 import type { FlattenReply, KillSwitchReply } from '../src/protocol/risk.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
 import { buildRunner, describeConfigError, readStrategiesFile, strategiesStartupError } from '../src/services/strategy/load.js';
-import { FlattenReport, tradingStepBehaviour } from '../src/services/trading/index.js';
+import { FlattenReport, parsePause, setPaused, tradingStepBehaviour } from '../src/services/trading/index.js';
 import { isTerminal } from '../src/domain/order/status.js';
 import { K } from '../src/store/keyspace.js';
 import { alreadyApplied, type ConsumerPosition } from '../src/store/lmdb.js';
@@ -249,16 +249,26 @@ export default defineActor<AppConfig>(async (ctx) => {
     const ts = Math.max(eventTs > 0 ? eventTs : ctx.clock.nowMs(), lastFlattenTs + 1);
     lastFlattenTs = ts;
     const report = new FlattenReport(broker);
-    const msg = { kind: 'flatten', ts, ...(cmd.strategyId !== undefined ? { strategyId: cmd.strategyId } : {}) } as const;
+    const msg = { kind: 'flatten', ...flattenRequest(cmd, ts) } as const;
     tradingStepBehaviour.handle(step, msg, (out) => {
       report.observe(out);
       onOut(out);
     });
     dirty = true;
     const result = report.result();
-    ctx.log.warn({ broker, strategyId: cmd.strategyId ?? 'all', canceled: result.canceled.length, closes: result.closes.length, fills: result.fills }, 'flatten');
+    ctx.log.warn({ broker, strategyId: cmd.strategyId ?? 'all', token: cmd.token ?? 'all', canceled: result.canceled.length, closes: result.closes.length, fills: result.fills }, 'flatten');
     await checkpointer.trigger();
     return { [broker]: result };
+  };
+
+  // Pause/resume one strategy (its signals stop, its ticks do not: strategy.ts); journaled in a
+  // completed checkpoint (the strategy state carries the paused set) before the reply
+  const pause = async (arg: unknown): Promise<{ strategyId: string; paused: boolean }> => {
+    const result = setPaused(step.strategy, parsePause(arg));
+    dirty = true;
+    ctx.log.warn({ broker, ...result }, result.paused ? 'strategy paused' : 'strategy resumed');
+    await checkpointer.trigger();
+    return result;
   };
 
   return {
@@ -280,7 +290,8 @@ export default defineActor<AppConfig>(async (ctx) => {
     health: () => (staged.length > STAGED_DEGRADED ? { status: 'degraded', detail: `${staged.length} events wait for a checkpoint` } : { status: 'healthy' }),
     call: commandTable({
       'open-orders': () => step.venue.adapter.openOrders(),
-      strategies: () => strategyInfos(setup.value.configs, step.strategy.engine.stats(), setup.value.skipped),
+      strategies: () => strategyInfos(setup.value.configs, step.strategy.engine.stats(), setup.value.skipped, step.strategy.paused),
+      pause: (arg) => pause(arg),
       'risk-state': () => riskStateView(step.risk.state, step.risk.limits, ctx.clock.nowMs()),
       cancel: (arg) => cancel(arg),
       'kill-switch': (arg) => killSwitch(arg),

@@ -174,6 +174,7 @@ export const CATALOGUE = {
   ERR_GATEWAY_LISTEN: { category: 'startup', message: 'gateway cannot listen on {host}:{port}' },
   ERR_STREAM_WIRE: { category: 'failure', message: 'corrupt stream tap frame: {reason}' },
   ERR_CLIENT_BAD_FRAME: { category: 'boundary', message: 'stream client received a message it cannot decode: {reason}' },
+  ERR_PAUSE_UNCONFIRMED: { category: 'boundary', message: '{action} strategy {strategyId} changes what it may trade; send "confirm": true to proceed', http: 400 },
 } as const satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -28,11 +28,14 @@ const CancelBody = z.strictObject({ broker: z.string().optional() }).optional();
 const FlattenBody = z.strictObject({
   broker: z.string().optional(),
   strategyId: z.string().trim().min(1).max(100).optional(),
+  // With strategyId: close one position (the dashboard's "close" action), same path as a flatten
+  token: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   confirm: z.unknown().optional(),
 });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Validates a request body: the first zod issue becomes ERR_HTTP_BAD_REQUEST naming its path. */
 export function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
@@ -87,9 +90,9 @@ export function controlRoutes(d: ApiDeps): Route[] {
         const cmd = parse(FlattenBody, jsonBody(body ?? new Uint8Array()));
         const broker = checkBroker(cmd.broker, d.brokers);
         const targets = broker !== undefined ? [broker] : d.brokers;
-        const what = `${broker !== undefined ? `broker ${broker}` : 'every broker'}${cmd.strategyId !== undefined ? `, strategy ${cmd.strategyId}` : ''}`;
+        const what = `${broker !== undefined ? `broker ${broker}` : 'every broker'}${cmd.strategyId !== undefined ? `, strategy ${cmd.strategyId}` : ''}${cmd.token !== undefined ? `, instrument ${cmd.token}` : ''}`;
         if (cmd.confirm !== true) throw appError('ERR_FLATTEN_UNCONFIRMED', { target: what });
-        d.log.info({ audit: 'flatten', by: principal?.name, broker: broker ?? 'all', strategyId: cmd.strategyId ?? 'all' }, 'flatten requested');
+        d.log.info({ audit: 'flatten', by: principal?.name, broker: broker ?? 'all', strategyId: cmd.strategyId ?? 'all', token: cmd.token ?? 'all' }, 'flatten requested');
         // Split topology: resting orders belong to the engine actor, which risk cannot reach; they are
         // canceled there first (the fused core cancels them itself, in the same step as the closes)
         const canceledHere = new Map<Broker, string[]>();
@@ -101,12 +104,13 @@ export function controlRoutes(d: ApiDeps): Route[] {
           for (const o of Array.isArray(open) ? open : []) {
             if (!isRecord(o) || typeof o['orderId'] !== 'string') continue;
             if (cmd.strategyId !== undefined && o['strategyId'] !== cmd.strategyId) continue;
+            if (cmd.token !== undefined && o['token'] !== cmd.token) continue;
             const r = (await d.upstream.call(engine, 'cancel', { orderId: o['orderId'] })) as CancelResult;
             if (r.ok) done.push(o['orderId']);
           }
           canceledHere.set(b, done);
         }
-        const arg = { ...(broker !== undefined ? { broker } : {}), ...(cmd.strategyId !== undefined ? { strategyId: cmd.strategyId } : {}) };
+        const arg = { ...(broker !== undefined ? { broker } : {}), ...(cmd.strategyId !== undefined ? { strategyId: cmd.strategyId } : {}), ...(cmd.token !== undefined ? { token: cmd.token } : {}) };
         const actors = new Set(targets.map((b) => d.actorOf('risk', b)));
         const replies = await Promise.all([...actors].map((a) => d.upstream.call(a, 'flatten', arg)));
         const merged: Record<string, FlattenResult> = Object.assign({}, ...replies.map((r) => (isRecord(r) ? r : {})));

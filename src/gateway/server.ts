@@ -18,6 +18,7 @@ import { apiRoutes } from './routes-api.js';
 import { controlRoutes } from './routes-control.js';
 import { orderRoutes } from './routes-orders.js';
 import { systemRoutes } from './routes-system.js';
+import { traderRoutes } from './routes-trader.js';
 import type { GatewaySettings } from './settings.js';
 import { StaticFiles } from './static.js';
 import { readiness, viewStatus, type StatusView } from './status-view.js';
@@ -116,7 +117,7 @@ export class GatewayServer {
       },
       this.sockets,
     );
-    registerRoutes(app, [...systemRoutes(system), ...apiRoutes(api), ...controlRoutes(api), ...orderRoutes(api)], {
+    registerRoutes(app, [...systemRoutes(system), ...apiRoutes(api), ...controlRoutes(api), ...orderRoutes(api), ...traderRoutes(api)], {
       tokens: this.tokens,
       limiter,
       perMinute: s.rateLimitPerMinute,

@@ -54,11 +54,13 @@ export type KillSwitchReply = Readonly<Partial<Record<Broker, { readonly engaged
 
 /**
  * Argument of `call('flatten', …)` on the actor playing `risk`; without `broker` every broker it
- * serves, without `strategyId` every strategy.
+ * serves, without `strategyId` every strategy, without `token` every instrument (closing one
+ * position is a flatten with both).
  */
 export interface FlattenCommand {
   readonly broker?: Broker;
   readonly strategyId?: string;
+  readonly token?: number;
 }
 
 /** One closing signal of a flatten and what risk decided about it. */

@@ -22,6 +22,14 @@ export interface StrategyInfo {
   readonly errors: number;
   /** Non-fatal problems (e.g. the ML half of a hybrid failed). */
   readonly warnings: number;
+  /** Paused by an operator: sees ticks, emits no signal (src/services/trading/strategy.ts). */
+  readonly paused: boolean;
+}
+
+/** Argument of `call('pause', …)` on the actor playing `strategies`. */
+export interface StrategyPauseCommand {
+  readonly strategyId: string;
+  readonly paused: boolean;
 }
 
 /** Market-hours gate counters. */

@@ -50,13 +50,14 @@ export interface KillSwitchMsg {
 
 /**
  * Flatten command (journaled by the caller before it answers): cancel the broker's resting orders
- * and close its open positions (of one strategy, when given) through risk and the venue. `ts` is
- * the command's event time, the timestamp of every order it causes.
+ * and close its open positions (of one strategy and/or one instrument, when given) through risk
+ * and the venue. `ts` is the command's event time, the timestamp of every order it causes.
  */
 export interface FlattenMsg {
   readonly kind: 'flatten';
   readonly ts: number;
   readonly strategyId?: string;
+  readonly token?: number;
 }
 
 /** Risk manager: in. */

@@ -5,25 +5,18 @@
 // the kill switch end to end (risk rejections appear in the feed), and reconnect after the gateway
 // process is killed and restarted by its supervisor. Screenshot: /tmp/dashboard-real.png.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { dbg, launchBrowser, openPage, storedToken, until } from '../support/browser.js';
-import { startPipeline, type PipelineHandle } from '../support/pipeline.js';
-import { freePort } from '../../bench/harness/net.js';
+import type { Page } from 'playwright-core';
+import { dbg, storedToken, until } from '../support/browser.js';
+import { startRealDashboard, type RealDashboard } from '../support/real-dashboard.js';
 
 const TRADER = 'dash-trader-token-0123456789';
 const READER = 'dash-reader-token-0123456789';
 
-let sys: PipelineHandle & { cleanup: () => void };
+let dash: RealDashboard;
 let base: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 
-/** A free TCP port: fixed for the whole test so a restarted gateway listens where the page expects. */
-
-async function open(path: string, allowed?: RegExp): Promise<{ page: Page; errors: string[] }> {
-  const o = await openPage(browser, `${base}${path}`, allowed);
-  contexts.push(o.ctx);
-  return o;
+function open(path: string, allowed?: RegExp): Promise<{ page: Page; errors: string[] }> {
+  return dash.open(path, allowed);
 }
 
 async function liveTrader(allowed?: RegExp): Promise<{ page: Page; errors: string[] }> {
@@ -33,38 +26,29 @@ async function liveTrader(allowed?: RegExp): Promise<{ page: Page; errors: strin
 }
 
 async function gatewayCall(command: string): Promise<unknown> {
-  const gw = sys.system.process('gateway');
+  const gw = dash.sys.system.process('gateway');
   if (gw === undefined) throw new Error('the tree has no gateway process');
   return gw.call(command, null);
 }
 
 describe('dashboard (real gateway and pipeline)', () => {
   beforeAll(async () => {
-    const port = await freePort();
-    sys = await startPipeline({
-      API__ENABLED: 'true',
-      API__HOST: '127.0.0.1',
-      API__PORT: String(port),
-      API__TOKENS: JSON.stringify([
+    dash = await startRealDashboard(
+      [
         { name: 'trader', token: TRADER, scopes: ['read', 'trade'] },
         { name: 'reader', token: READER, scopes: ['read'] },
-      ]),
-      MARKET_FEED__MARKET_24X7: 'true',
+      ],
       // Enough flow for trades within seconds, little enough to leave CPU for Chromium
-      MARKET_FEED__TICKS_PER_SECOND: '60',
-    });
+      60,
+    );
+    // The port is fixed for the whole test so a restarted gateway listens where the page expects
     const addr = (await gatewayCall('address')) as { port: number };
-    expect(addr.port).toBe(port);
-    base = `http://127.0.0.1:${port}`;
-    browser = await launchBrowser();
+    expect(addr.port).toBe(dash.port);
+    base = dash.base;
   }, 60_000);
-  afterEach(async () => {
-    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
-  });
+  afterEach(() => dash.closePages());
   afterAll(async () => {
-    await browser?.close();
-    await sys?.stop();
-    sys?.cleanup();
+    await dash?.stop();
   });
 
   it('rejects a bad token and disables the kill switch for a read-only token', async () => {

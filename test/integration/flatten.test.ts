@@ -4,7 +4,9 @@
 // reduce — so all positions of the broker become 0 in risk and in the portfolio, and the closing
 // orders and fills are in the stored log like any other (legal histories, positions = fold(fills)).
 // Fused (the trading core answers after the checkpoint that holds the flatten) and split (the risk
-// manager publishes the verdicts, the engine fills them). Build first (workers run dist/).
+// manager publishes the verdicts, the engine fills them). Before the full flatten, closing ONE
+// position (a flatten with `strategyId` and `token`, the dashboard's Close) closes that position
+// only. Build first (workers run dist/).
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT_TOKENS } from '../../src/domain/instruments/index.js';
@@ -74,9 +76,17 @@ async function flattenIn(topology: Topology): Promise<void> {
   expect(before.length, 'the replay left open positions').toBeGreaterThan(0);
 
   await call(p.system, risk, 'kill-switch', { engaged: true, reason: 'flatten test' });
+  // One position first: only it closes (the pipeline is quiet, so nothing else moves)
+  const [one, ...rest] = before;
+  const [oneStrategy, oneToken] = one!.split(':')[0]!.split('/');
+  const single = (await call<FlattenReply>(p.system, risk, 'flatten', { broker: 'paper', strategyId: oneStrategy, token: Number(oneToken) })).paper!;
+  expect(single.closes.map((c) => `${c.strategyId}/${c.token}:${c.side === 'SELL' ? c.quantity : -c.quantity}`)).toEqual([one]);
+  expect(single.closes.every((c) => c.outcome === 'validated')).toBe(true);
+  await eventually(async () => JSON.stringify(open(await riskState()).sort()) === JSON.stringify([...rest].sort()), 30_000, 'one position closed');
+
   const reply = await call<FlattenReply>(p.system, risk, 'flatten', { broker: 'paper' });
   const r = reply.paper!;
-  expect(r.closes.map((c) => `${c.strategyId}/${c.token}:${c.side === 'SELL' ? c.quantity : -c.quantity}`).sort()).toEqual([...before].sort());
+  expect(r.closes.map((c) => `${c.strategyId}/${c.token}:${c.side === 'SELL' ? c.quantity : -c.quantity}`).sort()).toEqual([...rest].sort());
   expect(r.closes.filter((c) => c.outcome !== 'validated')).toEqual([]);
   if (topology === 'fused') {
     // The core executed the closes in the same step and answered after their checkpoint
@@ -92,7 +102,7 @@ async function flattenIn(topology: Topology): Promise<void> {
   running = undefined;
   const dump = await readStoreAt(join(p.dataDir, 'lmdb'));
   // The closing orders are normal orders: stored, filled, with fills in the log
-  for (const c of r.closes) {
+  for (const c of [...single.closes, ...r.closes]) {
     const order = dump.orders.find((o) => o.orderId === c.orderId);
     expect(order, c.orderId).toBeDefined();
     expect(order!.status).toBe('Filled');

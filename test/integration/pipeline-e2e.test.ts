@@ -12,6 +12,7 @@ import type { PortfolioView } from '../../src/services/portfolio/queries.js';
 import type { StrategyRunnerSnapshot } from '../../src/protocol/strategy-runner.js';
 import { K } from '../../src/store/keyspace.js';
 import { startPipeline, type PipelineHandle } from '../support/pipeline.js';
+import { withConfiguredBooks } from '../support/configured-books.js';
 import { eventually } from '../support/system.js';
 import {
   CLEAN_FILL_SET,
@@ -61,7 +62,8 @@ async function livePortfolioMatchesLog(p: PipelineHandle, known: readonly Fill[]
   const lastKnown = known.length === 0 ? 0 : known[known.length - 1]!.fillSeq;
   const log = [...known, ...(await engineFills(p.system, lastKnown))].filter((f) => f.fillSeq <= view.fillWatermark);
   expect(log.length).toBe(view.fillWatermark);
-  const folded = foldFills(log, { startingCash: START_CASH });
+  // The manager holds a book for every enabled strategy from the start (equity starts at capital)
+  const folded = withConfiguredBooks(foldFills(log, { startingCash: START_CASH }));
   const strategies = [...(folded.brokers.get('paper')?.strategies.keys() ?? [])].sort();
   const want = strategies.flatMap((s) => listPositions(folded, 'paper', s)).map(fillPart);
   expect(view.positions.map(fillPart)).toEqual(want);
@@ -158,7 +160,7 @@ describe('pipeline end to end', () => {
     expect(resumed.fillWatermark).toBeGreaterThanOrEqual(w0);
     if (resumed.fillWatermark === w0) {
       // Nothing new yet: exactly the totals the first run stored
-      const before = brokerTotals(foldFills(first.fills, { startingCash: START_CASH }), 'paper');
+      const before = brokerTotals(withConfiguredBooks(foldFills(first.fills, { startingCash: START_CASH })), 'paper');
       expect({ cash: resumed.totals.cash, realized: resumed.totals.realizedPnl, fees: resumed.totals.fees }).toEqual({
         cash: before.cash,
         realized: before.realizedPnl,

@@ -1,6 +1,8 @@
 // Portfolio manager with real workers and a temp LMDB: the fill log is folded exactly once (notified
 // or not), state survives crashes at any point without double-applying, and throttled PnL snapshots,
-// the latest-snapshot read model and the equity curve are written as specified.
+// the latest-snapshot read model and the equity curve are written as specified. Every enabled paper
+// strategy of the strategies file has its (empty) book from the start, so the expected state is
+// the fold of the log plus those books.
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/system.js';
 import { call, fill, logFills, prSystem } from '../support/pr-tree.js';
@@ -11,6 +13,7 @@ import { exportState, foldFills, brokerTotals, type PortfolioStateJson, type Pos
 import { randInt, seededRng } from '../../src/domain/rng.js';
 import type { Fill } from '../../src/domain/types.js';
 import { K } from '../../src/store/keyspace.js';
+import { withConfiguredBooks } from '../support/configured-books.js';
 
 let system: ActorSystem | undefined;
 let cleanup: (() => void) | undefined;
@@ -40,7 +43,7 @@ function randomFills(from: number, n: number, seed: string): Fill[] {
 }
 
 const state = async (s: ActorSystem): Promise<PortfolioStateJson> => (await call(s, 'portfolio-manager', 'debug-state', { broker: 'paper' })) as PortfolioStateJson;
-const expected = (fills: readonly Fill[]): PortfolioStateJson => exportState(foldFills(fills, { startingCash: START }));
+const expected = (fills: readonly Fill[]): PortfolioStateJson => exportState(withConfiguredBooks(foldFills(fills, { startingCash: START })));
 
 async function settle(s: ActorSystem, fills: readonly Fill[], what: string): Promise<void> {
   const want = expected(fills);
@@ -63,7 +66,7 @@ describe('portfolio manager', () => {
     await call(system, 'driver', 'notify', { broker: 'paper' });
     await settle(system, fills, 'all fills');
 
-    const folded = foldFills(fills, { startingCash: START });
+    const folded = withConfiguredBooks(foldFills(fills, { startingCash: START }));
     const positions = (await call(system, 'portfolio-manager', 'positions', { broker: 'paper', strategyId: 's2' })) as PositionView[];
     expect(positions.length).toBeGreaterThan(0);
     expect(positions.every((p) => p.strategyId === 's2')).toBe(true);
@@ -140,5 +143,5 @@ describe('portfolio manager', () => {
 function foldFillsMarked() {
   const s = foldFills([fill(1, { strategyId: 's1', side: 'BUY', quantity: 10, price: 10_000, fees: 7 }), fill(2, { strategyId: 's2', side: 'BUY', quantity: 1, price: 5_000 })], { startingCash: START });
   s.lastPrices.set(738561, 10_250);
-  return s;
+  return withConfiguredBooks(s);
 }

@@ -10,7 +10,7 @@ import { open, type RootDatabase } from 'lmdb';
 import type { Broker, Fill } from '../../src/domain/types.js';
 import { ORDER_TRANSITIONS, type OrderStatus } from '../../src/domain/order/status.js';
 import { clientOrderIdFor } from '../../src/domain/order/ids.js';
-import { applyFill, exportState, foldFills, importState, type PortfolioStateJson } from '../../src/domain/portfolio/index.js';
+import { applyFill, exportState, foldFills, importState, strategyBook, type PortfolioStateJson } from '../../src/domain/portfolio/index.js';
 import { exportRiskState, importRiskState, onFill, type RiskStateJson } from '../../src/domain/risk/index.js';
 import type { EngineStateRecord, StoredOrder } from '../../src/protocol/engine.js';
 import { K } from '../../src/store/keyspace.js';
@@ -261,6 +261,11 @@ export function positionReplayChecker(dump: StoreDump, opts: PositionOptions): P
   const risk: string[] = [];
   const cash: string[] = [];
   const folded = foldFills(dump.fills, { startingCash: opts.startingCash, ...(dump.portfolio !== undefined ? { dedupWindow: dump.portfolio.dedupWindow } : {}) });
+  // The portfolio manager opens the book of every enabled strategy at start: a stored book without
+  // a position is a strategy that never traded, and the fold gets the same (empty) book to compare
+  for (const b of dump.portfolio?.brokers ?? []) {
+    for (const st of b.strategies) if (st.positions.length === 0) strategyBook(folded, b.broker, st.strategyId);
+  }
   const want = exportState(folded);
   let caughtUp = 0;
   if (dump.portfolio === undefined) {

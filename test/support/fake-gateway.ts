@@ -241,6 +241,21 @@ export async function startFakeGateway(opts: FakeGatewayOptions = {}): Promise<F
       return [200, { broker: BROKER, from, to, downsampled: false, points: equityHistory.filter((p) => (p['ts'] ?? 0) >= from && (p['ts'] ?? 0) <= to), divisor: 100 }];
     }
     if (path === '/api/v1/monitor/pipeline') return [200, pipeline()];
+    // The trader's views (real shapes: src/gateway/trader-views.ts); the real pipeline's browser
+    // test (dashboard-trader.test.ts) covers their numbers, these only keep the page quiet
+    if (path === '/api/v1/strategies') return [200, { items: strategies.map((id) => ({ id, broker: BROKER, enabled: true, skipped: null, paused: false })) }];
+    if (path === '/api/v1/trades') return [200, { broker: BROKER, items: [], total: 0, open: [], window: { fills: fills.length, cap: 20_000, partial: false }, page: 1, size: 50, divisor: 100 }];
+    if (path === '/api/v1/performance') {
+      const row = (key: string, strategyId: string | null) => ({
+        key,
+        strategyId,
+        token: null,
+        startEquity: 100_000_000,
+        openPositions: 0,
+        metrics: { fills: 0, trades: { roundTrips: 0, wins: 0, losses: 0, winRate: null, profitFactor: null, expectancy: null, netPnl: 0, fees: 0 }, realizedPnl: 0, fees: 0, netRealizedPnl: 0, unrealizedPnl: 0, netPnl: 0, drawdown: { amount: 0, pct: 0 } },
+      });
+      return [200, { broker: BROKER, asOf: Date.now(), total: row('total', null), strategies: strategies.map((id) => row(id, id)), instruments: [], window: { fills: 0, cap: 20_000, partial: false }, conventions: [], divisor: 100 }];
+    }
     if (path === '/api/v1/instruments') {
       const text = (q.get('q') ?? '').toUpperCase();
       const limit = Number(q.get('limit') ?? 50);

@@ -18,6 +18,8 @@ export interface FlattenRequest {
   readonly ts: number;
   /** Only this strategy's positions; all strategies when absent. */
   readonly strategyId?: string;
+  /** Only positions in this instrument; all instruments when absent. */
+  readonly token?: number;
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -53,7 +55,7 @@ export function closingSignals(state: RiskState, limits: RiskLimits, req: Flatte
     if (req.strategyId !== undefined && strategyId !== req.strategyId) continue;
     const byToken = state.positions.get(strategyId)!;
     for (const [token, lot] of [...byToken].sort((a, b) => a[0] - b[0])) {
-      if (lot.qty === 0) continue;
+      if (lot.qty === 0 || (req.token !== undefined && token !== req.token)) continue;
       const side = lot.qty > 0 ? 'SELL' : 'BUY';
       const price = closingPrice(state, token, lot.qty, lot.costBasis);
       const total = Math.abs(lot.qty);

@@ -4,6 +4,7 @@
 import { ApiError, createApi } from './api.js';
 import { askForToken, clearToken, readInitialToken, saveToken } from './auth.js';
 import { debug, emit, on, state } from './bus.js';
+import { $ } from './dom.js';
 import { initInstruments } from './instruments.js';
 import { LiveSocket } from './ws.js';
 import { banner, initHeader, toast } from './panels/header.js';
@@ -15,6 +16,9 @@ import { initSignals } from './panels/signals.js';
 import { initHealth } from './panels/health.js';
 import { initPipeline } from './panels/pipeline.js';
 import { initBrokers } from './panels/brokers.js';
+import { initChart } from './panels/chart.js';
+import { initTrades } from './panels/trades.js';
+import { initPerformance } from './panels/performance.js';
 
 const EVENT_SUFFIXES = ['signals.raw', 'signals.validated', 'signals.rejected', 'orders.submitted', 'orders.filled', 'orders.failed', 'pnl.snapshots'];
 
@@ -117,6 +121,14 @@ async function pollStatus() {
   }
 }
 
+/** Shows the operations monitor or the trader's view (tabs in the top bar). */
+function showView(view) {
+  $('monitor').hidden = view !== 'monitor';
+  $('trader').hidden = view !== 'trader';
+  for (const b of document.querySelectorAll('[data-view]')) b.classList.toggle('active', b.dataset.view === view);
+  debug.view = view;
+}
+
 async function main() {
   initInstruments(api);
   initHeader(api, {
@@ -130,6 +142,13 @@ async function main() {
   initHealth(pollStatus);
   initPipeline(api);
   initBrokers(api);
+  initChart(api);
+  initTrades(api);
+  initPerformance(api);
+  debug.view = 'monitor';
+  for (const b of document.querySelectorAll('[data-view]')) b.addEventListener('click', () => showView(b.dataset.view));
+  // Choosing an instrument anywhere (watchlist, positions, trades) opens the trader's chart
+  on('open-chart', () => showView('trader'));
 
   let token = readInitialToken();
   let status = null;
@@ -171,13 +190,20 @@ async function main() {
   socket.start();
   emit('resync', null);
   await initWatchlist();
-  // Watchlist selection → tokens filter of the tick subscription
-  socket.wantTicks(debug.watchlist);
+  // Watchlist selection plus the charted instrument → tokens filter of the tick subscription
+  let charted = null;
+  const wanted = () => (charted === null || debug.watchlist.includes(charted) ? debug.watchlist : [...debug.watchlist, charted]);
+  socket.wantTicks(wanted());
   // Debounced: auto-filling an empty watchlist adds many tokens in a burst (one message, not twenty)
   let pendingTicks = null;
-  on('watchlist', (tokens) => {
+  const resubscribe = () => {
     clearTimeout(pendingTicks);
-    pendingTicks = setTimeout(() => socket.wantTicks(tokens), 150);
+    pendingTicks = setTimeout(() => socket.wantTicks(wanted()), 150);
+  };
+  on('watchlist', resubscribe);
+  on('chart-token', (token) => {
+    charted = token;
+    resubscribe();
   });
 }
 

@@ -1,7 +1,7 @@
 // Read views and command arguments of the risk manager's control plane (gateway, tests). Command
 // arguments come from clients through the gateway: bad ones are ERR_COMMAND_INVALID.
 import { appError } from '../../errors.js';
-import { dailyNetRealized, dailyTradeCount, istDay, type RiskLimits, type RiskState } from '../../domain/risk/index.js';
+import { dailyNetRealized, dailyTradeCount, istDay, type FlattenRequest, type RiskLimits, type RiskState } from '../../domain/risk/index.js';
 import type { Broker, Paise } from '../../domain/types.js';
 import type { FlattenCommand, KillSwitchCommand } from '../../protocol/risk.js';
 import { parseBroker } from '../portfolio/queries.js';
@@ -57,18 +57,28 @@ export function parseKillSwitch(arg: unknown, brokers: readonly Broker[]): KillS
   };
 }
 
-/** Parses `call('flatten', …)`'s argument (`{ broker?, strategyId? }`, or null for everything). */
+/** Parses `call('flatten', …)`'s argument (`{ broker?, strategyId?, token? }`, or null for everything). */
 export function parseFlatten(arg: unknown, brokers: readonly Broker[]): FlattenCommand {
   if (arg !== null && arg !== undefined && (typeof arg !== 'object' || Array.isArray(arg))) {
-    throw appError('ERR_COMMAND_INVALID', { command: 'flatten', reason: 'expected { broker?, strategyId? }' });
+    throw appError('ERR_COMMAND_INVALID', { command: 'flatten', reason: 'expected { broker?, strategyId?, token? }' });
   }
   const a = (arg ?? {}) as Record<string, unknown>;
   const strategyId = a['strategyId'];
   if (strategyId !== undefined && (typeof strategyId !== 'string' || strategyId.length === 0 || strategyId.length > 100)) {
     throw appError('ERR_COMMAND_INVALID', { command: 'flatten', reason: 'expected strategyId to be a string of 1 to 100 characters' });
   }
+  const token = a['token'];
+  if (token !== undefined && (typeof token !== 'number' || !Number.isSafeInteger(token) || token <= 0)) {
+    throw appError('ERR_COMMAND_INVALID', { command: 'flatten', reason: `expected token to be a positive integer, was ${JSON.stringify(token)}` });
+  }
   return {
     ...(a['broker'] !== undefined ? { broker: parseBroker('flatten', a['broker'], brokers) } : {}),
     ...(strategyId !== undefined ? { strategyId } : {}),
+    ...(token !== undefined ? { token } : {}),
   };
+}
+
+/** What to close, at event time `ts`: the command's strategy and instrument filters, when given. */
+export function flattenRequest(cmd: FlattenCommand, ts: number): FlattenRequest {
+  return { ts, ...(cmd.strategyId !== undefined ? { strategyId: cmd.strategyId } : {}), ...(cmd.token !== undefined ? { token: cmd.token } : {}) };
 }

@@ -9,6 +9,7 @@ export function strategyInfos(
   configs: readonly StrategyConfig[],
   stats: EngineStats,
   skipped: readonly SkippedStrategy[],
+  paused: ReadonlySet<string> = new Set(),
 ): StrategyInfo[] {
   const byId = new Map(stats.strategies.map((s) => [s.id, s]));
   const skipReason = new Map(skipped.map((s) => [s.config.id, s.reason]));
@@ -28,6 +29,7 @@ export function strategyInfos(
       rejected: s?.rejected ?? 0,
       errors: s?.errors ?? 0,
       warnings: s?.warnings ?? 0,
+      paused: paused.has(c.id),
     };
   });
 }

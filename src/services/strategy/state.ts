@@ -17,17 +17,21 @@ export interface StoredStrategyState {
   /** Epoch ms of the save (actor clock). */
   readonly savedAt: number;
   readonly engine: EngineState;
+  /** Strategies paused by an operator (absent: none). Survives any outage, like the timers. */
+  readonly paused?: readonly string[];
 }
 
-/** The record to store now. */
-export function stateRecord(engine: StrategyEngine, nowMs: number): StoredStrategyState {
-  return { v: STORED_STATE_VERSION, savedAt: nowMs, engine: engine.exportState({ histories: true }) };
+/** The record to store now (`paused`: the ids paused by an operator, sorted). */
+export function stateRecord(engine: StrategyEngine, nowMs: number, paused: readonly string[] = []): StoredStrategyState {
+  return { v: STORED_STATE_VERSION, savedAt: nowMs, engine: engine.exportState({ histories: true }), ...(paused.length > 0 ? { paused } : {}) };
 }
 
 /** Outcome of a restore. */
 export interface RestoreReport extends ImportReport {
   /** True when the saved histories were too old and were ignored. */
   readonly historiesDropped: boolean;
+  /** Paused strategy ids of the record (strings only; the caller keeps those it runs). */
+  readonly paused: readonly string[];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -61,5 +65,6 @@ export function restoreState(
   const stale = !(age >= 0 && age <= maxHistoryAgeMs);
   const r = engine.importState(stale ? withoutHistories(raw['engine']) : raw['engine']);
   if (!r.ok) return r;
-  return { ok: true, value: { ...r.value, historiesDropped: stale } };
+  const paused = Array.isArray(raw['paused']) ? raw['paused'].filter((x): x is string => typeof x === 'string') : [];
+  return { ok: true, value: { ...r.value, historiesDropped: stale, paused } };
 }

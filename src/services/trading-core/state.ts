@@ -13,7 +13,7 @@ import { K } from '../../store/keyspace.js';
 import { loadTickSizes } from '../engine/config.js';
 import { catchUpRiskFills, loadRiskBooks } from '../risk/books.js';
 import { restoreState, stateRecord, type RestoreReport } from '../strategy/state.js';
-import { riskBehaviour, tradingStepBehaviour, tradingStepConfig, venueBehaviour, type StepState } from '../trading/index.js';
+import { pausedList, restorePaused, riskBehaviour, tradingStepBehaviour, tradingStepConfig, venueBehaviour, type StepState } from '../trading/index.js';
 import type { Result } from '../../errors.js';
 import type { StateSchemaError } from '../../domain/strategy/index.js';
 
@@ -44,7 +44,9 @@ export function restoreStep(
   // Strategy timers and histories: the core's own per broker, else the split runner's; restored
   // through the runner's age check (histories older than a bound would compare prices across a gap)
   const saved: unknown = db.get(K.strategyState(broker)) ?? db.get(K.strategyState());
-  return { step, strategies: saved === undefined ? undefined : restoreState(step.strategy.engine, saved, nowMs) };
+  const strategiesRestored = saved === undefined ? undefined : restoreState(step.strategy.engine, saved, nowMs);
+  if (strategiesRestored?.ok === true) restorePaused(step.strategy, strategiesRestored.value.paused);
+  return { step, strategies: strategiesRestored };
 }
 
 /** Writes the step's state under the split actors' keys (inside the caller's transaction). */
@@ -53,7 +55,7 @@ export function stepStateWriter(step: StepState, broker: Broker, nowMs: number):
   const venue = venueBehaviour.snapshot(step.venue);
   const engine: EngineStateRecord = { v: 1, broker, adapter: venue.adapter, lastEodDay: venue.lastEodDay };
   const risk = riskBehaviour.snapshot(step.risk);
-  const strategies = stateRecord(step.strategy.engine, nowMs);
+  const strategies = stateRecord(step.strategy.engine, nowMs, pausedList(step.strategy));
   return (tx) => {
     void tx.put(K.engineState(broker), engine);
     void tx.put(K.riskState(broker), risk);

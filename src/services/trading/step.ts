@@ -96,7 +96,7 @@ export const tradingStepBehaviour: Behaviour<StepConfig, StepState, StepIn, Step
       case 'flatten': {
         // Resting orders go first: none of them can fill, or reopen a position, after the closes
         for (const o of [...state.venue.adapter.openOrders()]) {
-          if (msg.strategyId !== undefined && o.strategyId !== msg.strategyId) continue;
+          if ((msg.strategyId !== undefined && o.strategyId !== msg.strategyId) || (msg.token !== undefined && o.token !== msg.token)) continue;
           venueBehaviour.handle(state.venue, { kind: 'cancel', orderId: o.orderId, ts: msg.ts }, toVenue);
         }
         for (const signal of closingSignals(state.risk.state, state.risk.limits, msg)) {

@@ -1,5 +1,7 @@
 // Glue of the portfolio manager without workers: group commit, fill-log catch-up exactly once
-// against a real temp LMDB, snapshot change detection, equity pruning and command arguments.
+// against a real temp LMDB, snapshot change detection, equity pruning and command arguments, and
+// the books of the enabled strategies opened at start (the equity curve starts at the capital:
+// before, the first point was 0 and the curve jumped by one starting cash at each first fill).
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +11,8 @@ import { openStore } from '../../../src/store/lmdb.js';
 import { K } from '../../../src/store/keyspace.js';
 import { CommitCoalescer } from '../../../src/services/portfolio/coalescer.js';
 import { commitWrites, readFillsAfter } from '../../../src/services/portfolio/fill-log.js';
-import { bookWrites, catchUpFills, loadBooks } from '../../../src/services/portfolio/books.js';
+import { bookWrites, catchUpFills, loadBooks, openStrategyBooks } from '../../../src/services/portfolio/books.js';
+import { readEquity } from '../../../src/gateway/equity.js';
 import { intervalWrites, snapshotPayload, SnapshotTracker } from '../../../src/services/portfolio/snapshots.js';
 import { equitySummary, parsePositionsQuery, positionsOf } from '../../../src/services/portfolio/queries.js';
 import { exportState, foldFills, markToMarket } from '../../../src/domain/portfolio/index.js';
@@ -133,5 +136,59 @@ describe('queries', () => {
     expect(parsePositionsQuery(null, ['paper'])).toEqual({});
     expect(() => parsePositionsQuery({ broker: 'nyse' }, ['paper'])).toThrow(/control command "positions" rejected/);
     expect(() => parsePositionsQuery({ strategyId: 3 }, ['paper'])).toThrow(/strategyId/);
+  });
+});
+
+const CAPITAL = 100_000_000; // 10 lakh rupees in paise
+const enabled = [
+  { id: 'a', broker: 'paper' as const },
+  { id: 'b', broker: 'paper' as const },
+  { id: 'c', broker: 'paper' as const },
+  // A strategy of an inactive broker opens nothing
+  { id: 'z', broker: 'zerodha' as const },
+];
+
+describe('openStrategyBooks', () => {
+  it('starts the equity curve at capital × enabled strategies, with no jump at a first fill', async () => {
+    const d = store();
+    const books = loadBooks(d, ['paper'], () => ({ startingCash: CAPITAL }));
+    expect([...openStrategyBooks(books, enabled)]).toEqual(['paper']);
+    expect(books.has('zerodha')).toBe(false);
+    const tracker = new SnapshotTracker();
+    const interval = async (ts: number): Promise<void> => {
+      const out = tracker.collect(books, ts);
+      await commitWrites(d, 'nosync', [...bookWrites(books, ['paper']), ...intervalWrites(d, out, ts)]);
+    };
+    await interval(1000);
+
+    // Strategy b's first round trip: +5 rupees gross on 10 shares, 3 paise fees on each fill
+    await commitWrites(d, 'nosync', [
+      { kind: 'put', key: K.fill('paper', 1), value: mkFill({ strategyId: 'b', side: 'BUY', quantity: 10, price: 10_000, fees: 3, fillSeq: 1 }) },
+      { kind: 'put', key: K.fill('paper', 2), value: mkFill({ strategyId: 'b', side: 'SELL', quantity: 10, price: 10_050, fees: 3, fillSeq: 2 }) },
+    ]);
+    expect(catchUpFills(d, 'paper', books.get('paper')!).applied).toBe(2);
+    await interval(2000);
+
+    d.resetReadTxn();
+    const curve = readEquity(d, 'paper', 0, 10_000, 100).points;
+    expect(curve.map((p) => p.equity)).toEqual([3 * CAPITAL, 3 * CAPITAL + 500 - 6]);
+    expect(curve[0]!.netPnl).toBe(0);
+  });
+
+  it('keeps an existing book (stored state) and is idempotent', async () => {
+    const d = store();
+    const books = loadBooks(d, ['paper'], () => ({ startingCash: CAPITAL }));
+    openStrategyBooks(books, enabled.slice(0, 1));
+    await commitWrites(d, 'nosync', [{ kind: 'put', key: K.fill('paper', 1), value: mkFill({ strategyId: 'a', side: 'BUY', quantity: 1, price: 100, fees: 1, fillSeq: 1 }) }]);
+    catchUpFills(d, 'paper', books.get('paper')!);
+    await commitWrites(d, 'nosync', bookWrites(books, ['paper']));
+
+    d.resetReadTxn();
+    const again = loadBooks(d, ['paper'], () => ({ startingCash: CAPITAL }));
+    expect([...openStrategyBooks(again, enabled)]).toEqual(['paper']); // b and c are new
+    expect([...openStrategyBooks(again, enabled)]).toEqual([]);
+    const a = again.get('paper')!.brokers.get('paper')!.strategies.get('a')!;
+    expect(a.cash).toBe(CAPITAL - 101);
+    expect(a.positions.get(256265)?.qty).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import { $, el } from '../dom.js';
 import { debug, emit, on } from '../bus.js';
 import { fmtInt, fmtMinor, signClass } from '../format.js';
 import { itemsOf } from '../api.js';
+import { createDeskChart, rupees, tzShift } from '../charts.js';
 
 let api;
 let chart = null;
@@ -16,7 +17,6 @@ let points = []; // { ts, equity, netPnl, divisor }
 /** broker → { seeded, strategies: Map<strategyId, totals>, divisor } */
 const books = new Map();
 
-const tzShift = (ms) => Math.floor(ms / 1000) - new Date(ms).getTimezoneOffset() * 60;
 
 /** A stored point worth drawing: an all-zero point is an empty book (before any strategy traded). */
 function usable(p) {
@@ -154,27 +154,16 @@ function onEvent({ stream, data }) {
 }
 
 function initChart() {
-  const LC = window.LightweightCharts;
-  if (!LC) {
-    $('equity-empty').textContent = 'Chart library failed to load (/vendor/lightweight-charts.js)';
-    return;
-  }
-  const fmt = (v) => fmtMinor(Math.round(v * 100), 100);
-  chart = LC.createChart($('equity-chart'), {
-    autoSize: true,
-    layout: { background: { type: 'solid', color: 'transparent' }, textColor: '#8892a6', fontSize: 11, fontFamily: 'var(--mono)' },
-    grid: { vertLines: { color: 'rgba(42,52,70,0.45)' }, horzLines: { color: 'rgba(42,52,70,0.45)' } },
-    rightPriceScale: { borderColor: '#232c3b', scaleMargins: { top: 0.12, bottom: 0.08 } },
-    timeScale: { borderColor: '#232c3b', timeVisible: true, secondsVisible: false, rightOffset: 4 },
-    crosshair: { mode: 0, vertLine: { color: '#4b5870', labelBackgroundColor: '#2a3446' }, horzLine: { color: '#4b5870', labelBackgroundColor: '#2a3446' } },
-    localization: { priceFormatter: fmt },
-  });
+  const made = createDeskChart($('equity-chart'), $('equity-empty'));
+  if (made === null) return;
+  const { LC } = made;
+  chart = made.chart;
   series = chart.addSeries(LC.BaselineSeries, {
     baseValue: { type: 'price', price: 0 },
     topLineColor: '#26c281', topFillColor1: 'rgba(38,194,129,0.28)', topFillColor2: 'rgba(38,194,129,0.02)',
     bottomLineColor: '#f0506e', bottomFillColor1: 'rgba(240,80,110,0.02)', bottomFillColor2: 'rgba(240,80,110,0.28)',
     lineWidth: 2,
-    priceFormat: { type: 'custom', formatter: fmt, minMove: 0.01 },
+    priceFormat: { type: 'custom', formatter: rupees, minMove: 0.01 },
   });
 }
 

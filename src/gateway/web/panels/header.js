@@ -164,7 +164,7 @@ function confirmKill(api) {
 }
 
 /** `"3 closing orders (1 rejected), 2 resting orders canceled"` from a flatten answer. */
-function flattenSummary(reply) {
+export function flattenSummary(reply) {
   let closes = 0;
   let rejected = 0;
   let canceled = 0;
@@ -176,16 +176,18 @@ function flattenSummary(reply) {
   return `${closes} closing order${closes === 1 ? '' : 's'}${rejected > 0 ? ` (${rejected} rejected by risk)` : ''}, ${canceled} resting order${canceled === 1 ? '' : 's'} canceled`;
 }
 
-function confirmFlatten(api) {
-  $('confirm-title').textContent = 'Flatten every position?';
-  $('confirm-text').textContent =
-    'Cancels every resting order and closes every open position of every broker with market orders through risk (they pass the kill switch). Strategies may open new positions afterwards unless the kill switch is engaged. Audited.';
+/**
+ * The confirm dialog for a trade-scope action without a reason field (flatten, close one
+ * position, pause/resume a strategy): `send()` runs only after OK; its failure stays in the dialog
+ * (code and message), its answer goes to `done(reply)`. The audit log names the token.
+ */
+export function confirmAction({ title, text, okLabel, okClass = 'danger', send, done }) {
+  $('confirm-title').textContent = title;
+  $('confirm-text').textContent = text;
   const ok = $('confirm-ok');
-  ok.textContent = 'Flatten';
-  ok.className = 'btn danger';
-  const alt = $('confirm-alt');
-  alt.hidden = true;
-  // The call carries no reason: the audit log names the token
+  ok.textContent = okLabel;
+  ok.className = `btn ${okClass}`;
+  $('confirm-alt').hidden = true;
   $('confirm-reason').hidden = true;
   $('confirm-error').hidden = true;
   $('confirm').hidden = false;
@@ -200,9 +202,9 @@ function confirmFlatten(api) {
     ev.preventDefault();
     ok.disabled = true;
     try {
-      const reply = await api.post('/api/v1/flatten', { confirm: true }, { timeoutMs: 30_000 });
+      const reply = await send();
       close();
-      toast(`Flatten: ${flattenSummary(reply)}`, 'bad');
+      done(reply);
     } catch (e) {
       $('confirm-error').textContent = `${e.code ?? 'ERROR'}: ${e.message}`;
       $('confirm-error').hidden = false;
@@ -210,6 +212,16 @@ function confirmFlatten(api) {
       ok.disabled = false;
     }
   };
+}
+
+function confirmFlatten(api) {
+  confirmAction({
+    title: 'Flatten every position?',
+    text: 'Cancels every resting order and closes every open position of every broker with market orders through risk (they pass the kill switch). Strategies may open new positions afterwards unless the kill switch is engaged. Audited.',
+    okLabel: 'Flatten',
+    send: () => api.post('/api/v1/flatten', { confirm: true }, { timeoutMs: 30_000 }),
+    done: (reply) => toast(`Flatten: ${flattenSummary(reply)}`, 'bad'),
+  });
 }
 
 /** Wires the header. `onLogout()` forgets the token. */

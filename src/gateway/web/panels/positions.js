@@ -1,8 +1,11 @@
 // Positions table: one row per (broker, strategy, instrument) from GET /api/v1/positions,
 // re-marked live with watchlist ticks (unrealized = ltp·qty − costBasis, integer paise), totals in
-// the footer. Refreshed periodically and shortly after every fill event.
+// the footer. Refreshed periodically and shortly after every fill event. An open position has a
+// Close button (trade scope, confirmed): POST /api/v1/flatten for its strategy and instrument, a
+// risk-checked market order through the pipeline. Clicking a row opens its price chart.
 import { $, el, KeyedTable } from '../dom.js';
-import { debug, on, state } from '../bus.js';
+import { debug, emit, on, state } from '../bus.js';
+import { confirmAction, flattenSummary, toast } from './header.js';
 import { fmtInt, fmtMinor, signClass } from '../format.js';
 import { symbolOf } from '../instruments.js';
 import { itemsOf } from '../api.js';
@@ -32,7 +35,35 @@ const columns = [
   { cell: (p) => money(p.realizedPnl) },
   { cell: (p) => money(p.fees, false) },
   { cell: (p) => ({ ...money(p.netPnl), cls: `num strong ${signClass(p.netPnl)}` }) },
+  { cell: (p) => closeCell(p) },
 ];
+
+function closeCell(p) {
+  if (p.qty === 0) return { text: '' };
+  const canTrade = state.canTrade();
+  const btn = el('button', { class: 'btn tiny danger', 'data-close': `${p.strategyId}|${p.token}`, disabled: !canTrade, title: canTrade ? 'Close this position with a market order through risk' : 'Requires the trade scope' }, 'Close');
+  btn.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    confirmClose(p);
+  });
+  return { node: btn, sig: String(canTrade), cls: 'act' };
+}
+
+function confirmClose(p) {
+  if (!state.canTrade()) return;
+  const side = p.qty > 0 ? 'SELL' : 'BUY';
+  confirmAction({
+    title: `Close ${p.strategyId} · ${symbolOf(p.token)}?`,
+    text: `Sends a market ${side} of ${fmtInt(Math.abs(p.qty))} through risk (it passes the kill switch while it reduces) and cancels this position's resting orders. The strategy may reopen it unless paused. Audited.`,
+    okLabel: 'Close position',
+    send: () => api.post('/api/v1/flatten', { broker: p.broker, strategyId: p.strategyId, token: p.token, confirm: true }, { timeoutMs: 30_000 }),
+    done: (reply) => {
+      debug.closes++;
+      toast(`Close ${symbolOf(p.token)}: ${flattenSummary(reply)}`, 'bad');
+      soon();
+    },
+  });
+}
 
 function render() {
   const rows = positions
@@ -47,7 +78,7 @@ function render() {
   const foot = $('positions-foot');
   if (rows.length === 0) return foot.replaceChildren();
   const cell = (v, signed = true) => el('td', { class: `num strong ${signed ? signClass(v) : ''}` }, fmtMinor(v, 100, { sign: signed }));
-  foot.replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'dim' }, 'Total'), cell(sum('unrealizedPnl')), cell(sum('realizedPnl')), cell(sum('fees'), false), cell(sum('netPnl'))));
+  foot.replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'dim' }, 'Total'), cell(sum('unrealizedPnl')), cell(sum('realizedPnl')), cell(sum('fees'), false), cell(sum('netPnl')), el('td')));
 }
 
 /** Refetches every position. */
@@ -68,6 +99,7 @@ function soon() {
 /** Wires the panel. */
 export function initPositions(client) {
   api = client;
+  debug.closes = 0;
   table = new KeyedTable($('positions-body'), columns, (p) => `${p.broker}|${p.strategyId}|${p.token}`, {
     empty: 'No positions yet',
     rowClass: (p) => (p.qty === 0 ? 'flat' : ''),
@@ -76,7 +108,13 @@ export function initPositions(client) {
     hideFlat = ev.target.checked;
     render();
   });
+  $('positions-body').addEventListener('click', (ev) => {
+    if (ev.target.closest('button')) return;
+    const token = Number(ev.target.closest('tr[data-key]')?.dataset.key?.split('|')[2]);
+    if (Number.isSafeInteger(token) && token > 0) emit('open-chart', token);
+  });
   on('event', ({ stream }) => stream.endsWith('.orders.filled') && soon());
+  on('scopes', () => { table.rows.forEach((tr) => delete tr.lastChild.dataset.sig); render(); });
   on('resync', refreshPositions);
   on('instruments', render);
   setInterval(() => positions.some((p) => p.qty !== 0 && state.ticks.has(p.token)) && render(), 500);

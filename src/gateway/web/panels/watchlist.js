@@ -163,6 +163,12 @@ export async function initWatchlist() {
       if (i === 1) flash(td, lastDir.get(r.token) === 'down' ? 'down' : 'up');
     },
   });
+  // A row click opens the instrument in the price chart (buttons in the row keep their own action)
+  $('ticks-body').addEventListener('click', (ev) => {
+    if (ev.target.closest('button')) return;
+    const token = Number(ev.target.closest('tr[data-key]')?.dataset.key);
+    if (Number.isSafeInteger(token) && token > 0) emit('open-chart', token);
+  });
   on('ticks', onTicks);
   on('instruments', () => { table.rows.forEach((tr) => delete tr.children[0].dataset.sig); dirty = true; });
   initPicker();
