@@ -28,6 +28,9 @@ export function tradingBrokers(config: AppConfig): Broker[] {
   return config.brokers.active.filter((b) => (b === 'paper' ? config.brokers.paperEnabled : config.brokers.zerodhaEnabled));
 }
 
+/** Niceness of the gateway process: it yields the CPU to the trading threads (see ProcessSpec.niceness). */
+export const GATEWAY_NICENESS = 10;
+
 /** The gateway process (REST, WebSocket, dashboard), subscribed to `topics`. */
 export function gatewaySpec(brokers: readonly Broker[], topics: readonly string[]): ProcessSpec {
   return {
@@ -38,6 +41,7 @@ export function gatewaySpec(brokers: readonly Broker[], topics: readonly string[
     needsStore: true,
     args: { brokers },
     subscribes: topics.map((topic) => ({ topic })),
+    niceness: GATEWAY_NICENESS,
   };
 }
 

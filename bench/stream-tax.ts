@@ -68,6 +68,9 @@ export const streamTaxSuite: BenchSuite = {
     const runs = ctx.quick ? 1 : ctx.runs;
     const variants: Variant[] = z.topologies.flatMap((topology) => [
       { topology, clients: 0, mode: 'latest' as const },
+      // One client: the release → client latency of the gateway path itself, without a client
+      // process that has a thousand sockets to serve
+      { topology, clients: 1, mode: 'latest' as const },
       { topology, clients: z.clients, mode: 'latest' as const },
       ...(z.every ? [{ topology, clients: z.clients, mode: 'every' as const }] : []),
     ]);
@@ -95,9 +98,20 @@ export const streamTaxSuite: BenchSuite = {
     for (const topology of z.topologies) {
       const vs = variants.filter((v) => v.topology === topology);
       const base = vs[0]!;
-      for (const v of vs.slice(1)) {
+      const one = vs.find((v) => v.clients === 1)!;
+      const lat = release(one, 'paced').summary(0);
+      goals.push({
+        id: `STREAM release→client p99 ${topology}`,
+        what: `fill event released by its commit (envelope ts) → received by one stream client at ${PACED_RATE} ticks/s, p99 (1 ms clock), ${topology}`,
+        measured: `${ns(lat.p99Ns)} (p50 ${ns(lat.p50Ns)}, ${lat.count} fills)`,
+        floor: 'reported',
+        stretch: '—',
+        verdict: lat.count > 0 ? 'pass' : 'n/a',
+        value: lat.p99Ns / 1e6,
+        unit: 'ms',
+      });
+      for (const v of vs.filter((x) => x.clients > 1)) {
         const r = tput(v) / tput(base);
-        const lat = release(v, 'paced').summary(0);
         goals.push({
           id: `STREAM tax ${topology} N=${v.clients} ${v.mode}`,
           what: `saturation fills/s with ${v.clients} stream clients (${v.mode}) ÷ with none, ${topology} topology, gateway running in both`,
@@ -107,16 +121,6 @@ export const streamTaxSuite: BenchSuite = {
           verdict: verdict(r, GOAL, 1, false),
           value: r,
           unit: 'ratio',
-        });
-        goals.push({
-          id: `STREAM release→client p99 ${topology} N=${v.clients} ${v.mode}`,
-          what: `fill event released by its commit (envelope ts) → received by a client at ${PACED_RATE} ticks/s, p99 over every client's fills (1 ms clock), ${topology}`,
-          measured: `${ns(lat.p99Ns)} (p50 ${ns(lat.p50Ns)}, ${lat.count} deliveries)`,
-          floor: 'reported',
-          stretch: '—',
-          verdict: lat.count > 0 ? 'pass' : 'n/a',
-          value: lat.p99Ns / 1e6,
-          unit: 'ms',
         });
       }
       for (const v of vs) {
@@ -142,7 +146,8 @@ export const streamTaxSuite: BenchSuite = {
     const head = ['variant', 'fills/s', 'complete', 'clients connect', 'ticks delivered (max pace)', 'ticks dropped', 'fill events delivered', `release→client p50 / p99 @${PACED_RATE / 1000}k/s`, 'release→client p50 / p99 at max pace', 'client CPU s'];
     const notes = [
       `Pipeline: the bench injector at ${PACED_RATE} ticks/s (${z.pacedTicks} ticks: the latency step), then at max pace (${z.ticks} ticks: the throughput step; every tick a signal and a fill) through the real ${z.topologies.join(' and ')} pipeline, with the gateway process subscribed to every topic as \`npm start\` runs it (a fresh child process and empty store per run; ${runs} run(s) per variant, median shown in the goals).`,
-      'Clients: SDK StreamClients over loopback in ONE separate process, each subscribed to market.ticks (latest = coalesced per instrument; every = every tick, gaps reported as dropped) and to paper.orders.filled and paper.pnl.snapshots; subscriptions confirmed (ping/pong) before the step starts. On 2 vCPUs the client process competes with the pipeline for the same cores: the ratio includes the cost of the clients themselves, which a real deployment would run elsewhere.',
+      'Clients: SDK StreamClients over loopback in ONE separate process, each subscribed to market.ticks (binary; latest = coalesced per instrument; every = every tick, gaps reported as dropped) and to paper.orders.filled and paper.pnl.snapshots; subscriptions confirmed (ping/pong) before the step starts. They stand for screens and programs on other machines, so their process runs at niceness 19 (it gets the CPU the system leaves over); the gateway runs at niceness 10 as in `npm start` (ProcessSpec.niceness). Both still share the 2 vCPUs with the pipeline.',
+      'With 1 000 clients in one process, that process cannot keep up with every fill event (each fill goes to every client): its latency columns measure its own backlog, not the gateway. The release→client goal is read from the 1-client run.',
       'release→client: Date.now() at the client − the fill envelope\'s ts (stamped when the commit that released the event completed), 1 ms resolution.',
     ];
     return {

@@ -3,6 +3,7 @@
 // forwards its (lossy) subscriptions over a socketpair (bridge.ts). Whatever the child does —
 // throw, abort in native code, hang, get SIGKILLed — only the child dies; the supervisor restarts it.
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { appError, AlphaPandaError } from '../errors.js';
 import { relayLines } from '../log.js';
 import { ChildLifecycle } from './child-lifecycle.js';
@@ -54,6 +55,14 @@ export class OsProcess extends ChildLifecycle<ProcessSpec> {
     // whoever holds them (a terminal, a pipe, the test runner's log capture) gets the child's lines
     // fd STREAM_FD is a socketpair for the stream tap: no path to clean up, it dies with the child
     const child = fork(this.env.entryPath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'] });
+    if (this.spec.niceness !== undefined && this.spec.niceness > 0 && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, Math.min(19, this.spec.niceness));
+      } catch {
+        // Raising niceness needs no privilege on Linux; a sandbox that refuses it leaves the child at
+        // the parent's priority, which is what it had before
+      }
+    }
     const stream = child.stdio[STREAM_FD] as Socket | null;
     this.stream = stream ?? undefined;
     // A write racing the child's death is expected; the exit handler reports the crash

@@ -62,6 +62,12 @@ export interface ProcessSpec {
   readonly args?: Readonly<Record<string, unknown>>;
   readonly shutdownMs?: number;
   readonly startTimeoutMs?: number;
+  /**
+   * OS scheduling niceness of the child (0 = the parent's, up to 19 = yields the CPU to everything
+   * else). A child that serves clients (the gateway) runs nicer than the trading threads, so on a
+   * busy box clients wait, never trading.
+   */
+  readonly niceness?: number;
 }
 
 export type LeafSpec = ActorSpec | ProcessSpec;
