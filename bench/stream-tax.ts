@@ -6,6 +6,7 @@
 // for every fill event a client received, the time from its release (the commit that published it:
 // a checkpoint in the fused topology, the engine's per-batch commit in the split one) to the client.
 import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
+import { describeMachine } from './harness/machine.js';
 import { Histogram } from './harness/histogram.js';
 import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
 import type { PipelineJob, StreamResult } from './pipeline-harness/job.js';
@@ -143,6 +144,7 @@ export const streamTaxSuite: BenchSuite = {
         }
       }
     }
+    const goalRows = [['goal', 'what', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.stretch, g.verdict])];
     const head = ['variant', 'fills/s', 'complete', 'clients connect', 'ticks delivered (max pace)', 'ticks dropped', 'fill events delivered', `release→client p50 / p99 @${PACED_RATE / 1000}k/s`, 'release→client p50 / p99 at max pace', 'client CPU s'];
     const notes = [
       `Pipeline: the bench injector at ${PACED_RATE} ticks/s (${z.pacedTicks} ticks: the latency step), then at max pace (${z.ticks} ticks: the throughput step; every tick a signal and a fill) through the real ${z.topologies.join(' and ')} pipeline, with the gateway process subscribed to every topic as \`npm start\` runs it (a fresh child process and empty store per run; ${runs} run(s) per variant, median shown in the goals).`,
@@ -154,8 +156,20 @@ export const streamTaxSuite: BenchSuite = {
       ...resultHeader(this, ctx, startedAt, t0),
       metrics: { runs: all.map((r) => ({ variant: label(r.variant), throughput: r.step?.throughput ?? null, complete: r.step?.complete ?? false, paced: r.paced ?? null, stream: r.stream ?? null, error: r.error ?? null })) },
       goals,
-      text: textTable([head, ...rows]),
-      markdown: [mdTable([head, ...rows]), '', ...notes.map((n) => `- ${n}`)].join('\n'),
+      text: [textTable([head, ...rows]), '', 'Goals', textTable(goalRows)].join('\n'),
+      markdown: [
+        `## Live stream tax (suite \`stream-tax\`, run ${startedAt}${ctx.quick ? ', QUICK' : ''})`,
+        '',
+        `Machine: ${describeMachine(ctx.machine)}.`,
+        '',
+        '### Goals',
+        mdTable(goalRows),
+        '',
+        '### Runs',
+        mdTable([head, ...rows]),
+        '',
+        ...notes.map((n) => `- ${n}`),
+      ].join('\n'),
     };
   },
 };
