@@ -14,7 +14,7 @@ import { lastFillSeq, queryFills } from '../services/engine/queries.js';
 import { jsonBody, type Reply } from './http.js';
 import { brokerOrFirst, idParam, intParam, pageParams, textParam } from './query.js';
 import type { ApiDeps } from './routes-api.js';
-import { parse } from './routes-control.js';
+import { checkBroker, parse } from './routes-control.js';
 import type { Route } from './router.js';
 import { freshStore } from './store-read.js';
 import { performanceView, tradesView, type FillWindow, type PortfolioFigures } from './trader-views.js';
@@ -98,10 +98,7 @@ export function traderRoutes(d: ApiDeps): Route[] {
         const action = cmd.paused ? 'pausing' : 'resuming';
         if (cmd.confirm !== true) throw appError('ERR_PAUSE_UNCONFIRMED', { action, strategyId });
         // The strategy's broker decides which actor runs it (split: the runner; fused: that broker's core)
-        let broker = cmd.broker as Broker | undefined;
-        if (broker !== undefined && !(d.brokers as readonly string[]).includes(broker)) {
-          throw appError('ERR_HTTP_BAD_REQUEST', { reason: `expected broker to be one of ${d.brokers.join(', ')}, was "${broker.slice(0, 20)}"` });
-        }
+        let broker = checkBroker(cmd.broker, d.brokers);
         if (broker === undefined) {
           const actors = [...new Set(d.brokers.map((b) => d.actorOf('strategies', b)))];
           const lists = await Promise.all(actors.map((a) => d.upstream.call(a, 'strategies')));

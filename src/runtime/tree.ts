@@ -65,7 +65,8 @@ export interface ProcessSpec {
   /**
    * OS scheduling niceness of the child (0 = the parent's, up to 19 = yields the CPU to everything
    * else). A child that serves clients (the gateway) runs nicer than the trading threads, so on a
-   * busy box clients wait, never trading.
+   * busy box clients wait, never trading. Set on the child's main thread right after the fork (on
+   * Linux niceness is per thread; threads it starts later inherit it, uWS runs on the main thread).
    */
   readonly niceness?: number;
 }
