@@ -16,6 +16,10 @@ import { createSyntheticSource } from '../src/services/feed/synthetic-source.js'
 import { createReplaySource } from '../src/services/feed/replay-source.js';
 import { createKiteSource } from '../src/services/feed/kite-source.js';
 import { tickPublisher } from '../src/services/feed/tick-channel.js';
+import { DEFAULT_JOURNAL_KEEP, TickJournal } from '../src/services/feed/tick-journal.js';
+import { isCheckpointRecord } from '../src/protocol/checkpoint.js';
+import { K } from '../src/store/keyspace.js';
+import type { RootDatabase } from 'lmdb';
 import { brokerInternalTopic } from '../src/protocol/topics.js';
 import { isAppError } from '../src/errors.js';
 import { orderUpdateRecord, type OrderUpdateRecord } from '../src/services/engine/order-updates.js';
@@ -24,6 +28,31 @@ import { orderUpdateRecord, type OrderUpdateRecord } from '../src/services/engin
 const HOUSEKEEPING_MS = 250;
 /** Window of the published-rate sample. */
 const RATE_WINDOW_MS = 1000;
+/** How often the tick journal drops what is older than it keeps. */
+const JOURNAL_PRUNE_MS = 5000;
+
+/**
+ * The journal positions in the last checkpoints of the actors named by args.rewindFor (the fused
+ * trading cores): a rewind starts at the lowest (null when one has none yet, so it starts fresh
+ * and there is nothing to rewind to, or when nobody asks: split topology), and new ticks must be
+ * numbered past the highest, even if the journal's last puts did not survive the crash.
+ */
+function checkpointedPositions(store: RootDatabase | undefined, names: unknown): { rewindFrom: number | null; floor: number } {
+  if (store === undefined || !Array.isArray(names) || names.length === 0) return { rewindFrom: null, floor: 0 };
+  let from = Number.POSITIVE_INFINITY;
+  let floor = 0;
+  let all = true;
+  for (const name of names) {
+    const rec = typeof name === 'string' ? store.get([...K.checkpoint(name)]) : undefined;
+    if (!isCheckpointRecord(rec) || rec.journal == null) {
+      all = false;
+      continue;
+    }
+    from = Math.min(from, rec.journal.nextFeedSeq);
+    floor = Math.max(floor, rec.journal.nextFeedSeq);
+  }
+  return { rewindFrom: all && Number.isFinite(from) ? from : null, floor };
+}
 
 export default defineActor<AppConfig>((ctx) => {
   const config = ctx.config;
@@ -72,8 +101,12 @@ export default defineActor<AppConfig>((ctx) => {
   // KiteTicker `order` messages go to the zerodha engine (granted by actors/tree.ts when it runs)
   const orderUpdates = ctx.args['orderUpdates'] === true ? ctx.publisher<OrderUpdateRecord>(brokerInternalTopic('zerodha', 'orders.updates')) : undefined;
 
+  // Live ticks are journaled (the fused cores' rewind after a crash, src/services/feed/tick-journal.ts)
+  const journal = s.source === 'kite' && store !== undefined ? new TickJournal(store, DEFAULT_JOURNAL_KEEP, fail) : undefined;
+
   const env: FeedEnv = {
     clock: ctx.clock,
+    ...(journal !== undefined ? { journal: { log: journal, ...checkpointedPositions(store, ctx.args['rewindFor']) } } : {}),
     log: ctx.log,
     publisher,
     countError: (code, detail) => ctx.countError(code, detail),
@@ -105,6 +138,7 @@ export default defineActor<AppConfig>((ctx) => {
   let rate = 0;
   let rateFrom = { at: ctx.clock.monoMs(), published: 0 };
   let stopped = false;
+  let lastPruneMono = ctx.clock.monoMs();
   ctx.every(HOUSEKEEPING_MS, () => {
     if (stopped) return;
     const now = ctx.clock.monoMs();
@@ -114,6 +148,10 @@ export default defineActor<AppConfig>((ctx) => {
       rateFrom = { at: now, published };
     }
     if (recorder !== undefined) recorder.flush().catch(fail);
+    if (journal !== undefined && now - lastPruneMono >= JOURNAL_PRUNE_MS) {
+      lastPruneMono = now;
+      void journal.prune();
+    }
     if (now - lastSaveMono >= src.checkpointEveryMs) save().catch(fail);
   });
 

@@ -72,8 +72,18 @@ export default defineActor<AppConfig>(async (ctx) => {
   const replay: FileFingerprint | null = config.feed.source === 'replay' && config.feed.replayFile !== undefined ? fingerprintOf(readHead(config.feed.replayFile)) : null;
   const stored = db.get(K.checkpoint(ctx.name));
   const checkpoint = isCheckpointRecord(stored) ? stored : undefined;
-  // Ticks of this replay file with a feed position below this are in the restored state
-  let nextFeedSeq = replay !== null && checkpoint?.replay != null && checkpoint.replay.fingerprint.sha1 === replay.sha1 ? checkpoint.replay.nextFeedSeq : 0;
+  // A live KiteTicker feed journals its ticks and rewinds to the position this core's checkpoint names
+  const journaled = config.feed.source === 'kite';
+  // Ticks of this replay file (or of the live journal) with a feed position below this are in the restored state
+  let nextFeedSeq =
+    replay !== null && checkpoint?.replay != null && checkpoint.replay.fingerprint.sha1 === replay.sha1
+      ? checkpoint.replay.nextFeedSeq
+      : journaled && checkpoint?.journal != null
+        ? checkpoint.journal.nextFeedSeq
+        : 0;
+  /** The first feed position this incarnation traded (a rewind starts exactly at the restored nextFeedSeq). */
+  let firstFeedSeq: number | null = null;
+  const restoredFeedSeq = nextFeedSeq;
 
   // The step, restored from the state the last checkpoint (or the split actors) committed
   const restored = restoreStep(db, config, broker, setup.value.engine.strategies(), tradable, ctx.clock.nowMs());
@@ -156,13 +166,18 @@ export default defineActor<AppConfig>(async (ctx) => {
     }
     lastTickSeq = meta.seq;
     dirty = true;
-    // A rewound replay re-publishes ticks the restored state already holds: skip them
-    if (replay !== null && tick.feedSeq >= 0) {
+    // A rewound replay or journal re-publishes ticks the restored state already holds: skip them
+    if ((replay !== null || journaled) && tick.feedSeq >= 0) {
       if (tick.feedSeq < nextFeedSeq) {
         counts.replayed++;
         return;
       }
       nextFeedSeq = tick.feedSeq + 1;
+      if (firstFeedSeq === null) {
+        firstFeedSeq = tick.feedSeq;
+        // A gap here (first > restored) means ticks the restored state had not seen were lost
+        ctx.log.info({ restoredFeedSeq, firstFeedSeq }, firstFeedSeq === restoredFeedSeq ? 'feed resumed at the checkpoint' : 'feed resumed past the checkpoint');
+      }
     }
     counts.ticks++;
     stampNs = tick.stampNs;
@@ -186,7 +201,13 @@ export default defineActor<AppConfig>(async (ctx) => {
         const now = ctx.clock.nowMs();
         const writeState = stepStateWriter(step, broker, now);
         const releaseSeq = lastTickSeq;
-        const record: CheckpointRecord = { v: CHECKPOINT_VERSION, n, at: now, replay: replay === null ? null : { fingerprint: replay, nextFeedSeq } };
+        const record: CheckpointRecord = {
+          v: CHECKPOINT_VERSION,
+          n,
+          at: now,
+          replay: replay === null ? null : { fingerprint: replay, nextFeedSeq },
+          journal: journaled ? { nextFeedSeq } : null,
+        };
         return {
           write: (tx) => {
             putOrders(tx, broker, plan.orders.values());
@@ -286,6 +307,8 @@ export default defineActor<AppConfig>(async (ctx) => {
       staged: staged.length,
       checkpoints: { ...checkpointer.stats, last: checkpointer.completed, intervalMs },
       decided: { ...decided },
+      // Where this incarnation resumed the feed (replay file or live journal) and the first position it traded
+      feed: { restoredFeedSeq, firstFeedSeq, nextFeedSeq },
     }),
     health: () => (staged.length > STAGED_DEGRADED ? { status: 'degraded', detail: `${staged.length} events wait for a checkpoint` } : { status: 'healthy' }),
     call: commandTable({

@@ -96,8 +96,10 @@ export function buildTree(config: AppConfig): SupervisorSpec {
     subscribes: [...per('orders.filled').map((topic) => ({ topic })), { topic: MARKET_TICKS, lossy: true }],
     publishes: per('pnl.snapshots'),
   });
+  // In the fused topology a live feed rewinds its tick journal to the cores' last checkpoint
+  const rewindFor = config.runtime.topology === 'fused' ? cores.map((c) => c.name) : [];
   const feed = actor('market-feed', {
-    args: { orderUpdates },
+    args: { orderUpdates, rewindFor },
     publishes: [MARKET_TICKS, ...(orderUpdates ? [brokerInternalTopic('zerodha', 'orders.updates')] : [])],
     subscribes: [],
   });

@@ -18,10 +18,16 @@ export interface CheckpointRecord {
   readonly at: number;
   /**
    * Replay position: every tick of this file with feedSeq < `nextFeedSeq` is in the state. Null for
-   * feeds that cannot rewind (synthetic, live): their ticks after a checkpoint were never
-   * acknowledged outside and are simply not traded again.
+   * other feeds: a synthetic feed's ticks after a checkpoint were never acknowledged outside and
+   * are simply not traded again; a live feed rewinds through its journal (below).
    */
   readonly replay: { readonly fingerprint: FileFingerprint; readonly nextFeedSeq: number } | null;
+  /**
+   * Live-tick journal position (KiteTicker feed): every journaled tick with feedSeq < `nextFeedSeq`
+   * is in the state; after a crash the feed re-publishes the journal from here. Absent or null for
+   * other feeds.
+   */
+  readonly journal?: { readonly nextFeedSeq: number } | null;
 }
 
 /** Whether a stored value is a checkpoint record of this version. */

@@ -50,6 +50,12 @@ export interface KiteFeedStatus {
   readonly malformed: number;
   /** Text messages by type (`order`, `error`, `message`, anything else as `other`). */
   readonly texts: Readonly<Record<'order' | 'error' | 'message' | 'other', number>>;
+  /**
+   * The live-tick journal (src/services/feed/tick-journal.ts): the next feed position, ticks
+   * journaled by this run, and ticks re-published from the journal at start (the rewind to the
+   * fused cores' last checkpoint). Null without a store.
+   */
+  readonly journal: { readonly next: number; readonly appended: number; readonly rewoundFrom: number | null; readonly rewound: number } | null;
 }
 
 /** What `snapshot()` and `call('status')` return. */

@@ -48,6 +48,9 @@ export const K = {
   /** Strategy engine state: of the split runner (every broker), or of one broker's trading core. */
   strategyState: (broker?: Broker): Key => (broker === undefined ? ['strategy-engine'] : ['strategy-engine', broker]),
   feedState: (): Key => ['feed'],
+  /** The live-tick journal (src/services/feed/tick-journal.ts): the tick record of feed position `seq`. */
+  tickJournal: (seq: number): Key => ['tick-journal', seq],
+  tickJournalRange: (from: number, to: number): { start: Key; end: Key } => ({ start: ['tick-journal', from], end: ['tick-journal', to] }),
   /** Replay progress of the market feed (file fingerprint + ticks already published). */
   feedReplay: (): Key => ['feed-replay'],
   health: (broker: Broker, ts: number): Key => ['health', broker, ts],

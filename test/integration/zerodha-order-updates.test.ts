@@ -87,7 +87,10 @@ describe('zerodha order updates from the KiteTicker text messages', () => {
     const feed = await snap<{ kite: { texts: { order: number } } }>(system, 'market-feed');
     expect(feed.kite.texts.order).toBeGreaterThan(0);
 
-    // Modify: an order left OPEN at Kite (a MARKET order waits for the next price) gets a new quantity
+    // Modify: an order left OPEN at Kite (a MARKET order waits for the next price) gets a new quantity.
+    // First every placement still queued behind our client's order-rate limiter must be sent: a
+    // modify joins the same queue (on a loaded box hundreds of placements can wait there)
+    await eventually(async () => (await zsnap())['inFlight'] === 0, 90_000, 'every placement sent to Kite');
     const kiteNow = () => rest.book.orderList() as { tag: string | null; status: string; quantity: number; order_id: string }[];
     let target: string | undefined;
     for (let i = 0; i < 40 && target === undefined; i++) {
@@ -111,5 +114,5 @@ describe('zerodha order updates from the KiteTicker text messages', () => {
     expect(await modifyRest('nope', { broker: 'zerodha', quantity: 5 })).toMatchObject({ status: 404, body: { error: { code: 'ERR_ORDER_UNKNOWN' } } });
     expect(await modifyRest('x', { broker: 'paper', quantity: 5 })).toMatchObject({ status: 400, body: { error: { code: 'ERR_ORDER_MODIFY_UNSUPPORTED' } } });
     expect(await call<CancelResult>(system, Z, 'modify', { orderId: target, quantity: 0 })).toMatchObject({ ok: false, code: 'ERR_ORDER_MODIFY_INVALID' });
-  });
+  }, 240_000);
 });

@@ -13,7 +13,9 @@
 //
 // Time: LTP and quote packets carry no timestamp, so such ticks are stamped with the receive wall
 // time (everything downstream keys on tick time); full packets keep the exchange's. A live feed
-// cannot rewind, so the source persists nothing (checkpoint() is always undefined).
+// cannot rewind by itself: with a store it journals every published tick (env.journal, see
+// tick-journal.ts; feedSeq = journal seq), and at start re-publishes the journal from the fused
+// cores' last checkpoint before it connects. checkpoint() has nothing else to persist.
 import { isMarketOpen } from '../../domain/market-hours/index.js';
 import { appError, isAppError } from '../../errors.js';
 import { decodeOrder } from '../../kite/rest/decode.js';
@@ -52,7 +54,11 @@ export function createKiteSource(env: FeedEnv, s: FeedSettings, instruments: rea
   let dropped = 0;
   let lastDropAt: number | null = null;
   let lastTickTs: number | null = null;
-  let feedSeq = 0;
+  const journal = env.journal;
+  // Feed positions continue the journal's over the store's life (a restarted feed never reuses one,
+  // nor one a checkpoint already holds: the journal's last puts may not have survived a crash)
+  let feedSeq = Math.max(journal?.log.next ?? 0, journal?.floor ?? 0);
+  let rewound = 0;
   let frames = 0;
   let packets = 0;
   let heartbeats = 0;
@@ -74,6 +80,7 @@ export function createKiteSource(env: FeedEnv, s: FeedSettings, instruments: rea
       t.feedSeq = feedSeq++;
       if (publisher.tryPublish(t, clock.monoNs(), t.feedSeq)) {
         published++;
+        journal?.log.append(t, t.feedSeq);
         lastTickTs = t.exchangeTs;
         env.onPublished?.(t);
       } else {
@@ -152,6 +159,7 @@ export function createKiteSource(env: FeedEnv, s: FeedSettings, instruments: rea
     heartbeats,
     malformed,
     texts: { ...texts },
+    journal: journal === undefined ? null : { next: journal.log.next, appended: journal.log.appended, rewoundFrom: journal.rewindFrom, rewound },
   });
 
   return {
@@ -162,6 +170,19 @@ export function createKiteSource(env: FeedEnv, s: FeedSettings, instruments: rea
     targetRate: null,
     start() {
       env.log.info({ url: k.url, tokens: tokens.length, connections: connections.length, mode: k.mode }, 'kite ticker source starting');
+      // The rewind: what the cores consumed after their last checkpoint, in order, before any live tick
+      if (journal !== undefined && journal.rewindFrom !== null && journal.rewindFrom < feedSeq) {
+        for (const t of journal.log.from(journal.rewindFrom)) {
+          if (publisher.tryPublish(t, clock.monoNs(), t.feedSeq)) {
+            rewound++;
+            published++;
+          } else {
+            dropped++;
+            lastDropAt = clock.monoMs();
+          }
+        }
+        env.log.info({ from: journal.rewindFrom, to: feedSeq - 1, rewound }, 'kite ticker source: journal re-published from the last checkpoint');
+      }
       for (const c of connections) c.start();
     },
     async stop() {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Tick } from '../../domain/types.js';
 import type { ActorClock, ActorHealth } from '../../runtime/actor.js';
 import type { TickPublisher } from './tick-channel.js';
+import type { TickJournal } from './tick-journal.js';
 import type { KiteFeedStatus, ReplayProgress } from '../../protocol/market-feed.js';
 import type { Key } from '../../store/keyspace.js';
 import type { KiteOrder } from '../../kite/rest/types.js';
@@ -22,6 +23,16 @@ export interface FeedEnv {
   loadRange(range: { readonly start: Key; readonly end: Key }): readonly unknown[];
   /** Called with every KiteTicker `order` text message, decoded (the kite source only). */
   readonly onOrderUpdate?: (order: KiteOrder) => void;
+  /**
+   * The live-tick journal (kite source): every published tick is appended under its feedSeq, and
+   * ticks from `rewindFrom` on are re-published at start, before any live tick.
+   */
+  readonly journal?: {
+    readonly log: TickJournal;
+    readonly rewindFrom: number | null;
+    /** New ticks get feed positions at or above this (the highest position a checkpoint holds). */
+    readonly floor: number;
+  };
   /** Called with every published tick (recording). */
   readonly onPublished?: (t: Tick) => void;
   /** Asks the actor to persist the source's checkpoint now (e.g. when a replay completes). */
