@@ -1,4 +1,4 @@
-// Parity of the three topologies on one replay file (3,000 synthetic ticks over the 20 default
+// Parity of the three topologies on one replay file (2,000 synthetic ticks over the 20 default
 // instruments inside one NSE session, default strategies), with the two risk limits that read fills
 // binding (position, daily loss): the inline backtest (the trading step in one thread), the fused
 // actor pipeline (one trading core worker, checkpointed) and the split actor pipeline (strategy
@@ -18,7 +18,7 @@ import { pipelineConfig, runPipelineReplay, type PipelineRun } from '../../bench
 import { writeReplayFile } from '../fixtures/pipeline-harness.js';
 import { tempDir } from '../support/system.js';
 
-const TICKS = 3000;
+const TICKS = 2000;
 // A small position limit makes MaxPositionSize depend on every earlier fill; a small daily loss
 // limit makes DailyLossLimit depend on every earlier realized PnL
 const ENV = { RISK__MAX_DAILY_TRADES: '100000', RISK__MAX_POSITION: '40', RISK__DAILY_LOSS_LIMIT: '2000' };
