@@ -43,7 +43,11 @@ export default defineActor<AppConfig>(async (ctx) => {
   const reference = tradable === undefined ? {} : { tradable };
   const hooks = new CrashHooks(ctx.args['testHooks'] === true, 'debug-crash');
   const books = loadRiskBooks(db, brokers);
-  for (const s of books.values()) catchUpRiskFills(db, s);
+  for (const s of books.values()) {
+    catchUpRiskFills(db, s);
+    // The kill switch's read model is current from the start (a store may predate it)
+    void db.put(K.killSwitchView(s.broker), { ...s.killSwitch });
+  }
   // The behaviour's books wrap the stored states (loadRiskBooks restores them; riskWrites saves them)
   const riskBooks = new Map<Broker, RiskBook>([...books].map(([b, state]) => [b, { state, limits, reference }]));
   // The verdict riskBehaviour emits for the signal being judged (handle is synchronous)

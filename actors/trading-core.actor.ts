@@ -88,6 +88,8 @@ export default defineActor<AppConfig>(async (ctx) => {
   // The step, restored from the state the last checkpoint (or the split actors) committed
   const restored = restoreStep(db, config, broker, setup.value.engine.strategies(), tradable, ctx.clock.nowMs());
   const step = restored.step;
+  // The kill switch's read model is current from the start (a store may predate it)
+  void db.put(K.killSwitchView(broker), { ...step.risk.state.killSwitch });
   if (restored.strategies !== undefined && !restored.strategies.ok) ctx.countError(restored.strategies.error.code, { ...restored.strategies.error });
 
   const positionKey = K.position(ctx.name, MARKET_TICKS);

@@ -5,7 +5,6 @@
 // trading is down).
 import { z } from 'zod';
 import { appError } from '../errors.js';
-import type { RiskStateJson } from '../domain/risk/persist.js';
 import type { Broker } from '../domain/types.js';
 import type { CancelResult } from '../protocol/engine.js';
 import type { FlattenResult } from '../protocol/risk.js';
@@ -61,8 +60,8 @@ export function controlRoutes(d: ApiDeps): Route[] {
       handler: () => {
         const db = freshStore(d.store);
         const out: Record<string, { engaged: boolean; reason: string }> = {};
-        // Never engaged before the risk manager's first commit: the default state
-        for (const b of d.brokers) out[b] = (db.get(K.riskState(b)) as RiskStateJson | undefined)?.killSwitch ?? { engaged: false, reason: '' };
+        // The read model risk publishes with each commit; never engaged before the first one
+        for (const b of d.brokers) out[b] = (db.get(K.killSwitchView(b)) as { engaged: boolean; reason: string } | undefined) ?? { engaged: false, reason: '' };
         return { kind: 'json', data: out };
       },
     },

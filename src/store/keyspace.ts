@@ -45,6 +45,12 @@ export const K = {
   equityPoint: (broker: Broker, ts: number): Key => ['equity', broker, ts],
   equityRange: (broker: Broker, from: number, to: number): { start: Key; end: Key } => ({ start: ['equity', broker, from], end: ['equity', broker, to] }),
   riskState: (broker: Broker): Key => ['risk', broker],
+  /**
+   * Read model of the kill switch (`{ engaged, reason }`): written by whoever commits the risk state
+   * (the split risk manager, a fused core), in the same transaction, for readers such as the
+   * gateway, which then never decode the risk manager's own record.
+   */
+  killSwitchView: (broker: Broker): Key => ['view', 'kill-switch', broker],
   /** Strategy engine state: of the split runner (every broker), or of one broker's trading core. */
   strategyState: (broker?: Broker): Key => (broker === undefined ? ['strategy-engine'] : ['strategy-engine', broker]),
   feedState: (): Key => ['feed'],

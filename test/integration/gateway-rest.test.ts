@@ -106,11 +106,11 @@ describe('gateway REST API', () => {
     expect((r.body['error'] as { code: string }).code).toBe('ERR_ACTOR_UNKNOWN');
   });
 
-  it('reports the kill switch state per broker from the risk state in LMDB, without asking the risk manager', async () => {
+  it('reports the kill switch state per broker from its read model in LMDB, without asking the risk manager', async () => {
     const calls = h.log.calls.length;
     expect((await get('/api/v1/kill-switch')).body['data']).toEqual({ paper: { engaged: false, reason: '' } });
-    // the state the risk manager committed (only the field the route reads matters here)
-    await h.system.store!.put(K.riskState('paper'), { v: 1, broker: 'paper', killSwitch: { engaged: true, reason: 'maintenance' } });
+    // the read model the risk manager commits with its state
+    await h.system.store!.put(K.killSwitchView('paper'), { engaged: true, reason: 'maintenance' });
     expect((await get('/api/v1/kill-switch')).body['data']).toEqual({ paper: { engaged: true, reason: 'maintenance' } });
     expect(h.log.calls.length).toBe(calls);
   });

@@ -32,7 +32,10 @@ export function catchUpRiskFills(db: StoreReader, state: RiskState): CatchUp {
   return { applied, duplicates };
 }
 
-/** The writes that persist every broker's risk state (exported now: the caller's snapshot instant). */
+/** The writes that persist every broker's risk state (exported now: the caller's snapshot instant), and its kill-switch read model. */
 export function riskWrites(books: RiskBooks): StoreWrite[] {
-  return [...books.values()].map((s) => ({ kind: 'put', key: K.riskState(s.broker), value: exportRiskState(s) }));
+  return [...books.values()].flatMap((s): StoreWrite[] => [
+    { kind: 'put', key: K.riskState(s.broker), value: exportRiskState(s) },
+    { kind: 'put', key: K.killSwitchView(s.broker), value: { ...s.killSwitch } },
+  ]);
 }

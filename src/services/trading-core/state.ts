@@ -59,6 +59,7 @@ export function stepStateWriter(step: StepState, broker: Broker, nowMs: number):
   return (tx) => {
     void tx.put(K.engineState(broker), engine);
     void tx.put(K.riskState(broker), risk);
+    void tx.put(K.killSwitchView(broker), { ...risk.killSwitch });
     void tx.put(K.strategyState(broker), strategies);
   };
 }
