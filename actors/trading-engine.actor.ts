@@ -51,7 +51,7 @@ function zerodhaVenueConfig(db: { getRange(opts: { start: Key; end: Key }): Iter
   return { instruments };
 }
 
-export default defineActor((ctx) => {
+export default defineActor<AppConfig>((ctx) => {
   const broker = ctx.args['broker'];
   try {
     assertBrokerSupported(broker);
@@ -61,7 +61,9 @@ export default defineActor((ctx) => {
   }
   const db = ctx.store;
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: `${ctx.name} needs the store (needsStore)` });
-  const config = (ctx.config ?? {}) as EngineConfigInput;
+  // Test trees may hand the engine only part of the configuration: read every section as optional
+  const app: Partial<AppConfig> = ctx.config ?? {};
+  const config: EngineConfigInput = app;
   const stored = db.get(K.engineState(broker)) as EngineStateRecord | undefined;
   // The venue behaviour (src/services/trading/venue.ts), as the fused core and the backtest run it;
   // the registry's facts (tick sizes, tradability) are read once here, never per order
@@ -122,7 +124,6 @@ export default defineActor((ctx) => {
   // zerodha: the venue's effects are performed by the shell (Kite REST), after their commit
   let zerodha: ZerodhaShell | null = null;
   if (isZerodhaAdapter(adapter)) {
-    const app = ctx.config as unknown as Partial<AppConfig>;
     const raw = db.get(K.session('zerodha'));
     const stored = raw === undefined ? undefined : decodeSession(raw, 'auth/zerodha');
     // A stored session (npm run login) wins over a configured token while it is not expired
@@ -281,7 +282,7 @@ export default defineActor((ctx) => {
       ctx.every(EOD_CHECK_MS, checkEndOfDay);
       if (zerodha !== null) {
         const shell = zerodha;
-        const pollMs = typeof ctx.args['pollMs'] === 'number' ? ctx.args['pollMs'] : ((ctx.config as unknown as Partial<AppConfig>).zerodha?.pollMs ?? ZERODHA_POLL_MS);
+        const pollMs = typeof ctx.args['pollMs'] === 'number' ? ctx.args['pollMs'] : (app.zerodha?.pollMs ?? ZERODHA_POLL_MS);
         void shell.poll();
         ctx.every(pollMs, () => void shell.poll());
       }

@@ -5,7 +5,7 @@
 // events), in the same run; plus, at a paced 1 k ticks/s before the saturation step (no backlog),
 // for every fill event a client received, the time from its release (the commit that published it:
 // a checkpoint in the fused topology, the engine's per-batch commit in the split one) to the client.
-import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
+import { mdTable, ns, rate, ratio, spread, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
 import { Histogram } from './harness/histogram.js';
 import { verdict, type BenchContext, type BenchSuite, type GoalCheck, type SuiteResult, resultHeader } from './harness/suite.js';
@@ -54,11 +54,6 @@ interface Run {
   readonly error?: string;
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s[Math.floor((s.length - 1) / 2)]!;
-};
-
 export const streamTaxSuite: BenchSuite = {
   name: 'stream-tax',
   title: 'Live stream tax: pipeline saturation with N WebSocket clients vs none (issue 13)',
@@ -84,7 +79,7 @@ export const streamTaxSuite: BenchSuite = {
       }
     }
     const of = (v: Variant): Run[] => all.filter((r) => r.variant === v);
-    const tput = (v: Variant): number => median(of(v).map((r) => (r.step?.complete === true ? r.step.throughput : Number.NaN)));
+    const tput = (v: Variant): number => spread(of(v).flatMap((r) => (r.step?.complete === true ? [r.step.throughput] : []))).median;
     const release = (v: Variant, which: 'paced' | 'stream'): Histogram => {
       const h = new Histogram();
       for (const r of of(v)) {

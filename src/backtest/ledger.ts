@@ -32,6 +32,14 @@ export interface LedgerOptions {
 /** What the ledger contributes to a BacktestResult. */
 export type LedgerResult = Pick<BacktestResult, 'firstTs' | 'lastTs' | 'fills' | 'totals' | 'equity' | 'equityByStrategy'> & { readonly stats: BacktestStats };
 
+/**
+ * A tick's event time as every actor takes it (never clamped: a late tick keeps its stamp); a tick
+ * without any timestamp inherits the previous one's (the actors would use their clock).
+ */
+export function eventTimeOf(tick: { readonly exchangeTs: number; readonly lastTradeTs: number }, prevTs: number): number {
+  return tick.exchangeTs > 0 ? tick.exchangeTs : tick.lastTradeTs > 0 ? tick.lastTradeTs : prevTs;
+}
+
 export class RunLedger {
   private readonly portfolio: PortfolioState;
   private readonly equity: EquityTracker;

@@ -7,7 +7,7 @@
 // make the rule ambiguous only between ticks of that millisecond, which can move a curve sample
 // by one tick; totals, trips and every fill figure are exact whatever the merge.
 import type { Broker, Fill, Paise, Tick } from '../domain/types.js';
-import { RunLedger } from './ledger.js';
+import { eventTimeOf, RunLedger } from './ledger.js';
 import type { ReportableRun } from './report/model.js';
 import { reportEquityEvery } from './report/model.js';
 
@@ -44,8 +44,7 @@ export function replayRun(input: ReplayRunInput): ReportableRun {
   let lastI = -1;
   for (const tick of input.ticks) {
     const i = n++;
-    // The tick's event time exactly as the actors take it (see tickMsg; a file tick always has one)
-    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : tick.lastTradeTs > 0 ? tick.lastTradeTs : prevTs;
+    const ts = eventTimeOf(tick, prevTs);
     prevTs = ts;
     lastI = i;
     ledger.tick(i, tick.token, tick.ltp, ts);

@@ -10,7 +10,7 @@ import type { Tick } from '../domain/types.js';
 import type { StepOut, TickMsg } from '../protocol/trading.js';
 import { tradingStepBehaviour } from '../services/trading/index.js';
 import { Counters } from './counters.js';
-import { RunLedger } from './ledger.js';
+import { eventTimeOf, RunLedger } from './ledger.js';
 import { prepareBacktest } from './setup.js';
 import type { BacktestCalendar, BacktestInput, BacktestResult, SignalTrace } from './types.js';
 
@@ -116,9 +116,7 @@ export function runBacktest(input: BacktestInput): Result<BacktestResult, Strate
     const tick = r.value;
     const i = n++;
     tickIndex = i;
-    // Each tick's own time, as every actor uses it (never clamped: a late tick keeps its stamp);
-    // a tick without any timestamp inherits the previous one (the actors would use their clock)
-    const ts = tick.exchangeTs > 0 ? tick.exchangeTs : tick.lastTradeTs > 0 ? tick.lastTradeTs : prevTs;
+    const ts = eventTimeOf(tick, prevTs);
     prevTs = ts;
     ledger.tick(i, tick.token, tick.ltp, ts);
     // A tick's feed position defaults to its index: what the replay feed stamps for a file replayed from its start
