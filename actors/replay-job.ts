@@ -2,7 +2,7 @@
 // file and the pipeline has drained, so that its summary covers every tick of the file, then exits.
 //
 // Drained means, on two consecutive polls: the feed reports the replay complete, every attached
-// ring consumer has lag 0, each fused core has completed a checkpoint after that (so everything it
+// ring consumer has lag 0, each trading core has completed a checkpoint after that (so everything it
 // decided is committed and published), and the pipeline counts did not move between the polls.
 // Events in flight between actors are either in a ring (lag > 0) or inside a handler that has not
 // returned (counts still moving), so two quiet polls in a row leave nothing unaccounted for.
@@ -18,11 +18,11 @@ import { readFillsAfter } from '../src/services/portfolio/fill-log.js';
 import { readStrategiesFile } from '../src/services/strategy/load.js';
 import { readTickFile } from './sweep.js';
 import type { MarketFeedSnapshot } from '../src/protocol/market-feed.js';
-import { tradingActorName } from '../src/protocol/actors.js';
+import { hasTradingCore, tradingActorName } from '../src/protocol/actors.js';
 import type { ActorSystem } from '../src/runtime/system.js';
 import type { RingStats } from '../src/transport/ring.js';
 import { tradingBrokers } from './tree.js';
-import { fusedCounts, splitCounts, type PipelineCounts } from './summary.js';
+import { tradingCounts, type PipelineCounts } from './summary.js';
 
 /** Where each trading broker's fill log stands before the job runs: its report covers what follows. */
 export function fillLogMarks(db: RootDatabase, config: AppConfig): ReadonlyMap<Broker, number> {
@@ -80,7 +80,7 @@ const ringsIdle = (rings: Readonly<Record<string, RingStats>>): boolean =>
 export function pipelineCounts(system: ActorSystem, config: AppConfig): Promise<PipelineCounts> {
   const snap = (actor: string): Promise<unknown> => system.actor(actor)?.control()?.snapshot().catch(() => undefined) ?? Promise.resolve(undefined);
   const brokers = tradingBrokers(config);
-  return config.runtime.topology === 'fused' ? fusedCounts(brokers.map((b) => snap(tradingActorName('fused', 'engine', b)))) : splitCounts(snap, brokers);
+  return tradingCounts(snap, config.runtime.topology, brokers);
 }
 
 /**
@@ -97,11 +97,12 @@ export async function replayDrained(system: ActorSystem, config: AppConfig, poll
       previous = undefined;
       continue;
     }
-    if (config.runtime.topology === 'fused') {
-      await Promise.all(
-        tradingBrokers(config).map((b) => system.actor(tradingActorName('fused', 'engine', b))?.control()?.call('checkpoint', null).catch(() => undefined)),
-      );
-    }
+    const topology = config.runtime.topology;
+    await Promise.all(
+      tradingBrokers(config)
+        .filter((b) => topology === 'fused' || hasTradingCore(b))
+        .map((b) => system.actor(tradingActorName(topology, 'engine', b))?.control()?.call('checkpoint', null).catch(() => undefined)),
+    );
     const now = JSON.stringify(await pipelineCounts(system, config));
     if (now === previous && ringsIdle(system.ringStats())) return;
     previous = now;

@@ -1,7 +1,9 @@
 // Strategy runner (docs/original-system.md §1.4): market.ticks → market-hours gate (§9.7) → pure strategy
 // engine → `trading_signal` root events on {broker}.signals.raw, key `{strategy_id}:{token}`.
 // A bad strategies file refuses the start (every problem logged, one summary error thrown); one
-// strategy's failure is counted, never fatal. Engine timers and histories persist in LMDB.
+// strategy's failure is counted, never fatal. Engine timers and histories persist in LMDB: with
+// trading cores downstream (split topology, args.cutsFor) as cuts that join the cores' checkpoints
+// (src/services/strategy/cuts.ts); otherwise as a periodic save.
 import { isAbsolute, resolve } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import { formatMessage } from '../src/errors.js';
@@ -20,6 +22,8 @@ import { parsePause, pausedList, restorePaused, setPaused, strategyBehaviour } f
 import { tickMsg, type StrategyOut } from '../src/protocol/trading.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
+import { coresView, CUT_VERSION, isStoredCut, resumePoint, type StoredCut } from '../src/services/strategy/cuts.js';
+import type { CutData } from '../src/protocol/envelope.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
 import { countStrategyProblem } from '../src/services/strategy/problems.js';
 import { subscribeTicks } from '../src/services/feed/tick-channel.js';
@@ -79,34 +83,53 @@ export default defineActor<AppConfig>(async (ctx) => {
   const store = ctx.store;
   // lmdb-js types keys as mutable arrays; the keyspace returns readonly ones
   const stateKey = [...K.strategyState()];
+  // Split topology: the trading core of each broker whose checkpoints carry this runner's cuts
+  const cutsFor = (ctx.args['cutsFor'] ?? {}) as Partial<Record<Broker, string>>;
+  const coreBrokers = brokers.filter((b) => typeof cutsFor[b] === 'string');
+  const cores = coreBrokers.map((b) => cutsFor[b]!);
+  const cutting = cores.length > 0 && store !== undefined;
+  const readCores = () => coresView(cores.map((c) => store?.get([...K.checkpoint(c)])));
+  // Replays and the live journal re-publish from a checkpoint's feed position after a restart
+  const rewinds = config.feed.source === 'replay' || config.feed.source === 'kite';
+  let restoredCut: StoredCut | undefined;
   let restored = 0;
-  if (store !== undefined) {
-    const raw: unknown = store.get(stateKey);
-    if (raw !== undefined) {
-      const r = restoreState(engine, raw, ctx.clock.nowMs());
-      if (r.ok) {
-        restored = r.value.restored;
-        restorePaused(step, r.value.paused);
-        ctx.log.info({ restored, skipped: r.value.skipped, historiesDropped: r.value.historiesDropped, paused: [...step.paused] }, 'strategy state restored');
-      } else {
-        // Old or foreign state only costs warm-up: start fresh rather than crash-loop on it
-        ctx.countError(r.error.code, { ...r.error });
-      }
+  const restoreFrom = (raw: unknown): void => {
+    const r = restoreState(engine, raw, ctx.clock.nowMs());
+    if (r.ok) {
+      restored = r.value.restored;
+      restorePaused(step, r.value.paused);
+      ctx.log.info({ restored, skipped: r.value.skipped, historiesDropped: r.value.historiesDropped, paused: [...step.paused], cut: restoredCut?.n ?? null }, 'strategy state restored');
+    } else {
+      // Old or foreign state only costs warm-up: start fresh rather than crash-loop on it
+      ctx.countError(r.error.code, { ...r.error });
     }
+  };
+  const view = cutting ? readCores() : { cut: null, lastSigSeq: -1 };
+  if (cutting && view.cut !== null) {
+    const raw: unknown = store.get([...K.strategyCut(view.cut)]);
+    if (isStoredCut(raw)) restoredCut = raw;
   }
+  if (restoredCut !== undefined) restoreFrom(restoredCut.state);
+  else if (store !== undefined) {
+    // No cut yet (a store of the fused topology or of an older version): the runner's own save
+    const raw: unknown = store.get(stateKey);
+    if (raw !== undefined) restoreFrom(raw);
+  }
+  const resume = resumePoint(restoredCut, ctx.runId, rewinds, view);
 
   const market24x7 = config.feed.market24x7 ?? false;
   const gateOptions = { market24x7, holidays: config.feed.holidays };
   let ticksReceived = 0;
   let signalsPublished = 0;
+  /** Ordinal of the next signal (Envelope.seq): restored with the cut, so regenerated signals match. */
+  let nextSigSeq = resume.nextSigSeq;
 
   /** Publishes a signal the behaviour stamped with its tick's stream and feed position. */
   const publish = (data: TradingSignal): void => {
     // Every runnable strategy got a route above, so a miss is impossible
     const route = routes.get(data.strategyId)!;
-    route.sender.send(
-      rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'trading_signal', broker: route.broker, key: `${data.strategyId}:${data.token}`, data }),
-    );
+    const env = rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'trading_signal', broker: route.broker, key: `${data.strategyId}:${data.token}`, data });
+    route.sender.send({ ...env, seq: nextSigSeq++ });
     signalsPublished++;
   };
 
@@ -162,7 +185,11 @@ export default defineActor<AppConfig>(async (ctx) => {
 
   // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
   const wallNow = (): number => ctx.clock.nowMs();
-  subscribeTicks(ctx, (tick, meta) => {
+  let nextFeedSeq = resume.skipBelowFeedSeq;
+  const ticks = subscribeTicks(ctx, (tick, meta) => {
+    // In the restored cut already: redelivered by the ring (same run) or re-published by a rewind
+    if (meta.seq <= resume.skipThroughTickSeq || (tick.feedSeq >= 0 && tick.feedSeq < resume.skipBelowFeedSeq)) return;
+    if (tick.feedSeq >= 0) nextFeedSeq = tick.feedSeq + 1;
     ticksReceived++;
     lastTickSeq = meta.seq;
     armFlush();
@@ -185,6 +212,12 @@ export default defineActor<AppConfig>(async (ctx) => {
   let lastSaved = '';
   let saves = 0;
   let lastSavedAt: number | null = null;
+  const persistFailed = (e: unknown): void => {
+    // A failed LMDB write is a failure: crash, the supervisor restarts from the last good state
+    setImmediate(() => {
+      throw e;
+    });
+  };
   const save = (): Promise<void> => {
     if (store === undefined) return saving;
     const record = stateRecord(engine, ctx.clock.nowMs(), pausedList(step));
@@ -198,10 +231,73 @@ export default defineActor<AppConfig>(async (ctx) => {
     });
     return saving;
   };
-  ctx.every(PERSIST_INTERVAL_MS, () => {
-    // A failed LMDB write is a failure: crash, the supervisor restarts from the last good save
-    save().catch((e: unknown) => setImmediate(() => { throw e; }));
-  });
+
+  // Cuts (split topology, see src/services/strategy/cuts.ts): numbered past every cut ever stored,
+  // so a cut a core may still name is never overwritten by this incarnation
+  const cutSenders = cores.length > 0 ? coreBrokers.flatMap((b) => (senders.has(b) ? [senders.get(b)!] : [])) : [];
+  let lastCutN = restoredCut?.n ?? 0;
+  if (cutting) for (const { key } of store.getRange(K.strategyCutRange())) lastCutN = Math.max(lastCutN, Number((key as unknown[])[1]));
+  let completedCut = view.cut ?? 0;
+  /** This run's cuts not yet completed: their last tick (released at completion) and waiters. */
+  const openCuts = new Map<number, { tickSeq: number; waiters: (() => void)[] }>();
+  if (restoredCut !== undefined && restoredCut.runId === ctx.runId) openCuts.set(restoredCut.n, { tickSeq: restoredCut.tickSeq, waiters: [] });
+  let cutTickSeq = resume.skipThroughTickSeq;
+  let cutPaused = JSON.stringify(pausedList(step));
+  /** Takes a cut of everything handled so far; resolves once a completed checkpoint of every core names it. */
+  const cut = (): Promise<void> => {
+    const paused = JSON.stringify(pausedList(step));
+    if (lastTickSeq === cutTickSeq && paused === cutPaused) return awaitCut(lastCutN);
+    cutPaused = paused;
+    cutTickSeq = lastTickSeq;
+    const n = ++lastCutN;
+    const record: StoredCut = { v: CUT_VERSION, n, runId: ctx.runId, tickSeq: lastTickSeq, nextFeedSeq, nextSigSeq, state: stateRecord(engine, ctx.clock.nowMs(), pausedList(step)) };
+    const data: CutData = { n, tickSeq: record.tickSeq, nextFeedSeq: record.nextFeedSeq, nextSigSeq: record.nextSigSeq };
+    openCuts.set(n, { tickSeq: record.tickSeq, waiters: [] });
+    // The cut record follows its state into the store: a core never names a cut that is not there
+    saving = saving.then(async () => {
+      await store!.put([...K.strategyCut(n)], record);
+      saves++;
+      lastSavedAt = record.state.savedAt;
+      for (const sender of cutSenders) sender.send(rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'cut', broker: 'shared', key: 'cut', data }) as unknown as SignalEnvelope);
+    });
+    saving.catch(persistFailed);
+    return awaitCut(n);
+  };
+  const awaitCut = (n: number): Promise<void> => {
+    const open = openCuts.get(n);
+    return n <= completedCut || open === undefined ? Promise.resolve() : new Promise((r) => open.waiters.push(r));
+  };
+  /** Reads the cores' last completed checkpoints: release the ticks and drop the cuts they cover. */
+  const checkCompleted = (): void => {
+    store?.resetReadTxn();
+    const done = readCores().cut;
+    if (done === null || done <= completedCut) return;
+    const dropFrom = completedCut;
+    completedCut = done;
+    const covered = openCuts.get(done);
+    if (covered !== undefined && covered.tickSeq >= 0) ticks.releaseThrough(covered.tickSeq);
+    for (const [n, open] of openCuts) {
+      if (n > done) continue;
+      for (const w of open.waiters) w();
+      openCuts.delete(n);
+    }
+    for (let n = dropFrom; n < done; n++) if (n > 0) void store?.remove([...K.strategyCut(n)]);
+  };
+  if (cutting) {
+    // Cuts older than the restored one are covered by every core's checkpoint
+    for (const { key } of store.getRange(K.strategyCutRange())) {
+      const n = Number((key as unknown[])[1]);
+      if (n < completedCut) void store.remove(key);
+    }
+    ctx.every(config.runtime.checkpointIntervalMs, () => {
+      void cut();
+      checkCompleted();
+    });
+  } else {
+    ctx.every(PERSIST_INTERVAL_MS, () => void save().catch(persistFailed));
+  }
+  /** Makes the state durable: a cut that every core's checkpoint names, or the runner's own save. */
+  const persist = (): Promise<void> => (cutting ? cut() : save());
 
   const runnable = engine.strategies().filter((c) => c.enabled).length;
   const strategies = () => strategyInfos(configs, engine.stats(), skipped, step.paused);
@@ -227,18 +323,22 @@ export default defineActor<AppConfig>(async (ctx) => {
     call: commandTable({
       strategies: () => strategies(),
       snapshot: () => snapshot(),
-      persist: () => save().then(() => saves),
+      persist: () => persist().then(() => saves),
       // Answered once the new paused set is committed with the strategy state (survives a restart)
       pause: async (arg) => {
         const result = setPaused(step, parsePause(arg));
         ctx.log.warn({ ...result }, result.paused ? 'strategy paused' : 'strategy resumed');
-        await save();
+        await persist();
         return result;
       },
     }),
     async stop() {
       clearTimeout(flushTimer);
-      await save();
+      // The last cut is stored and sent; a core still running names it in its last checkpoint
+      if (cutting) {
+        void cut();
+        await saving;
+      } else await save();
     },
   };
 });

@@ -2,6 +2,8 @@
 // plus equity from the portfolio manager.
 import type { RingStats } from '../src/transport/ring.js';
 import type { SupervisorStatus } from '../src/runtime/supervisor.js';
+import type { Broker } from '../src/domain/types.js';
+import { hasTradingCore, tradingActorName, type Topology } from '../src/protocol/actors.js';
 
 /** Counts taken from the actors themselves (ring counters also carry internal watermarks). */
 export interface PipelineCounts {
@@ -17,25 +19,31 @@ type Published = { published?: Record<string, number> } | undefined;
 
 const sum = (xs: readonly Published[], topic: string): number => xs.reduce((a, x) => a + (x?.published?.[topic] ?? 0), 0);
 
-/** Counts of the split topology: the runner, the risk manager and each broker's engine. */
-export async function splitCounts(snap: Snap, brokers: readonly string[]): Promise<PipelineCounts> {
-  const [runner, risk, ...engines] = await Promise.all([snap('strategy-runner'), snap('risk-manager'), ...brokers.map((b) => snap(`trading-engine-${b}`))]);
-  const r = risk as { counts?: { validated?: number; rejected?: number } } | undefined;
-  const e = engines as Published[];
-  return {
-    signals: (runner as { signalsPublished?: number } | undefined)?.signalsPublished ?? 0,
-    validated: r?.counts?.validated ?? 0,
-    rejected: r?.counts?.rejected ?? 0,
-    fills: sum(e, 'orders.filled'),
-    failed: sum(e, 'orders.failed'),
-  };
-}
-
-/** Counts of the fused topology: one trading core per broker. */
-export async function fusedCounts(snaps: readonly Promise<unknown>[]): Promise<PipelineCounts> {
-  const cores = (await Promise.all(snaps)) as ({ signals?: number; validated?: number; rejected?: number } & Published)[];
+/**
+ * Counts of the running tree, from the actors that play each role (src/protocol/actors.ts): each
+ * broker's trading core, and in the split topology the strategy runner (signals) and, for brokers
+ * without a core, the risk manager and their engine.
+ */
+export async function tradingCounts(snap: Snap, topology: Topology, brokers: readonly Broker[]): Promise<PipelineCounts> {
+  const coreBrokers = brokers.filter((b) => topology === 'fused' || hasTradingCore(b));
+  const legacy = brokers.filter((b) => !coreBrokers.includes(b));
+  type Core = { signals?: number; validated?: number; rejected?: number } & Published;
+  const [cores, engines, runner, risk] = await Promise.all([
+    Promise.all(coreBrokers.map((b) => snap(tradingActorName(topology, 'engine', b)))) as Promise<Core[]>,
+    Promise.all(legacy.map((b) => snap(tradingActorName(topology, 'engine', b)))) as Promise<Published[]>,
+    topology === 'split' ? snap('strategy-runner') : undefined,
+    legacy.length > 0 ? snap('risk-manager') : undefined,
+  ]);
   const add = (k: 'signals' | 'validated' | 'rejected'): number => cores.reduce((a, c) => a + (c?.[k] ?? 0), 0);
-  return { signals: add('signals'), validated: add('validated'), rejected: add('rejected'), fills: sum(cores, 'orders.filled'), failed: sum(cores, 'orders.failed') };
+  const r = (risk as { counts?: { validated?: number; rejected?: number } } | undefined)?.counts;
+  const all = [...cores, ...engines];
+  return {
+    signals: topology === 'split' ? ((runner as { signalsPublished?: number } | undefined)?.signalsPublished ?? 0) : add('signals'),
+    validated: add('validated') + (r?.validated ?? 0),
+    rejected: add('rejected') + (r?.rejected ?? 0),
+    fills: sum(all, 'orders.filled'),
+    failed: sum(all, 'orders.failed'),
+  };
 }
 
 export interface SummarySample {

@@ -13,11 +13,18 @@
 // orders and fills. What was published was committed first, so nothing acknowledged is lost or
 // duplicated. State lives under the same keys as the split actors' (engine, risk, strategy state),
 // so a store can switch topology between runs.
+//
+// In the split topology (args.runner) the strategies run in the strategy runner's worker: the core
+// takes their signals from `{broker}.signals.raw` and the ticks from market.ticks, merged by event
+// time (a tick is handled once the runner's watermark or a signal has passed it), so risk still
+// sees every fill before the next signal. The runner's state joins this core's checkpoints as cuts
+// (src/services/strategy/cuts.ts); both inputs are released only by a completed checkpoint.
 import { isAbsolute, resolve } from 'node:path';
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import type { Broker } from '../src/domain/types.js';
-import type { Envelope } from '../src/protocol/envelope.js';
+import type { CutData, Envelope, WatermarkData } from '../src/protocol/envelope.js';
+import { parseSignal } from '../src/services/risk/verdict.js';
 import { CHECKPOINT_VERSION, isCheckpointRecord, type CheckpointRecord, type FileFingerprint } from '../src/protocol/checkpoint.js';
 import { summarizeOrder, type CancelResult, type StoredOrder } from '../src/protocol/engine.js';
 import { brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
@@ -57,9 +64,11 @@ export default defineActor<AppConfig>(async (ctx) => {
   if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: '(none)', reason: `${ctx.name} needs the store (needsStore)` });
   const intervalMs = config.runtime.checkpointIntervalMs;
 
+  // Split topology: the strategies run in the strategy runner, their signals come over a ring
+  const runner = ctx.args['runner'] === true;
   // Strategies: a bad file refuses the start, exactly as in the strategy runner
   const file = isAbsolute(config.strategies.file) ? config.strategies.file : resolve(process.cwd(), config.strategies.file);
-  const loaded = readStrategiesFile(file);
+  const loaded = runner ? ({ ok: true, value: [] } as const) : readStrategiesFile(file);
   // The registry's tradability (it runs before the trading subtree): refused at load, by risk and the venue
   const tradable = tradableFromStore(db);
   const setup = loaded.ok ? buildRunner(loaded.value, [broker], {}, tradable) : loaded;
@@ -75,11 +84,12 @@ export default defineActor<AppConfig>(async (ctx) => {
   // A live KiteTicker feed journals its ticks and rewinds to the position this core's checkpoint names
   const journaled = config.feed.source === 'kite';
   // Ticks of this replay file (or of the live journal) with a feed position below this are in the restored state
+  // (a split core's own position is `consumed`: the feed positions name where the runner's cut resumes)
   let nextFeedSeq =
     replay !== null && checkpoint?.replay != null && checkpoint.replay.fingerprint.sha1 === replay.sha1
-      ? checkpoint.replay.nextFeedSeq
+      ? (checkpoint.consumed?.nextFeedSeq ?? checkpoint.replay.nextFeedSeq)
       : journaled && checkpoint?.journal != null
-        ? checkpoint.journal.nextFeedSeq
+        ? (checkpoint.consumed?.nextFeedSeq ?? checkpoint.journal.nextFeedSeq)
         : 0;
   /** The first feed position this incarnation traded (a rewind starts exactly at the restored nextFeedSeq). */
   let firstFeedSeq: number | null = null;
@@ -96,7 +106,8 @@ export default defineActor<AppConfig>(async (ctx) => {
   const restoredPosition = db.get(positionKey) as ConsumerPosition | undefined;
   const counts = { ticks: 0, skipped: 0, replayed: 0, signals: 0, validated: 0, rejected: 0, duplicates: 0, tickEvents: 0, endOfDays: 0, fills: 0 };
   const pub = {
-    'signals.raw': ctx.publisher<Envelope>(brokerTopic(broker, 'signals.raw')),
+    // Split: the runner publishes the raw signals (never sent from here)
+    'signals.raw': runner ? null : ctx.publisher<Envelope>(brokerTopic(broker, 'signals.raw')),
     'signals.validated': ctx.publisher<Envelope>(brokerTopic(broker, 'signals.validated')),
     'signals.rejected': ctx.publisher<Envelope>(brokerTopic(broker, 'signals.rejected')),
     'orders.submitted': ctx.publisher<Envelope>(brokerTopic(broker, 'orders.submitted')),
@@ -117,6 +128,10 @@ export default defineActor<AppConfig>(async (ctx) => {
   const decided = { count: 0, lastNs: 0 };
 
   let stampNs = 0;
+  // Split: the feed stamps of recent ticks by ring seq, so a fill decided on a signal is measured
+  // from the tick behind that signal
+  const STAMP_MASK = (1 << 12) - 1;
+  const stamps = new Float64Array(STAMP_MASK + 1);
   // Event time of the last tick handled: the step's clock, which a flatten's orders are stamped with
   let eventTs = 0;
   const onOut = (out: StepOut): void => {
@@ -183,11 +198,71 @@ export default defineActor<AppConfig>(async (ctx) => {
     }
     counts.ticks++;
     stampNs = tick.stampNs;
+    stamps[meta.seq & STAMP_MASK] = tick.stampNs;
     const msg = tickMsg(tick, meta.seq, wallNow);
     eventTs = msg.ts;
     tradingStepBehaviour.handle(step, msg, onOut);
     stampNs = 0;
   });
+
+  // Split: the runner's signals, watermarks and cuts, in ring order (see the file header)
+  const rawTopic = brokerTopic(broker, 'signals.raw');
+  const sigPositionKey = K.position(ctx.name, rawTopic);
+  const restoredSigPosition = runner ? (db.get(sigPositionKey) as ConsumerPosition | undefined) : undefined;
+  /** The runner's last signal ordinal handled (in the state from the restored checkpoint on). */
+  let lastSigSeq = checkpoint?.consumed?.lastSigSeq ?? -1;
+  let lastSigRecord = -1;
+  /** The last runner cut handled: the next checkpoint names it. */
+  let runnerCut: CutData | null = null;
+  let tickGate = -1;
+  const passTicks = (tickSeq: number): void => {
+    if (tickSeq > tickGate) tickGate = tickSeq;
+    ticks.drainThrough(tickSeq);
+  };
+  if (runner) ticks.gate = () => tickGate;
+  const signals = !runner
+    ? null
+    : ctx.subscribe<Envelope>(rawTopic, (env, meta) => {
+      if (alreadyApplied(restoredSigPosition, ctx.runId, meta.seq)) {
+        counts.skipped++;
+        return;
+      }
+      lastSigRecord = meta.seq;
+      dirty = true;
+      switch (env?.type) {
+        case 'watermark':
+          passTicks((env.data as WatermarkData).tickSeq);
+          return;
+        case 'cut': {
+          const cut = env.data as CutData;
+          passTicks(cut.tickSeq);
+          runnerCut = cut;
+          return;
+        }
+        case 'trading_signal': {
+          // Regenerated by a restarted runner, and handled already (same ordinal, same signal)
+          if (typeof env.seq === 'number' && env.seq <= lastSigSeq) {
+            counts.replayed++;
+            return;
+          }
+          const parsed = parseSignal(env.data);
+          if (!parsed.ok) {
+            ctx.countError('ERR_SIGNAL_INVALID', { topic: rawTopic, seq: meta.seq, reason: parsed.reason });
+            return;
+          }
+          if (typeof env.seq === 'number') lastSigSeq = env.seq;
+          const tickSeq = parsed.signal.tickSeq;
+          if (tickSeq !== undefined) passTicks(tickSeq);
+          counts.signals++;
+          stampNs = tickSeq !== undefined ? stamps[tickSeq & STAMP_MASK]! : 0;
+          tradingStepBehaviour.handle(step, { kind: 'signal', signal: parsed.signal }, onOut);
+          stampNs = 0;
+          return;
+        }
+        default:
+          ctx.countError('ERR_SIGNAL_INVALID', { topic: rawTopic, seq: meta.seq, reason: `expected a trading_signal event, was ${String(env?.type)}` });
+      }
+    });
 
   const origins = new OriginBook((id) => (db.get(K.order(broker, id)) as StoredOrder | undefined)?.origin ?? null);
   const checkpointer = new Checkpointer(
@@ -201,14 +276,19 @@ export default defineActor<AppConfig>(async (ctx) => {
         staged = [];
         const plan = planBatch(broker, batch.items, origins);
         const now = ctx.clock.nowMs();
-        const writeState = stepStateWriter(step, broker, now);
+        const writeState = stepStateWriter(step, broker, now, !runner);
         const releaseSeq = lastTickSeq;
+        const releaseSig = lastSigRecord;
+        // Split: the feed must rewind to the runner's cut (at or before this core's own position)
+        const cut = runnerCut;
+        const rewindTo = cut === null ? nextFeedSeq : Math.min(cut.nextFeedSeq, nextFeedSeq);
         const record: CheckpointRecord = {
           v: CHECKPOINT_VERSION,
           n,
           at: now,
-          replay: replay === null ? null : { fingerprint: replay, nextFeedSeq },
-          journal: journaled ? { nextFeedSeq } : null,
+          replay: replay === null ? null : { fingerprint: replay, nextFeedSeq: runner ? rewindTo : nextFeedSeq },
+          journal: journaled ? { nextFeedSeq: runner ? rewindTo : nextFeedSeq } : null,
+          ...(runner ? { runner: cut === null ? (checkpoint?.runner ?? null) : { n: cut.n, nextSigSeq: cut.nextSigSeq }, consumed: { nextFeedSeq, lastSigSeq } } : {}),
         };
         return {
           write: (tx) => {
@@ -216,6 +296,7 @@ export default defineActor<AppConfig>(async (ctx) => {
             for (const f of plan.fills) putFillOnce(tx, broker, f);
             writeState(tx);
             if (releaseSeq >= 0) void tx.put(positionKey, { epoch: ctx.runId, seq: releaseSeq } satisfies ConsumerPosition);
+            if (releaseSig >= 0) void tx.put(sigPositionKey, { epoch: ctx.runId, seq: releaseSig } satisfies ConsumerPosition);
             void tx.put(K.checkpoint(ctx.name), record);
           },
           complete: () => {
@@ -223,12 +304,13 @@ export default defineActor<AppConfig>(async (ctx) => {
             // One burst: parked subscribers are woken once for the whole checkpoint
             ctx.burst(() =>
               releaseBatch(batch, plan, (topic, env) => {
-                pub[topic].send(env);
+                pub[topic]?.send(env);
                 if (topic in published) published[topic as keyof typeof published]++;
               }, broker, ctx.ids, ctx.name, ctx.clock.nowMs()),
             );
             origins.evict(plan.orders.values(), (o) => isTerminal(o.status));
             if (releaseSeq >= 0) ticks.releaseThrough(releaseSeq);
+            if (releaseSig >= 0) signals?.releaseThrough(releaseSig);
           },
         };
       },
@@ -311,12 +393,18 @@ export default defineActor<AppConfig>(async (ctx) => {
       decided: { ...decided },
       // Where this incarnation resumed the feed (replay file or live journal) and the first position it traded
       feed: { restoredFeedSeq, firstFeedSeq, nextFeedSeq },
+      ...(runner ? { runner: { cut: runnerCut?.n ?? checkpoint?.runner?.n ?? null, lastSigSeq } } : {}),
     }),
     health: () => (staged.length > STAGED_DEGRADED ? { status: 'degraded', detail: `${staged.length} events wait for a checkpoint` } : { status: 'healthy' }),
     call: commandTable({
       'open-orders': () => step.venue.adapter.openOrders(),
-      strategies: () => strategyInfos(setup.value.configs, step.strategy.engine.stats(), setup.value.skipped, step.strategy.paused),
-      pause: (arg) => pause(arg),
+      // The strategies are the runner's in the split topology
+      ...(runner
+        ? {}
+        : {
+            strategies: () => strategyInfos(setup.value.configs, step.strategy.engine.stats(), setup.value.skipped, step.strategy.paused),
+            pause: (arg: unknown) => pause(arg),
+          }),
       'risk-state': () => riskStateView(step.risk.state, step.risk.limits, ctx.clock.nowMs()),
       cancel: (arg) => cancel(arg),
       'kill-switch': (arg) => killSwitch(arg),

@@ -4,11 +4,13 @@
 //   ├─ auth                       broker sessions; trading starts after it
 //   ├─ trading_sup (rest_for_one, transient: when it gives up it stays HALTED, root keeps running)
 //   │   ├─ portfolio-manager      state owner: a crash here re-syncs everything after it
-//   │   │  split topology:                      fused topology:
-//   │   ├─ risk-manager                         ├─ trading-core-<broker>  strategies + risk +
-//   │   ├─ trading-engine-<broker>  per broker  │     venue in one worker, checkpointed
-//   │   ├─ market-feed                          └─ market-feed
-//   │   └─ strategy-runner
+//   │   │  split topology:                            fused topology:
+//   │   ├─ risk-manager, trading-engine-zerodha       ├─ trading-core-<broker>  strategies + risk +
+//   │   │     (zerodha only: per-hop commits)         │     venue in one worker, checkpointed
+//   │   ├─ trading-core-<broker>  risk + venue,       └─ market-feed
+//   │   │     checkpointed (every other broker)
+//   │   ├─ market-feed
+//   │   └─ strategy-runner        its state joins the cores' checkpoints as cuts
 //   ├─ pipeline-monitor           observes every ring; reports HALTED subtrees
 //   ├─ archiver                   retention: archives and deletes old orders and fills, store usage
 //   └─ gateway_sup (one_for_one, transient)
@@ -17,7 +19,7 @@
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import type { Broker } from '../src/domain/types.js';
-import { tradingActorName } from '../src/protocol/actors.js';
+import { hasTradingCore, tradingActorName } from '../src/protocol/actors.js';
 import { brokerInternalTopic, brokerTopic, MARKET_TICKS } from '../src/protocol/topics.js';
 import type { ActorSpec, ChildSpec, ProcessSpec, SupervisorSpec } from '../src/runtime/tree.js';
 
@@ -68,7 +70,11 @@ export function buildTree(config: AppConfig): SupervisorSpec {
 
   // A KiteTicker feed forwards its `order` text messages to the zerodha engine (split topology only)
   const orderUpdates = config.feed.source === 'kite' && config.runtime.topology === 'split' && brokers.includes('zerodha');
-  const engines: ActorSpec[] = brokers.map((b) =>
+  // Split: brokers without a trading core (zerodha) get a risk manager and an engine of their own
+  const split = config.runtime.topology === 'split';
+  const legacy = split ? brokers.filter((b) => !hasTradingCore(b)) : [];
+  const perLegacy = (suffix: Parameters<typeof brokerTopic>[1]) => legacy.map((b) => brokerTopic(b, suffix));
+  const engines: ActorSpec[] = legacy.map((b) =>
     actor(`trading-engine-${b}`, {
       broker: b,
       args: { broker: b, eventTime: true, exactReplay, ...(b === 'zerodha' && orderUpdates ? { orderUpdates: true } : {}) },
@@ -80,30 +86,57 @@ export function buildTree(config: AppConfig): SupervisorSpec {
       publishes: [brokerTopic(b, 'orders.submitted'), brokerTopic(b, 'orders.filled'), brokerTopic(b, 'orders.failed')],
     }),
   );
+  const riskManager: ActorSpec[] =
+    legacy.length === 0
+      ? []
+      : [
+          actor('risk-manager', {
+            args: { brokers: legacy, eventTime: true, exactReplay },
+            subscribes: [
+              ...perLegacy('signals.raw').map((topic) => ({ topic, manualRelease: true })),
+              ...perLegacy('orders.filled').map((topic) => ({ topic })),
+              // Gated by event time: lossy only when the ring's policy is (live feeds), so replays are exact
+              { topic: MARKET_TICKS },
+            ],
+            publishes: [...perLegacy('signals.validated'), ...perLegacy('signals.rejected')],
+          }),
+        ];
 
-  // The trading behaviours of each broker fused into one worker: no signal crosses a thread, the
-  // ticks are released only after the checkpoint that covers them (a restart re-reads them)
-  const cores: ActorSpec[] = brokers.map((b) =>
-    actor(tradingActorName(config.runtime.topology, 'engine', b), {
-      broker: b,
-      args: { broker: b },
-      subscribes: [{ topic: MARKET_TICKS, manualRelease: true }],
-      publishes: (['signals.raw', 'signals.validated', 'signals.rejected', 'orders.submitted', 'orders.filled', 'orders.failed'] as const).map((s) => brokerTopic(b, s)),
-    }),
-  );
+  // The trading behaviours of each broker in one worker: no signal crosses a thread between risk
+  // and the venue, and the inputs are released only after the checkpoint that covers them (a
+  // restart re-reads them). Fused: the strategies too. Split: the strategy runner's signals come
+  // over a ring, and its state joins the core's checkpoints as cuts.
+  const cores: ActorSpec[] = brokers
+    .filter((b) => !split || hasTradingCore(b))
+    .map((b) =>
+      actor(tradingActorName(config.runtime.topology, 'engine', b), {
+        broker: b,
+        args: { broker: b, ...(split ? { runner: true } : {}) },
+        subscribes: [{ topic: MARKET_TICKS, manualRelease: true }, ...(split ? [{ topic: brokerTopic(b, 'signals.raw'), manualRelease: true }] : [])],
+        publishes: (split
+          ? (['signals.validated', 'signals.rejected', 'orders.submitted', 'orders.filled', 'orders.failed'] as const)
+          : (['signals.raw', 'signals.validated', 'signals.rejected', 'orders.submitted', 'orders.filled', 'orders.failed'] as const)
+        ).map((s) => brokerTopic(b, s)),
+      }),
+    );
   const portfolio = actor('portfolio-manager', {
     args: { brokers },
     subscribes: [...per('orders.filled').map((topic) => ({ topic })), { topic: MARKET_TICKS, lossy: true }],
     publishes: per('pnl.snapshots'),
   });
-  // In the fused topology a live feed rewinds its tick journal to the cores' last checkpoint
-  const rewindFor = config.runtime.topology === 'fused' ? cores.map((c) => c.name) : [];
+  // A live feed rewinds its tick journal to the cores' last checkpoints (which name the runner's cut)
   const feed = actor('market-feed', {
-    args: { orderUpdates, rewindFor },
+    args: { orderUpdates, rewindFor: cores.map((c) => c.name) },
     publishes: [MARKET_TICKS, ...(orderUpdates ? [brokerInternalTopic('zerodha', 'orders.updates')] : [])],
     subscribes: [],
   });
-  const fusedChildren: ChildSpec[] = [portfolio, ...cores, feed];
+  const cutsFor = Object.fromEntries(cores.map((c) => [c.broker, c.name]));
+  const runner = actor('strategy-runner', {
+    args: { brokers, exactReplay, cutsFor },
+    // With cores, ticks are released once a core's checkpoint covers the runner's cut of them
+    subscribes: [{ topic: MARKET_TICKS, ...(cores.length > 0 ? { manualRelease: true } : {}) }],
+    publishes: per('signals.raw'),
+  });
 
   const trading: SupervisorSpec = {
     kind: 'supervisor',
@@ -112,22 +145,7 @@ export function buildTree(config: AppConfig): SupervisorSpec {
     restart: 'transient',
     intensity,
     backoff,
-    children: config.runtime.topology === 'fused' ? fusedChildren : [
-      portfolio,
-      actor('risk-manager', {
-        args: { brokers, eventTime: true, exactReplay },
-        subscribes: [
-          ...per('signals.raw').map((topic) => ({ topic, manualRelease: true })),
-          ...per('orders.filled').map((topic) => ({ topic })),
-          // Gated by event time: lossy only when the ring's policy is (live feeds), so replays are exact
-          { topic: MARKET_TICKS },
-        ],
-        publishes: [...per('signals.validated'), ...per('signals.rejected')],
-      }),
-      ...engines,
-      feed,
-      actor('strategy-runner', { args: { brokers, exactReplay }, subscribes: [{ topic: MARKET_TICKS }], publishes: per('signals.raw') }),
-    ],
+    children: split ? [portfolio, ...riskManager, ...engines, ...cores, feed, runner] : [portfolio, ...cores, feed],
   };
 
   const allEventTopics = brokers.flatMap((b) =>

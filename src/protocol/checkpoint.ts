@@ -28,6 +28,21 @@ export interface CheckpointRecord {
    * other feeds.
    */
   readonly journal?: { readonly nextFeedSeq: number } | null;
+  /**
+   * Split topology: the strategy runner's cut this state goes with (see CutData). The cut is at or
+   * before the core's own position, so the feed positions above are the cut's (where the runner
+   * must resume), and `consumed` says where the core itself stands.
+   */
+  readonly runner?: RunnerCutRef | null;
+  /** Split topology: the core's own positions (ticks of the feed; the runner's signal ordinals). */
+  readonly consumed?: { readonly nextFeedSeq: number; readonly lastSigSeq: number } | null;
+}
+
+/** What a core's checkpoint says of the strategy runner's cut it covers. */
+export interface RunnerCutRef {
+  readonly n: number;
+  /** The runner's next signal ordinal at the cut. */
+  readonly nextSigSeq: number;
 }
 
 /** Whether a stored value is a checkpoint record of this version. */

@@ -13,7 +13,9 @@ export type EventType =
   | 'pnl_snapshot'
   | 'system_error'
   /** Internal: "every signal derived from ticks ≤ tickSeq has been sent" (see WatermarkData). */
-  | 'watermark';
+  | 'watermark'
+  /** Internal: "the strategy runner's state at a cut is durable" (see CutData). */
+  | 'cut';
 
 export interface Envelope<T = unknown> {
   readonly id: string;
@@ -30,6 +32,12 @@ export interface Envelope<T = unknown> {
   readonly source: string;
   readonly version: 1;
   readonly data: T;
+  /**
+   * Producer ordinal of a checkpointed producer (the strategy runner's signals): restored with its
+   * state, so an event it regenerates after a restart carries the same ordinal and its consumer
+   * can skip what it already handled. Absent on other events.
+   */
+  readonly seq?: number;
 }
 
 /** Generates unique, sortable-per-producer event ids without randomness: run.source.gen.seq. */
@@ -94,6 +102,22 @@ export function childEvent<T>(parent: ParentLink, ids: IdSource, source: string,
  */
 export interface WatermarkData {
   readonly tickSeq: number;
+}
+
+/**
+ * A cut of the strategy runner (split topology): its state after the tick at `tickSeq` is durable
+ * under K.strategyCut(n). A trading core that has handled this record names the cut in its next
+ * checkpoint; after a crash the runner restores the cut its cores' last completed checkpoints name,
+ * and the feed rewinds to `nextFeedSeq`. See src/services/strategy/cuts.ts.
+ */
+export interface CutData {
+  readonly n: number;
+  /** market.ticks ring seq of the last tick in the cut. */
+  readonly tickSeq: number;
+  /** Feed position after that tick (0 when the feed has none): where a rewind must start. */
+  readonly nextFeedSeq: number;
+  /** The runner's next signal ordinal (Envelope.seq) after the cut. */
+  readonly nextSigSeq: number;
 }
 
 export function isWatermark(e: Envelope): e is Envelope<WatermarkData> {

@@ -102,6 +102,14 @@ export type VenueOut =
   | { readonly kind: 'venue-events'; readonly cause: VenueCause; readonly events: readonly VenueEvent[]; readonly signal: TradingSignal | null }
   | { readonly kind: 'venue-refused'; readonly cause: VenueCause; readonly error: VenueError; readonly signal: TradingSignal | null };
 
-/** The fused trading step of one broker (strategies → risk → venue, fills back to risk). */
-export type StepIn = TickMsg | KillSwitchMsg | FlattenMsg | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number };
+/**
+ * The trading step of one broker (strategies → risk → venue, fills back to risk). `signal` is a
+ * strategy's signal produced on another thread (split topology): it enters at risk.
+ */
+export type StepIn =
+  | TickMsg
+  | KillSwitchMsg
+  | FlattenMsg
+  | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number }
+  | { readonly kind: 'signal'; readonly signal: TradingSignal };
 export type StepOut = StrategyOut | RiskOut | VenueOut;

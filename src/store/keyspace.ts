@@ -53,6 +53,9 @@ export const K = {
   killSwitchView: (broker: Broker): Key => ['view', 'kill-switch', broker],
   /** Strategy engine state: of the split runner (every broker), or of one broker's trading core. */
   strategyState: (broker?: Broker): Key => (broker === undefined ? ['strategy-engine'] : ['strategy-engine', broker]),
+  /** A cut of the split strategy runner (src/services/strategy/cuts.ts): its state at cut `n`. */
+  strategyCut: (n: number): Key => ['strategy-cut', n],
+  strategyCutRange: (): { start: Key; end: Key } => ({ start: ['strategy-cut', 0], end: ['strategy-cut', Number.MAX_SAFE_INTEGER] }),
   feedState: (): Key => ['feed'],
   /** The live-tick journal (src/services/feed/tick-journal.ts): the tick record of feed position `seq`. */
   tickJournal: (seq: number): Key => ['tick-journal', seq],

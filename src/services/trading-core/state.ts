@@ -50,7 +50,7 @@ export function restoreStep(
 }
 
 /** Writes the step's state under the split actors' keys (inside the caller's transaction). */
-export function stepStateWriter(step: StepState, broker: Broker, nowMs: number): (tx: RootDatabase) => void {
+export function stepStateWriter(step: StepState, broker: Broker, nowMs: number, withStrategies = true): (tx: RootDatabase) => void {
   // Captured now (synchronously, at the barrier); written when the transaction runs
   const venue = venueBehaviour.snapshot(step.venue);
   const engine: EngineStateRecord = { v: 1, broker, adapter: venue.adapter, lastEodDay: venue.lastEodDay };
@@ -60,6 +60,7 @@ export function stepStateWriter(step: StepState, broker: Broker, nowMs: number):
     void tx.put(K.engineState(broker), engine);
     void tx.put(K.riskState(broker), risk);
     void tx.put(K.killSwitchView(broker), { ...risk.killSwitch });
-    void tx.put(K.strategyState(broker), strategies);
+    // A split core runs no strategies: the runner's state is its own (cuts)
+    if (withStrategies) void tx.put(K.strategyState(broker), strategies);
   };
 }

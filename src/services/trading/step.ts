@@ -8,7 +8,8 @@
 // every fill reaches risk before the next signal is judged). Because the fills are known
 // synchronously, position and daily-loss limits decide identically in every run: exact replay by
 // construction, with no watermark round trip. `inline` (the backtest, sweeps) and `fused` (one
-// worker per broker) both run this behaviour; every emitted message goes to the caller, which
+// worker per broker) both run this behaviour; so does `split`, whose strategies run on their own
+// thread: their signals enter here as `signal` messages, after the ticks before them; every emitted message goes to the caller, which
 // turns it into stored orders, published events or backtest counters.
 //
 // A flatten command (an operator's, journaled by the shell) runs the same path: the venue cancels
@@ -86,6 +87,9 @@ export const tradingStepBehaviour: Behaviour<StepConfig, StepState, StepIn, Step
           emit(out);
           if (out.kind === 'signal') judge(state, out.signal, emit, toVenue);
         });
+        return;
+      case 'signal':
+        judge(state, msg.signal, emit, toVenue);
         return;
       case 'kill-switch':
         riskBehaviour.handle(state.risk, msg, emit);
