@@ -34,6 +34,7 @@ import { Checkpointer } from '../src/runtime/checkpoint.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { putFillOnce } from '../src/services/engine/committer.js';
 import { putOrders } from '../src/services/engine/order-index.js';
+import { fillsQueryFrom, lastFillSeq, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { OriginBook, planBatch } from '../src/services/engine/plan.js';
 import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js';
@@ -104,7 +105,9 @@ export default defineActor<AppConfig>(async (ctx) => {
 
   const positionKey = K.position(ctx.name, MARKET_TICKS);
   const restoredPosition = db.get(positionKey) as ConsumerPosition | undefined;
-  const counts = { ticks: 0, skipped: 0, replayed: 0, signals: 0, validated: 0, rejected: 0, duplicates: 0, tickEvents: 0, endOfDays: 0, fills: 0 };
+  const counts = { ticks: 0, skipped: 0, replayed: 0, signals: 0, validated: 0, rejected: 0, applied: 0, duplicates: 0, tickEvents: 0, endOfDays: 0, fills: 0 };
+  /** Fills in completed checkpoints: how many, and the last fillSeq (the fill log's end). */
+  const committed = { fills: 0, lastFillSeq: lastFillSeq(db, broker) };
   const pub = {
     // Split: the runner publishes the raw signals (never sent from here)
     'signals.raw': runner ? null : ctx.publisher<Envelope>(brokerTopic(broker, 'signals.raw')),
@@ -148,6 +151,7 @@ export default defineActor<AppConfig>(async (ctx) => {
       case 'venue-events': {
         if (out.cause === 'end-of-day') counts.endOfDays++;
         if (out.cause === 'tick') counts.tickEvents += out.events.length;
+        if (out.cause === 'submit') counts.applied++;
         for (const e of out.events) {
           if (e.type !== 'fill') continue;
           counts.fills++;
@@ -254,6 +258,8 @@ export default defineActor<AppConfig>(async (ctx) => {
           const tickSeq = parsed.signal.tickSeq;
           if (tickSeq !== undefined) passTicks(tickSeq);
           counts.signals++;
+          // The runner's envelope is the parent of the verdict (correlation as in the split actors)
+          staged.push({ kind: 'parent', env });
           stampNs = tickSeq !== undefined ? stamps[tickSeq & STAMP_MASK]! : 0;
           tradingStepBehaviour.handle(step, { kind: 'signal', signal: parsed.signal }, onOut);
           stampNs = 0;
@@ -309,6 +315,9 @@ export default defineActor<AppConfig>(async (ctx) => {
               }, broker, ctx.ids, ctx.name, ctx.clock.nowMs()),
             );
             origins.evict(plan.orders.values(), (o) => isTerminal(o.status));
+            committed.fills += plan.fills.length;
+            const last = plan.fills[plan.fills.length - 1];
+            if (last !== undefined) committed.lastFillSeq = last.fillSeq;
             if (releaseSeq >= 0) ticks.releaseThrough(releaseSeq);
             if (releaseSig >= 0) signals?.releaseThrough(releaseSig);
           },
@@ -389,6 +398,8 @@ export default defineActor<AppConfig>(async (ctx) => {
       published: { ...published },
       openOrders: step.venue.adapter.openOrders().length,
       staged: staged.length,
+      pending: staged.length,
+      commits: { batches: checkpointer.stats.completed, ...committed },
       checkpoints: { ...checkpointer.stats, last: checkpointer.completed, intervalMs },
       decided: { ...decided },
       // Where this incarnation resumed the feed (replay file or live journal) and the first position it traded
@@ -398,6 +409,9 @@ export default defineActor<AppConfig>(async (ctx) => {
     health: () => (staged.length > STAGED_DEGRADED ? { status: 'degraded', detail: `${staged.length} events wait for a checkpoint` } : { status: 'healthy' }),
     call: commandTable({
       'open-orders': () => step.venue.adapter.openOrders(),
+      // The committed history (the trading engine's queries; the gateway reads the store instead)
+      orders: (arg) => queryOrders(db, broker, ordersQueryFrom(arg)),
+      fills: (arg) => queryFills(db, broker, fillsQueryFrom(arg)),
       // The strategies are the runner's in the split topology
       ...(runner
         ? {}

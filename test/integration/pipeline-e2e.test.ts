@@ -41,9 +41,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) c();
 });
 
-interface RiskSnap {
-  readonly counts: { readonly validated: number; readonly rejected: number };
-}
 interface PortfolioSnap {
   readonly brokers: { readonly paper?: { readonly totals: PnlTotals; readonly fillWatermark: number } };
   readonly counts: { readonly fills: number; readonly snapshots: number };
@@ -101,12 +98,11 @@ describe('pipeline end to end', () => {
       expect(rings[t]?.published, t).toBeGreaterThan(0);
     }
     const runner = await snap<StrategyRunnerSnapshot>(s, 'strategy-runner');
-    const risk = await snap<RiskSnap>(s, 'risk-manager');
     const engine = await snap<EngineSnap>(s, ENGINE);
     const pm = await snap<PortfolioSnap>(s, 'portfolio-manager');
     expect(runner.ticksSeen).toBeGreaterThan(0);
     expect(runner.signalsPublished).toBeGreaterThan(0);
-    expect(risk.counts.validated).toBeGreaterThan(0);
+    expect(engine.validated).toBeGreaterThan(0);
     expect(engine.applied).toBeGreaterThan(0);
     expect(pm.counts.fills).toBeGreaterThan(0);
     // The dashboard's read model: a latest PnL snapshot per traded strategy

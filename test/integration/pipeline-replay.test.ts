@@ -69,8 +69,8 @@ async function replayOnce(file: string, env: Record<string, string> = {}): Promi
     90_000,
     'pipeline quiet',
   );
-  const risk = await snap<{ counts: { rejected: number } }>(p.system, 'risk-manager');
-  const result = { feed: await feed(), engine: await snap<EngineSnap>(p.system, ENGINE), riskRejected: risk.counts.rejected };
+  const engine = await snap<EngineSnap>(p.system, ENGINE);
+  const result = { feed: await feed(), engine, riskRejected: engine.rejected };
   await p.stop();
   running = undefined;
   return { ...result, dump: await readStoreAt(p.config.store.path ?? join(p.dataDir, 'lmdb')) };

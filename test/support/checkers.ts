@@ -395,8 +395,11 @@ export function correlationChecker(orders: readonly StoredOrder[]): string[] {
       if (p !== undefined && JSON.stringify(p.origin) !== JSON.stringify(origin)) problems.push(`${o.orderId}: origin differs from parent ${p.orderId}`);
       continue;
     }
-    if (idSource(origin.eventId) !== 'risk-manager') problems.push(`${o.orderId}: origin event ${origin.eventId} is not a risk-manager event`);
-    if (idSource(origin.correlationId) !== 'strategy-runner') problems.push(`${o.orderId}: correlation ${origin.correlationId} is not a strategy-runner signal`);
+    // Risk is the risk manager or a trading core; signals come from the strategy runner or a fused core
+    const risk = idSource(origin.eventId) ?? '';
+    if (risk !== 'risk-manager' && !risk.startsWith('trading-core-')) problems.push(`${o.orderId}: origin event ${origin.eventId} is not a risk event`);
+    const root = idSource(origin.correlationId) ?? '';
+    if (root !== 'strategy-runner' && !root.startsWith('trading-core-')) problems.push(`${o.orderId}: correlation ${origin.correlationId} is not a strategy signal`);
     if (origin.traceId !== origin.correlationId) problems.push(`${o.orderId}: trace ${origin.traceId} ≠ correlation ${origin.correlationId}`);
     if (origin.eventId === origin.correlationId) problems.push(`${o.orderId}: origin is its own correlation root`);
     const other = seen.get(origin.correlationId);

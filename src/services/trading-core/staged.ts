@@ -13,9 +13,13 @@ import { envelopeFor } from '../engine/messages.js';
 import type { CommitPlan, WorkItem } from '../engine/plan.js';
 import { verdictOutput } from '../risk/verdict.js';
 
-/** One step output worth keeping, as data. */
+/**
+ * One step output worth keeping, as data. `parent` is a signal that came over a ring (split
+ * topology): already published by the strategy runner, it is only the parent of its verdict.
+ */
 export type StagedOutput =
   | { readonly kind: 'signal'; readonly signal: TradingSignal }
+  | { readonly kind: 'parent'; readonly env: Envelope }
   | { readonly kind: 'verdict'; readonly signal: TradingSignal; readonly verdict: RiskVerdict }
   | { readonly kind: 'work'; readonly cause: VenueCause; readonly events: readonly VenueEvent[] };
 
@@ -41,6 +45,9 @@ export function prepareBatch(staged: readonly StagedOutput[], broker: Broker, id
       case 'signal':
         signalEnv = rootEvent(ids, source, s.signal.ts, { type: 'trading_signal', broker, key: keyOf(s.signal), data: s.signal });
         sequence.push({ kind: 'event', topic: 'signals.raw', env: signalEnv });
+        break;
+      case 'parent':
+        signalEnv = s.env;
         break;
       case 'verdict': {
         // The step emits a signal's verdict right after the signal: its envelope is the parent
