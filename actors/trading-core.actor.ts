@@ -34,6 +34,7 @@ import { Checkpointer } from '../src/runtime/checkpoint.js';
 import { assertBrokerSupported, type AdapterEvent } from '../src/services/engine/adapter.js';
 import { putFillOnce } from '../src/services/engine/committer.js';
 import { putOrders } from '../src/services/engine/order-index.js';
+import { modifyArgFrom } from '../src/services/engine/modify.js';
 import { fillsQueryFrom, lastFillSeq, ordersQueryFrom, queryFills, queryOrders } from '../src/services/engine/queries.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { OriginBook, planBatch } from '../src/services/engine/plan.js';
@@ -327,6 +328,27 @@ export default defineActor<AppConfig>(async (ctx) => {
     checkpoint?.n ?? 0,
   );
 
+  // Modify: venues without it (paper) refuse it with ERR_ORDER_MODIFY_UNSUPPORTED
+  const modify = async (arg: unknown): Promise<CancelResult> => {
+    const parsed = modifyArgFrom(arg);
+    if (!parsed.ok) return { ok: false, code: 'ERR_ORDER_MODIFY_INVALID', message: parsed.error };
+    const { orderId, change } = parsed.value;
+    let result: CancelResult = { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${orderId}` };
+    tradingStepBehaviour.handle(step, { kind: 'modify', orderId, change, ts: ctx.clock.nowMs() }, (out) => {
+      if (out.kind === 'venue-refused') {
+        result = { ok: false, code: out.error.code, message: out.error.message };
+        return;
+      }
+      onOut(out);
+      const o = out.kind === 'venue-events' ? step.venue.adapter.openOrders().find((x) => x.orderId === orderId) : undefined;
+      if (o !== undefined) result = { ok: true, order: summarizeOrder(o) };
+    });
+    dirty = true;
+    // Answered only once the change is in a completed checkpoint
+    await checkpointer.trigger();
+    return result;
+  };
+
   const cancel = async (arg: unknown): Promise<CancelResult> => {
     const orderId = (arg as { orderId?: unknown } | null)?.orderId;
     let result: CancelResult = { ok: false, code: 'ERR_ORDER_UNKNOWN', message: `no order ${String(orderId)}` };
@@ -421,6 +443,7 @@ export default defineActor<AppConfig>(async (ctx) => {
           }),
       'risk-state': () => riskStateView(step.risk.state, step.risk.limits, ctx.clock.nowMs()),
       cancel: (arg) => cancel(arg),
+      modify: (arg) => modify(arg),
       'kill-switch': (arg) => killSwitch(arg),
       flatten: (arg) => flatten(arg),
       'decision-latency': () => {

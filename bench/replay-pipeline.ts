@@ -1,8 +1,8 @@
 // The actor pipeline side of the `replay` suite: starts the REAL tree (createSystem, the main job's
 // factory) on a replay file at max pace with the gateway off and a temp data dir, in the configured
-// topology (RUNTIME__TOPOLOGY: split actors, or one fused trading core), times the engine's
-// consumption of market.ticks from the ring counters (first to last tick the engine consumed),
-// waits until every lossless ring is drained and the engine idle (fused: every staged event
+// topology (RUNTIME__TOPOLOGY: split = strategy runner + trading core, fused = one trading core),
+// times the core's consumption of market.ticks from the ring counters (first to last tick it
+// consumed), waits until every lossless ring is drained and the core idle (every staged event
 // released by a checkpoint), stops, and reads the fill log and orders back from LMDB for the
 // fill-by-fill comparison with the backtest.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -145,34 +145,20 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     let last = '';
     let stable = 0;
     while (stable < 3) {
-      let key: string;
-      let pending: number;
-      if (topology === 'fused') {
-        const e = await snapshot<{ signals: number; staged: number; fills: number; checkpoints: { last: number } }>(system, ENGINE);
-        key = `${e.signals}/${e.fills}/${e.checkpoints.last}`;
-        pending = e.staged;
-      } else {
-        const e = await snapshot<{ signals: number; pending: number; commits: { lastFillSeq: number; batches: number } }>(system, ENGINE);
-        key = `${e.signals}/${e.commits.lastFillSeq}/${e.commits.batches}`;
-        pending = e.pending;
-      }
+      // Both topologies decide in a trading core: quiet = nothing staged, counts and checkpoints still
+      const e = await snapshot<{ signals: number; staged: number; fills: number; checkpoints: { last: number } }>(system, ENGINE);
+      const key = `${e.signals}/${e.fills}/${e.checkpoints.last}`;
+      const pending = e.staged;
       stable = key === last && pending === 0 && drained(system) ? stable + 1 : 0;
       last = key;
       if (performance.now() - end > 120_000) throw new Error('pipeline did not go quiet within 120 s');
       await sleep(100);
     }
     const drainMs = performance.now() - end;
-    let eng: { signals: number; applied: number; duplicates: number };
-    let risk: { validated: number; rejected: number };
-    if (topology === 'fused') {
-      const c = await snapshot<{ validated: number; rejected: number; duplicates: number }>(system, ENGINE);
-      // The core submits every validated signal; the venue refuses known signal keys
-      eng = { signals: c.validated, applied: c.validated - c.duplicates, duplicates: c.duplicates };
-      risk = { validated: c.validated, rejected: c.rejected };
-    } else {
-      eng = await snapshot<{ signals: number; applied: number; duplicates: number }>(system, ENGINE);
-      risk = (await snapshot<{ counts: { validated: number; rejected: number } }>(system, RISK)).counts;
-    }
+    const c = await snapshot<{ validated: number; rejected: number; duplicates: number }>(system, ENGINE);
+    // The core submits every validated signal; the venue refuses known signal keys
+    const eng = { signals: c.validated, applied: c.validated - c.duplicates, duplicates: c.duplicates };
+    const risk = { validated: c.validated, rejected: c.rejected };
     const restarted = actorStatuses(system.status()).filter((a) => a.restarts > 0);
     await system.stop();
 

@@ -1,7 +1,7 @@
-// Topology suite (G5): the same workload through the split tree (strategy-runner → risk-manager →
-// trading-engine, 3 workers and 2 event rings between them, each committing per batch) vs the fused
-// tree (actors/trading-core: the trading step in one worker, checkpointed every 50 ms, its events
-// released after each checkpoint). Both feed the same portfolio manager and fill probe. Saturation
+// Topology suite (G5): the same workload through the split tree (strategy-runner → trading core of
+// risk + venue: 2 workers and the signals.raw ring between them, the runner's state joining the
+// core's checkpoints as cuts) vs the fused tree (actors/trading-core: the whole trading step in one
+// worker). Both checkpoint every 50 ms and release their events after each checkpoint. Both feed the same portfolio manager and fill probe. Saturation
 // throughput (max-pace injection) and the tail latency at fixed open-loop rates, alternated run by run.
 import { mdTable, ns, rate, ratio, textTable } from './harness/format.js';
 import { describeMachine } from './harness/machine.js';
@@ -122,7 +122,7 @@ export const topologySuite: BenchSuite = {
       ),
     ];
     const notes = [
-      'split = strategy-runner, risk-manager, trading-engine-paper (3 workers; signals.raw and signals.validated rings; risk and engine each commit their own LMDB batch). fused = actors/trading-core.actor.ts (1 worker running the trading step; a checkpoint every 50 ms commits orders, fills, the order index, venue, risk and strategy state and the tick position in one LMDB transaction, then releases the staged events; latency here = fill released to the probe). Both: same injector, strategies file, portfolio manager and fill probe; ring transport; overlapping durability.',
+      'split = strategy-runner + trading-core-paper with args.runner (2 workers; the signals.raw ring between them; the runner\'s state is written as a cut and named by the core\'s next checkpoint). fused = actors/trading-core.actor.ts (1 worker running the trading step; a checkpoint every 50 ms commits orders, fills, the order index, venue, risk and strategy state and the tick position in one LMDB transaction, then releases the staged events; latency here = fill released to the probe). Both: same injector, strategies file, portfolio manager and fill probe; ring transport; overlapping durability.',
       'Saturation: the injector publishes as fast as the tick ring (block policy) accepts; fills/s = fills ÷ (last fill − first injection). The paper venue exports its whole session state (every order of the session) with each commit, so throughput depends on the run length; both topologies pay it.',
       `${runs} run(s) per measurement, alternating topologies; median run shown. Load average at start ${ctx.machine.loadAvgAtStart.join(' / ')}.`,
     ];

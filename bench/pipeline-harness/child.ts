@@ -60,8 +60,9 @@ async function runStep(system: ActorSystem, job: PipelineJob, spec: StepSpec, in
   const sliceTicks = spec.mode === 'paced' ? Math.max(1, Math.round(spec.rate)) : Math.max(1, Math.ceil(spec.count / 10));
   await call(system, 'fill-probe', 'begin', { fromSeq, warmSeq: fromSeq + Math.floor(spec.count * spec.warmupFrac), toSeq, sliceTicks });
   const heap0 = await heapOf(system, actors);
-  const core = job.topology === 'fused' ? 'trading-core-paper' : null;
-  if (core !== null) await call(system, core, 'decision-latency'); // start the step's samples afresh
+  // Both topologies decide fills in the paper broker's trading core
+  const core = 'trading-core-paper';
+  await call(system, core, 'decision-latency'); // start the step's samples afresh
   process.stdout.write(`${MARK} begin ${index}\n`);
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
@@ -87,9 +88,8 @@ async function runStep(system: ActorSystem, job: PipelineJob, spec: StepSpec, in
   process.stdout.write(`${MARK} end ${index}\n`);
   const probe = await call<ProbeResult>(system, 'fill-probe', 'end');
   const heap1 = await heapOf(system, actors);
-  const engineName = job.topology === 'split' ? 'trading-engine-paper' : 'trading-core-paper';
-  const engine = await control(system, engineName).snapshot();
-  const decidedNs = core === null ? null : Array.from((await call<{ samples: Float64Array }>(system, core, 'decision-latency')).samples);
+  const engine = await control(system, core).snapshot();
+  const decidedNs = Array.from((await call<{ samples: Float64Array }>(system, core, 'decision-latency')).samples);
   const heap: Record<string, ActorMem> = {};
   for (const n of actors) heap[n] = { before: heap0[n]!, after: heap1[n]! };
   const complete = probe.fills === spec.count && probe.failed === 0 && probe.rejected === 0 && probe.stale === 0;
@@ -117,7 +117,7 @@ async function runJob(job: PipelineJob): Promise<JobResult> {
     const startupMs = performance.now() - t0;
     const actors =
       job.topology === 'split'
-        ? ['tick-injector', 'strategy-runner', 'risk-manager', 'trading-engine-paper', 'portfolio-manager', 'fill-probe']
+        ? ['tick-injector', 'strategy-runner', 'trading-core-paper', 'portfolio-manager', 'fill-probe']
         : ['tick-injector', 'trading-core-paper', 'portfolio-manager', 'fill-probe'];
     const streams: StreamResult[] = [];
     for (const [i, spec] of job.steps.entries()) {

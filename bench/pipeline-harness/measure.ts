@@ -38,7 +38,7 @@ export interface StepSummary {
   readonly engine: unknown;
   /** p50/p99 (not timer-corrected) per slice of the step's ticks: one second for paced steps, a tenth for max pace. */
   readonly slices: readonly ({ readonly p50Ns: number; readonly p99Ns: number } | null)[];
-  /** Fused only: tick stamped at injection → fill decided in the trading core (warm-up included). */
+  /** Tick stamped at injection → fill decided in the trading core (warm-up included). */
   readonly decided: LatencySummary | null;
   /** With job.stages: arrival at the probe of the raw signal / the verdict − injection stamp. */
   readonly stages: { readonly raw: LatencySummary; readonly validated: LatencySummary } | null;

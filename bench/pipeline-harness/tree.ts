@@ -1,5 +1,5 @@
-// The bench pipeline: the REAL strategy runner, risk manager, trading engine and portfolio manager
-// (or the fused trading-core actor in their place), wired exactly as actors/tree.ts wires them,
+// The bench pipeline: the REAL strategy runner, trading core (risk + venue) and portfolio manager
+// (fused: the trading core runs the strategies too), wired exactly as actors/tree.ts wires them,
 // with a bench tick injector instead of the market feed and a fill probe beside the portfolio.
 // Its config comes through the real loader (env overlay) so the bench runs what production runs.
 import { writeFileSync } from 'node:fs';
@@ -110,33 +110,25 @@ export function buildBenchTree(topology: Topology, a: BenchTreeArgs): Supervisor
       ...(stages ? [{ topic: t('signals.raw'), lossy: true }, { topic: t('signals.validated'), lossy: true }] : []),
     ],
   });
-  const core: ActorSpec[] =
-    topology === 'split'
-      ? [
-          actor('risk-manager', prod('risk-manager'), {
-            args: { brokers: [b], eventTime: true },
-            subscribes: [{ topic: t('signals.raw'), manualRelease: true }, { topic: t('orders.filled') }, { topic: MARKET_TICKS }],
-            publishes: [t('signals.validated'), t('signals.rejected')],
-          }),
-          actor(`trading-engine-${b}`, prod('trading-engine'), {
-            broker: b,
-            args: { broker: b, eventTime: true },
-            subscribes: [{ topic: t('signals.validated'), manualRelease: true }, { topic: MARKET_TICKS }],
-            publishes: [t('orders.submitted'), t('orders.filled'), t('orders.failed')],
-          }),
-        ]
-      : [
-          actor(`trading-core-${b}`, prod('trading-core'), {
-            broker: b,
-            args: { broker: b },
-            subscribes: [{ topic: MARKET_TICKS, manualRelease: true }],
-            publishes: [t('signals.raw'), t('signals.validated'), t('signals.rejected'), t('orders.submitted'), t('orders.filled'), t('orders.failed')],
-          }),
-        ];
-  const runner =
-    topology === 'split'
-      ? [actor('strategy-runner', prod('strategy-runner'), { args: { brokers: [b] }, subscribes: [{ topic: MARKET_TICKS }], publishes: [t('signals.raw')] })]
-      : [];
+  // The paper broker's trading core: risk + venue, checkpointed (fused: the strategies too)
+  const split = topology === 'split';
+  const core: ActorSpec[] = [
+    actor(`trading-core-${b}`, prod('trading-core'), {
+      broker: b,
+      args: { broker: b, ...(split ? { runner: true } : {}) },
+      subscribes: [{ topic: MARKET_TICKS, manualRelease: true }, ...(split ? [{ topic: t('signals.raw'), manualRelease: true }] : [])],
+      publishes: [...(split ? [] : [t('signals.raw')]), t('signals.validated'), t('signals.rejected'), t('orders.submitted'), t('orders.filled'), t('orders.failed')],
+    }),
+  ];
+  const runner = split
+    ? [
+        actor('strategy-runner', prod('strategy-runner'), {
+          args: { brokers: [b], cutsFor: { [b]: `trading-core-${b}` } },
+          subscribes: [{ topic: MARKET_TICKS, manualRelease: true }],
+          publishes: [t('signals.raw')],
+        }),
+      ]
+    : [];
   // The gateway as npm start runs it, subscribed to every topic this tree publishes
   const gateway: ChildSpec[] =
     a.gateway === true

@@ -111,5 +111,6 @@ export type StepIn =
   | KillSwitchMsg
   | FlattenMsg
   | { readonly kind: 'cancel'; readonly orderId: string; readonly ts: number }
+  | { readonly kind: 'modify'; readonly orderId: string; readonly change: OrderChange; readonly ts: number }
   | { readonly kind: 'signal'; readonly signal: TradingSignal };
 export type StepOut = StrategyOut | RiskOut | VenueOut;

@@ -2,7 +2,7 @@
 // instruments inside one NSE session, default strategies), with the two risk limits that read fills
 // binding (position, daily loss): the inline backtest (the trading step in one thread), the fused
 // actor pipeline (one trading core worker, checkpointed) and the split actor pipeline (strategy
-// runner, risk manager and engine on their own threads, exact replay; over rings and over the
+// runner and trading core on their own threads, the runner's state joining the core's checkpoints; over rings and over the
 // postMessage transport) must log identical fills,
 // compared field by field (tradeId, order, strategy, instrument, side, qty, price, fees, fillSeq,
 // time) and the same orders. Build first: the pipeline's workers run dist/.

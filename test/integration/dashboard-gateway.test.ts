@@ -83,7 +83,7 @@ describe('dashboard (real gateway and pipeline)', () => {
     // Health: the real tree, flattened by the gateway's status view
     await until(page, [['healthRows', '>=', 8]], 15_000);
     const names = (await page.locator('#health-body td:first-child').allTextContents()).map((t) => t.replace(/^[\s▾]+/, '').trim());
-    expect(names).toEqual(expect.arrayContaining(['portfolio-manager', 'risk-manager', 'trading-engine-paper', 'market-feed', 'strategy-runner', 'gateway']));
+    expect(names).toEqual(expect.arrayContaining(['portfolio-manager', 'trading-core-paper', 'market-feed', 'strategy-runner', 'gateway']));
     expect(await page.textContent('#tree-state')).toBe('RUNNING');
     const status = (await (await fetch(`${base}/api/v1/status`, { headers: { Authorization: `Bearer ${TRADER}` } })).json()) as { data: { runId: string } };
     expect(await page.textContent('#run-id')).toBe(status.data.runId);

@@ -69,7 +69,7 @@ describe('gateway authentication (F4)', () => {
     const ok = await fetch(`${h.base}/api/v1/kill-switch`, { method: 'POST', headers: auth(TOKENS.trader), body: JSON.stringify({ engaged: true, reason: 'operator test' }) });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ ok: true, data: { paper: { engaged: true, reason: 'operator test' } } });
-    expect(h.log.calls.at(-1)).toEqual({ actor: 'risk-manager', command: 'kill-switch', arg: { engaged: true, reason: 'operator test' } });
+    expect(h.log.calls.at(-1)).toEqual({ actor: 'trading-core-paper', command: 'kill-switch', arg: { engaged: true, reason: 'operator test' } });
     const before = h.log.calls.length;
     const huge = await fetch(`${h.base}/api/v1/kill-switch`, { method: 'POST', headers: auth(TOKENS.trader), body: JSON.stringify({ engaged: true, reason: 'x'.repeat(100_000) }) });
     expect(huge.status).toBe(413);

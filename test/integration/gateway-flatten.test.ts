@@ -1,7 +1,7 @@
 // POST /api/v1/flatten through the real gateway process (canned actors, real sockets): scope
 // `trade`, nothing happens without "confirm": true (400 ERR_FLATTEN_UNCONFIRMED), a validated body,
-// and in the split topology the resting orders are canceled through the engine before the risk
-// manager closes the positions; the answer merges both.
+// and the paper broker's trading core gets one flatten call (it cancels and closes itself; the
+// engine-then-risk path of a broker without a core is the route unit test's).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, TOKENS, type Harness } from '../fixtures/gateway-harness.js';
 
@@ -38,15 +38,11 @@ describe('POST /api/v1/flatten', () => {
     expect(h.log.calls.length).toBe(before);
   });
 
-  it("cancels the strategy's resting orders through the engine, then flattens through risk (split)", async () => {
+  it("hands the flatten to the paper broker's trading core, which cancels and closes in one step (split)", async () => {
     const before = h.log.calls.length;
     const r = await post(TOKENS.trader, { confirm: true, strategyId: 'momo' });
     expect(r.status).toBe(200);
-    expect(h.log.calls.slice(before)).toEqual([
-      { actor: 'trading-engine-paper', command: 'open-orders', arg: null },
-      { actor: 'trading-engine-paper', command: 'cancel', arg: { orderId: 'o-1' } },
-      { actor: 'risk-manager', command: 'flatten', arg: { strategyId: 'momo' } },
-    ]);
-    expect(r.json).toMatchObject({ ok: true, data: { paper: { canceled: ['o-1'], closes: [{ strategyId: 'momo', outcome: 'validated' }], fills: 0 } } });
+    expect(h.log.calls.slice(before)).toEqual([{ actor: 'trading-core-paper', command: 'flatten', arg: { strategyId: 'momo' } }]);
+    expect(r.json).toMatchObject({ ok: true, data: { paper: { canceled: [], closes: [{ strategyId: 'momo', outcome: 'validated' }], fills: 0 } } });
   });
 });

@@ -26,7 +26,7 @@ describe('POST /api/v1/orders/:id/modify', () => {
     const r = await modify('o-1', { quantity: 12, price: 157_350 }, TOKENS.trader, '?broker=paper');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ ok: true, data: { ok: true, order: { orderId: 'o-1', qty: 12, limitPrice: 157_350 } } });
-    expect(h.log.calls.at(-1)).toEqual({ actor: 'trading-engine-paper', command: 'modify', arg: { orderId: 'o-1', quantity: 12, price: 157_350 } });
+    expect(h.log.calls.at(-1)).toEqual({ actor: 'trading-core-paper', command: 'modify', arg: { orderId: 'o-1', quantity: 12, price: 157_350 } });
   });
 
   it("maps the engine's refusal to its catalogued code", async () => {

@@ -116,8 +116,8 @@ describe('pipeline checkers', () => {
     ]);
     const wrong = correlationChecker([{ ...a, origin: { eventId: 'r1.trading-engine-paper.1.0', correlationId: 'r1.risk-manager.1.0', traceId: 'x' } }]);
     expect(wrong).toEqual([
-      `${a.orderId}: origin event r1.trading-engine-paper.1.0 is not a risk-manager event`,
-      `${a.orderId}: correlation r1.risk-manager.1.0 is not a strategy-runner signal`,
+      `${a.orderId}: origin event r1.trading-engine-paper.1.0 is not a risk event`,
+      `${a.orderId}: correlation r1.risk-manager.1.0 is not a strategy signal`,
       `${a.orderId}: trace x ≠ correlation r1.risk-manager.1.0`,
     ]);
     expect(correlationChecker([a, { ...b, origin: a.origin }])).toEqual([`${b.orderId} and ${a.orderId} share correlation ${a.origin!.correlationId}`]);

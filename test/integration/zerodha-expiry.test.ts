@@ -125,9 +125,9 @@ describe('zerodha session expiry at 06:00 IST on a fake clock', () => {
     // Halted, not crash-looped: the engine keeps running (its committed orders stay readable)
     expect(system.actor('trading-engine-zerodha')!.status().state).toBe('running');
     const atHalt = rest.book.orderList().length;
-    const paperBefore = (await fills('trading-engine-paper')).length;
-    await eventually(async () => (await fills('trading-engine-paper')).length > paperBefore + 2, 15_000, 'paper keeps filling after 06:00 IST');
-    expect((await health('trading-engine-paper'))?.status).toBe('healthy');
+    const paperBefore = (await fills('trading-core-paper')).length;
+    await eventually(async () => (await fills('trading-core-paper')).length > paperBefore + 2, 15_000, 'paper keeps filling after 06:00 IST');
+    expect((await health('trading-core-paper'))?.status).toBe('healthy');
     // Nothing reached Kite after the halt, and every order of ours is there at most once
     expect(rest.book.orderList().length).toBe(atHalt);
     const kiteTags = (rest.book.orderList() as { tag: string | null }[]).map((o) => o.tag);

@@ -21,7 +21,7 @@ import { eventually, tempDir } from '../support/system.js';
 import { call, snap } from '../fixtures/pipeline-harness.js';
 
 const Z = 'trading-engine-zerodha';
-const P = 'trading-engine-paper';
+const P = 'trading-core-paper';
 
 let handle: (PipelineHandle & { cleanup: () => void }) | undefined;
 let ticker: KiteTickerServer | undefined;

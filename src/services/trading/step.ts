@@ -95,6 +95,7 @@ export const tradingStepBehaviour: Behaviour<StepConfig, StepState, StepIn, Step
         riskBehaviour.handle(state.risk, msg, emit);
         return;
       case 'cancel':
+      case 'modify':
         venueBehaviour.handle(state.venue, msg, toVenue);
         return;
       case 'flatten': {

@@ -1,7 +1,8 @@
 // The POST /api/v1/flatten handler (src/gateway/routes-control.ts) over a recording upstream, in
-// both topologies: nothing reaches an actor without "confirm": true; in split the resting orders
-// are canceled through the engine first and the risk manager's answer is merged with them; in
-// fused the trading core (which plays both roles) gets one flatten call and cancels itself. The
+// both topologies: nothing reaches an actor without "confirm": true; for a broker whose risk and
+// engine are separate actors (zerodha in split) the resting orders are canceled through the engine
+// first and the risk manager's answer is merged with them; a trading core (which plays both roles:
+// every broker in fused, paper in split) gets one flatten call and cancels itself. The
 // request and the outcome are audited with the token's name.
 import { describe, expect, it } from 'vitest';
 import { tradingActorName, type Topology } from '../../../src/protocol/actors.js';
@@ -27,7 +28,8 @@ function setup(topology: Topology, brokers: readonly Broker[] = ['paper']) {
       calls.push({ actor, command, arg });
       if (command === 'open-orders') return [{ orderId: 'o-1', strategyId: 'momo' }, { orderId: 'o-2', strategyId: 'other' }, { orderId: 'o-3', strategyId: 'momo' }];
       if (command === 'cancel') return (arg as { orderId: string }).orderId === 'o-3' ? { ok: false, code: 'ERR_ORDER_UNKNOWN', message: 'gone' } : { ok: true, order: {} };
-      if (command === 'flatten') return { paper: { canceled: topology === 'fused' ? ['o-9'] : [], closes: [CLOSE], fills: topology === 'fused' ? 1 : 0 } };
+      const core = actor.startsWith('trading-core-');
+      if (command === 'flatten') return { [brokers[0]!]: { canceled: core ? ['o-9'] : [], closes: [CLOSE], fills: core ? 1 : 0 } };
       throw new Error(`unexpected ${actor}.${command}`);
     },
   } as unknown as Upstream;
@@ -59,27 +61,29 @@ describe('POST /api/v1/flatten handler', () => {
     expect(calls).toEqual([]);
   });
 
-  it('split: cancels the resting orders of the strategy through the engine, then flattens through the risk manager', async () => {
-    const { calls, audit, send } = setup('split');
+  it('split, zerodha: cancels the resting orders of the strategy through the engine, then flattens through the risk manager', async () => {
+    const { calls, audit, send } = setup('split', ['zerodha']);
     const reply = await send({ confirm: true, strategyId: 'momo' });
     expect(calls).toEqual([
-      { actor: 'trading-engine-paper', command: 'open-orders', arg: null },
-      { actor: 'trading-engine-paper', command: 'cancel', arg: { orderId: 'o-1' } },
-      { actor: 'trading-engine-paper', command: 'cancel', arg: { orderId: 'o-3' } },
+      { actor: 'trading-engine-zerodha', command: 'open-orders', arg: null },
+      { actor: 'trading-engine-zerodha', command: 'cancel', arg: { orderId: 'o-1' } },
+      { actor: 'trading-engine-zerodha', command: 'cancel', arg: { orderId: 'o-3' } },
       { actor: 'risk-manager', command: 'flatten', arg: { strategyId: 'momo' } },
     ]);
     // o-3 could not be canceled (gone meanwhile): not reported as canceled
-    expect(reply).toEqual({ kind: 'json', data: { paper: { canceled: ['o-1'], closes: [CLOSE], fills: 0 } } });
+    expect(reply).toEqual({ kind: 'json', data: { zerodha: { canceled: ['o-1'], closes: [CLOSE], fills: 0 } } });
     expect(audit).toEqual([
       expect.objectContaining({ audit: 'flatten', by: 'ops', broker: 'all', strategyId: 'momo' }),
-      expect.objectContaining({ audit: 'flatten', by: 'ops', result: { paper: { canceled: 1, closes: 1, rejected: 0 } } }),
+      expect.objectContaining({ audit: 'flatten', by: 'ops', result: { zerodha: { canceled: 1, closes: 1, rejected: 0 } } }),
     ]);
   });
 
-  it('fused: one flatten call to the trading core, which cancels and closes in one step', async () => {
-    const { calls, send } = setup('fused');
-    const reply = await send({ confirm: true, broker: 'paper' });
-    expect(calls).toEqual([{ actor: 'trading-core-paper', command: 'flatten', arg: { broker: 'paper' } }]);
-    expect(reply).toEqual({ kind: 'json', data: { paper: { canceled: ['o-9'], closes: [CLOSE], fills: 1 } } });
-  });
+  for (const topology of ['fused', 'split'] as const) {
+    it(`${topology}, paper: one flatten call to the trading core, which cancels and closes in one step`, async () => {
+      const { calls, send } = setup(topology);
+      const reply = await send({ confirm: true, broker: 'paper' });
+      expect(calls).toEqual([{ actor: 'trading-core-paper', command: 'flatten', arg: { broker: 'paper' } }]);
+      expect(reply).toEqual({ kind: 'json', data: { paper: { canceled: ['o-9'], closes: [CLOSE], fills: 1 } } });
+    });
+  }
 });

@@ -92,13 +92,19 @@ describe('POST /api/v1/strategies/:id/pause', () => {
 });
 
 describe('POST /api/v1/flatten for one position', () => {
-  it('cancels only that instrument\'s resting orders and passes the token to risk', async () => {
-    const { calls, close } = setup('split', ['paper']);
-    await close({ broker: 'paper', strategyId: 'momo', token: 2, confirm: true });
+  it('cancels only that instrument\'s resting orders and passes the token to risk (separate risk and engine: zerodha in split)', async () => {
+    const { calls, close } = setup('split', ['zerodha']);
+    await close({ broker: 'zerodha', strategyId: 'momo', token: 2, confirm: true });
     expect(calls.filter((c) => c.command === 'cancel').map((c) => c.arg)).toEqual([{ orderId: 'o-2' }]);
-    expect(calls.find((c) => c.command === 'flatten')).toEqual({ actor: 'risk-manager', command: 'flatten', arg: { broker: 'paper', strategyId: 'momo', token: 2 } });
+    expect(calls.find((c) => c.command === 'flatten')).toEqual({ actor: 'risk-manager', command: 'flatten', arg: { broker: 'zerodha', strategyId: 'momo', token: 2 } });
     for (const token of [0, -1, 1.5, '2']) {
       await expect(close({ strategyId: 'momo', token, confirm: true })).rejects.toMatchObject({ code: 'ERR_HTTP_BAD_REQUEST' });
     }
+  });
+
+  it('passes the token to the trading core, which cancels and closes itself (paper in split)', async () => {
+    const { calls, close } = setup('split', ['paper']);
+    await close({ broker: 'paper', strategyId: 'momo', token: 2, confirm: true });
+    expect(calls).toEqual([{ actor: 'trading-core-paper', command: 'flatten', arg: { broker: 'paper', strategyId: 'momo', token: 2 } }]);
   });
 });

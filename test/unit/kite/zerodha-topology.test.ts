@@ -27,7 +27,7 @@ describe('zerodha and the topologies', () => {
 
   it('runs a zerodha trading engine next to paper in the split topology', () => {
     const tree = buildTree(pipelineConfig('/tmp/unused', { ...live, RUNTIME__TOPOLOGY: 'split' }));
-    expect(names(tree)).toEqual(expect.arrayContaining(['trading-engine-paper', 'trading-engine-zerodha']));
+    expect(names(tree)).toEqual(expect.arrayContaining(['trading-core-paper', 'risk-manager', 'trading-engine-zerodha']));
     // Paper only in the fused topology is unaffected
     expect(() => buildTree(pipelineConfig('/tmp/unused', { RUNTIME__TOPOLOGY: 'fused' }))).not.toThrow();
   });
