@@ -116,6 +116,7 @@ export default defineActor<AppConfig>(async (ctx) => {
     if (raw !== undefined) restoreFrom(raw);
   }
   const resume = resumePoint(restoredCut, ctx.runId, rewinds, view);
+  if (cutting) ctx.log.info({ cut: restoredCut?.n ?? null, tickSeq: restoredCut?.tickSeq ?? null, nextFeedSeq: restoredCut?.nextFeedSeq ?? null, nextSigSeq: resume.nextSigSeq }, 'strategy runner resumes');
 
   const market24x7 = config.feed.market24x7 ?? false;
   const gateOptions = { market24x7, holidays: config.feed.holidays };
@@ -138,7 +139,8 @@ export default defineActor<AppConfig>(async (ctx) => {
   // flushed by a timer so held-back ticks are released when the feed goes quiet.
   let watermarkDue = false;
   const exact = ctx.args['exactReplay'] === true;
-  let lastTickSeq = -1;
+  // The last tick in the state: the restored cut's, when it belongs to this run's tick ring
+  let lastTickSeq = resume.skipThroughTickSeq;
   let lastWatermark = -1;
   let lastWatermarkAt = 0;
   const sendWatermark = (): void => {
@@ -185,11 +187,16 @@ export default defineActor<AppConfig>(async (ctx) => {
 
   // A tick without an exchange stamp takes the wall clock as its event time (see tickMsg)
   const wallNow = (): number => ctx.clock.nowMs();
-  let nextFeedSeq = resume.skipBelowFeedSeq;
+  // Feed position after the last tick in the state (a cut records it: a rewind starts there)
+  let nextFeedSeq = restoredCut?.nextFeedSeq ?? 0;
   const ticks = subscribeTicks(ctx, (tick, meta) => {
-    // In the restored cut already: redelivered by the ring (same run) or re-published by a rewind
-    if (meta.seq <= resume.skipThroughTickSeq || (tick.feedSeq >= 0 && tick.feedSeq < resume.skipBelowFeedSeq)) return;
-    if (tick.feedSeq >= 0) nextFeedSeq = tick.feedSeq + 1;
+    // In the restored cut already (redelivered by the ring), or a feed position seen before: a
+    // rewound feed re-publishes from the oldest position any core's checkpoint needs
+    if (meta.seq <= resume.skipThroughTickSeq) return;
+    if (rewinds && tick.feedSeq >= 0) {
+      if (tick.feedSeq < nextFeedSeq) return;
+      nextFeedSeq = tick.feedSeq + 1;
+    }
     ticksReceived++;
     lastTickSeq = meta.seq;
     armFlush();
@@ -284,6 +291,8 @@ export default defineActor<AppConfig>(async (ctx) => {
     for (let n = dropFrom; n < done; n++) if (n > 0) void store?.remove([...K.strategyCut(n)]);
   };
   if (cutting) {
+    // The restored cut is complete: the ticks it covers are not needed again
+    if (resume.skipThroughTickSeq >= 0) ticks.releaseThrough(resume.skipThroughTickSeq);
     // Cuts older than the restored one are covered by every core's checkpoint
     for (const { key } of store.getRange(K.strategyCutRange())) {
       const n = Number((key as unknown[])[1]);

@@ -72,20 +72,17 @@ export interface ResumePoint {
   readonly nextSigSeq: number;
   /** Ticks of this run's ring with seq ≤ this are in the state (-1: none). */
   readonly skipThroughTickSeq: number;
-  /** Ticks with a feed position below this are in the state (0: none). */
-  readonly skipBelowFeedSeq: number;
 }
 
 /**
- * `rewinds`: the feed re-publishes from the cut's position after a restart of the process (replay,
- * live journal). Within one run the tick ring itself redelivers every unreleased tick.
+ * `rewinds`: the feed re-publishes from the cut's position after a restart (replay, live journal);
+ * the runner then skips every feed position below the next one it expects (the cut's
+ * nextFeedSeq, then each tick's). Within one run the tick ring also redelivers every unreleased tick.
  */
 export function resumePoint(cut: StoredCut | undefined, runId: string, rewinds: boolean, view: CoresView): ResumePoint {
-  if (cut === undefined) return { nextSigSeq: view.lastSigSeq + 1, skipThroughTickSeq: -1, skipBelowFeedSeq: 0 };
+  if (cut === undefined) return { nextSigSeq: view.lastSigSeq + 1, skipThroughTickSeq: -1 };
   const sameRun = cut.runId === runId;
-  if (sameRun || rewinds) {
-    return { nextSigSeq: cut.nextSigSeq, skipThroughTickSeq: sameRun ? cut.tickSeq : -1, skipBelowFeedSeq: rewinds ? cut.nextFeedSeq : 0 };
-  }
+  if (sameRun || rewinds) return { nextSigSeq: cut.nextSigSeq, skipThroughTickSeq: sameRun ? cut.tickSeq : -1 };
   // A fresh run of a feed that cannot rewind: the ticks after the cut are gone, what comes is new
-  return { nextSigSeq: Math.max(cut.nextSigSeq, view.lastSigSeq + 1), skipThroughTickSeq: -1, skipBelowFeedSeq: 0 };
+  return { nextSigSeq: Math.max(cut.nextSigSeq, view.lastSigSeq + 1), skipThroughTickSeq: -1 };
 }

@@ -1,12 +1,14 @@
-// F5 against the checkpoint protocol: the REAL main job replays a tick file at max pace through the
-// fused trading core (the replay default) and is SIGKILLed at seeded random moments (the seed is
-// printed; KILLS=20 runs the long version by hand), including during start-up and checkpoints;
+// F5 against the checkpoint protocol: the REAL main job replays a tick file at max pace, in both
+// topologies (fused: one trading core; split: the strategy runner's cuts joining the core's
+// checkpoints), and is SIGKILLed at seeded random moments (the seed is printed; KILLS=20 runs the
+// long version by hand), including during start-up and checkpoints;
 // each time it restarts on the same data dir. After every kill: the store opens, fills are
 // contiguous with unique trade ids, one order per signal key with legal histories, positions and
 // risk equal the fold of the fills, and every fill seen before is still there unchanged. At the end
 // the interrupted replay's fill log equals an uninterrupted run of the same file, field by field:
-// the core restores its last completed checkpoint, the feed rewinds to the checkpoint's file
-// position, and the deterministic step regenerates exactly what was lost.
+// the core restores its last completed checkpoint (split: the runner the cut it names), the feed
+// rewinds to the checkpoint's file position, and the deterministic step regenerates exactly what
+// was lost.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT_TOKENS } from '../../src/domain/instruments/index.js';
@@ -17,7 +19,7 @@ import { CLEAN_FILL_SET, fillSetChecker, keptAll, orderChecker, positionReplayCh
 import { eventually, tempDir } from '../support/system.js';
 import { MainJob, testRng, writeReplayFile } from '../fixtures/pipeline-harness.js';
 
-const KILLS = Number(process.env['KILLS'] ?? 3);
+const KILLS = Number(process.env['KILLS'] ?? 2);
 // Enough ticks that the replay is still running at the last kill (≈ 10 k ticks/s on 2 cores)
 const TICKS = 4000 * KILLS + 8000;
 const ENV = { RISK__MAX_DAILY_TRADES: '100000', RISK__MAX_POSITION: '40' };
@@ -43,17 +45,17 @@ function checkStore(dump: StoreDump, seen: readonly Fill[]): void {
   expect({ portfolio: r.portfolio, risk: r.risk, cash: r.cash }).toEqual({ portfolio: [], risk: [], cash: [] });
 }
 
-describe('fused replay killed with SIGKILL', () => {
+describe.each(['fused', 'split'] as const)('%s replay killed with SIGKILL', (topology) => {
   it('ends with the fill log of an uninterrupted run, losing and repeating nothing on the way', async () => {
     const seed = Number(process.env['SEED'] ?? Date.now() % 2 ** 31);
-    console.log('seed', seed, 'kills', KILLS, 'ticks', TICKS);
+    console.log(topology, 'seed', seed, 'kills', KILLS, 'ticks', TICKS);
     const rng = testRng(seed);
-    const dir = tempDir('ap-fused-kill-');
+    const dir = tempDir(`ap-${topology}-kill-`);
     cleanups.push(dir.cleanup);
     const file = join(dir.path, 'ticks.jsonl');
     writeReplayFile(file, DEFAULT_INSTRUMENT_TOKENS, TICKS, 100, 'fused-sigkill');
-    const reference = await runPipelineReplay(file, TICKS, ENV, () => undefined);
-    expect(reference.topology).toBe('fused');
+    const reference = await runPipelineReplay(file, TICKS, { ...ENV, RUNTIME__TOPOLOGY: topology }, () => undefined);
+    expect(reference.topology).toBe(topology);
     expect(reference.fills.length).toBeGreaterThan(20);
 
     const dataDir = join(dir.path, 'data');
@@ -69,6 +71,7 @@ describe('fused replay killed with SIGKILL', () => {
         MARKET_FEED__REPLAY_PACE: 'max',
         MARKET_FEED__REPLAY_EXIT: String(exitWhenDone),
         SUMMARY_INTERVAL_MS: '200',
+        RUNTIME__TOPOLOGY: topology,
         ...ENV,
       });
       jobs.push(job);
