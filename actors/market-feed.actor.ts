@@ -32,9 +32,9 @@ const RATE_WINDOW_MS = 1000;
 const JOURNAL_PRUNE_MS = 5000;
 
 /**
- * The journal positions in the last checkpoints of the actors named by args.rewindFor (the fused
+ * The journal positions in the last checkpoints of the actors named by args.rewindFor (the
  * trading cores): a rewind starts at the lowest (null when one has none yet, so it starts fresh
- * and there is nothing to rewind to, or when nobody asks: split topology), and new ticks must be
+ * and there is nothing to rewind to, or when nobody asks), and new ticks must be
  * numbered past the highest, even if the journal's last puts did not survive the crash.
  */
 function checkpointedPositions(store: RootDatabase | undefined, names: unknown): { rewindFrom: number | null; floor: number } {
@@ -49,7 +49,8 @@ function checkpointedPositions(store: RootDatabase | undefined, names: unknown):
       continue;
     }
     from = Math.min(from, rec.journal.nextFeedSeq);
-    floor = Math.max(floor, rec.journal.nextFeedSeq);
+    // A split core's own position can be past its rewind point (the runner's cut)
+    floor = Math.max(floor, rec.consumed?.nextFeedSeq ?? rec.journal.nextFeedSeq);
   }
   return { rewindFrom: all && Number.isFinite(from) ? from : null, floor };
 }

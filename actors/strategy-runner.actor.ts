@@ -104,7 +104,7 @@ export default defineActor<AppConfig>(async (ctx) => {
       ctx.countError(r.error.code, { ...r.error });
     }
   };
-  const view = cutting ? readCores() : { cut: null, lastSigSeq: -1 };
+  const view = cutting ? readCores() : { cut: null, lastSigSeq: -1, runs: [] };
   if (cutting && view.cut !== null) {
     const raw: unknown = store.get([...K.strategyCut(view.cut)]);
     if (isStoredCut(raw)) restoredCut = raw;

@@ -219,6 +219,9 @@ export default defineActor<AppConfig>(async (ctx) => {
   let lastSigRecord = -1;
   /** The last runner cut handled: the next checkpoint names it. */
   let runnerCut: CutData | null = null;
+  // Where a feed must rewind for the runner: its cut's feed position. Before any cut, the runner's
+  // state is the empty one before the first tick (position 0); a restored checkpoint says where.
+  let runnerRewind = checkpoint?.runner != null ? (checkpoint.replay?.nextFeedSeq ?? checkpoint.journal?.nextFeedSeq ?? 0) : 0;
   let tickGate = -1;
   const passTicks = (tickSeq: number): void => {
     if (tickSeq > tickGate) tickGate = tickSeq;
@@ -242,6 +245,7 @@ export default defineActor<AppConfig>(async (ctx) => {
           const cut = env.data as CutData;
           passTicks(cut.tickSeq);
           runnerCut = cut;
+          runnerRewind = cut.nextFeedSeq;
           return;
         }
         case 'trading_signal': {
@@ -288,14 +292,14 @@ export default defineActor<AppConfig>(async (ctx) => {
         const releaseSig = lastSigRecord;
         // Split: the feed must rewind to the runner's cut (at or before this core's own position)
         const cut = runnerCut;
-        const rewindTo = cut === null ? nextFeedSeq : Math.min(cut.nextFeedSeq, nextFeedSeq);
+        const rewindTo = Math.min(runnerRewind, nextFeedSeq);
         const record: CheckpointRecord = {
           v: CHECKPOINT_VERSION,
           n,
           at: now,
           replay: replay === null ? null : { fingerprint: replay, nextFeedSeq: runner ? rewindTo : nextFeedSeq },
           journal: journaled ? { nextFeedSeq: runner ? rewindTo : nextFeedSeq } : null,
-          ...(runner ? { runner: cut === null ? (checkpoint?.runner ?? null) : { n: cut.n, nextSigSeq: cut.nextSigSeq }, consumed: { nextFeedSeq, lastSigSeq } } : {}),
+          ...(runner ? { runner: cut === null ? (checkpoint?.runner ?? null) : { n: cut.n, nextSigSeq: cut.nextSigSeq }, consumed: { nextFeedSeq, lastSigSeq, runId: ctx.runId } } : {}),
         };
         return {
           write: (tx) => {

@@ -200,52 +200,35 @@ export const tickToFillSuite: BenchSuite = {
     // Goals of the behaviours/checkpoints design (values in µs; ratios to the inline floor)
     const us = (n: number): number => Math.round(n / 10) / 100;
     const vsFloor = (n: number, f: number): string => `${ns(n)} (${ratio(n / Math.max(1, f))} of inline ${ns(f)})`;
+    // One topology's rows at one rate: decided p50 / p99 against their floors, acknowledged p99
+    // against the checkpoint bound of that run
+    const t2fRows = (topology: 'split' | 'fused', k: string, r: number, m: StepSummary, p50Floor: number): GoalCheck[] => {
+      const d = decidedOf(m);
+      const eng = m.engine as { checkpoints?: { maxCommitMs?: number; intervalMs?: number } } | null;
+      const interval = eng?.checkpoints?.intervalMs ?? 50;
+      const commitMax = eng?.checkpoints?.maxCommitMs ?? Number.NaN;
+      const bound = (interval + 2 * commitMax) * 1e6;
+      return [
+        { id: `T2F ${topology} p50 @${k}`, what: `${topology} tick → fill decided p50 @${rate(r)}`, measured: vsFloor(d.p50Ns, floor.p50Ns), floor: `≤ ${ns(p50Floor)}`, stretch: '—', verdict: verdict(d.p50Ns, p50Floor, p50Floor, true), value: us(d.p50Ns), unit: 'µs' },
+        { id: `T2F ${topology} p99 @${k}`, what: `${topology} tick → fill decided p99 @${rate(r)}`, measured: vsFloor(d.p99Ns, floor.p99Ns), floor: '≤ 1 ms', stretch: '—', verdict: verdict(d.p99Ns, 1_000_000, 1_000_000, true), value: us(d.p99Ns), unit: 'µs' },
+        {
+          id: `T2AF ${topology} p99 @${k}`,
+          what: `${topology} tick → acknowledged fill (released to subscribers after its checkpoint) p99 @${rate(r)}; bound = interval ${interval} ms + 2 × the largest checkpoint commit of the run (${Number.isFinite(commitMax) ? commitMax.toFixed(2) : '?'} ms, ≥ its p99)`,
+          measured: ns(m.lat.p99Ns),
+          floor: `≤ ${ns(bound)}`,
+          stretch: '—',
+          verdict: verdict(m.lat.p99Ns, bound, bound, true),
+          value: us(m.lat.p99Ns),
+          unit: 'µs',
+        },
+      ];
+    };
     for (const f of fixedRates) {
       const k = f.rate >= 10_000 ? '10k' : '1k';
       const m = agg('ring', f.rate).median;
-      if (m !== undefined) {
-        const d = decidedOf(m);
-        const eng = m.engine as { checkpoints?: { maxCommitMs?: number; intervalMs?: number } } | null;
-        const interval = eng?.checkpoints?.intervalMs ?? 50;
-        const commitMax = eng?.checkpoints?.maxCommitMs ?? Number.NaN;
-        const bound = (interval + 2 * commitMax) * 1e6;
-        goals.push(
-          { id: `T2F split p50 @${k}`, what: `split tick → fill decided p50 @${rate(f.rate)}`, measured: vsFloor(d.p50Ns, floor.p50Ns), floor: '≤ 100 µs', stretch: '—', verdict: verdict(d.p50Ns, 100_000, 100_000, true), value: us(d.p50Ns), unit: 'µs' },
-          { id: `T2F split p99 @${k}`, what: `split tick → fill decided p99 @${rate(f.rate)}`, measured: vsFloor(d.p99Ns, floor.p99Ns), floor: '≤ 1 ms', stretch: '—', verdict: verdict(d.p99Ns, 1_000_000, 1_000_000, true), value: us(d.p99Ns), unit: 'µs' },
-          {
-            id: `T2AF split p99 @${k}`,
-            what: `split tick → acknowledged fill (released to subscribers after its checkpoint) p99 @${rate(f.rate)}; bound = interval ${interval} ms + 2 × the largest checkpoint commit of the run (${Number.isFinite(commitMax) ? commitMax.toFixed(2) : '?'} ms, ≥ its p99)`,
-            measured: ns(m.lat.p99Ns),
-            floor: `≤ ${ns(bound)}`,
-            stretch: '—',
-            verdict: verdict(m.lat.p99Ns, bound, bound, true),
-            value: us(m.lat.p99Ns),
-            unit: 'µs',
-          },
-        );
-      }
+      if (m !== undefined) goals.push(...t2fRows('split', k, f.rate, m, 100_000));
       const fm = fusedAgg(f.rate).median;
-      const d = fm?.decided ?? null;
-      if (fm !== undefined && d !== null) {
-        const eng = fm.engine as { checkpoints?: { maxCommitMs?: number; intervalMs?: number } } | null;
-        const interval = eng?.checkpoints?.intervalMs ?? 50;
-        const commitMax = eng?.checkpoints?.maxCommitMs ?? Number.NaN;
-        const bound = (interval + 2 * commitMax) * 1e6;
-        goals.push(
-          { id: `T2F fused p50 @${k}`, what: `fused tick → fill decided p50 @${rate(f.rate)}`, measured: vsFloor(d.p50Ns, floor.p50Ns), floor: '≤ 30 µs', stretch: '—', verdict: verdict(d.p50Ns, 30_000, 30_000, true), value: us(d.p50Ns), unit: 'µs' },
-          { id: `T2F fused p99 @${k}`, what: `fused tick → fill decided p99 @${rate(f.rate)}`, measured: vsFloor(d.p99Ns, floor.p99Ns), floor: '≤ 1 ms', stretch: '—', verdict: verdict(d.p99Ns, 1_000_000, 1_000_000, true), value: us(d.p99Ns), unit: 'µs' },
-          {
-            id: `T2AF fused p99 @${k}`,
-            what: `fused tick → acknowledged fill (released to subscribers after its checkpoint) p99 @${rate(f.rate)}; bound = interval ${interval} ms + 2 × the largest checkpoint commit of the run (${Number.isFinite(commitMax) ? commitMax.toFixed(2) : '?'} ms, ≥ its p99)`,
-            measured: ns(fm.lat.p99Ns),
-            floor: `≤ ${ns(bound)}`,
-            stretch: '—',
-            verdict: verdict(fm.lat.p99Ns, bound, bound, true),
-            value: us(fm.lat.p99Ns),
-            unit: 'µs',
-          },
-        );
-      }
+      if (fm !== undefined && fm.decided !== null) goals.push(...t2fRows('fused', k, f.rate, fm, 30_000));
     }
     const rampOf = (t: Transport) => ramps.find((x) => x.transport === t);
     const bound = (x: Ramp | undefined): string =>

@@ -136,7 +136,7 @@ function deriveDefaults(c: BaseConfig) {
     runtime: {
       ...c.runtime,
       tickRingPolicy: c.runtime.tickRingPolicy ?? (c.feed.source === 'replay' ? 'block' : 'drop'),
-      topology: c.runtime.topology ?? (c.feed.source === 'replay' ? 'fused' : 'split'),
+      topology: c.runtime.topology ?? 'split',
     },
     store: { ...c.store, path: c.store.path ?? join(c.app.dataDir, 'lmdb') },
     feed: { ...c.feed, market24x7: c.feed.market24x7 ?? c.feed.source === 'synthetic' },

@@ -95,11 +95,11 @@ export const ZerodhaSection = z.strictObject({
 export const RuntimeSection = z.strictObject({
   transport: z.enum(['ring', 'port']).default('ring'),
   /**
-   * How the trading behaviours are placed on threads (README, Topologies). Unset: 'fused' for
-   * replays (exact and fast: fills reach risk synchronously), 'split' otherwise (one actor per service).
+   * How the trading behaviours are placed on threads (README, Topologies). Unset: 'split' (the
+   * strategy runner and one trading core per broker); 'fused' puts the strategies in the core too.
    */
   topology: z.enum(['split', 'fused']).optional(),
-  /** Checkpoint period of checkpointing actors (fused trading cores), ms. */
+  /** Checkpoint period of the trading cores (and the strategy runner's cuts in split), ms. */
   checkpointIntervalMs: positiveInt(50),
   tickRingCapacity: ringCapacity(65_536),
   /** Unset: 'block' for replay (no tick may be lost), 'drop' for synthetic/live feeds (never stall the feed). */

@@ -34,8 +34,11 @@ export interface CheckpointRecord {
    * must resume), and `consumed` says where the core itself stands.
    */
   readonly runner?: RunnerCutRef | null;
-  /** Split topology: the core's own positions (ticks of the feed; the runner's signal ordinals). */
-  readonly consumed?: { readonly nextFeedSeq: number; readonly lastSigSeq: number } | null;
+  /**
+   * Split topology: the core's own positions (ticks of the feed; the runner's signal ordinals) and
+   * the run (ctx.runId) they were taken in.
+   */
+  readonly consumed?: { readonly nextFeedSeq: number; readonly lastSigSeq: number; readonly runId: string } | null;
 }
 
 /** What a core's checkpoint says of the strategy runner's cut it covers. */

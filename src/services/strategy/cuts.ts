@@ -49,21 +49,27 @@ export interface CoresView {
   readonly cut: number | null;
   /** The highest signal ordinal any core has handled (-1: none). */
   readonly lastSigSeq: number;
+  /** Runs the cores' positions were taken in. */
+  readonly runs: readonly string[];
 }
 
 /** Reads the cores' checkpoint records (K.checkpoint(core) values, one per core). */
 export function coresView(records: readonly unknown[]): CoresView {
   let cut: number | null = records.length > 0 ? Number.POSITIVE_INFINITY : null;
   let lastSigSeq = -1;
+  const runs: string[] = [];
   for (const r of records) {
     if (!isCheckpointRecord(r) || r.runner == null) {
       cut = null;
     } else if (cut !== null) {
       cut = Math.min(cut, r.runner.n);
     }
-    if (isCheckpointRecord(r) && r.consumed != null) lastSigSeq = Math.max(lastSigSeq, r.consumed.lastSigSeq);
+    if (isCheckpointRecord(r) && r.consumed != null) {
+      lastSigSeq = Math.max(lastSigSeq, r.consumed.lastSigSeq);
+      runs.push(r.consumed.runId);
+    }
   }
-  return { cut, lastSigSeq };
+  return { cut, lastSigSeq, runs };
 }
 
 /** Where a runner restored from `cut` resumes. */
@@ -80,7 +86,10 @@ export interface ResumePoint {
  * nextFeedSeq, then each tick's). Within one run the tick ring also redelivers every unreleased tick.
  */
 export function resumePoint(cut: StoredCut | undefined, runId: string, rewinds: boolean, view: CoresView): ResumePoint {
-  if (cut === undefined) return { nextSigSeq: view.lastSigSeq + 1, skipThroughTickSeq: -1 };
+  // No cut yet: the implicit one is the empty state before the first tick (ordinal 0, feed position
+  // 0), which a rewinding feed or this run's tick ring replays in full; only a fresh run of a feed
+  // that cannot rewind brings new ticks, whose signals must be numbered past every handled one
+  if (cut === undefined) return { nextSigSeq: rewinds || view.runs.every((r) => r === runId) ? 0 : view.lastSigSeq + 1, skipThroughTickSeq: -1 };
   const sameRun = cut.runId === runId;
   if (sameRun || rewinds) return { nextSigSeq: cut.nextSigSeq, skipThroughTickSeq: sameRun ? cut.tickSeq : -1 };
   // A fresh run of a feed that cannot rewind: the ticks after the cut are gone, what comes is new
