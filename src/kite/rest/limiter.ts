@@ -2,15 +2,17 @@
 // Kite's documented limits (KITE_LIMITS; the client runs ~20% under them, KITE_CLIENT_LIMITS):
 //   order      place/modify/cancel: 10 per second and 400 per minute; placements also 5 000 per IST day
 //   quote      1 per second;  historical 3 per second;  other: 10 per second combined
-// Each class is a set of token buckets (the gateway's TokenBucket); a call waits until every bucket of
-// its class has given it a token. Waiters of one class are served in arrival order (a promise chain).
-// Invariant: in any window of a bucket's length, the calls admitted never exceed that bucket's limit.
-// A bucket's token taken while a later bucket of the class still makes the call wait is not returned:
-// that only makes the limiter slower, never faster than Kite's limits.
+// Each limit of a class ({perMinute, burst}: `burst` calls per window of burst ÷ rate, e.g. 10 per
+// second, 400 per minute) is a sliding window over the last `burst` admission times: a call waits
+// until every window of its class has room, then counts in all of them at once. Waiters of one class
+// are served in arrival order (a promise chain).
+// Invariant: in any window of a limit's length, the calls admitted never exceed its `burst`. (A
+// token bucket with the same numbers does not hold it: a full bucket of 10 plus its refill admits
+// 11 calls within one second, which Kite answers with a 429.)
 // The per-day placement cap is a plain counter that resets at the IST day boundary; it refuses with
 // ERR_KITE_RATE_LIMITED instead of waiting (waiting for tomorrow is not an answer).
 import { appError } from '../../errors.js';
-import { TokenBucket, type BucketSpec } from '../../gateway/rate-limit.js';
+import type { BucketSpec } from '../../gateway/rate-limit.js';
 import { istDayNumber } from '../../domain/market-hours/ist.js';
 import type { Clock } from '../../runtime/clock.js';
 
@@ -52,8 +54,34 @@ export const KITE_CLIENT_LIMITS: KiteLimits = {
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** At most `limit` admissions in any window of `windowMs` (the last `limit` admission times, a ring). */
+export class SlidingWindow {
+  private readonly times: number[] = [];
+  private next = 0;
+  readonly limit: number;
+  readonly windowMs: number;
+
+  constructor(spec: BucketSpec) {
+    this.limit = Math.max(1, Math.floor(spec.burst));
+    this.windowMs = (this.limit * 60_000) / spec.perMinute;
+  }
+
+  /** How long a call arriving at `now` must wait for room, ms (0: it may go now). */
+  waitMs(now: number): number {
+    if (this.times.length < this.limit) return 0;
+    // The oldest of the last `limit` admissions must have left the window
+    return Math.max(0, this.times[this.next]! + this.windowMs - now);
+  }
+
+  admit(now: number): void {
+    if (this.times.length < this.limit) this.times.push(now);
+    else this.times[this.next] = now;
+    this.next = (this.next + 1) % this.limit;
+  }
+}
+
 export class KiteLimiter {
-  private readonly buckets: Record<KiteCallClass, TokenBucket[]>;
+  private readonly windows: Record<KiteCallClass, SlidingWindow[]>;
   private readonly tails: Record<KiteCallClass, Promise<void>>;
   private day = -1;
   private placedToday = 0;
@@ -64,9 +92,8 @@ export class KiteLimiter {
     private readonly limits: KiteLimits = KITE_CLIENT_LIMITS,
     private readonly sleep: Sleep = realSleep,
   ) {
-    const now = clock.monoMs();
-    const make = (specs: readonly BucketSpec[]): TokenBucket[] => specs.map((s) => new TokenBucket(s, now));
-    this.buckets = { order: make(limits.order), quote: make(limits.quote), historical: make(limits.historical), other: make(limits.other) };
+    const make = (specs: readonly BucketSpec[]): SlidingWindow[] => specs.map((s) => new SlidingWindow(s));
+    this.windows = { order: make(limits.order), quote: make(limits.quote), historical: make(limits.historical), other: make(limits.other) };
     const done = Promise.resolve();
     this.tails = { order: done, quote: done, historical: done, other: done };
   }
@@ -107,13 +134,16 @@ export class KiteLimiter {
   }
 
   private async takeAll(cls: KiteCallClass): Promise<void> {
-    for (const bucket of this.buckets[cls]) {
-      for (;;) {
-        const t = bucket.take(this.clock.monoMs());
-        if (t.allowed) break;
-        this.waitedMs += t.retryAfterMs;
-        await this.sleep(t.retryAfterMs);
+    const windows = this.windows[cls];
+    for (;;) {
+      const now = this.clock.monoMs();
+      const wait = Math.ceil(Math.max(0, ...windows.map((w) => w.waitMs(now))));
+      if (wait === 0) {
+        for (const w of windows) w.admit(now);
+        return;
       }
+      this.waitedMs += wait;
+      await this.sleep(wait);
     }
   }
 }
