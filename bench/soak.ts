@@ -1,4 +1,4 @@
-// Soak suite: the REAL main job (node dist/actors/main.js, fused topology, synthetic feed at 5 k
+// Soak suite: the REAL main job (node dist/actors/main.js, split topology (the default), synthetic feed at 5 k
 // ticks/s, limits relaxed so it keeps trading, gateway off, temp data dir) for 5 minutes (quick:
 // 20 s; SOAK_SECONDS=N for a longer run, e.g. 1800 past several retention horizons). Samples the
 // process RSS (main thread and every worker: one process), the LMDB file size and the retention
@@ -62,7 +62,7 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 
 export const soakSuite: BenchSuite = {
   name: 'soak',
-  title: 'Soak: RSS of the whole process over a long fused run at 5 k ticks/s',
+  title: 'Soak: RSS of the whole process over a long run at 5 k ticks/s (split topology)',
   async run(ctx: BenchContext): Promise<SuiteResult> {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
@@ -79,7 +79,7 @@ export const soakSuite: BenchSuite = {
           LOG_LEVEL: 'warn',
           LOG_FORMAT: 'json',
           API__ENABLED: 'false',
-          RUNTIME__TOPOLOGY: 'fused',
+          RUNTIME__TOPOLOGY: 'split',
           MARKET_FEED__TICKS_PER_SECOND: String(RATE),
           RISK__MAX_DAILY_TRADES: '100000000',
           RISK__MAX_POSITION: '1000000000',
@@ -115,7 +115,7 @@ export const soakSuite: BenchSuite = {
     const goals: GoalCheck[] = [
       {
         id: 'SOAK rss',
-        what: `RSS of the whole process, mean of the last ${windowS} s ÷ mean of the first ${windowS} s − 1 (fused, ${RATE} ticks/s, ${seconds} s)`,
+        what: `RSS of the whole process, mean of the last ${windowS} s ÷ mean of the first ${windowS} s − 1 (split, ${RATE} ticks/s, ${seconds} s)`,
         measured: `${(drift * 100).toFixed(1)} % (${mean(first).toFixed(0)} → ${mean(last).toFixed(0)} MiB)`,
         floor: 'within ±10 %',
         stretch: '—',
