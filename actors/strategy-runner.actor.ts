@@ -22,7 +22,7 @@ import { parsePause, pausedList, restorePaused, setPaused, strategyBehaviour } f
 import { tickMsg, type StrategyOut } from '../src/protocol/trading.js';
 import { tradableFromStore } from '../src/services/instrument-registry/tradable.js';
 import { restoreState, stateRecord } from '../src/services/strategy/state.js';
-import { coresView, CUT_VERSION, isStoredCut, resumePoint, type StoredCut } from '../src/services/strategy/cuts.js';
+import { coresView, CutBook, CUT_VERSION, isStoredCut, resumePoint, type StoredCut } from '../src/services/strategy/cuts.js';
 import type { CutData } from '../src/protocol/envelope.js';
 import { strategyInfos } from '../src/services/strategy/snapshot.js';
 import { countStrategyProblem } from '../src/services/strategy/problems.js';
@@ -241,25 +241,21 @@ export default defineActor<AppConfig>(async (ctx) => {
 
   // Cuts (split topology, see src/services/strategy/cuts.ts): numbered past every cut ever stored,
   // so a cut a core may still name is never overwritten by this incarnation
-  const cutSenders = cores.length > 0 ? coreBrokers.flatMap((b) => (senders.has(b) ? [senders.get(b)!] : [])) : [];
-  let lastCutN = restoredCut?.n ?? 0;
-  if (cutting) for (const { key } of store.getRange(K.strategyCutRange())) lastCutN = Math.max(lastCutN, Number((key as unknown[])[1]));
-  let completedCut = view.cut ?? 0;
-  /** This run's cuts not yet completed: their last tick (released at completion) and waiters. */
-  const openCuts = new Map<number, { tickSeq: number; waiters: (() => void)[] }>();
-  if (restoredCut !== undefined && restoredCut.runId === ctx.runId) openCuts.set(restoredCut.n, { tickSeq: restoredCut.tickSeq, waiters: [] });
+  const cutSenders = coreBrokers.flatMap((b) => (senders.has(b) ? [senders.get(b)!] : []));
+  let lastStoredCut = 0;
+  if (cutting) for (const { key } of store.getRange(K.strategyCutRange())) lastStoredCut = Math.max(lastStoredCut, Number((key as unknown[])[1]));
+  const cuts = new CutBook(lastStoredCut, view.cut ?? 0, restoredCut, ctx.runId);
   let cutTickSeq = resume.skipThroughTickSeq;
   let cutPaused = JSON.stringify(pausedList(step));
   /** Takes a cut of everything handled so far; resolves once a completed checkpoint of every core names it. */
   const cut = (): Promise<void> => {
     const paused = JSON.stringify(pausedList(step));
-    if (lastTickSeq === cutTickSeq && paused === cutPaused) return awaitCut(lastCutN);
+    if (lastTickSeq === cutTickSeq && paused === cutPaused) return cuts.whenCompleted(cuts.latest);
     cutPaused = paused;
     cutTickSeq = lastTickSeq;
-    const n = ++lastCutN;
+    const n = cuts.take(lastTickSeq);
     const record: StoredCut = { v: CUT_VERSION, n, runId: ctx.runId, tickSeq: lastTickSeq, nextFeedSeq, nextSigSeq, state: stateRecord(engine, ctx.clock.nowMs(), pausedList(step)) };
     const data: CutData = { n, tickSeq: record.tickSeq, nextFeedSeq: record.nextFeedSeq, nextSigSeq: record.nextSigSeq };
-    openCuts.set(n, { tickSeq: record.tickSeq, waiters: [] });
     // The cut record follows its state into the store: a core never names a cut that is not there
     saving = saving.then(async () => {
       await store!.put([...K.strategyCut(n)], record);
@@ -268,36 +264,22 @@ export default defineActor<AppConfig>(async (ctx) => {
       for (const sender of cutSenders) sender.send(rootEvent(ctx.ids, ctx.name, ctx.clock.nowMs(), { type: 'cut', broker: 'shared', key: 'cut', data }) as unknown as SignalEnvelope);
     });
     saving.catch(persistFailed);
-    return awaitCut(n);
-  };
-  const awaitCut = (n: number): Promise<void> => {
-    const open = openCuts.get(n);
-    return n <= completedCut || open === undefined ? Promise.resolve() : new Promise((r) => open.waiters.push(r));
+    return cuts.whenCompleted(n);
   };
   /** Reads the cores' last completed checkpoints: release the ticks and drop the cuts they cover. */
   const checkCompleted = (): void => {
     store?.resetReadTxn();
     const done = readCores().cut;
-    if (done === null || done <= completedCut) return;
-    const dropFrom = completedCut;
-    completedCut = done;
-    const covered = openCuts.get(done);
-    if (covered !== undefined && covered.tickSeq >= 0) ticks.releaseThrough(covered.tickSeq);
-    for (const [n, open] of openCuts) {
-      if (n > done) continue;
-      for (const w of open.waiters) w();
-      openCuts.delete(n);
-    }
-    for (let n = dropFrom; n < done; n++) if (n > 0) void store?.remove([...K.strategyCut(n)]);
+    if (done === null) return;
+    const { releaseThrough, obsolete } = cuts.complete(done);
+    if (releaseThrough !== null) ticks.releaseThrough(releaseThrough);
+    for (const n of obsolete) void store?.remove([...K.strategyCut(n)]);
   };
   if (cutting) {
     // The restored cut is complete: the ticks it covers are not needed again
     if (resume.skipThroughTickSeq >= 0) ticks.releaseThrough(resume.skipThroughTickSeq);
     // Cuts older than the restored one are covered by every core's checkpoint
-    for (const { key } of store.getRange(K.strategyCutRange())) {
-      const n = Number((key as unknown[])[1]);
-      if (n < completedCut) void store.remove(key);
-    }
+    for (const { key } of store.getRange(K.strategyCutRange())) if (Number((key as unknown[])[1]) < (view.cut ?? 0)) void store.remove(key);
     ctx.every(config.runtime.checkpointIntervalMs, () => {
       void cut();
       checkCompleted();

@@ -95,3 +95,58 @@ export function resumePoint(cut: StoredCut | undefined, runId: string, rewinds: 
   // A fresh run of a feed that cannot rewind: the ticks after the cut are gone, what comes is new
   return { nextSigSeq: Math.max(cut.nextSigSeq, view.lastSigSeq + 1), skipThroughTickSeq: -1 };
 }
+
+/**
+ * The runner's bookkeeping of its cuts: their numbers, which are still open (not yet named by a
+ * completed checkpoint of every core), who waits for one, and what a completion releases. Only
+ * this incarnation's cuts (and the restored one, when of this run) release ticks: their ticks are
+ * in this run's ring, and they are in tick order (see the file header).
+ */
+export class CutBook {
+  private lastN: number;
+  private completed: number;
+  private readonly open = new Map<number, { readonly tickSeq: number; readonly waiters: (() => void)[] }>();
+
+  /** `lastStoredN`: the highest cut number in the store; `completed`: the one the cores name (0: none). */
+  constructor(lastStoredN: number, completed: number, restored: StoredCut | undefined, runId: string) {
+    this.lastN = Math.max(lastStoredN, restored?.n ?? 0);
+    this.completed = completed;
+    if (restored !== undefined && restored.runId === runId) this.open.set(restored.n, { tickSeq: restored.tickSeq, waiters: [] });
+  }
+
+  /** The newest cut number taken (by any incarnation). */
+  get latest(): number {
+    return this.lastN;
+  }
+
+  /** A new cut of the state after the tick at `tickSeq`: its number. */
+  take(tickSeq: number): number {
+    const n = ++this.lastN;
+    this.open.set(n, { tickSeq, waiters: [] });
+    return n;
+  }
+
+  /** Resolves once cut `n` is covered by a completed checkpoint of every core (at once when it is, or is not ours). */
+  whenCompleted(n: number): Promise<void> {
+    const open = this.open.get(n);
+    return n <= this.completed || open === undefined ? Promise.resolve() : new Promise((r) => open.waiters.push(r));
+  }
+
+  /**
+   * The cores now name cut `done`: wakes the waiters of every cut up to it and says which ticks to
+   * release (null: none of ours) and which stored cuts are no longer needed.
+   */
+  complete(done: number): { readonly releaseThrough: number | null; readonly obsolete: readonly number[] } {
+    if (done <= this.completed) return { releaseThrough: null, obsolete: [] };
+    const obsolete: number[] = [];
+    for (let n = Math.max(1, this.completed); n < done; n++) obsolete.push(n);
+    this.completed = done;
+    const covered = this.open.get(done);
+    for (const [n, open] of this.open) {
+      if (n > done) continue;
+      for (const w of open.waiters) w();
+      this.open.delete(n);
+    }
+    return { releaseThrough: covered !== undefined && covered.tickSeq >= 0 ? covered.tickSeq : null, obsolete };
+  }
+}

@@ -4,12 +4,13 @@
 // points of a random interleaving: the runner alone, the core alone (both within one run: the
 // rings keep every unreleased record) and the whole process (fresh rings; the feed rewinds to the
 // oldest position the checkpoint needs). Restore decisions come from the real coresView and
-// resumePoint (src/services/strategy/cuts.ts); the skip rules are the actors'. Whatever the
+// resumePoint, the release decisions from the real CutBook (src/services/strategy/cuts.ts); the skip
+// rules are the actors'. Whatever the
 // interleaving, the core's handled signals must equal those of an uninterrupted run.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_VERSION, type CheckpointRecord } from '../../../src/protocol/checkpoint.js';
-import { coresView, CUT_VERSION, resumePoint, type StoredCut } from '../../../src/services/strategy/cuts.js';
+import { coresView, CutBook, CUT_VERSION, resumePoint, type StoredCut } from '../../../src/services/strategy/cuts.js';
 
 type Rec = { kind: 'signal'; seq: number; key: string; f: number } | { kind: 'wm'; f: number } | { kind: 'cut'; n: number; nextFeedSeq: number; nextSigSeq: number };
 
@@ -21,8 +22,8 @@ interface Runner {
   skipThrough: number;
   /** Next tick ring position to read (redelivery starts after the released one). */
   readAt: number;
-  /** This incarnation's cuts (the restored one included, when of this run): n → last tick. */
-  readonly own: Map<number, number>;
+  /** This incarnation's cut bookkeeping (the real CutBook). */
+  book: CutBook;
 }
 
 interface Core {
@@ -43,7 +44,6 @@ interface World {
   core: Core;
   store: { cuts: Map<number, StoredCut>; checkpoint: (CheckpointRecord & { state: string[]; chanPos: number; runId: string }) | null };
   pendingCuts: { cut: StoredCut; rec: Rec }[];
-  lastCutN: number;
   released: number; // runner's tick release position (this run)
 }
 
@@ -58,7 +58,7 @@ function step(r: Runner, f: number): Rec[] {
 }
 
 function freshRunner(): Runner {
-  return { acc: 1, nextSigSeq: 0, nextFeedSeq: 0, lastTickSeq: -1, skipThrough: -1, readAt: 0, own: new Map() };
+  return { acc: 1, nextSigSeq: 0, nextFeedSeq: 0, lastTickSeq: -1, skipThrough: -1, readAt: 0, book: new CutBook(0, 0, undefined, 'r0') };
 }
 
 function freshCore(): Core {
@@ -75,14 +75,13 @@ function restoreRunner(w: World): void {
   if (cut !== undefined) {
     r.acc = Number(cut.state.engine as unknown);
     r.nextFeedSeq = cut.nextFeedSeq;
-    if (cut.runId === runId(w)) r.own.set(cut.n, cut.tickSeq);
   }
+  r.book = new CutBook(Math.max(0, ...w.store.cuts.keys()), view.cut ?? 0, cut, runId(w));
   r.nextSigSeq = resume.nextSigSeq;
   r.skipThrough = resume.skipThroughTickSeq;
   r.lastTickSeq = resume.skipThroughTickSeq;
   r.readAt = w.released + 1;
   w.runner = r;
-  w.lastCutN = Math.max(w.lastCutN, ...w.store.cuts.keys());
 }
 
 function restoreCore(w: World): void {
@@ -111,7 +110,6 @@ function simulate(ops: readonly Op[]): string[] {
     core: freshCore(),
     store: { cuts: new Map(), checkpoint: null },
     pendingCuts: [],
-    lastCutN: 0,
     released: -1,
   };
   const act = (op: Op): void => {
@@ -148,9 +146,8 @@ function simulate(ops: readonly Op[]): string[] {
         return;
       }
       case 'cut': {
-        const n = ++w.lastCutN;
+        const n = r.book.take(r.lastTickSeq);
         const cut: StoredCut = { v: CUT_VERSION, n, runId: runId(w), tickSeq: r.lastTickSeq, nextFeedSeq: r.nextFeedSeq, nextSigSeq: r.nextSigSeq, state: { v: 1, savedAt: 0, engine: r.acc as never } };
-        r.own.set(n, cut.tickSeq);
         w.pendingCuts.push({ cut, rec: { kind: 'cut', n, nextFeedSeq: cut.nextFeedSeq, nextSigSeq: cut.nextSigSeq } });
         return;
       }
@@ -176,11 +173,11 @@ function simulate(ops: readonly Op[]): string[] {
         };
         return;
       case 'release': {
-        // The runner releases the ticks of the cut every checkpoint names, when it is one of its own
-        // (a predecessor's cut may be further on than the state this incarnation restored)
+        // The runner releases what the real CutBook says: only ticks of its own cuts (a
+        // predecessor's cut may be further on than the state this incarnation restored)
         const named = coresView([w.store.checkpoint]).cut;
-        const tick = named === null ? undefined : r.own.get(named);
-        if (tick !== undefined) w.released = Math.max(w.released, tick);
+        const through = named === null ? null : r.book.complete(named).releaseThrough;
+        if (through !== null) w.released = Math.max(w.released, through);
         return;
       }
       case 'crash-runner':
