@@ -55,12 +55,12 @@ export function stepStateWriter(step: StepState, broker: Broker, nowMs: number, 
   const venue = venueBehaviour.snapshot(step.venue);
   const engine: EngineStateRecord = { v: 1, broker, adapter: venue.adapter, lastEodDay: venue.lastEodDay };
   const risk = riskBehaviour.snapshot(step.risk);
-  const strategies = stateRecord(step.strategy.engine, nowMs, pausedList(step.strategy));
+  // A split core runs no strategies: the runner's state is its own (cuts)
+  const strategies = withStrategies ? stateRecord(step.strategy.engine, nowMs, pausedList(step.strategy)) : null;
   return (tx) => {
     void tx.put(K.engineState(broker), engine);
     void tx.put(K.riskState(broker), risk);
     void tx.put(K.killSwitchView(broker), { ...risk.killSwitch });
-    // A split core runs no strategies: the runner's state is its own (cuts)
-    if (withStrategies) void tx.put(K.strategyState(broker), strategies);
+    if (strategies !== null) void tx.put(K.strategyState(broker), strategies);
   };
 }
