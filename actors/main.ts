@@ -11,13 +11,15 @@ import { InvalidTreeError, type ActorSystem } from '../src/runtime/system.js';
 import { summaryLine, type SummarySample } from './summary.js';
 import { fillLogMarks, pipelineCounts, replayDrained, replayIsJob, replayReports } from './replay-job.js';
 import { createSystem } from './system-factory.js';
-import { isAppError, type AlphaPandaError } from '../src/errors.js';
+import { appError, isAppError, type AlphaPandaError } from '../src/errors.js';
 import { assertBrokerSupported } from '../src/services/engine/adapter.js';
 import { EXIT, exitCodeFor, exitCodeForAll } from '../src/startup/exit-codes.js';
 import type { InstanceLock } from '../src/startup/instance-lock.js';
 import { hintFor, lockInstance, preflight, type StartupProblem } from '../src/startup/preflight.js';
 import { tradingBrokers } from './tree.js';
 import { announceDashboard } from './dashboard-link.js';
+import { nodePlan, prepareNode } from './cluster-node.js';
+import type { NodePlan } from '../src/cluster/placement.js';
 
 /** Logs every start-up problem with its hint, then one line with the exit code; returns that code. */
 async function refuse(log: Logger, problems: readonly StartupProblem[]): Promise<number> {
@@ -62,12 +64,23 @@ async function main(): Promise<number> {
   log.debug({ ms: Math.round(realClock.monoMs() - startedAt) }, 'pre-flight checks passed');
 
   const runId = realClock.nowMs().toString(36);
+  // A cluster node runs the part of the tree placed on it (README, "Running on several machines")
+  const node = config.cluster.node;
+  let plan: NodePlan | undefined;
+  if (node !== undefined) {
+    const planned = nodePlan(config, node);
+    if (!planned.ok) {
+      releaseLocks();
+      return refuse(log, planned.errors.map((error) => ({ error, hint: hintFor(error, config) })));
+    }
+    plan = planned.plan;
+  }
   let system: ActorSystem;
   try {
     // A broker without an adapter would crash-loop its engine and halt paper trading with it:
     // refuse it at start-up instead, with the catalogued error.
     for (const b of tradingBrokers(config)) assertBrokerSupported(b);
-    system = createSystem(config, { runId, log });
+    system = createSystem(config, { runId, log, ...(plan !== undefined ? { root: plan.tree } : {}) });
   } catch (e) {
     releaseLocks();
     if (e instanceof InvalidTreeError) return refuse(log, e.errors.map((error) => ({ error, hint: hintFor(error, config) })));
@@ -86,8 +99,20 @@ async function main(): Promise<number> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
-  // A replay job reports the fills it makes: where each fill log stands before anything trades
-  const job = replayIsJob(config);
+  if (plan !== undefined) {
+    try {
+      const db = await system.openStore();
+      if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: config.store.path, reason: 'the store did not open' });
+      await prepareNode(config, plan, db, log);
+    } catch (e) {
+      releaseLocks();
+      if (isAppError(e)) return single(e);
+      throw e;
+    }
+  }
+  // A replay job reports the fills it makes: where each fill log stands before anything trades.
+  // A cluster node is not a job: its part of the pipeline ends when the nodes are stopped
+  const job = replayIsJob(config) && plan === undefined;
   const store = job ? await system.openStore().catch(() => undefined) : undefined;
   const marks = store !== undefined ? fillLogMarks(store, config) : undefined;
   await system.start();

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../src/config.js';
 import { realClock } from '../src/runtime/clock.js';
 import { ActorSystem, type SystemOptions } from '../src/runtime/system.js';
+import type { SupervisorSpec } from '../src/runtime/tree.js';
 import { buildTree, tradingBrokers } from './tree.js';
 import { processRequestHandler } from './requests.js';
 import { tickRecordTopic } from '../src/services/feed/tick-channel.js';
@@ -13,6 +14,8 @@ export interface FactoryOptions {
   readonly log?: Logger;
   readonly faultInjection?: boolean;
   readonly overrides?: Partial<SystemOptions>;
+  /** The tree to run instead of the whole one (a cluster node's part, actors/cluster-node.ts). */
+  readonly root?: SupervisorSpec;
 }
 
 export function createSystem(config: AppConfig, opts: FactoryOptions = {}): ActorSystem {
@@ -21,7 +24,7 @@ export function createSystem(config: AppConfig, opts: FactoryOptions = {}): Acto
   const log = opts.log;
   let system: ActorSystem | undefined;
   system = new ActorSystem({
-    root: buildTree(config),
+    root: opts.root ?? buildTree(config),
     activeBrokers: tradingBrokers(config),
     config,
     runId,

@@ -47,6 +47,18 @@ export function gatewaySpec(brokers: readonly Broker[], topics: readonly string[
   };
 }
 
+/**
+ * Actors that read one store's state and so must run on one node (src/cluster/placement.ts): the
+ * trading actors write the fill log and orders the portfolio folds, the archiver trims and the
+ * gateway serves.
+ */
+export function colocatedGroups(config: AppConfig): string[][] {
+  const brokers = tradingBrokers(config);
+  const topology = config.runtime.topology;
+  const trading = brokers.flatMap((b) => [tradingActorName(topology, 'engine', b), tradingActorName(topology, 'risk', b)]);
+  return [[...new Set(trading), 'portfolio-manager', 'archiver', 'gateway']];
+}
+
 export function buildTree(config: AppConfig): SupervisorSpec {
   const brokers = tradingBrokers(config);
   // The zerodha venue's Kite calls are performed by the split engine's shell; the fused core has none
@@ -127,12 +139,14 @@ export function buildTree(config: AppConfig): SupervisorSpec {
   // A live feed rewinds its tick journal to the cores' last checkpoints (which name the runner's cut)
   const feed = actor('market-feed', {
     args: { orderUpdates, rewindFor: cores.map((c) => c.name) },
+    readsCheckpointsOf: cores.map((c) => c.name),
     publishes: [MARKET_TICKS, ...(orderUpdates ? [brokerInternalTopic('zerodha', 'orders.updates')] : [])],
     subscribes: [],
   });
   const cutsFor = Object.fromEntries(cores.map((c) => [c.broker, c.name]));
   const runner = actor('strategy-runner', {
     args: { brokers, exactReplay, cutsFor },
+    readsCheckpointsOf: cores.map((c) => c.name),
     // With cores, ticks are released once a core's checkpoint covers the runner's cut of them
     subscribes: [{ topic: MARKET_TICKS, ...(cores.length > 0 ? { manualRelease: true } : {}) }],
     publishes: per('signals.raw'),

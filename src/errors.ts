@@ -23,6 +23,10 @@ export const CATALOGUE = {
   ERR_CONFIG_INVALID: { category: 'startup', message: 'invalid configuration: {summary}' },
   ERR_CONFIG_FILE: { category: 'startup', message: 'cannot read config file {path}: {reason}' },
   ERR_TREE_INVALID: { category: 'startup', message: 'invalid supervision tree: {reason}' },
+  ERR_PLACEMENT_INVALID: { category: 'startup', message: 'invalid cluster placement: {reason}' },
+  ERR_NATS_UNREACHABLE: { category: 'startup', message: 'NATS server {url} cannot be used: {reason}' },
+  ERR_CLUSTER_MESSAGE_INVALID: { category: 'boundary', message: 'a message on {subject} was refused: {reason}' },
+  ERR_NATS_PUBLISH: { category: 'failure', message: 'publishing to {subject} failed (retried): {reason}' },
   ERR_TOPIC_INVALID: { category: 'startup', message: 'invalid topic name "{topic}": {reason}' },
   ERR_TOPIC_BROKER_MISMATCH: {
     category: 'startup',

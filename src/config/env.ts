@@ -50,6 +50,7 @@ const SECTION_PREFIX: Readonly<Record<string, string>> = {
   portfolio: 'PORTFOLIO',
   monitor: 'MONITORING',
   gateway: 'API',
+  cluster: 'CLUSTER',
 };
 
 /** The original's names, accepted after the generic name; monitor times were seconds there. */

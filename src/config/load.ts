@@ -38,6 +38,7 @@ export const MAIN_CLI = {
     'environment (which wins); README "Configuration" lists every key and variable.',
   options: {
     config: { type: 'string', arg: '<file>', help: `config file, JSON or YAML (or env ${CONFIG_ENV})` },
+    node: { type: 'string', arg: '<name>', help: 'run the part of the tree placed on this node (cluster.placement; or env CLUSTER__NODE)' },
   },
   notes:
     'environment:\n' +
@@ -143,7 +144,9 @@ export function loadConfig(input: LoadConfigInput): Result<AppConfig, ConfigErro
 
   const env = readEnvOverlay(input.env);
   errors.push(...env.errors, ...unknownEnvVars(input.env, [CONFIG_ENV]), ...checkLogFormat(input.env));
-  const merged = overlay(fileData, env.values);
+  // `--node` is the one setting the command line carries; it wins over the file and the env
+  const cliNode = scanCli(MAIN_CLI, input.argv).values.node;
+  const merged = overlay(overlay(fileData, env.values), cliNode === undefined ? {} : { cluster: { node: cliNode } });
 
   const sourceOf = (path: readonly PropertyKey[]): { env?: string; file?: string } => {
     // The nearest enclosing path set from env (a JSON value may be the source of a nested error)

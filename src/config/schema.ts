@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   AppSection,
   BrokersSection,
+  ClusterSection,
   FeedSection,
   GatewaySection,
   MonitorSection,
@@ -33,6 +34,7 @@ export const ConfigObject = z.strictObject({
   portfolio: PortfolioSection.prefault({}),
   monitor: MonitorSection.prefault({}),
   gateway: GatewaySection.prefault({}),
+  cluster: ClusterSection.prefault({}),
   /** Period of the main thread's one-line summary log; 0 disables it. */
   summaryIntervalMs: z.number().int().min(0).default(5000),
 });

@@ -268,3 +268,30 @@ export const GatewaySection = z.strictObject({
     .refine((v) => v === 0 || (v >= 8 && v <= 960), { message: 'expected 0 or a value in [8, 960]' })
     .default(60),
 });
+
+/**
+ * Running the tree across machines over NATS JetStream (README, "Running on several machines").
+ * With `node` unset nothing changes: one process, SAB rings, no NATS.
+ */
+export const ClusterSection = z.strictObject({
+  /** The node this process runs (`npm start -- --node A`, or CLUSTER__NODE). */
+  node: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'expected 1-32 letters, digits, "-" or "_"')
+    .optional(),
+  /** NATS server URL(s), comma-separated. */
+  natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /**
+   * Node name → the actors placed on it (tree child names); one node may list "*": every actor no
+   * other node names. Per-node services (instrument-registry, auth) run on every node.
+   */
+  placement: z.record(z.string(), z.array(z.string().min(1))).default({}),
+  /** How long a stream keeps its messages (ms): the horizon of a node's restore. */
+  streamMaxAgeMs: positiveInt(24 * 3_600_000),
+  /** JetStream's duplicate window (ms): a republished event id within it is stored once. */
+  dedupeWindowMs: positiveInt(10 * 60_000),
+  /** First connection attempt: an unreachable server refuses the start after this long (ms). */
+  connectTimeoutMs: positiveInt(5000),
+  /** Publishes a bridge keeps in flight before it waits for acknowledgements. */
+  maxInFlight: positiveInt(4096),
+});

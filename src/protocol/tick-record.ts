@@ -87,6 +87,11 @@ export function encodeTick(i32: Int32Array, f64: Float64Array, off: number, t: T
   writeDepth(i32, w + DEPTH_WORD + 3 * DEPTH_LEVELS, t.depthSell);
 }
 
+/** The feed position of an encoded tick record held in `bytes` (its payload, 8-aligned). */
+export function feedSeqOfRecord(bytes: Uint8Array): number {
+  return bytes.byteLength < TICK_PAYLOAD_BYTES ? -1 : new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(26 * 8, true);
+}
+
 function writeDepth(i32: Int32Array, w: number, levels: readonly DepthLevel[]): void {
   for (let i = 0; i < DEPTH_LEVELS; i++) {
     const l = levels[i];

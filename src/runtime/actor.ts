@@ -72,12 +72,14 @@ export interface ActorContext<C = unknown> {
   /**
    * The producer end of a record topic's ring (fixed-layout binary records such as market ticks,
    * see SystemOptions.recordTopics). The record's codec lives with its type, not in the runtime:
-   * src/services/feed/tick-channel.ts wraps this for ticks.
+   * src/services/feed/tick-channel.ts wraps this for ticks. An event topic's ring is granted the
+   * same way to an actor that moves records without decoding them (the cluster bridge writes
+   * JSON bytes as they came off the wire).
    */
   recordProducer(topic: string): RingProducer;
   /**
-   * Subscribes to a record topic: `source` wraps this actor's consumer of the topic's ring (it
-   * decodes the records) and the pump drains it like any other input.
+   * Subscribes to a record topic (or, raw, to an event topic): `source` wraps this actor's
+   * consumer of the topic's ring (it decodes the records) and the pump drains it like any other input.
    */
   subscribeRecords<S extends PumpSource>(topic: string, source: (consumer: RingConsumer, countError: CountError) => S): S;
   /** Repeating timer owned by the runtime (cleared on stop). */

@@ -68,7 +68,7 @@ export interface RecordTopic {
   readonly policy: RingPolicy;
 }
 
-const MAX_CONSUMERS = 16;
+export const MAX_CONSUMERS = 16;
 
 /** Walks up from this file to the directory holding package.json (works from src/ and dist/). */
 export function projectRoot(): string {

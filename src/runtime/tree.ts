@@ -31,6 +31,11 @@ export interface ActorSpec {
   /** Grants read access to every ring's counters (lag, drops) for monitoring. */
   readonly observeRings?: boolean;
   readonly args?: Readonly<Record<string, unknown>>;
+  /**
+   * Actors whose checkpoint records (K.checkpoint) this one reads from the store: on a cluster
+   * node without them, the bridge mirrors their records in (src/cluster/placement.ts).
+   */
+  readonly readsCheckpointsOf?: readonly string[];
   readonly shutdownMs?: number;
   readonly startTimeoutMs?: number;
   readonly maxOldGenerationSizeMb?: number;

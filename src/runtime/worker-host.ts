@@ -132,12 +132,12 @@ const ctx: ActorContext = {
   },
   recordProducer(topic) {
     const g = grant(topic, 'produce');
-    if (g === undefined || g.kind !== 'records') return notGranted(topic, 'publish');
+    if (g === undefined) return notGranted(topic, 'publish');
     return new RingProducer(g.sab, boot.gen, board);
   },
   subscribeRecords(topic, source) {
     const g = grant(topic, 'consume');
-    if (g === undefined || g.kind !== 'records') return notGranted(topic, 'subscribe');
+    if (g === undefined) return notGranted(topic, 'subscribe');
     const consumer = new RingConsumer(g.sab, g.consumerIndex ?? 0, { lossy: g.lossy ?? false, manualRelease: g.manualRelease ?? false, doorbell: boot.doorbell });
     const r = source(consumer, countError);
     pump.add(r);

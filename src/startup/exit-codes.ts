@@ -16,6 +16,8 @@ export const EXIT = {
   storage: 4,
   /** The API port is busy or cannot be bound. */
   port: 5,
+  /** The NATS server of a cluster node cannot be reached or used (ERR_NATS_UNREACHABLE). */
+  nats: 6,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -33,6 +35,8 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
     case 'ERR_API_PORT_BUSY':
     case 'ERR_GATEWAY_LISTEN':
       return EXIT.port;
+    case 'ERR_NATS_UNREACHABLE':
+      return EXIT.nats;
     default:
       return EXIT.config;
   }

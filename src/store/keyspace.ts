@@ -64,6 +64,10 @@ export const K = {
   feedReplay: (): Key => ['feed-replay'],
   health: (broker: Broker, ts: number): Key => ['health', broker, ts],
   healthRange: (broker: Broker, from: number, to: number): { start: Key; end: Key } => ({ start: ['health', broker, from], end: ['health', broker, to] }),
+  /** A cluster bridge's mapping of run `run`'s ring seqs of `topic` onto its stream (src/cluster/epochs.ts). */
+  bridgeEpoch: (run: string, topic: string): Key => ['bridge-epoch', topic, run],
+  /** Set once a cluster node has started its streams' lineage (src/cluster/nats.ts). */
+  clusterLineage: (): Key => ['cluster-lineage'],
   /** Where a consumer stands on a topic (epoch + seq), written with its effects. */
   position: (consumer: string, topic: string): Key => ['pos', consumer, topic],
   /** The last completed checkpoint of an actor that checkpoints (its number and source positions). */
