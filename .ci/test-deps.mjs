@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 /**
- * What the tests need from the system. Add an entry to add a binary (`nats-server` is the next
- * one): `env` overrides the location, `paths` are tried in order, then `commands` on PATH.
+ * What the tests need from the system. Add an entry to add a binary: `env` overrides the location,
+ * `paths` are tried in order, then `commands` on PATH.
  * @type {readonly import('./test-deps.d.mts').Requirement[]}
  */
 export const REQUIREMENTS = Object.freeze([
@@ -24,6 +24,14 @@ export const REQUIREMENTS = Object.freeze([
     paths: Object.freeze(['/usr/bin/chromium']),
     commands: Object.freeze(['chromium']),
     aptPackage: 'chromium',
+  }),
+  Object.freeze({
+    name: 'nats-server',
+    purpose: 'the cluster tests (nodes over NATS JetStream)',
+    env: 'NATS_SERVER_PATH',
+    paths: Object.freeze(['/usr/sbin/nats-server', '/usr/bin/nats-server']),
+    commands: Object.freeze(['nats-server']),
+    aptPackage: 'nats-server',
   }),
 ]);
 

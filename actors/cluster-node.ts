@@ -12,6 +12,7 @@ import { checkpointBucket, connectNats, ensureStreams } from '../src/cluster/nat
 import { streamOf } from '../src/cluster/subjects.js';
 import { isCheckpointRecord } from '../src/protocol/checkpoint.js';
 import { K } from '../src/store/keyspace.js';
+import { MARKET_TICKS } from '../src/protocol/topics.js';
 import { validateTree } from '../src/runtime/tree.js';
 import { MAX_CONSUMERS } from '../src/runtime/system.js';
 import { buildTree, colocatedGroups, tradingBrokers } from './tree.js';
@@ -21,7 +22,7 @@ export function nodePlan(config: AppConfig, node: string): { ok: true; plan: Nod
   const root = buildTree(config);
   const whole = validateTree(root, tradingBrokers(config), MAX_CONSUMERS);
   if (!whole.ok) return whole;
-  return planNode({ root, placement: config.cluster.placement, node, colocated: colocatedGroups(config), bridgeModule: 'dist/actors/nats-bridge.actor.js' });
+  return planNode({ root, placement: config.cluster.placement, node, colocated: colocatedGroups(config), recordTopics: [MARKET_TICKS], bridgeModule: 'dist/actors/nats-bridge.actor.js' });
 }
 
 /** Checks NATS and readies the streams and the store; throws ERR_NATS_UNREACHABLE. */

@@ -153,6 +153,8 @@ export default defineActor<AppConfig>(async (ctx) => {
       publishTimeoutMs: PUBLISH_TIMEOUT_MS,
       setTimer,
       failed: failedPublish(subjectOf(t.topic)),
+      // An empty stream has no last message (null); a failure to ask is retried by the stream
+      lastStoredId: () => jsm.streams.getMessage(streamOf(t.topic), { last_by_subj: subjectOf(t.topic) }).then((m) => m?.header.get('Nats-Msg-Id') ?? null),
       ...(refers && tickOut ? { tickSeqOf } : {}),
       each: isTicks
         ? (ring, seq) => {

@@ -9,10 +9,13 @@
 //     stream acknowledged it and every record before it: a crash of the node re-reads the rest
 //     from the ring or from the rewound feed, and re-sends it under the same msgID, which the
 //     stream's duplicate window stores once;
-//   - records reach the stream in ring order: publishes go out in order on one connection, and
-//     after a failed one nothing later is sent until everything in flight has settled; the
-//     failed record and every unacknowledged one after it are then sent again, in order (those
-//     already stored come back as duplicates with their first sequence);
+//   - records reach the stream in ring order: each publish expects the stream's last message id
+//     to be its predecessor's (JetStream's Nats-Expected-Last-Msg-Id), so once one fails every
+//     later one still in flight is refused too, even those a reconnect flushes to a restarted
+//     server after the failure. Once nothing is in flight, the first unstored record is sent
+//     again expecting the stream's actual last id (every record before it is stored), then the
+//     rest in order. A stored record sent again is a duplicate (JetStream checks ids before
+//     expectations) and comes back with its first sequence;
 //   - a record naming a tick (tick-refs.ts) is sent only once that tick's stream sequence is
 //     known, and carries it in the HDR.tick header.
 import { headers as natsHeaders } from '@nats-io/transport-node';
@@ -42,6 +45,8 @@ export interface OutboundOptions {
   readonly each?: ((ringSeq: number, streamSeq: number) => void) | undefined;
   /** For a topic whose records name ticks. */
   readonly tickSeqOf?: TickSeqOf;
+  /** The msgID of the stream's last message (null: empty), read before a resend. */
+  readonly lastStoredId: () => Promise<string | null>;
   /** A publish failed (it is retried): counted and logged once by the caller. */
   readonly failed: (reason: string) => void;
   readonly setTimer: (fn: () => void, ms: number) => void;
@@ -64,6 +69,8 @@ export class OutboundStream {
   private next = 0;
   private inFlight = 0;
   private failing = false;
+  /** The id the next publish expects last in the stream (null: none, the incarnation's first). */
+  private chain: string | null = null;
   private retryMs = RETRY_MIN_MS;
   readonly stats = { published: 0, stored: 0, duplicates: 0, retries: 0, unknownTicks: 0 };
 
@@ -90,6 +97,7 @@ export class OutboundStream {
     while (!this.failing && this.inFlight < opts.maxInFlight && this.next < this.queue.length) {
       const e = this.queue[this.next]!;
       if (e.ack !== undefined) {
+        this.chain = e.rec.msgID;
         this.next++;
         continue;
       }
@@ -107,7 +115,9 @@ export class OutboundStream {
       this.inFlight++;
       e.sent = true;
       this.stats.published++;
-      opts.js.publish(opts.subject, e.rec.data, { msgID: e.rec.msgID, headers: h, timeout: opts.publishTimeoutMs }).then(
+      const expect = this.chain === null ? {} : { expect: { lastMsgID: this.chain } };
+      this.chain = e.rec.msgID;
+      opts.js.publish(opts.subject, e.rec.data, { msgID: e.rec.msgID, headers: h, timeout: opts.publishTimeoutMs, ...expect }).then(
         (ack) => this.acked(e, ack),
         (err: unknown) => this.failedOne(e, err),
       );
@@ -151,9 +161,16 @@ export class OutboundStream {
     this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
     this.opts.setTimer(() => {
       this.stats.retries++;
-      this.failing = false;
-      this.next = this.head;
-      this.kick();
+      this.opts.lastStoredId().then(
+        (id) => {
+          this.failing = false;
+          this.chain = id;
+          this.next = this.head;
+          this.kick();
+        },
+        // Still unreachable: try again later
+        () => this.settle(),
+      );
     }, delay);
   }
 

@@ -36,7 +36,7 @@ export interface InboundTopic {
   readonly from: string;
 }
 
-/** A topic published here that another node subscribes to. */
+/** A topic published here that is streamed: another node subscribes to it, or it is an event topic. */
 export interface OutboundTopic {
   readonly topic: string;
   readonly to: readonly string[];
@@ -65,6 +65,8 @@ export interface PlacementInput {
   readonly colocated: readonly (readonly string[])[];
   /** The bridge's module (built JS, relative to the project root). */
   readonly bridgeModule: string;
+  /** Topics of fixed-layout records (market ticks): streamed only when another node subscribes. */
+  readonly recordTopics: readonly string[];
   /** Arguments the bridge needs besides its plan (e.g. the config it runs with). */
   readonly bridgeArgs?: Readonly<Record<string, unknown>>;
 }
@@ -145,8 +147,13 @@ export function planNode(input: PlacementInput): { ok: true; plan: NodePlan } | 
     }
     if (from === node) {
       const to = [...new Set(subs.map((s) => nodeOf.get(s.name)).filter((n): n is string => n !== undefined && n !== node))];
-      if (to.length > 0) outbound.push({ topic, to });
+      if (to.length > 0 || !input.recordTopics.includes(topic)) outbound.push({ topic, to });
     }
+  }
+  // Every event topic published here is streamed, subscribed elsewhere or not: signals, orders,
+  // fills and PnL are readable by any NATS client (record topics only when a node needs them)
+  for (const [topic, publisher] of publisherOf) {
+    if (nodeOf.get(publisher) === node && !subscribersOf.has(topic) && !input.recordTopics.includes(topic)) outbound.push({ topic, to: [] });
   }
 
   const reads = leaves.flatMap((l) => (l.kind === 'actor' ? (l.readsCheckpointsOf ?? []).map((of) => ({ reader: l.name, of })) : []));
