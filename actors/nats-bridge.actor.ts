@@ -35,6 +35,8 @@ const ACK_EVERY_MS = 20;
 /** Redelivery of an unacknowledged message: longer than any checkpoint can take. */
 const ACK_WAIT_MS = 5 * 60_000;
 const PUBLISH_TIMEOUT_MS = 5_000;
+/** How often the server's view of each consumer (lag, acks outstanding) is read for the status, ms. */
+const INFO_EVERY_MS = 1_000;
 /** Stream sequences of sent ticks kept for records that name them (a power of two). */
 const TICK_SEQS = 1 << 17;
 
@@ -277,6 +279,9 @@ export default defineActor<AppConfig>(async (ctx) => {
         for (const s of inbound.values()) s.ackReleased();
       });
       ctx.every(config.runtime.checkpointIntervalMs, mirrorOut);
+      ctx.every(INFO_EVERY_MS, () => {
+        for (const s of inbound.values()) void s.refreshInfo();
+      });
     },
     async stop() {
       for (const s of inbound.values()) s.stop();

@@ -5,6 +5,7 @@
 // serves a call on its own thread, between ticks. The gateway reads history from LMDB itself
 // (src/services/engine/queries.ts), so no client request can make a trading actor miss a heartbeat.
 import { appError } from '../src/errors.js';
+import { BRIDGE_ACTOR } from '../src/cluster/placement.js';
 import type { ActorSystem } from '../src/runtime/system.js';
 import type { SupervisorStatus } from '../src/runtime/supervisor.js';
 import type { ActorStatus } from '../src/runtime/child.js';
@@ -41,7 +42,10 @@ export function processRequestHandler(system: ActorSystem, runId: string, starte
         );
         const rings: Record<string, unknown> = {};
         for (const [topic, st] of Object.entries(system.ringStats())) rings[topic] = { ...st, consumerNames: system.consumersOf(topic) };
-        return { tree, workers, rings, runId, startedAt };
+        // A cluster node: its bridge's connection, consumers and publishers (src/cluster)
+        const bridge = system.actor(BRIDGE_ACTOR)?.control();
+        const cluster = bridge === undefined ? null : await withTimeout(bridge.snapshot(), 1000, 'cluster status').catch(() => null);
+        return { tree, workers, rings, runId, startedAt, cluster };
       }
       case 'actor-call':
       case 'actor-snapshot': {

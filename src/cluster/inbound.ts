@@ -192,8 +192,15 @@ export class InboundStream {
     }
   }
 
-  /** Status: the run's segments and counters. */
-  status(): { stream: string; durable: string; nextStreamSeq: number | null; pendingAcks: number } & InboundStream['stats'] {
-    return { stream: this.opts.stream, durable: this.opts.durable, nextStreamSeq: this.expected() ?? null, pendingAcks: this.unacked.length - this.unackedHead, ...this.stats };
+  /** The server's view of the consumer (what it still holds for us, acks outstanding), refreshed by the caller. */
+  private server = { lag: 0, ackPending: 0 };
+  async refreshInfo(): Promise<void> {
+    const info = await this.opts.jsm.consumers.info(this.opts.stream, this.opts.durable).catch(() => undefined);
+    if (info !== undefined) this.server = { lag: info.num_pending, ackPending: info.num_ack_pending };
+  }
+
+  /** Status: where the stream stands, the server's view and the counters. */
+  status(): { stream: string; durable: string; nextStreamSeq: number | null; lag: number; ackPending: number } & InboundStream['stats'] {
+    return { stream: this.opts.stream, durable: this.opts.durable, nextStreamSeq: this.expected() ?? null, ...this.server, ...this.stats };
   }
 }

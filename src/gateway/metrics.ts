@@ -34,6 +34,11 @@ export class GatewayMetrics implements SessionCounters {
   private readonly wsClosed: Counter;
   private readonly errors: Counter;
   private readonly httpDuration: Histogram;
+  private readonly clusterConnected: Gauge;
+  private readonly clusterLag: Gauge;
+  private readonly clusterRedelivered: Gauge;
+  private readonly clusterBacklog: Gauge;
+  private readonly clusterRetries: Gauge;
 
   constructor() {
     const r = [this.registry];
@@ -57,6 +62,11 @@ export class GatewayMetrics implements SessionCounters {
     this.wsCoalesced = new Counter({ name: 'alpha_gateway_ws_coalesced_ticks_total', help: 'Ticks replaced by a newer one for a backpressured client', registers: r });
     this.wsEveryDropped = new Counter({ name: 'alpha_gateway_ws_every_dropped_ticks_total', help: 'Ticks an every-mode client missed because its bounded buffer was full (reported to it as dropped)', registers: r });
     this.wsClosed = new Counter({ name: 'alpha_gateway_ws_closed_total', help: 'WebSocket connections closed, by close code', labelNames: ['code'], registers: r });
+    this.clusterConnected = new Gauge({ name: 'alpha_cluster_connected', help: '1 while this cluster node is connected to NATS', labelNames: ['node'], registers: r });
+    this.clusterLag = new Gauge({ name: 'alpha_cluster_consumer_lag', help: 'Messages a stream holds that this node has not yet received', labelNames: ['node', 'topic'], registers: r });
+    this.clusterRedelivered = new Gauge({ name: 'alpha_cluster_consumer_redelivered', help: 'Messages the server delivered again (skipped by the bridge)', labelNames: ['node', 'topic'], registers: r });
+    this.clusterBacklog = new Gauge({ name: 'alpha_cluster_publish_backlog', help: 'Records waiting to be stored in their stream', labelNames: ['node', 'topic'], registers: r });
+    this.clusterRetries = new Gauge({ name: 'alpha_cluster_publish_retries', help: 'Resends after a failed publish', labelNames: ['node', 'topic'], registers: r });
     this.errors = new Counter({ name: 'alpha_gateway_errors_total', help: 'Client-facing errors by catalogued code', labelNames: ['code'], registers: r });
     this.httpDuration = new Histogram({
       name: 'alpha_gateway_http_request_duration_seconds',
@@ -131,6 +141,18 @@ export class GatewayMetrics implements SessionCounters {
         const consumer = typeof names[idx] === 'string' ? (names[idx] as string) : `#${idx}`;
         this.ringLag.set({ topic, consumer }, num(cr['lag']));
         this.ringDropped.set({ topic, consumer }, num(cr['dropped']));
+      }
+    }
+    const c = view.cluster;
+    if (c !== null) {
+      this.clusterConnected.set({ node: c.node }, c.connected ? 1 : 0);
+      for (const i of c.consumers) {
+        this.clusterLag.set({ node: c.node, topic: i.topic }, i.lag);
+        this.clusterRedelivered.set({ node: c.node, topic: i.topic }, i.redelivered);
+      }
+      for (const o of c.publishers) {
+        this.clusterBacklog.set({ node: c.node, topic: o.topic }, o.backlog);
+        this.clusterRetries.set({ node: c.node, topic: o.topic }, o.retries);
       }
     }
     for (const n of view.nodes) {

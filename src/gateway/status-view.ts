@@ -21,6 +21,19 @@ export interface NodeView {
   readonly healthDetail: string | null;
 }
 
+/** A cluster node's link to NATS (null when the process runs the whole tree). */
+export interface ClusterView {
+  readonly node: string;
+  readonly connected: boolean;
+  readonly server: string;
+  readonly disconnects: number;
+  readonly reconnects: number;
+  /** Inbound streams: messages the server holds for this node's consumer, redeliveries, acks outstanding. */
+  readonly consumers: readonly { readonly topic: string; readonly durable: string; readonly lag: number; readonly redelivered: number; readonly ackPending: number; readonly written: number; readonly gaps: number }[];
+  /** Outbound streams: records waiting to be stored, in flight, stored, duplicates, resends. */
+  readonly publishers: readonly { readonly topic: string; readonly backlog: number; readonly inFlight: number; readonly stored: number; readonly duplicates: number; readonly retries: number }[];
+}
+
 /** The status as served by /api/v1/status and the system.health stream. */
 export interface StatusView {
   readonly runId: string | null;
@@ -30,6 +43,7 @@ export interface StatusView {
   readonly halted: readonly string[];
   readonly nodes: readonly NodeView[];
   readonly rings: Readonly<Record<string, unknown>>;
+  readonly cluster: ClusterView | null;
 }
 
 const rec = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
@@ -70,6 +84,32 @@ export function viewStatus(raw: unknown, nowMs: number): StatusView {
     halted: nodes.filter((n) => n.state === 'halted').map((n) => n.name),
     nodes,
     rings: rec(r['rings']),
+    cluster: viewCluster(r['cluster']),
+  };
+}
+
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The bridge's snapshot (actors/nats-bridge.actor.ts) as clients see it. */
+function viewCluster(raw: unknown): ClusterView | null {
+  const c = rec(raw);
+  if (typeof c['node'] !== 'string') return null;
+  const nats = rec(c['nats']);
+  return {
+    node: c['node'],
+    connected: nats['connected'] === true,
+    server: str(nats['server']),
+    disconnects: num(nats['disconnects']) ?? 0,
+    reconnects: num(nats['reconnects']) ?? 0,
+    consumers: arr(c['inbound']).map((x) => {
+      const i = rec(x);
+      return { topic: str(i['topic']), durable: str(i['durable']), lag: num(i['lag']) ?? 0, redelivered: num(i['redelivered']) ?? 0, ackPending: num(i['ackPending']) ?? 0, written: num(i['written']) ?? 0, gaps: num(i['gaps']) ?? 0 };
+    }),
+    publishers: arr(c['outbound']).map((x) => {
+      const o = rec(x);
+      return { topic: str(o['topic']), backlog: num(o['backlog']) ?? 0, inFlight: num(o['inFlight']) ?? 0, stored: num(o['stored']) ?? 0, duplicates: num(o['duplicates']) ?? 0, retries: num(o['retries']) ?? 0 };
+    }),
   };
 }
 

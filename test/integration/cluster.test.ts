@@ -15,9 +15,11 @@ import { runPipelineReplay, type PipelineRun } from '../../bench/replay-pipeline
 import { CLEAN_FILL_SET, fillSetChecker, orderChecker, positionReplayChecker, readStoreAt, type StoreDump } from '../support/checkers.js';
 import { eventually, tempDir } from '../support/system.js';
 import { NatsServer } from '../support/nats-server.js';
+import { freePort } from '../../bench/harness/net.js';
 import { MainJob, writeReplayFile } from '../fixtures/pipeline-harness.js';
 
 const TICKS = 6000;
+const TOKEN = 'cluster-test-reader-token-0123456789';
 const ENV = { RISK__MAX_DAILY_TRADES: '100000', RISK__MAX_POSITION: '40' };
 const PLACEMENT = JSON.stringify({ A: ['market-feed', 'strategy-runner'], B: ['*'] });
 
@@ -133,7 +135,9 @@ describe('two nodes over NATS JetStream', () => {
   it('trade exactly as one process, and a plain NATS client reads the PnL snapshots', async () => {
     const c = await cluster('plain', { MARKET_FEED__REPLAY_PACE: 'max' });
     const pnl = plainSubscriber(c.nats.url, 'alpha.paper.pnl.snapshots');
-    const b = c.node('B');
+    // Node B serves the gateway: its status and metrics report the node's link to NATS
+    const port = await freePort();
+    const b = c.node('B', { API__ENABLED: 'true', API__HOST: '127.0.0.1', API__PORT: String(port), API__TOKENS: JSON.stringify([{ name: 'reader', token: TOKEN, scopes: ['read'] }]) });
     const a = c.node('A');
     const dump = await c.settled();
     expect(dump.fills.map(essence)).toEqual(c.reference.fills.map(essence));
@@ -143,6 +147,17 @@ describe('two nodes over NATS JetStream', () => {
     expect(b.find('cluster node ready')).toHaveLength(1);
     await eventually(() => pnl.got().count > 0, 20_000, 'a PnL snapshot on alpha.paper.pnl.snapshots');
     expect(pnl.got().first).toMatchObject({ type: 'pnl_snapshot', broker: 'paper' });
+    const get = async (path: string): Promise<Response> => fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    let status: { cluster?: { node: string; connected: boolean; consumers: { topic: string; lag: number; written: number }[] } } = {};
+    await eventually(async () => {
+      status = ((await (await get('/api/v1/status')).json()) as { data: typeof status }).data;
+      return status.cluster?.consumers.every((x) => x.lag === 0) === true;
+    }, 20_000, 'B caught up in its status');
+    expect(status.cluster).toMatchObject({ node: 'B', connected: true });
+    expect(status.cluster!.consumers.map((x) => [x.topic, x.written > 0]).sort()).toEqual([['market.ticks', true], ['paper.signals.raw', true]]);
+    const metrics = await (await get('/metrics')).text();
+    expect(metrics).toContain('alpha_cluster_connected{node="B"} 1');
+    expect(metrics).toMatch(/alpha_cluster_consumer_lag\{node="B",topic="market.ticks"\} 0/);
     await stopBoth(a, b);
   }, 240_000);
 

@@ -49,6 +49,15 @@ const columns = [
   },
 ];
 
+/** One line on a cluster node's NATS link (the status's `cluster`), '' for a single process. */
+export function clusterSummary(c) {
+  if (!c || typeof c.node !== 'string') return '';
+  const lag = (c.consumers ?? []).reduce((s, x) => s + (x.lag ?? 0), 0);
+  const redelivered = (c.consumers ?? []).reduce((s, x) => s + (x.redelivered ?? 0), 0);
+  const backlog = (c.publishers ?? []).reduce((s, x) => s + (x.backlog ?? 0), 0);
+  return `node ${c.node}: NATS ${c.connected ? 'connected' : 'RECONNECTING'} · lag ${fmtInt(lag)} · backlog ${fmtInt(backlog)} · ${fmtInt(redelivered)} redelivered`;
+}
+
 /** Renders a status payload (`{ nodes }` from the gateway, or `{ tree, workers }`). */
 export function renderHealth(status) {
   const rows = rowsOf(status);
@@ -57,7 +66,8 @@ export function renderHealth(status) {
   const actors = rows.filter((r) => r.kind !== 'supervisor');
   const running = actors.filter((r) => r.state === 'running').length;
   const restarts = actors.reduce((s, r) => s + (r.restarts ?? 0), 0);
-  $('health-meta').textContent = `${running}/${actors.length} running · ${restarts} restarts`;
+  const cluster = clusterSummary(status?.cluster);
+  $('health-meta').textContent = `${running}/${actors.length} running · ${restarts} restarts${cluster === '' ? '' : ` · ${cluster}`}`;
   debug.healthRows = actors.length;
 }
 
