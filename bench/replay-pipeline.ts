@@ -20,6 +20,10 @@ import type { SupervisorStatus } from '../src/runtime/supervisor.js';
 import { projectRoot, type ActorSystem } from '../src/runtime/system.js';
 import { K } from '../src/store/keyspace.js';
 import { createSystem } from '../actors/system-factory.js';
+import { nodePlan, prepareNode } from '../actors/cluster-node.js';
+import type { NodePlan } from '../src/cluster/placement.js';
+import { spawn } from 'node:child_process';
+import pino from 'pino';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -49,6 +53,8 @@ export interface PipelineRun {
   readonly riskAheadTicks: { readonly max: number; readonly mean: number };
   /** IST day of the risk state's daily PnL (keyed by fill timestamps) after the run. */
   readonly riskPnlDay: number | null;
+  /** The trading core's tick → fill decided latencies (ns; the last 65 536 at most). */
+  readonly decidedNs: Float64Array;
 }
 
 /** Same env overlay as the main job would get from these variables (config loader, env wins). */
@@ -87,17 +93,58 @@ function drained(system: ActorSystem): boolean {
   return ['paper.signals.raw', 'paper.signals.validated', 'paper.orders.filled'].every((t) => (rings[t]?.consumers ?? []).every((c) => c.lossy || c.lag === 0));
 }
 
+/** The placement of a two-node run: the feed and the strategy runner on A, the rest on B. */
+export const TWO_NODES = { A: ['market-feed', 'strategy-runner'], B: ['*'] } as const;
+
+export interface ReplayOptions {
+  /**
+   * Run as two cluster nodes over this NATS server (TWO_NODES): node B (the trading core, where
+   * everything is measured) in this process, node A (feed and runner) as a child OS process.
+   */
+  readonly natsUrl?: string;
+}
+
+/** Node A of a two-node run: `node dist/actors/main.js --node A` on its own data dir. */
+function startNodeA(dir: string, file: string, env: Record<string, string>): { stop: () => Promise<void> } {
+  const child = spawn(process.execPath, [join(projectRoot(), 'dist/actors/main.js'), '--node', 'A'], {
+    cwd: projectRoot(),
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env, DATA_DIR: join(dir, 'A'), LOG_LEVEL: 'fatal', API__ENABLED: 'false', MARKET_FEED__SOURCE: 'replay', MARKET_FEED__REPLAY_FILE: file, MARKET_FEED__REPLAY_PACE: env['MARKET_FEED__REPLAY_PACE'] ?? 'max' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** Replays `file` (n ticks) through a fresh pipeline; `extraEnv` adds config overrides. */
-export async function runPipelineReplay(file: string, n: number, extraEnv: Record<string, string>, log: (s: string) => void): Promise<PipelineRun> {
+export async function runPipelineReplay(file: string, n: number, extraEnv: Record<string, string>, log: (s: string) => void, opts: ReplayOptions = {}): Promise<PipelineRun> {
   const dir = mkdtempSync(join(tmpdir(), 'ap-bench-pipe-'));
+  let nodeA: { stop: () => Promise<void> } | undefined;
   try {
-    const config = pipelineConfig(dir, file, extraEnv);
+    const clusterEnv: Record<string, string> = opts.natsUrl === undefined ? {} : { CLUSTER__NATS_URL: opts.natsUrl, CLUSTER__PLACEMENT: JSON.stringify(TWO_NODES) };
+    const config = pipelineConfig(opts.natsUrl === undefined ? dir : join(dir, 'B'), file, { ...extraEnv, ...clusterEnv });
     const topology = config.runtime.topology;
     const ENGINE = tradingActorName(topology, 'engine', 'paper');
     const RISK = tradingActorName(topology, 'risk', 'paper');
-    const system = createSystem(config);
+    let plan: NodePlan | undefined;
+    if (opts.natsUrl !== undefined) {
+      const planned = nodePlan(config, 'B');
+      if (!planned.ok) throw new Error(planned.errors.map((e) => e.message).join('\n'));
+      plan = planned.plan;
+    }
+    const system = createSystem(config, plan === undefined ? {} : { root: plan.tree });
     const t0 = performance.now();
+    if (plan !== undefined) {
+      const db = await system.openStore();
+      if (db === undefined) throw new Error('node B: the store did not open');
+      await prepareNode(config, plan, db, pino({ level: 'silent' }));
+    }
     await system.start();
+    if (opts.natsUrl !== undefined) nodeA = startNodeA(dir, file, { ...extraEnv, ...clusterEnv });
     const startupMs = performance.now() - t0;
     const names = system.consumersOf(MARKET_TICKS);
     const idx = names.indexOf(ENGINE);
@@ -160,6 +207,10 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     const eng = { signals: c.validated, applied: c.validated - c.duplicates, duplicates: c.duplicates };
     const risk = { validated: c.validated, rejected: c.rejected };
     const restarted = actorStatuses(system.status()).filter((a) => a.restarts > 0);
+    // The core's tick → fill decided samples (the feed's stamp; on one host comparable across processes)
+    const decided = ((await system.actor(ENGINE)?.control()?.call('decision-latency', null).catch(() => undefined)) as { samples?: Float64Array } | undefined)?.samples ?? new Float64Array(0);
+    await nodeA?.stop();
+    nodeA = undefined;
     await system.stop();
 
     const db = open({ path: config.store.path ?? join(dir, 'lmdb'), compression: false, encoding: 'msgpack', maxReaders: 256 });
@@ -192,8 +243,10 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
       restartErrors: restarted.map((a) => `${a.name}: ${a.lastError?.code ?? '?'} ${a.lastError?.message ?? ''}`.trim()),
       riskAheadTicks: { max: aheadMax, mean: aheadSum / Math.max(1, polls) },
       riskPnlDay,
+      decidedNs: decided,
     };
   } finally {
+    await nodeA?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -25,8 +25,9 @@ import { kiteParserSuite } from './kite-parser.js';
 import { backtestSuite } from './backtest.js';
 import { streamTaxSuite } from './stream-tax.js';
 import { kiteOrdersSuite } from './kite-orders.js';
+import { clusterSuite } from './cluster.js';
 
-const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite, kiteParserSuite, backtestSuite, kiteOrdersSuite, streamTaxSuite];
+const SUITES: readonly BenchSuite[] = [ringSuite, tickToFillSuite, topologySuite, taxSuite, replaySuite, microSuite, poolSuite, wsFanoutSuite, soakSuite, recoverySuite, kiteParserSuite, backtestSuite, kiteOrdersSuite, streamTaxSuite, clusterSuite];
 
 const BENCH_CLI = {
   command: 'npm run bench --',

@@ -14,7 +14,7 @@ import { projectRoot } from '../../src/runtime/system.js';
 import { runPipelineReplay, type PipelineRun } from '../../bench/replay-pipeline.js';
 import { CLEAN_FILL_SET, fillSetChecker, orderChecker, positionReplayChecker, readStoreAt, type StoreDump } from '../support/checkers.js';
 import { eventually, tempDir } from '../support/system.js';
-import { NatsServer } from '../support/nats-server.js';
+import { NatsServer } from '../../bench/harness/nats-server.js';
 import { freePort } from '../../bench/harness/net.js';
 import { MainJob, writeReplayFile } from '../fixtures/pipeline-harness.js';
 

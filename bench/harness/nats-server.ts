@@ -1,21 +1,29 @@
-// A real nats-server with JetStream for the cluster tests: on a free 127.0.0.1 port, its store in
-// a temp dir, restartable on the same port and store (a server restart mid-run). Never skips: the
-// binary is found the way `npm test`'s pre-step installs it (.ci/test-deps.mjs).
+// A real nats-server with JetStream for the cluster tests and the cluster bench: on a free
+// 127.0.0.1 port, its store in a temp dir, restartable on the same port and store (a server restart
+// mid-run). Never skips: the binary is found the way `npm test`'s pre-step installs it
+// (.ci/test-deps.mjs, imported at run time from the project root: this file also runs from dist/).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect as tcpConnect } from 'node:net';
-import { REQUIREMENTS, locate } from '../../.ci/test-deps.mjs';
+import { connect as tcpConnect } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { projectRoot } from '../../src/runtime/system.js';
+import { freePort } from './net.js';
 
-const NATS = REQUIREMENTS.find((r) => r.name === 'nats-server');
+interface Located {
+  readonly path?: string;
+  readonly override?: string;
+}
+interface TestDeps {
+  readonly REQUIREMENTS: readonly { readonly name: string }[];
+  locate(req: unknown): Located;
+}
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+async function natsServerBinary(): Promise<string> {
+  const deps = (await import(pathToFileURL(join(projectRoot(), '.ci/test-deps.mjs')).href)) as TestDeps;
+  const req = deps.REQUIREMENTS.find((r) => r.name === 'nats-server');
+  const where = req === undefined ? {} : deps.locate(req);
+  if (where.path === undefined) throw new Error('nats-server not found: run `node .ci/test-deps.mjs` (installs the Debian package as root) or set NATS_SERVER_PATH');
+  return where.path;
 }
 
 async function accepting(port: number): Promise<boolean> {
@@ -44,9 +52,7 @@ export class NatsServer {
   }
 
   static async start(storeDir: string): Promise<NatsServer> {
-    const where = NATS === undefined ? {} : locate(NATS);
-    if (where.path === undefined) throw new Error('nats-server not found: run `node .ci/test-deps.mjs` (installs the Debian package as root) or set NATS_SERVER_PATH');
-    const s = new NatsServer(await freePort(), storeDir, where.path);
+    const s = new NatsServer(await freePort(), storeDir, await natsServerBinary());
     await s.launch();
     return s;
   }
