@@ -196,3 +196,34 @@ describe('two nodes over NATS JetStream', () => {
     await stopBoth(a, b);
   }, 240_000);
 });
+
+describe('a cluster node refuses to start', () => {
+  const start = async (env: Record<string, string>, args: readonly string[]): Promise<{ code: number | null; lines: MainJob['lines']; stderr: string }> => {
+    const tmp = tempDir('ap-cluster-refuse-');
+    cleanups.push(tmp.cleanup);
+    const job = new MainJob(projectRoot(), { DATA_DIR: tmp.path, API__ENABLED: 'false', LOG_LEVEL: 'info', ...env }, args);
+    jobs.push(job);
+    const exit = await job.exited;
+    return { code: exit.code, lines: job.lines, stderr: job.stderr };
+  };
+
+  it('when the NATS server cannot be reached: ERR_NATS_UNREACHABLE naming the URL, exit 6', async () => {
+    const port = await freePort();
+    const r = await start({ CLUSTER__NATS_URL: `nats://127.0.0.1:${port}`, CLUSTER__PLACEMENT: PLACEMENT, CLUSTER__CONNECT_TIMEOUT_MS: '1000' }, ['--node', 'B']);
+    expect(r.code).toBe(6);
+    const fatal = r.lines.filter((l) => (l as { code?: string }).code === 'ERR_NATS_UNREACHABLE');
+    expect(fatal).toHaveLength(1);
+    expect(String(fatal[0]!.msg)).toContain(`nats://127.0.0.1:${port}`);
+  }, 60_000);
+
+  it('when the placement is wrong: every problem at once, ERR_PLACEMENT_INVALID, exit 2', async () => {
+    const placement = JSON.stringify({ A: ['market-feed', 'strategy-runer'], B: ['trading-core-paper'] });
+    const r = await start({ CLUSTER__PLACEMENT: placement }, ['--node', 'C']);
+    expect(r.code).toBe(2);
+    const reasons = r.lines.filter((l) => (l as { code?: string }).code === 'ERR_PLACEMENT_INVALID').map((l) => String(l.msg));
+    // A typo (with its hint), actors placed nowhere, the unknown node
+    expect(reasons.some((m) => m.includes('"strategy-runer"') && m.includes('did you mean strategy-runner'))).toBe(true);
+    expect(reasons.some((m) => m.includes('"portfolio-manager" is placed on no node'))).toBe(true);
+    expect(reasons.length).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+});
