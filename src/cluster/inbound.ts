@@ -80,6 +80,22 @@ export class InboundStream {
     return r < this.opts.producer.nextSeq ? r : undefined;
   }
 
+  private holding = false;
+  /**
+   * Wakes the ring's parked subscribers once per turn of the event loop instead of once per record
+   * (a batch pulled from the server is written in one turn): the wake is owed from the first write
+   * and paid when the turn ends.
+   */
+  private burst(): void {
+    if (this.holding) return;
+    this.holding = true;
+    this.opts.producer.hold();
+    setImmediate(() => {
+      this.holding = false;
+      this.opts.producer.unhold();
+    });
+  }
+
   private written(): Promise<void> {
     return new Promise((r) => this.waiters.push(r));
   }
@@ -140,6 +156,7 @@ export class InboundStream {
       bytes = opts.json ? encoder.encode('null') : new Uint8Array(0);
     }
     const ring = opts.producer.nextSeq;
+    this.burst();
     while (!opts.producer.tryWriteBytes(opts.tag, bytes)) {
       if (this.stopped) return;
       await opts.producer.waitForSpace(50);

@@ -40,6 +40,8 @@ export async function connectNats(settings: NatsSettings, name: string): Promise
       reconnectTimeWait: 250,
       reconnectJitter: 250,
       pingInterval: 5_000,
+      // Every publish is a request: without this, each one builds an Error for its stack trace
+      noAsyncTraces: true,
     });
   } catch (e) {
     throw appError('ERR_NATS_UNREACHABLE', { url, reason: (e as Error).message });

@@ -112,12 +112,19 @@ export function assignNodes(root: SupervisorSpec, placement: Readonly<Record<str
 export function planNode(input: PlacementInput): { ok: true; plan: NodePlan } | { ok: false; errors: AlphaPandaError[] } {
   const { root, node } = input;
   const assigned = assignNodes(root, input.placement);
-  if (!assigned.ok) return assigned;
-  const { nodeOf } = assigned;
-  const errors: AlphaPandaError[] = [];
+  const errors: AlphaPandaError[] = assigned.ok ? [] : [...assigned.errors];
   if (!Object.hasOwn(input.placement, node)) {
     errors.push(appError('ERR_PLACEMENT_INVALID', { reason: `this node (${node}) is not in cluster.placement (nodes: ${Object.keys(input.placement).join(', ')})` }));
   }
+  // A per-node service runs everywhere, so it may not take part in what crosses nodes
+  for (const l of leavesOf(root)) {
+    if (!isPerNode(l.name)) continue;
+    if (l.subscribes.length > 0 || (l.kind === 'actor' && (l.publishes.length > 0 || (l.readsCheckpointsOf ?? []).length > 0))) {
+      errors.push(appError('ERR_PLACEMENT_INVALID', { reason: `"${l.name}" runs on every node and so may not publish, subscribe or read another actor's checkpoints` }));
+    }
+  }
+  if (!assigned.ok) return { ok: false, errors };
+  const { nodeOf } = assigned;
   for (const group of input.colocated) {
     const placed = group.filter((n) => nodeOf.has(n));
     const homes = new Set(placed.map((n) => nodeOf.get(n)!));
