@@ -150,7 +150,6 @@ export default defineActor<AppConfig>(async (ctx) => {
     const out = new OutboundStream({
       js,
       subject: subjectOf(t.topic),
-      node,
       maxInFlight: cluster.maxInFlight,
       publishTimeoutMs: PUBLISH_TIMEOUT_MS,
       setTimer,

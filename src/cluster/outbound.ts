@@ -18,7 +18,7 @@
 //     expectations) and comes back with its first sequence;
 //   - a record naming a tick (tick-refs.ts) is sent only once that tick's stream sequence is
 //     known, and carries it in the HDR.tick header.
-import { headers as natsHeaders } from '@nats-io/transport-node';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import { HDR } from './subjects.js';
 
@@ -36,7 +36,6 @@ export type TickSeqOf = (ringSeq: number) => number | 'pending' | 'unknown';
 export interface OutboundOptions {
   readonly js: Pick<JetStreamClient, 'publish'>;
   readonly subject: string;
-  readonly node: string;
   readonly maxInFlight: number;
   readonly publishTimeoutMs: number;
   /** Records up to `ringSeq` are stored; `streamSeq` is the last one's stream sequence. */
@@ -108,16 +107,18 @@ export class OutboundStream {
         if (t === 'unknown') this.stats.unknownTicks++;
         else tick = t;
       }
-      const h = natsHeaders();
-      h.set(HDR.node, opts.node);
-      if (tick !== undefined) h.set(HDR.tick, String(tick));
+      let h: MsgHdrs | undefined;
+      if (tick !== undefined) {
+        h = natsHeaders();
+        h.set(HDR.tick, String(tick));
+      }
       this.next++;
       this.inFlight++;
       e.sent = true;
       this.stats.published++;
       const expect = this.chain === null ? {} : { expect: { lastMsgID: this.chain } };
       this.chain = e.rec.msgID;
-      opts.js.publish(opts.subject, e.rec.data, { msgID: e.rec.msgID, headers: h, timeout: opts.publishTimeoutMs, ...expect }).then(
+      opts.js.publish(opts.subject, e.rec.data, { msgID: e.rec.msgID, timeout: opts.publishTimeoutMs, ...(h !== undefined ? { headers: h } : {}), ...expect }).then(
         (ack) => this.acked(e, ack),
         (err: unknown) => this.failedOne(e, err),
       );

@@ -27,6 +27,4 @@ export const CHECKPOINT_BUCKET = 'alpha_checkpoints';
 export const HDR = {
   /** Of a record that names a tick (see tick-refs.ts): the tick's stream sequence. */
   tick: 'Alpha-Tick-Seq',
-  /** The node that published it. */
-  node: 'Alpha-Node',
 } as const;
