@@ -130,7 +130,7 @@ export default defineActor<AppConfig>(async (ctx) => {
   const tickState = { first: -1, storedThrough: -1, releasable: -1 };
   // The newest tick a stored referring record names: ticks up to the one before it are released
   // (an unsent record may still name that tick itself, see the release rule below)
-  const refState = { storedRef: -1, pending: [] as { ring: number; ref: number }[] };
+  const refState = { storedRef: -1, pending: [] as { ring: number; ref: number }[], head: 0 };
   const tickSeqOf: TickSeqOf = (ring) => {
     if (tickState.first < 0 || ring < tickState.first || tickState.storedThrough - ring >= TICK_SEQS) return ring > tickState.storedThrough ? 'pending' : 'unknown';
     return ring > tickState.storedThrough ? 'pending' : tickSeqs[ring & (TICK_SEQS - 1)]!;
@@ -164,7 +164,12 @@ export default defineActor<AppConfig>(async (ctx) => {
           }
         : refers
           ? (ring) => {
-              while (refState.pending.length > 0 && refState.pending[0]!.ring <= ring) refState.storedRef = Math.max(refState.storedRef, refState.pending.shift()!.ref);
+              const p = refState.pending;
+              while (refState.head < p.length && p[refState.head]!.ring <= ring) refState.storedRef = Math.max(refState.storedRef, p[refState.head++]!.ref);
+              if (refState.head > 4096 && refState.head * 2 > p.length) {
+                p.splice(0, refState.head);
+                refState.head = 0;
+              }
             }
           : undefined,
       stored: (ring) => {

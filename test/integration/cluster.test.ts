@@ -18,7 +18,7 @@ import { NatsServer } from '../../bench/harness/nats-server.js';
 import { freePort } from '../../bench/harness/net.js';
 import { MainJob, writeReplayFile } from '../fixtures/pipeline-harness.js';
 
-const TICKS = 6000;
+const TICKS = 4000;
 const TOKEN = 'cluster-test-reader-token-0123456789';
 const ENV = { RISK__MAX_DAILY_TRADES: '100000', RISK__MAX_POSITION: '40' };
 const PLACEMENT = JSON.stringify({ A: ['market-feed', 'strategy-runner'], B: ['*'] });
@@ -162,7 +162,7 @@ describe('two nodes over NATS JetStream', () => {
   }, 240_000);
 
   it('node B SIGKILLed mid-replay resumes from its checkpoint: no fill lost or repeated', async () => {
-    // ≈ 600 ticks/s: the replay runs ~10 s, so the kill lands mid-stream
+    // ≈ 600 ticks/s: the replay runs ~7 s, so the kill lands mid-stream
     const c = await cluster('kill', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
     let b = c.node('B');
     const a = c.node('A');
@@ -179,6 +179,24 @@ describe('two nodes over NATS JetStream', () => {
     checkStore(dump);
     // It resumed the streams where its checkpoint stood, not from their start
     expect(b.find('inbound stream').map((l) => (l as { resume?: { kind?: string } }).resume?.kind)).toEqual(['at', 'at']);
+    await stopBoth(a, b);
+  }, 240_000);
+
+  it('node A SIGKILLed mid-replay resumes from the cut named by B\'s mirrored checkpoint; its re-sent records are stored once', async () => {
+    const c = await cluster('kill-a', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
+    const b = c.node('B');
+    let a = c.node('A');
+    const lmdbB = join(c.dir, 'B', 'lmdb');
+    await eventually(async () => (await readStoreAt(lmdbB)).fills.length >= c.reference.fills.length / 4, 60_000, 'a quarter of the fills on B');
+    a.child.kill('SIGKILL');
+    expect((await a.exited).signal).toBe('SIGKILL');
+    a = c.node('A');
+    const dump = await c.settled();
+    expect(dump.fills.map(essence)).toEqual(c.reference.fills.map(essence));
+    checkStore(dump);
+    // The restarted runner resumed from a cut (not from the start of the file)
+    const resumed = a.find('strategy runner resumes')[0] as { cut?: number | null } | undefined;
+    expect(resumed?.cut).toBeGreaterThan(0);
     await stopBoth(a, b);
   }, 240_000);
 
