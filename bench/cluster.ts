@@ -139,11 +139,17 @@ export const clusterSuite: BenchSuite = {
     const machine = describeMachine(ctx.machine);
     const text = textTable(rows);
     const markdown = [
-      `${machine}. ${runs} run(s) each, medians. Files: ${size.tput} ticks (max pace), ${size.lat} ticks at 1 k ticks/s; default strategies, split topology.`,
+      `## Two nodes over NATS JetStream (suite \`cluster\`, run ${startedAt}${ctx.quick ? ', QUICK' : ''})`,
+      '',
+      `Machine: ${machine}. ${runs} run(s) each, medians. Files: ${size.tput} ticks (max pace), ${size.lat} ticks at 1 k ticks/s; default strategies, split topology.`,
       '',
       mdTable(rows),
       '',
       mdTable([['goal', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.measured, g.floor, g.stretch, g.verdict])]),
+      '',
+      '- Two nodes: a fresh nats-server (JetStream, file store in a temp dir) per run on 127.0.0.1; node B (trading core, portfolio, monitor, archiver) runs in the bench process, node A (market feed + strategy runner) is `npm start -- --node A` as a child process. All three processes share the same CPUs.',
+      '- One process: the same file through the whole tree in the bench process (split topology, SAB rings).',
+      '- Throughput: first to last tick consumed by the trading core (its ring consumer counter, polled every ms). Latency: the core\'s tick → fill decided samples (feed stamp → decision), at 1 k ticks/s from a realtime replay (the file\'s tick gap as the replay speed).',
     ].join('\n');
     return { ...resultHeader(this, ctx, startedAt, t0), metrics: { tSingle, tCluster, lSingle, lCluster, identical, runs }, goals, text, markdown };
   },
