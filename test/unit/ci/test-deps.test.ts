@@ -64,6 +64,7 @@ describe('plan', () => {
 
   it('declares chromium as the first requirement, with the Debian package', () => {
     expect(REQUIREMENTS.map((r) => [r.name, r.aptPackage, r.env])).toContainEqual(['chromium', 'chromium', 'CHROMIUM_PATH']);
+    expect(REQUIREMENTS.map((r) => [r.name, r.aptPackage, r.env])).toContainEqual(['nats-server', 'nats-server', 'NATS_SERVER_PATH']);
     expect(installCommand(['chromium'], false)).toBe('sudo apt-get update && sudo apt-get install -y chromium');
   });
 });
@@ -99,12 +100,17 @@ describe('locate', () => {
 });
 
 describe('the script', () => {
+  // Every requirement pointed at a binary that exists, unless a test overrides it
   const run = (args: string[], env: NodeJS.ProcessEnv) =>
-    spawnSync(process.execPath, [join(projectRoot(), '.ci', 'test-deps.mjs'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+    spawnSync(process.execPath, [join(projectRoot(), '.ci', 'test-deps.mjs'), ...args], {
+      env: { ...process.env, NATS_SERVER_PATH: process.execPath, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
 
-  it('says ok and exits 0 when the binary is there', () => {
+  it('says ok and exits 0 when the binaries are there', () => {
     const r = run(['--verbose'], { CHROMIUM_PATH: process.execPath });
-    expect([r.status, r.stdout, r.stderr]).toEqual([0, `ok chromium ${process.execPath}\n`, '']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, `ok chromium ${process.execPath}\nok nats-server ${process.execPath}\n`, '']);
   });
 
   it('is silent without --verbose', () => {

@@ -190,3 +190,19 @@ describe('validation', () => {
     expect(c.zerodha.apiSecret).toBe('secret');
   });
 });
+
+describe('cluster', () => {
+  it('runs one process unless a node is named; --node wins over CLUSTER__NODE', () => {
+    const c = mustLoad().cluster;
+    expect([c.node, c.natsUrl, c.placement]).toEqual([undefined, 'nats://127.0.0.1:4222', {}]);
+    expect(mustLoad({ CLUSTER__NODE: 'A' }).cluster.node).toBe('A');
+    expect(mustLoad({ CLUSTER__NODE: 'A' }, ['--node', 'B']).cluster.node).toBe('B');
+    expect(mustLoad({ CLUSTER__PLACEMENT: '{"A":["market-feed"],"B":["*"]}' }).cluster.placement).toEqual({ A: ['market-feed'], B: ['*'] });
+  });
+
+  it('refuses a node name that is not a plain word, naming where it came from', () => {
+    const r = load({}, ['--node', 'a b']);
+    expect(r.errors?.map((e) => e.path)).toEqual(['cluster.node']);
+    expect(r.errors?.[0]?.message).toContain('expected 1-32 letters, digits');
+  });
+});

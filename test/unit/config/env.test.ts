@@ -22,7 +22,8 @@ describe('env bindings', () => {
     expect(names.get('brokers.zerodhaEnabled')).toEqual(['BROKERS__ZERODHA_ENABLED', 'TRADING__ZERODHA__ENABLED', 'ZERODHA__ENABLED']);
     expect(names.get('gateway.port')).toEqual(['API__PORT']);
     expect(names.get('summaryIntervalMs')).toEqual(['SUMMARY_INTERVAL_MS']);
-    expect(new Set([...names.keys()].map((k) => k.split('.')[0])).size).toBe(13);
+    expect(names.get('cluster.natsUrl')).toEqual(['CLUSTER__NATS_URL']);
+    expect(new Set([...names.keys()].map((k) => k.split('.')[0])).size).toBe(14);
     // Names are unique across bindings, so no env var silently feeds two fields
     const all = envBindings().flatMap((b) => b.names.map((n) => n.name));
     expect(new Set(all).size).toBe(all.length);
