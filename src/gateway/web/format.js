@@ -100,3 +100,12 @@ export function fmtAge(ms) {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   return fmtDuration(ms);
 }
+
+/** One line on a cluster node's NATS link (the status's `cluster`), '' for a single process. */
+export function clusterSummary(c) {
+  if (!c || typeof c.node !== 'string') return '';
+  const lag = (c.consumers ?? []).reduce((s, x) => s + (x.lag ?? 0), 0);
+  const redelivered = (c.consumers ?? []).reduce((s, x) => s + (x.redelivered ?? 0), 0);
+  const backlog = (c.publishers ?? []).reduce((s, x) => s + (x.backlog ?? 0), 0);
+  return `node ${c.node}: NATS ${c.connected ? 'connected' : 'RECONNECTING'} · lag ${fmtInt(lag)} · backlog ${fmtInt(backlog)} · ${fmtInt(redelivered)} redelivered`;
+}

@@ -2,7 +2,7 @@
 // worker health, restarts, uptime and last error, from the `system.health` stream or GET /api/v1/status.
 import { $, badge, KeyedTable } from '../dom.js';
 import { debug, on } from '../bus.js';
-import { fmtDuration, fmtInt, fmtTime } from '../format.js';
+import { clusterSummary, fmtDuration, fmtInt, fmtTime } from '../format.js';
 
 let table;
 let lastPush = 0;
@@ -48,15 +48,6 @@ const columns = [
     },
   },
 ];
-
-/** One line on a cluster node's NATS link (the status's `cluster`), '' for a single process. */
-export function clusterSummary(c) {
-  if (!c || typeof c.node !== 'string') return '';
-  const lag = (c.consumers ?? []).reduce((s, x) => s + (x.lag ?? 0), 0);
-  const redelivered = (c.consumers ?? []).reduce((s, x) => s + (x.redelivered ?? 0), 0);
-  const backlog = (c.publishers ?? []).reduce((s, x) => s + (x.backlog ?? 0), 0);
-  return `node ${c.node}: NATS ${c.connected ? 'connected' : 'RECONNECTING'} · lag ${fmtInt(lag)} · backlog ${fmtInt(backlog)} · ${fmtInt(redelivered)} redelivered`;
-}
 
 /** Renders a status payload (`{ nodes }` from the gateway, or `{ tree, workers }`). */
 export function renderHealth(status) {
