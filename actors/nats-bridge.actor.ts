@@ -16,9 +16,7 @@ import { isCheckpointRecord } from '../src/protocol/checkpoint.js';
 import { feedSeqOfRecord, TICK_TAG } from '../src/protocol/tick-record.js';
 import { MARKET_TICKS } from '../src/protocol/topics.js';
 import { defineActor } from '../src/runtime/actor.js';
-import { EVENT_TAG } from '../src/transport/channel.js';
-import type { PumpSource } from '../src/transport/pump.js';
-import type { RingConsumer } from '../src/transport/ring.js';
+import { EVENT_TAG, RawReceiver } from '../src/transport/channel.js';
 import { K } from '../src/store/keyspace.js';
 import type { ConsumerPosition } from '../src/store/lmdb.js';
 import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js';
@@ -41,36 +39,6 @@ const INFO_EVERY_MS = 1_000;
 const TICK_SEQS = 1 << 17;
 
 const decoder = new TextDecoder();
-
-/** A pump source handing over each record's payload bytes (copied out of the ring) and seq. */
-class RawSource implements PumpSource {
-  private bytes = new Uint8Array(0);
-  private seq = 0;
-  private readonly decode = (payload: number, len: number, _tag: number, seq: number): void => {
-    this.bytes = this.consumer.u8.slice(payload, payload + len);
-    this.seq = seq;
-  };
-  private readonly deliver = (): void => this.handler(this.bytes, this.seq);
-  constructor(
-    private readonly consumer: RingConsumer,
-    private readonly handler: (bytes: Uint8Array, seq: number) => void,
-  ) {}
-  drain(max: number): number {
-    return this.consumer.poll(this.decode, max, this.deliver);
-  }
-  available(): number {
-    return this.consumer.available();
-  }
-  park(): void {
-    this.consumer.park();
-  }
-  unpark(): void {
-    this.consumer.unpark();
-  }
-  releaseThrough(seq: number): void {
-    this.consumer.releaseThrough(seq);
-  }
-}
 
 export default defineActor<AppConfig>(async (ctx) => {
   const config = ctx.config;
@@ -135,7 +103,7 @@ export default defineActor<AppConfig>(async (ctx) => {
     if (tickState.first < 0 || ring < tickState.first || tickState.storedThrough - ring >= TICK_SEQS) return ring > tickState.storedThrough ? 'pending' : 'unknown';
     return ring > tickState.storedThrough ? 'pending' : tickSeqs[ring & (TICK_SEQS - 1)]!;
   };
-  const sources = new Map<string, RawSource>();
+  const sources = new Map<string, RawReceiver>();
   const releaseTicks = (): void => {
     // A tick is released once stored and no referring record still to be sent can name it
     const through = referring.length === 0 ? tickState.storedThrough : Math.min(tickState.storedThrough, refState.storedRef - 1);
@@ -184,7 +152,7 @@ export default defineActor<AppConfig>(async (ctx) => {
     });
     outbound.set(t.topic, out);
     const source = ctx.subscribeRecords(t.topic, (consumer) =>
-      new RawSource(consumer, (bytes, ring) => {
+      new RawReceiver(consumer, (bytes, ring) => {
         if (isTicks) {
           if (tickState.first < 0) tickState.first = ring;
           const feedSeq = feedSeqOfRecord(bytes);

@@ -128,6 +128,42 @@ export class RingReceiver<T> implements PumpSource {
   }
 }
 
+/**
+ * Ring receiver that decodes nothing: hands over each record's payload bytes (copied out of the
+ * ring) and its seq, for an actor that moves records elsewhere as they are (the cluster bridge).
+ */
+export class RawReceiver implements PumpSource {
+  private bytes = new Uint8Array(0);
+  private seq = 0;
+  private readonly copyRecord = (payload: number, len: number, _tag: number, seq: number): void => {
+    this.bytes = this.consumer.u8.slice(payload, payload + len);
+    this.seq = seq;
+  };
+  private readonly deliverRecord = (): void => this.handler(this.bytes, this.seq);
+
+  constructor(
+    readonly consumer: RingConsumer,
+    private readonly handler: (bytes: Uint8Array, seq: number) => void,
+  ) {}
+
+  drain(max: number): number {
+    return this.consumer.poll(this.copyRecord, max, this.deliverRecord);
+  }
+  available(): number {
+    return this.consumer.available();
+  }
+  park(): void {
+    this.consumer.park();
+  }
+  unpark(): void {
+    this.consumer.unpark();
+  }
+  /** Releases records through `seq` (manualRelease: once they are safe elsewhere). */
+  releaseThrough(seq: number): void {
+    this.consumer.releaseThrough(seq);
+  }
+}
+
 /** One frame on the hub port (postMessage transport). */
 export interface HubFrame {
   readonly topic: string;

@@ -50,6 +50,8 @@ interface Cluster {
   node(name: 'A' | 'B', env?: Record<string, string>): MainJob;
   /** B's fill log once it holds as many fills as the reference (and stays there). */
   settled(): Promise<StoreDump>;
+  /** Resolves once B holds a quarter of the reference's fills (the moment to disturb a run). */
+  quarterDone(): Promise<void>;
 }
 
 async function cluster(tag: string, pace: Record<string, string>): Promise<Cluster> {
@@ -97,7 +99,9 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
     await new Promise((r) => setTimeout(r, 1000));
     return readStoreAt(lmdbB);
   };
-  return { dir: tmp.path, file, nats, reference, node, settled };
+  const quarterDone = (): Promise<void> =>
+    eventually(async () => (await readStoreAt(lmdbB)).fills.length >= reference.fills.length / 4, 60_000, 'a quarter of the fills on B');
+  return { dir: tmp.path, file, nats, reference, node, settled, quarterDone };
 }
 
 async function stopBoth(a: MainJob, b: MainJob): Promise<void> {
@@ -166,11 +170,10 @@ describe('two nodes over NATS JetStream', () => {
     const c = await cluster('kill', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
     let b = c.node('B');
     const a = c.node('A');
-    const lmdbB = join(c.dir, 'B', 'lmdb');
-    await eventually(async () => (await readStoreAt(lmdbB)).fills.length >= c.reference.fills.length / 4, 60_000, 'a quarter of the fills on B');
+    await c.quarterDone();
     b.child.kill('SIGKILL');
     expect((await b.exited).signal).toBe('SIGKILL');
-    const mid = await readStoreAt(lmdbB);
+    const mid = await readStoreAt(join(c.dir, 'B', 'lmdb'));
     expect(mid.fills.length).toBeLessThan(c.reference.fills.length);
     checkStore(mid);
     b = c.node('B');
@@ -186,8 +189,7 @@ describe('two nodes over NATS JetStream', () => {
     const c = await cluster('kill-a', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
     const b = c.node('B');
     let a = c.node('A');
-    const lmdbB = join(c.dir, 'B', 'lmdb');
-    await eventually(async () => (await readStoreAt(lmdbB)).fills.length >= c.reference.fills.length / 4, 60_000, 'a quarter of the fills on B');
+    await c.quarterDone();
     a.child.kill('SIGKILL');
     expect((await a.exited).signal).toBe('SIGKILL');
     a = c.node('A');
@@ -204,8 +206,7 @@ describe('two nodes over NATS JetStream', () => {
     const c = await cluster('restart', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
     const b = c.node('B');
     const a = c.node('A');
-    const lmdbB = join(c.dir, 'B', 'lmdb');
-    await eventually(async () => (await readStoreAt(lmdbB)).fills.length >= c.reference.fills.length / 4, 60_000, 'a quarter of the fills on B');
+    await c.quarterDone();
     await c.nats.restart(1000);
     const dump = await c.settled();
     expect(dump.fills.map(essence)).toEqual(c.reference.fills.map(essence));
