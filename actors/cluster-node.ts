@@ -10,6 +10,9 @@ import type { AlphaPandaError } from '../src/errors.js';
 import { planNode, type NodePlan } from '../src/cluster/placement.js';
 import { checkpointBucket, connectNats, ensureStreams } from '../src/cluster/nats.js';
 import { streamOf } from '../src/cluster/subjects.js';
+import { askNode, serveControl } from '../src/cluster/control.js';
+import type { Subscription } from '@nats-io/transport-node';
+import type { RemoteActor } from './requests.js';
 import { isCheckpointRecord } from '../src/protocol/checkpoint.js';
 import { K } from '../src/store/keyspace.js';
 import { MARKET_TICKS } from '../src/protocol/topics.js';
@@ -25,9 +28,38 @@ export function nodePlan(config: AppConfig, node: string): { ok: true; plan: Nod
   return planNode({ root, placement: config.cluster.placement, node, colocated: colocatedGroups(config), recordTopics: [MARKET_TICKS], bridgeModule: 'dist/actors/nats-bridge.actor.js' });
 }
 
-/** Checks NATS and readies the streams and the store; throws ERR_NATS_UNREACHABLE. */
-export async function prepareNode(config: AppConfig, plan: NodePlan, store: RootDatabase, log: Logger): Promise<void> {
-  const { nc, jsm } = await connectNats(config.cluster, `alpha-panda ${plan.node} start`);
+/** How long a request to another node's actor may take (as a local actor call, actors/requests.ts). */
+const REMOTE_TIMEOUT_MS = 5000;
+
+/** This node's end of the control plane (src/cluster/control.ts). */
+export interface NodeControl {
+  /** Requests for actors placed on other nodes (undefined: the actor is local or unknown). */
+  readonly remote: RemoteActor;
+  /** Starts answering other nodes' requests with this node's own handler. */
+  serve(handle: (command: string, arg: unknown) => Promise<unknown>): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Checks NATS and readies the streams and the store (throws ERR_NATS_UNREACHABLE), and keeps the
+ * connection for the control plane.
+ */
+export async function prepareNode(config: AppConfig, plan: NodePlan, store: RootDatabase, log: Logger): Promise<NodeControl> {
+  const { nc, jsm } = await connectNats(config.cluster, `alpha-panda ${plan.node} main`);
+  let sub: Subscription | undefined;
+  const control: NodeControl = {
+    remote: (actor) => {
+      const there = plan.nodeOf.get(actor);
+      return there === undefined || there === plan.node ? undefined : (command, arg) => askNode(nc, there, command, arg, REMOTE_TIMEOUT_MS);
+    },
+    serve: (handle) => {
+      sub = serveControl(nc, plan.node, handle);
+    },
+    close: async () => {
+      sub?.unsubscribe();
+      await nc.drain().catch(() => undefined);
+    },
+  };
   try {
     const topics = [...plan.inbound.map((t) => t.topic), ...plan.outbound.map((t) => t.topic)];
     await ensureStreams(jsm, topics, config.cluster);
@@ -47,7 +79,9 @@ export async function prepareNode(config: AppConfig, plan: NodePlan, store: Root
       }
     }
     log.info({ node: plan.node, nats: nc.getServer(), inbound: plan.inbound.map((t) => t.topic), outbound: plan.outbound.map((t) => t.topic) }, 'cluster node ready');
-  } finally {
+    return control;
+  } catch (e) {
     await nc.close().catch(() => undefined);
+    throw e;
   }
 }

@@ -18,7 +18,8 @@ import type { InstanceLock } from '../src/startup/instance-lock.js';
 import { hintFor, lockInstance, preflight, type StartupProblem } from '../src/startup/preflight.js';
 import { tradingBrokers } from './tree.js';
 import { announceDashboard } from './dashboard-link.js';
-import { nodePlan, prepareNode } from './cluster-node.js';
+import { nodePlan, prepareNode, type NodeControl } from './cluster-node.js';
+import { processRequestHandler } from './requests.js';
 import type { NodePlan } from '../src/cluster/placement.js';
 
 /** Logs every start-up problem with its hint, then one line with the exit code; returns that code. */
@@ -76,11 +77,13 @@ async function main(): Promise<number> {
     plan = planned.plan;
   }
   let system: ActorSystem;
+  // Requests for actors on other nodes go there (once the node's NATS connection is up)
+  let control: NodeControl | undefined;
   try {
     // A broker without an adapter would crash-loop its engine and halt paper trading with it:
     // refuse it at start-up instead, with the catalogued error.
     for (const b of tradingBrokers(config)) assertBrokerSupported(b);
-    system = createSystem(config, { runId, log, ...(plan !== undefined ? { root: plan.tree } : {}) });
+    system = createSystem(config, { runId, log, ...(plan !== undefined ? { root: plan.tree, remote: (actor: string) => control?.remote(actor) } : {}) });
   } catch (e) {
     releaseLocks();
     if (e instanceof InvalidTreeError) return refuse(log, e.errors.map((error) => ({ error, hint: hintFor(error, config) })));
@@ -103,7 +106,10 @@ async function main(): Promise<number> {
     try {
       const db = await system.openStore();
       if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: config.store.path, reason: 'the store did not open' });
-      await prepareNode(config, plan, db, log);
+      control = await prepareNode(config, plan, db, log);
+      // Other nodes' requests for this node's actors (never forwarded again)
+      const local = processRequestHandler(system, runId, realClock.nowMs());
+      control.serve((command, arg) => local('remote', command, arg));
     } catch (e) {
       releaseLocks();
       if (isAppError(e)) return single(e);
@@ -159,6 +165,7 @@ async function main(): Promise<number> {
   }
   clearInterval(timer);
   await system.stop('shutdown');
+  await control?.close();
   releaseLocks();
   log.info('stopped cleanly; state is in LMDB');
   await flushLogger(log);

@@ -28,7 +28,10 @@ function leaves(s: SupervisorStatus): ActorStatus[] {
   return s.children.flatMap((c) => (c.kind === 'supervisor' ? leaves(c) : [c]));
 }
 
-export function processRequestHandler(system: ActorSystem, runId: string, startedAt: number) {
+/** A request for an actor of another cluster node, sent there (src/cluster/control.ts). */
+export type RemoteActor = (actor: string) => ((command: string, arg: unknown) => Promise<unknown>) | undefined;
+
+export function processRequestHandler(system: ActorSystem, runId: string, startedAt: number, remote?: RemoteActor) {
   return async (_from: string, command: string, arg: unknown): Promise<unknown> => {
     switch (command) {
       case 'status': {
@@ -52,7 +55,12 @@ export function processRequestHandler(system: ActorSystem, runId: string, starte
         const a = arg as { actor?: unknown; command?: unknown; arg?: unknown };
         if (typeof a?.actor !== 'string') throw appError('ERR_ACTOR_UNKNOWN', { actor: String(a?.actor) });
         const proc = system.actor(a.actor);
-        if (proc === undefined) throw appError('ERR_ACTOR_UNKNOWN', { actor: a.actor });
+        if (proc === undefined) {
+          // Placed on another node: that node's main thread answers (and applies the same rules)
+          const there = remote?.(a.actor);
+          if (there !== undefined) return there(command, arg);
+          throw appError('ERR_ACTOR_UNKNOWN', { actor: a.actor });
+        }
         const control = proc.control();
         if (control === undefined) throw appError('ERR_ACTOR_NOT_RUNNING', { actor: a.actor, state: proc.state });
         if (command === 'actor-snapshot') return withTimeout(control.snapshot(), CALL_TIMEOUT_MS, `${a.actor} snapshot`);

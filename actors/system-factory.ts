@@ -6,7 +6,7 @@ import { realClock } from '../src/runtime/clock.js';
 import { ActorSystem, type SystemOptions } from '../src/runtime/system.js';
 import type { SupervisorSpec } from '../src/runtime/tree.js';
 import { buildTree, tradingBrokers } from './tree.js';
-import { processRequestHandler } from './requests.js';
+import { processRequestHandler, type RemoteActor } from './requests.js';
 import { tickRecordTopic } from '../src/services/feed/tick-channel.js';
 
 export interface FactoryOptions {
@@ -16,6 +16,8 @@ export interface FactoryOptions {
   readonly overrides?: Partial<SystemOptions>;
   /** The tree to run instead of the whole one (a cluster node's part, actors/cluster-node.ts). */
   readonly root?: SupervisorSpec;
+  /** Where requests for actors of other cluster nodes go. */
+  readonly remote?: RemoteActor;
 }
 
 export function createSystem(config: AppConfig, opts: FactoryOptions = {}): ActorSystem {
@@ -54,7 +56,7 @@ export function createSystem(config: AppConfig, opts: FactoryOptions = {}): Acto
             onRestart: (s, cs, delayMs) => log.info({ supervisor: s, children: cs, delayMs }, 'restarting'),
             onHalted: (s, e) => log.error({ supervisor: s, code: e.code }, e.message),
           },
-    processRequests: (from, command, arg) => processRequestHandler(system!, runId, startedAt)(from, command, arg),
+    processRequests: (from, command, arg) => processRequestHandler(system!, runId, startedAt, opts.remote)(from, command, arg),
     ...opts.overrides,
   });
   return system;

@@ -141,7 +141,8 @@ export async function runPipelineReplay(file: string, n: number, extraEnv: Recor
     if (plan !== undefined) {
       const db = await system.openStore();
       if (db === undefined) throw new Error('node B: the store did not open');
-      await prepareNode(config, plan, db, pino({ level: 'silent' }));
+      // The bench asks nothing of node A's actors: the control plane is not needed
+      await (await prepareNode(config, plan, db, pino({ level: 'silent' }))).close();
     }
     await system.start();
     if (opts.natsUrl !== undefined) nodeA = startNodeA(dir, file, { ...extraEnv, ...clusterEnv });

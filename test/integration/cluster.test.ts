@@ -159,6 +159,11 @@ describe('two nodes over NATS JetStream', () => {
     }, 20_000, 'B caught up in its status');
     expect(status.cluster).toMatchObject({ node: 'B', connected: true });
     expect(status.cluster!.consumers.map((x) => [x.topic, x.written > 0]).sort()).toEqual([['market.ticks', true], ['paper.signals.raw', true]]);
+    // The strategies are the runner's, on node A: B's main thread forwards the call over NATS
+    const strategies = (await (await get('/api/v1/strategies')).json()) as { ok: boolean; data: { items: { id: string }[] } };
+    expect(strategies.ok).toBe(true);
+    expect(strategies.data.items.length).toBeGreaterThan(0);
+    expect(strategies.data.items.map((x) => x.id)).toContain('momentum_20');
     const metrics = await (await get('/metrics')).text();
     expect(metrics).toContain('alpha_cluster_connected{node="B"} 1');
     expect(metrics).toMatch(/alpha_cluster_consumer_lag\{node="B",topic="market.ticks"\} 0/);
