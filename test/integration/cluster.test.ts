@@ -21,6 +21,9 @@ import { MainJob, writeReplayFile } from '../fixtures/pipeline-harness.js';
 const TICKS = 4000;
 const TOKEN = 'cluster-test-reader-token-0123456789';
 const ENV = { RISK__MAX_DAILY_TRADES: '100000', RISK__MAX_POSITION: '40' };
+// A tick ring far smaller than the file: node A's runner releases its ticks only once node B's
+// checkpoints (mirrored into A's store) name its cuts, so a mirror that stopped would stall the run
+const NODE_ENV = { RUNTIME__TICK_RING_CAPACITY: '256' };
 const PLACEMENT = JSON.stringify({ A: ['market-feed', 'strategy-runner'], B: ['*'] });
 
 const essence = (f: Fill): string => [f.fillSeq, f.tradeId, f.orderId, f.strategyId, f.token, f.side, f.quantity, f.price, f.fees, f.ts].join(' ');
@@ -77,6 +80,7 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
         CLUSTER__NATS_URL: nats.url,
         CLUSTER__PLACEMENT: PLACEMENT,
         ...ENV,
+        ...NODE_ENV,
         ...pace,
         ...env,
       },
