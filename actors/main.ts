@@ -130,8 +130,11 @@ async function main(): Promise<number> {
   }
 
   const takeSample = async (): Promise<SummarySample> => {
-    const counts = await pipelineCounts(system, config);
-    const equity = await (system.actor('portfolio-manager')?.control()?.call('equity', null).catch(() => undefined) ?? Promise.resolve(undefined));
+    const counts = await pipelineCounts(system, config, control?.remote);
+    const portfolio = system.actor('portfolio-manager')?.control();
+    const equity = await (portfolio !== undefined
+      ? portfolio.call('equity', null).catch(() => undefined)
+      : (control?.remote('portfolio-manager')?.('actor-call', { actor: 'portfolio-manager', command: 'equity', arg: null }).catch(() => undefined) ?? Promise.resolve(undefined)));
     return { at: realClock.monoMs(), rings: system.ringStats(), equity: equity as SummarySample['equity'], counts };
   };
   let previous: SummarySample | undefined;

@@ -8,6 +8,7 @@
 // returned (counts still moving), so two quiet polls in a row leave nothing unaccounted for.
 import { isAbsolute, resolve } from 'node:path';
 import type { RootDatabase } from 'lmdb';
+import type { RemoteActor } from './requests.js';
 import type { AppConfig } from '../src/config.js';
 import type { Broker } from '../src/domain/types.js';
 import { columnTicks } from '../src/backtest/index.js';
@@ -76,9 +77,16 @@ export function replayIsJob(config: AppConfig): boolean {
 const ringsIdle = (rings: Readonly<Record<string, RingStats>>): boolean =>
   Object.values(rings).every((r) => r.consumers.every((c) => !c.attached || c.lag === 0));
 
-/** The pipeline counts of the running topology (what the summary line shows). */
-export function pipelineCounts(system: ActorSystem, config: AppConfig): Promise<PipelineCounts> {
-  const snap = (actor: string): Promise<unknown> => system.actor(actor)?.control()?.snapshot().catch(() => undefined) ?? Promise.resolve(undefined);
+/**
+ * The pipeline counts of the running topology (what the summary line shows); on a cluster node,
+ * the actors placed on other nodes are asked through `remote`.
+ */
+export function pipelineCounts(system: ActorSystem, config: AppConfig, remote?: RemoteActor): Promise<PipelineCounts> {
+  const snap = (actor: string): Promise<unknown> => {
+    const local = system.actor(actor);
+    if (local === undefined) return remote?.(actor)?.('actor-snapshot', { actor }).catch(() => undefined) ?? Promise.resolve(undefined);
+    return local.control()?.snapshot().catch(() => undefined) ?? Promise.resolve(undefined);
+  };
   const brokers = tradingBrokers(config);
   return tradingCounts(snap, config.runtime.topology, brokers);
 }
