@@ -16,7 +16,8 @@ import type { RemoteActor } from './requests.js';
 import { isCheckpointRecord } from '../src/protocol/checkpoint.js';
 import { K } from '../src/store/keyspace.js';
 import { MARKET_TICKS } from '../src/protocol/topics.js';
-import { validateTree } from '../src/runtime/tree.js';
+import { validateTree, type ChildSpec, type SupervisorSpec } from '../src/runtime/tree.js';
+import { tradingActorName } from '../src/protocol/actors.js';
 import { MAX_CONSUMERS } from '../src/runtime/system.js';
 import { buildTree, colocatedGroups, tradingBrokers } from './tree.js';
 
@@ -25,7 +26,19 @@ export function nodePlan(config: AppConfig, node: string): { ok: true; plan: Nod
   const root = buildTree(config);
   const whole = validateTree(root, tradingBrokers(config), MAX_CONSUMERS);
   if (!whole.ok) return whole;
-  return planNode({ root, placement: config.cluster.placement, node, colocated: colocatedGroups(config), recordTopics: [MARKET_TICKS], bridgeModule: 'dist/actors/nats-bridge.actor.js' });
+  const planned = planNode({ root, placement: config.cluster.placement, node, colocated: colocatedGroups(config), recordTopics: [MARKET_TICKS], bridgeModule: 'dist/actors/nats-bridge.actor.js' });
+  if (!planned.ok) return planned;
+  // A gateway on a node without the trading store reads orders, fills and equity from that node
+  const cores = tradingBrokers(config).map((b) => tradingActorName(config.runtime.topology, 'engine', b));
+  const storeHere = cores.some((c) => planned.plan.nodeOf.get(c) === node);
+  return storeHere ? planned : { ok: true, plan: { ...planned.plan, tree: withGatewayArgs(planned.plan.tree, { history: 'remote' }) } };
+}
+
+/** `tree` with `args` added to the gateway process's. */
+function withGatewayArgs(tree: SupervisorSpec, args: Readonly<Record<string, unknown>>): SupervisorSpec {
+  const visit = (c: ChildSpec): ChildSpec =>
+    c.kind === 'supervisor' ? { ...c, children: c.children.map(visit) } : c.kind === 'process' && c.name === 'gateway' ? { ...c, args: { ...c.args, ...args } } : c;
+  return { ...tree, children: tree.children.map(visit) };
 }
 
 /** How long a request to another node's actor may take (as a local actor call, actors/requests.ts). */

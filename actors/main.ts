@@ -21,6 +21,7 @@ import { announceDashboard } from './dashboard-link.js';
 import { nodePlan, prepareNode, type NodeControl } from './cluster-node.js';
 import { processRequestHandler } from './requests.js';
 import type { NodePlan } from '../src/cluster/placement.js';
+import { leavesOf } from '../src/runtime/tree.js';
 
 /** Logs every start-up problem with its hint, then one line with the exit code; returns that code. */
 async function refuse(log: Logger, problems: readonly StartupProblem[]): Promise<number> {
@@ -56,15 +57,6 @@ async function main(): Promise<number> {
     if (l.previousPid === undefined) continue;
     log.warn({ lock: l.path, previousPid: l.previousPid }, `instance lock taken over: pid ${l.previousPid} ended without releasing it (killed or crashed)`);
   }
-  const startedAt = realClock.monoMs();
-  const problems = await preflight({ config, cwd: process.cwd(), brokers: tradingBrokers(config), nowMs: realClock.nowMs });
-  if (problems.length > 0) {
-    releaseLocks();
-    return refuse(log, problems);
-  }
-  log.debug({ ms: Math.round(realClock.monoMs() - startedAt) }, 'pre-flight checks passed');
-
-  const runId = realClock.nowMs().toString(36);
   // A cluster node runs the part of the tree placed on it (README, "Running on several machines")
   const node = config.cluster.node;
   let plan: NodePlan | undefined;
@@ -76,6 +68,16 @@ async function main(): Promise<number> {
     }
     plan = planned.plan;
   }
+  const startedAt = realClock.monoMs();
+  const gatewayHere = plan === undefined ? config.gateway.enabled : leavesOf(plan.tree).some((l) => l.name === 'gateway');
+  const problems = await preflight({ config, cwd: process.cwd(), brokers: tradingBrokers(config), nowMs: realClock.nowMs, gatewayHere });
+  if (problems.length > 0) {
+    releaseLocks();
+    return refuse(log, problems);
+  }
+  log.debug({ ms: Math.round(realClock.monoMs() - startedAt) }, 'pre-flight checks passed');
+
+  const runId = realClock.nowMs().toString(36);
   let system: ActorSystem;
   // Requests for actors on other nodes go there (once the node's NATS connection is up)
   let control: NodeControl | undefined;
@@ -108,7 +110,7 @@ async function main(): Promise<number> {
       if (db === undefined) throw appError('ERR_STORE_UNAVAILABLE', { path: config.store.path, reason: 'the store did not open' });
       control = await prepareNode(config, plan, db, log);
       // Other nodes' requests for this node's actors (never forwarded again)
-      const local = processRequestHandler(system, runId, realClock.nowMs());
+      const local = processRequestHandler(system, { runId, startedAt: realClock.nowMs(), topology: config.runtime.topology });
       control.serve((command, arg) => local('remote', command, arg));
     } catch (e) {
       releaseLocks();

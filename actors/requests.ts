@@ -6,6 +6,8 @@
 // (src/services/engine/queries.ts), so no client request can make a trading actor miss a heartbeat.
 import { appError } from '../src/errors.js';
 import { BRIDGE_ACTOR } from '../src/cluster/placement.js';
+import { historyBroker, readHistory } from '../src/gateway/history.js';
+import { tradingActorName, type Topology } from '../src/protocol/actors.js';
 import type { ActorSystem } from '../src/runtime/system.js';
 import type { SupervisorStatus } from '../src/runtime/supervisor.js';
 import type { ActorStatus } from '../src/runtime/child.js';
@@ -31,9 +33,26 @@ function leaves(s: SupervisorStatus): ActorStatus[] {
 /** A request for an actor of another cluster node, sent there (src/cluster/control.ts). */
 export type RemoteActor = (actor: string) => ((command: string, arg: unknown) => Promise<unknown>) | undefined;
 
-export function processRequestHandler(system: ActorSystem, runId: string, startedAt: number, remote?: RemoteActor) {
+export interface RequestContext {
+  readonly runId: string;
+  readonly startedAt: number;
+  /** Which actor plays each trading role (the history of a broker is in its core's store). */
+  readonly topology: Topology;
+  /** Requests for actors placed on other cluster nodes. */
+  readonly remote?: RemoteActor | undefined;
+}
+
+export function processRequestHandler(system: ActorSystem, { runId, startedAt, topology, remote }: RequestContext) {
   return async (_from: string, command: string, arg: unknown): Promise<unknown> => {
     switch (command) {
+      case 'history': {
+        // Orders, fills, equity: read from the store of the node that runs the broker's trading
+        // core (a gateway on a cluster node of its own asks for them here; src/gateway/history.ts)
+        const broker = historyBroker(arg);
+        const core = broker === undefined ? undefined : tradingActorName(topology, 'engine', broker);
+        const there = core === undefined || system.actor(core) !== undefined ? undefined : remote?.(core);
+        return there !== undefined ? there('history', arg) : readHistory(system.store, arg);
+      }
       case 'status': {
         const tree = system.status();
         const workers: Record<string, unknown> = {};

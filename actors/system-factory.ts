@@ -56,7 +56,7 @@ export function createSystem(config: AppConfig, opts: FactoryOptions = {}): Acto
             onRestart: (s, cs, delayMs) => log.info({ supervisor: s, children: cs, delayMs }, 'restarting'),
             onHalted: (s, e) => log.error({ supervisor: s, code: e.code }, e.message),
           },
-    processRequests: (from, command, arg) => processRequestHandler(system!, runId, startedAt, opts.remote)(from, command, arg),
+    processRequests: (from, command, arg) => processRequestHandler(system!, { runId, startedAt, topology: config.runtime.topology, remote: opts.remote })(from, command, arg),
     ...opts.overrides,
   });
   return system;

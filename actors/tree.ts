@@ -49,14 +49,14 @@ export function gatewaySpec(brokers: readonly Broker[], topics: readonly string[
 
 /**
  * Actors that read one store's state and so must run on one node (src/cluster/placement.ts): the
- * trading actors write the fill log and orders the portfolio folds, the archiver trims and the
- * gateway serves.
+ * trading actors write the fill log and orders the portfolio folds and the archiver trims. (The
+ * gateway may run elsewhere: it then reads that history from the store's node, src/gateway/history.ts.)
  */
 export function colocatedGroups(config: AppConfig): string[][] {
   const brokers = tradingBrokers(config);
   const topology = config.runtime.topology;
   const trading = brokers.flatMap((b) => [tradingActorName(topology, 'engine', b), tradingActorName(topology, 'risk', b)]);
-  return [[...new Set(trading), 'portfolio-manager', 'archiver', 'gateway']];
+  return [[...new Set(trading), 'portfolio-manager', 'archiver']];
 }
 
 export function buildTree(config: AppConfig): SupervisorSpec {

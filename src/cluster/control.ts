@@ -1,5 +1,6 @@
 // The control plane between cluster nodes: a node's main thread answers requests for its actors
-// (`actor-call`, `actor-snapshot`: the same requests the gateway process makes of its own node) on
+// (`actor-call`, `actor-snapshot`: the same requests the gateway process makes of its own node)
+// and history reads of its store (`history`: src/gateway/history.ts) on
 // `alpha.control.<node>`, NATS request/reply (core NATS, no stream: a control request is answered
 // now or fails, like a call to a local actor whose worker is down). A node forwards a request for
 // an actor placed elsewhere to that actor's node, so the gateway on one node reaches the strategy
@@ -14,7 +15,7 @@ export function controlSubject(node: string): string {
 }
 
 /** Commands one node may ask of another. */
-export const REMOTE_COMMANDS: ReadonlySet<string> = new Set(['actor-call', 'actor-snapshot']);
+export const REMOTE_COMMANDS: ReadonlySet<string> = new Set(['actor-call', 'actor-snapshot', 'history']);
 
 type Reply = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
 

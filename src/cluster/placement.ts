@@ -92,7 +92,10 @@ export function assignNodes(root: SupervisorSpec, placement: Readonly<Record<str
       }
       if (isPerNode(name)) continue;
       if (!placeable.includes(name)) {
-        bad(`node ${node} names "${name}", which is not an actor of this tree${didYouMean(name, placeable)}; actors: ${placeable.join(', ')}`);
+        bad(
+          `node ${node} names "${name}", which is not an actor of this tree${didYouMean(name, placeable)}; actors: ${placeable.join(', ')} ` +
+            '(every node builds the whole tree from its own configuration: run them all with the same one)',
+        );
         continue;
       }
       const other = nodeOf.get(name);

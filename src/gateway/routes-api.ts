@@ -1,22 +1,20 @@
-// Read-only REST routes under /api/v1 (scope `read`): each reads committed LMDB state in this
-// process, or calls one actor through the main thread (`actor-call`), and answers `{ ok: true,
+// Read-only REST routes under /api/v1 (scope `read`): each reads committed LMDB state (history.ts),
+// or calls one actor through the main thread (`actor-call`), and answers `{ ok: true,
 // data }`; lists are `{ items, total?, page, size }`. Query parameters are validated here
 // (query.ts); actor replies are passed through.
 //
 // Orders and fills are history: they grow without bound, so they are NEVER asked of the trading
 // engine (a read there would run on the trading thread). They are read here, with lmdb-js read
-// transactions, as key ranges of the page's size (src/services/engine/queries.ts). The actor calls
+// transactions, as key ranges of the page's size (history.ts; on a cluster node of its own, the
+// gateway asks the node holding the store, whose main thread reads them the same way). The actor calls
 // left are views of in-memory state bounded by the configuration (positions, totals, strategies),
 // whatever the store size.
-import type { RootDatabase } from 'lmdb';
 import type { Logger } from 'pino';
 import { appError } from '../errors.js';
 import type { Broker } from '../domain/types.js';
-import { readEquity } from './equity.js';
-import { freshStore } from './store-read.js';
+import type { HistorySource } from './history.js';
 import type { Reply } from './http.js';
 import { ORDER_STATUSES } from '../domain/order/status.js';
-import { queryFills, queryFillsNewest, queryOrders } from '../services/engine/queries.js';
 import { brokerOrFirst, brokerParam, enumParam, idParam, intParam, pageParams, textParam } from './query.js';
 import type { Route } from './router.js';
 import type { Upstream } from './upstream.js';
@@ -28,7 +26,8 @@ export interface ApiDeps {
   readonly brokers: readonly Broker[];
   /** The actor playing a trading role for a broker in this run's topology. */
   readonly actorOf: (role: TradingRole, broker: Broker) => string;
-  readonly store: RootDatabase | undefined;
+  /** Orders, fills, equity and the kill switch view (local store or the store's node: history.ts). */
+  readonly history: HistorySource;
   readonly log: Logger;
   nowMs(): number;
 }
@@ -69,12 +68,14 @@ export function apiRoutes(d: ApiDeps): Route[] {
       const reply = await d.upstream.call('portfolio-manager', 'positions', { ...(broker !== undefined ? { broker } : {}), ...(strategyId !== undefined ? { strategyId } : {}) });
       return json(Array.isArray(reply) ? { items: reply } : reply);
     }),
-    get('/api/v1/orders', ({ req }) => {
+    get('/api/v1/orders', async ({ req }) => {
       const broker = brokerOrFirst(req.query, d.brokers);
       const { page, size, offset } = pageParams(req.query);
       const strategyId = textParam(req.query, 'strategy');
       const status = enumParam(req.query, 'status', ORDER_STATUSES);
-      const r = queryOrders(freshStore(d.store), broker, {
+      const r = await d.history.read({
+        kind: 'orders',
+        broker,
         limit: size,
         offset,
         ...(strategyId !== undefined ? { strategyId } : {}),
@@ -82,7 +83,7 @@ export function apiRoutes(d: ApiDeps): Route[] {
       });
       return json({ broker, items: r.orders, total: r.total, page, size, ...(r.scan !== undefined ? { scan: r.scan } : {}) });
     }),
-    get('/api/v1/fills', ({ req }) => {
+    get('/api/v1/fills', async ({ req }) => {
       const broker = brokerOrFirst(req.query, d.brokers);
       const { page, size, offset } = pageParams(req.query);
       const order = enumParam(req.query, 'order', ['asc', 'desc'] as const) ?? 'asc';
@@ -90,22 +91,22 @@ export function apiRoutes(d: ApiDeps): Route[] {
         if (req.query.has('afterSeq')) throw appError('ERR_HTTP_BAD_REQUEST', { reason: 'expected beforeSeq with order=desc, was afterSeq' });
         // Newest first: page n skips (n-1)·size sequence numbers below beforeSeq (default: the newest)
         const beforeSeq = intParam(req.query, 'beforeSeq', 1, MAX_SEQ);
-        const r = queryFillsNewest(freshStore(d.store), broker, { limit: size, skip: offset, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+        const r = await d.history.read({ kind: 'fills-newest', broker, limit: size, skip: offset, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
         return json({ broker, items: r.fills, page, size, nextBeforeSeq: r.nextBeforeSeq });
       }
       if (req.query.has('beforeSeq')) throw appError('ERR_HTTP_BAD_REQUEST', { reason: 'expected afterSeq with order=asc, was beforeSeq' });
       // The fill log is keyed by a gap-free fillSeq from 1, so page n starts after seq (n-1)·size
       const afterSeq = intParam(req.query, 'afterSeq', 0, MAX_SEQ, offset);
-      const r = queryFills(freshStore(d.store), broker, { limit: size, afterSeq });
+      const r = await d.history.read({ kind: 'fills', broker, limit: size, afterSeq });
       return json({ broker, items: r.fills, page, size, nextAfterSeq: r.nextAfterSeq });
     }),
-    get('/api/v1/equity', ({ req }) => {
+    get('/api/v1/equity', async ({ req }) => {
       const broker = brokerOrFirst(req.query, d.brokers);
       const to = intParam(req.query, 'to', 0, 8.64e15, d.nowMs());
       const from = intParam(req.query, 'from', 0, 8.64e15, to - DAY_MS);
       const maxPoints = intParam(req.query, 'points', 2, 5000, 1000);
       if (from > to) throw appError('ERR_HTTP_BAD_REQUEST', { reason: `expected from <= to, was from=${from} to=${to}` });
-      const curve = readEquity(freshStore(d.store), broker, from, to, maxPoints);
+      const curve = await d.history.read({ kind: 'equity', broker, from, to, maxPoints });
       return json({ ...curve, divisor: 100 });
     }),
     get('/api/v1/instruments', async ({ req }) => {

@@ -8,9 +8,7 @@ import { appError } from '../errors.js';
 import type { Broker } from '../domain/types.js';
 import type { CancelResult } from '../protocol/engine.js';
 import type { FlattenResult } from '../protocol/risk.js';
-import { K } from '../store/keyspace.js';
 import { jsonBody } from './http.js';
-import { freshStore } from './store-read.js';
 import { brokerOrFirst, idParam } from './query.js';
 import type { ApiDeps } from './routes-api.js';
 import type { Route } from './router.js';
@@ -57,11 +55,10 @@ export function controlRoutes(d: ApiDeps): Route[] {
       method: 'get',
       pattern: '/api/v1/kill-switch',
       scope: 'read',
-      handler: () => {
-        const db = freshStore(d.store);
+      handler: async () => {
         const out: Record<string, { engaged: boolean; reason: string }> = {};
-        // The read model risk publishes with each commit; never engaged before the first one
-        for (const b of d.brokers) out[b] = (db.get(K.killSwitchView(b)) as { engaged: boolean; reason: string } | undefined) ?? { engaged: false, reason: '' };
+        // The read model risk publishes with each commit (history.ts)
+        for (const b of d.brokers) out[b] = await d.history.read({ kind: 'kill-switch', broker: b });
         return { kind: 'json', data: out };
       },
     },

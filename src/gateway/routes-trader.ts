@@ -10,13 +10,11 @@
 import { z } from 'zod';
 import { appError } from '../errors.js';
 import type { Broker, Fill } from '../domain/types.js';
-import { lastFillSeq, queryFills } from '../services/engine/queries.js';
 import { jsonBody, type Reply } from './http.js';
 import { brokerOrFirst, idParam, intParam, pageParams, textParam } from './query.js';
 import type { ApiDeps } from './routes-api.js';
 import { checkBroker, parse } from './routes-control.js';
 import type { Route } from './router.js';
-import { freshStore } from './store-read.js';
 import { performanceView, tradesView, type FillWindow, type PortfolioFigures } from './trader-views.js';
 
 /**
@@ -29,12 +27,19 @@ export const MAX_FILLS_SCANNED = 20_000;
 const json = (data: unknown): Reply => ({ kind: 'json', data });
 
 /** The newest `cap` fills of `broker`'s log in fillSeq order, and whether older ones exist. */
-export function readFillWindow(d: ApiDeps, broker: Broker, cap: number = MAX_FILLS_SCANNED): { fills: Fill[]; window: FillWindow } {
-  const db = freshStore(d.store);
-  // fillSeq is gap-free from 1 (retention deletes from the oldest end), so the window is a key range
-  const afterSeq = Math.max(0, lastFillSeq(db, broker) - cap);
-  const fills = [...queryFills(db, broker, { limit: cap, afterSeq }).fills];
-  const partial = afterSeq > 0 && queryFills(db, broker, { limit: 1, afterSeq: 0 }).fills.some((f) => f.fillSeq <= afterSeq);
+export async function readFillWindow(d: ApiDeps, broker: Broker, cap: number = MAX_FILLS_SCANNED): Promise<{ fills: Fill[]; window: FillWindow }> {
+  // fillSeq is gap-free from 1 (retention deletes from the oldest end), so the window is a key range,
+  // read in pages of what the history source carries at once (one page from the local store)
+  const last = await d.history.read({ kind: 'last-fill-seq', broker });
+  const start = Math.max(0, last - cap);
+  const fills: Fill[] = [];
+  for (let after = start; fills.length < cap; ) {
+    const page = (await d.history.read({ kind: 'fills', broker, limit: Math.min(d.history.fillsPage, cap - fills.length), afterSeq: after })).fills;
+    fills.push(...page);
+    if (page.length === 0 || page[page.length - 1]!.fillSeq >= last) break;
+    after = page[page.length - 1]!.fillSeq;
+  }
+  const partial = start > 0 && (await d.history.read({ kind: 'fills', broker, limit: 1, afterSeq: 0 })).fills.some((f) => f.fillSeq <= start);
   return { fills, window: { fills: fills.length, cap, partial } };
 }
 
@@ -54,14 +59,14 @@ export function traderRoutes(d: ApiDeps): Route[] {
       method: 'get',
       pattern: '/api/v1/trades',
       scope: 'read',
-      handler: ({ req }) => {
+      handler: async ({ req }) => {
         const broker = brokerOrFirst(req.query, d.brokers);
         const strategyId = textParam(req.query, 'strategy');
         const token = intParam(req.query, 'token', 1, Number.MAX_SAFE_INTEGER);
         const { page, size, offset } = pageParams(req.query);
         // `limit` is the short form for "the newest N" (page 1)
         const limit = intParam(req.query, 'limit', 1, 1000, size);
-        const { fills, window } = readFillWindow(d, broker);
+        const { fills, window } = await readFillWindow(d, broker);
         const view = tradesView(broker, fills, window, {
           offset,
           limit,
@@ -82,7 +87,7 @@ export function traderRoutes(d: ApiDeps): Route[] {
         if (!isRecord(portfolio) || !Array.isArray(portfolio['positions']) || !Array.isArray(portfolio['strategies'])) {
           throw appError('ERR_UPSTREAM_UNAVAILABLE', { target: 'portfolio-manager', reason: 'portfolio reply without positions' });
         }
-        const { fills, window } = readFillWindow(d, broker);
+        const { fills, window } = await readFillWindow(d, broker);
         return json({ ...performanceView(broker, fills, window, portfolio as unknown as PortfolioFigures, d.nowMs()), divisor: 100 });
       },
     },

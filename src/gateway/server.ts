@@ -23,6 +23,7 @@ import type { GatewaySettings } from './settings.js';
 import { StaticFiles } from './static.js';
 import { readiness, viewStatus, type StatusView } from './status-view.js';
 import { loadTokens, type TokenStore } from './tokens.js';
+import { localHistory, remoteHistory } from './history.js';
 import { Upstream, type RequestFn } from './upstream.js';
 import { exclusivePortOption, loadNativeUws } from './uws.js';
 import { availableStreams } from './ws-protocol.js';
@@ -76,7 +77,9 @@ export class GatewayServer {
     const limiter = new KeyedLimiter({ perMinute: s.rateLimitPerMinute, burst: s.rateLimitPerMinute });
     const files = StaticFiles.atProjectRoot(s.tuning.webRoot);
     const streams = availableStreams(s.brokers);
-    const api = { upstream: this.upstream, brokers: s.brokers, actorOf: (role: TradingRole, b: Broker) => tradingActorName(s.topology, role, b), store: this.deps.store, log, nowMs: () => clock.nowMs() };
+    // History from this process's store, or (a gateway on a cluster node of its own) from the store's node
+    const history = s.tuning.history === 'remote' ? remoteHistory((req) => this.upstream.history(req)) : localHistory(this.deps.store);
+    const api = { upstream: this.upstream, brokers: s.brokers, actorOf: (role: TradingRole, b: Broker) => tradingActorName(s.topology, role, b), history, log, nowMs: () => clock.nowMs() };
     const system = {
       upstream: this.upstream,
       metrics: this.metrics,

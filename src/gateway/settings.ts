@@ -32,6 +32,11 @@ const Args = z.object({
   strikeWindowMs: z.number().int().min(1000).default(60_000),
   floodCloseAfter: z.number().int().min(1).default(50),
   floodWindowMs: z.number().int().min(100).default(10_000),
+  /**
+   * Where orders, fills and equity are read (history.ts): `local` from this process's store;
+   * `remote` from the cluster node holding the trading store (a gateway on a node of its own).
+   */
+  history: z.enum(['local', 'remote']).default('local'),
   /** Directory of the dashboard files (default `<projectRoot>/src/gateway/web`). */
   webRoot: z.string().min(1).optional(),
 });

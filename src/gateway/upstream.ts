@@ -34,6 +34,11 @@ export class Upstream {
     return unwrap(await this.ask('actor-call', { actor, command, arg }, actor));
   }
 
+  /** A history read answered by the cluster node holding the trading store (history.ts). */
+  history(req: unknown): Promise<unknown> {
+    return this.ask('history', req, 'history');
+  }
+
   /** The actor's snapshot(). */
   snapshot(actor: string): Promise<unknown> {
     return this.ask('actor-snapshot', { actor }, actor);

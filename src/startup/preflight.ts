@@ -36,6 +36,8 @@ export interface PreflightInput {
   /** Brokers that get a trading engine (the tree's tradingBrokers). */
   readonly brokers: readonly Broker[];
   readonly nowMs: () => number;
+  /** Whether this process runs the gateway (a cluster node may place it elsewhere); default: gateway.enabled. */
+  readonly gatewayHere?: boolean;
 }
 
 const problem = (error: AlphaPandaError, hint: string): StartupProblem => ({ error, hint });
@@ -102,6 +104,10 @@ export function hintFor(error: AlphaPandaError, config: AppConfig): string {
       return `fix the strategies file ${config.strategies.file} (STRATEGIES__FILE)`;
     case 'ERR_STRATEGY_UNKNOWN_INSTRUMENT':
       return `use a token of the instruments file (MARKET_FEED__INSTRUMENTS_FILE) in ${config.strategies.file}`;
+    case 'ERR_NATS_UNREACHABLE':
+      return `start the NATS server with JetStream (nats-server -js) where CLUSTER__NATS_URL points (${config.cluster.natsUrl}), or fix that URL`;
+    case 'ERR_PLACEMENT_INVALID':
+      return 'fix cluster.placement (CLUSTER__PLACEMENT); every node must run with the same configuration';
     default:
       return 'fix the configuration (config file or environment variables) and start again';
   }
@@ -251,7 +257,7 @@ function checkRecordFile(config: AppConfig): StartupProblem[] {
  * it opens the store. The store is closed again before it returns; the actor system reopens it.
  */
 export async function preflight(input: PreflightInput): Promise<StartupProblem[]> {
-  const port = checkPort(input.config, input.nowMs);
+  const port = input.gatewayHere === false ? Promise.resolve([]) : checkPort(input.config, input.nowMs);
   const store = await checkStore(input.config, input.nowMs);
   try {
     return [

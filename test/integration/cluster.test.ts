@@ -16,10 +16,13 @@ import { CLEAN_FILL_SET, fillSetChecker, orderChecker, positionReplayChecker, re
 import { eventually, tempDir } from '../support/system.js';
 import { NatsServer } from '../../bench/harness/nats-server.js';
 import { freePort } from '../../bench/harness/net.js';
+import WebSocket from 'ws';
+import { StreamClient } from '../../src/client/index.js';
 import { MainJob, writeReplayFile } from '../fixtures/pipeline-harness.js';
 
 const TICKS = 4000;
 const TOKEN = 'cluster-test-reader-token-0123456789';
+const TRADER = 'cluster-test-trader-token-0123456789';
 const ENV = { RISK__MAX_DAILY_TRADES: '100000', RISK__MAX_POSITION: '40' };
 // A tick ring far smaller than the file: node A's runner releases its ticks only once node B's
 // checkpoints (mirrored into A's store) name its cuts, so a mirror that stopped would stall the run
@@ -50,7 +53,7 @@ interface Cluster {
   readonly file: string;
   readonly nats: NatsServer;
   readonly reference: PipelineRun;
-  node(name: 'A' | 'B', env?: Record<string, string>): MainJob;
+  node(name: 'A' | 'B' | 'G', env?: Record<string, string>): MainJob;
   /** B's fill log once it holds as many fills as the reference (and stays there). */
   settled(): Promise<StoreDump>;
   /** Resolves once B holds a quarter of the reference's fills (the moment to disturb a run). */
@@ -67,7 +70,7 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
   const nats = await NatsServer.start(join(tmp.path, 'nats'));
   cleanups.push(() => nats.stop());
   const lmdbB = join(tmp.path, 'B', 'lmdb');
-  const node = (name: 'A' | 'B', env: Record<string, string> = {}): MainJob => {
+  const node = (name: 'A' | 'B' | 'G', env: Record<string, string> = {}): MainJob => {
     const job = new MainJob(
       projectRoot(),
       {
@@ -145,8 +148,10 @@ describe('two nodes over NATS JetStream', () => {
     const pnl = plainSubscriber(c.nats.url, 'alpha.paper.pnl.snapshots');
     // Node B serves the gateway: its status and metrics report the node's link to NATS
     const port = await freePort();
-    const b = c.node('B', { API__ENABLED: 'true', API__HOST: '127.0.0.1', API__PORT: String(port), API__TOKENS: JSON.stringify([{ name: 'reader', token: TOKEN, scopes: ['read'] }]) });
-    const a = c.node('A');
+    // Every node runs the same configuration (the tree is built from it); only B runs the gateway
+    const api = { API__ENABLED: 'true', API__HOST: '127.0.0.1', API__PORT: String(port), API__TOKENS: JSON.stringify([{ name: 'reader', token: TOKEN, scopes: ['read'] }]) };
+    const b = c.node('B', api);
+    const a = c.node('A', api);
     const dump = await c.settled();
     expect(dump.fills.map(essence)).toEqual(c.reference.fills.map(essence));
     expect(dump.orders.length).toBe(c.reference.orders.size);
@@ -221,6 +226,66 @@ describe('two nodes over NATS JetStream', () => {
     expect(dump.fills.map(essence)).toEqual(c.reference.fills.map(essence));
     checkStore(dump);
     await eventually(() => a.find('NATS connection back').length > 0 && b.find('NATS connection back').length > 0, 20_000, 'both bridges reconnected');
+    await stopBoth(a, b);
+  }, 240_000);
+});
+
+describe('the gateway on a node of its own', () => {
+  it('serves fills, orders, trades and the kill switch from the trading node, and streams ticks and fills from NATS', async () => {
+    const c = await cluster('gateway', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
+    const port = await freePort();
+    const placement = JSON.stringify({ A: ['market-feed', 'strategy-runner'], G: ['gateway'], B: ['*'] });
+    const tokens = [
+      { name: 'reader', token: TOKEN, scopes: ['read'] },
+      { name: 'trader', token: TRADER, scopes: ['read', 'trade'] },
+    ];
+    // Every node runs the same configuration (the tree is built from it); only G runs the gateway
+    const env = { CLUSTER__PLACEMENT: placement, API__ENABLED: 'true', API__HOST: '127.0.0.1', API__PORT: String(port), API__TOKENS: JSON.stringify(tokens) };
+    const g = c.node('G', env);
+    await eventually(() => g.find('cluster node ready').length > 0 || g.child.exitCode !== null, 30_000, 'node G ready');
+    // Subscribed before the replay starts: ticks and fills reach G's WebSocket clients through NATS
+    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.ok === true, 30_000, 'G listening');
+    const client = new StreamClient({ url: `ws://127.0.0.1:${port}/ws`, token: TOKEN, WebSocket, backoff: { initialMs: 100, maxMs: 500 } });
+    let ticks = 0;
+    const fillEvents: unknown[] = [];
+    client.on('ticks', (e) => (ticks += e.ticks.length));
+    client.on('event', (e) => e.stream === 'paper.orders.filled' && fillEvents.push(e.data));
+    client.subscribe(['market.ticks'], { mode: 'every' });
+    client.subscribe(['paper.orders.filled']);
+    client.connect();
+    cleanups.push(() => client.close());
+    const b = c.node('B', env);
+    const a = c.node('A', env);
+    const dump = await c.settled();
+    expect(dump.fills.map(essence)).toEqual(c.reference.fills.map(essence));
+
+    const get = async <T>(path: string, token = TOKEN): Promise<T> => {
+      const r = (await (await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { ok: boolean; data: T; error?: unknown };
+      expect(r.ok, JSON.stringify(r.error)).toBe(true);
+      return r.data;
+    };
+    // History: read by B's main thread from B's store, paged like one process
+    const fills = await get<{ items: Fill[] }>('/api/v1/fills?size=1000');
+    expect(fills.items.map(essence)).toEqual(c.reference.fills.map(essence));
+    const orders = await get<{ total: number }>('/api/v1/orders?size=10');
+    expect(orders.total).toBe(c.reference.orders.size);
+    const trades = await get<{ items: unknown[] }>('/api/v1/trades?limit=1000');
+    expect(trades.items.length).toBeGreaterThan(0);
+    // An actor call (the runner on A) and a command (the core on B), both through G's main thread
+    expect((await get<{ items: { id: string }[] }>('/api/v1/strategies')).items.length).toBeGreaterThan(0);
+    expect((await get<Record<string, { engaged: boolean }>>('/api/v1/kill-switch'))['paper']?.engaged).toBe(false);
+    const engage = await fetch(`http://127.0.0.1:${port}/api/v1/kill-switch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TRADER}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ engaged: true, reason: 'cluster test', broker: 'paper' }),
+    });
+    expect(engage.status).toBe(200);
+    expect((await get<Record<string, { engaged: boolean; reason: string }>>('/api/v1/kill-switch'))['paper']).toEqual({ engaged: true, reason: 'cluster test' });
+    // The stream: every tick of the replay and the fills, as released on B
+    await eventually(() => ticks >= TICKS && fillEvents.length >= c.reference.fills.length, 20_000, `all ${TICKS} ticks and ${c.reference.fills.length} fills on G's WebSocket (got ${ticks}, ${fillEvents.length})`);
+    client.close();
+    g.child.kill('SIGTERM');
+    expect((await g.exited).code).toBe(0);
     await stopBoth(a, b);
   }, 240_000);
 });

@@ -11,6 +11,7 @@ import { controlRoutes } from '../../../src/gateway/routes-control.js';
 import type { ApiDeps } from '../../../src/gateway/routes-api.js';
 import type { Route, RouteCtx } from '../../../src/gateway/router.js';
 import type { Upstream } from '../../../src/gateway/upstream.js';
+import { localHistory } from '../../../src/gateway/history.js';
 
 interface Call {
   readonly actor: string;
@@ -37,7 +38,7 @@ function setup(topology: Topology, brokers: readonly Broker[] = ['paper']) {
     upstream,
     brokers,
     actorOf: (role, broker) => tradingActorName(topology, role, broker),
-    store: undefined,
+    history: localHistory(undefined),
     log: { info: (o: Record<string, unknown>) => audit.push(o) } as unknown as ApiDeps['log'],
     nowMs: () => 0,
   };

@@ -11,6 +11,7 @@ import { traderRoutes } from '../../../src/gateway/routes-trader.js';
 import type { ApiDeps } from '../../../src/gateway/routes-api.js';
 import type { Route, RouteCtx } from '../../../src/gateway/router.js';
 import type { Upstream } from '../../../src/gateway/upstream.js';
+import { localHistory } from '../../../src/gateway/history.js';
 
 interface Call {
   readonly actor: string;
@@ -42,7 +43,7 @@ function setup(topology: Topology, brokers: readonly Broker[]) {
     upstream,
     brokers,
     actorOf: (role, broker) => tradingActorName(topology, role, broker),
-    store: undefined,
+    history: localHistory(undefined),
     log: { info: (o: Record<string, unknown>) => audit.push(o) } as unknown as ApiDeps['log'],
     nowMs: () => 0,
   };

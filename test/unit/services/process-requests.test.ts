@@ -14,7 +14,7 @@ function stubSystem(received: unknown[]): ActorSystem {
 describe('process-child requests', () => {
   it('refuses history reads of trading actors and forwards the rest', async () => {
     const received: unknown[] = [];
-    const handle = processRequestHandler(stubSystem(received), 'run', 0);
+    const handle = processRequestHandler(stubSystem(received), { runId: 'run', startedAt: 0, topology: 'split' });
     for (const command of ['orders', 'fills']) {
       const e = await handle('gateway', 'actor-call', { actor: 'trading-engine-paper', command, arg: { limit: 1 } }).catch((x: unknown) => x);
       expect(isAppError(e, 'ERR_COMMAND_INVALID'), command).toBe(true);
@@ -22,5 +22,31 @@ describe('process-child requests', () => {
     expect(received).toEqual([]);
     expect(await handle('gateway', 'actor-call', { actor: 'trading-engine-paper', command: 'cancel', arg: { orderId: 'o-1' } })).toEqual({ ok: true, value: 'cancel' });
     expect(received).toEqual([{ command: 'cancel', arg: { orderId: 'o-1' } }]);
+  });
+});
+
+describe('process-child requests on a cluster node', () => {
+  const none = { actor: () => undefined, store: undefined } as unknown as ActorSystem;
+
+  it('forwards a request for an actor placed on another node, and a history read to the node of the broker\'s core', async () => {
+    const asked: { actor: string; command: string; arg: unknown }[] = [];
+    const remote = (actor: string) => (actor === 'strategy-runner' || actor === 'trading-core-paper' ? async (command: string, arg: unknown) => (asked.push({ actor, command, arg }), { from: actor }) : undefined);
+    const handle = processRequestHandler(none, { runId: 'run', startedAt: 0, topology: 'split', remote });
+    expect(await handle('gateway', 'actor-call', { actor: 'strategy-runner', command: 'strategies' })).toEqual({ from: 'strategy-runner' });
+    const history = { kind: 'fills', broker: 'paper', limit: 5, afterSeq: 0 };
+    expect(await handle('gateway', 'history', history)).toEqual({ from: 'trading-core-paper' });
+    expect(asked).toEqual([
+      { actor: 'strategy-runner', command: 'actor-call', arg: { actor: 'strategy-runner', command: 'strategies' } },
+      { actor: 'trading-core-paper', command: 'history', arg: history },
+    ]);
+    // An actor no node runs is unknown, as in one process
+    const e = await handle('gateway', 'actor-call', { actor: 'nobody', command: 'x' }).catch((x: unknown) => x);
+    expect(isAppError(e, 'ERR_ACTOR_UNKNOWN')).toBe(true);
+  });
+
+  it('refuses a malformed history read (it may come over the network)', async () => {
+    const handle = processRequestHandler(none, { runId: 'run', startedAt: 0, topology: 'split' });
+    const e = await handle('remote', 'history', { kind: 'fills', broker: 'paper', limit: 10_000_000, afterSeq: 0 }).catch((x: unknown) => x);
+    expect(isAppError(e, 'ERR_HTTP_BAD_REQUEST')).toBe(true);
   });
 });
