@@ -7,7 +7,7 @@
 //   - when the nats-server is restarted mid-run (both nodes reconnect and resume).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT_TOKENS } from '../../src/domain/instruments/index.js';
 import type { Fill } from '../../src/domain/types.js';
 import { projectRoot } from '../../src/runtime/system.js';
@@ -60,12 +60,23 @@ interface Cluster {
   quarterDone(): Promise<void>;
 }
 
+// One replay file and its one-process reference run serve every test of the file
+let shared: Promise<{ file: string; reference: PipelineRun }> | undefined;
+const sharedDir = tempDir('ap-cluster-file-');
+afterAll(() => sharedDir.cleanup());
+function sharedReplay(): Promise<{ file: string; reference: PipelineRun }> {
+  shared ??= (async () => {
+    const file = join(sharedDir.path, 'ticks.jsonl');
+    writeReplayFile(file, DEFAULT_INSTRUMENT_TOKENS, TICKS, 100, 'cluster');
+    return { file, reference: await runPipelineReplay(file, TICKS, ENV, () => undefined) };
+  })();
+  return shared;
+}
+
 async function cluster(tag: string, pace: Record<string, string>): Promise<Cluster> {
   const tmp = tempDir(`ap-cluster-${tag}-`);
   cleanups.push(tmp.cleanup);
-  const file = join(tmp.path, 'ticks.jsonl');
-  writeReplayFile(file, DEFAULT_INSTRUMENT_TOKENS, TICKS, 100, `cluster-${tag}`);
-  const reference = await runPipelineReplay(file, TICKS, ENV, () => undefined);
+  const { file, reference } = await sharedReplay();
   expect(reference.fills.length).toBeGreaterThan(20);
   const nats = await NatsServer.start(join(tmp.path, 'nats'));
   cleanups.push(() => nats.stop());
@@ -180,8 +191,8 @@ describe('two nodes over NATS JetStream', () => {
   }, 240_000);
 
   it('node B SIGKILLed mid-replay resumes from its checkpoint: no fill lost or repeated', async () => {
-    // ≈ 600 ticks/s: the replay runs ~7 s, so the kill lands mid-stream
-    const c = await cluster('kill', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
+    // ≈ 1 200 ticks/s: the replay runs ~3 s, so the kill (at a quarter of the fills) lands mid-stream
+    const c = await cluster('kill', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '120' });
     let b = c.node('B');
     const a = c.node('A');
     await c.quarterDone();
@@ -200,7 +211,7 @@ describe('two nodes over NATS JetStream', () => {
   }, 240_000);
 
   it('node A SIGKILLed mid-replay resumes from the cut named by B\'s mirrored checkpoint; its re-sent records are stored once', async () => {
-    const c = await cluster('kill-a', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
+    const c = await cluster('kill-a', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '120' });
     const b = c.node('B');
     let a = c.node('A');
     await c.quarterDone();
@@ -217,7 +228,7 @@ describe('two nodes over NATS JetStream', () => {
   }, 240_000);
 
   it('both nodes ride out a nats-server restart mid-run and lose nothing', async () => {
-    const c = await cluster('restart', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
+    const c = await cluster('restart', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '120' });
     const b = c.node('B');
     const a = c.node('A');
     await c.quarterDone();
@@ -232,7 +243,7 @@ describe('two nodes over NATS JetStream', () => {
 
 describe('the gateway on a node of its own', () => {
   it('serves fills, orders, trades and the kill switch from the trading node, and streams ticks and fills from NATS', async () => {
-    const c = await cluster('gateway', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '60' });
+    const c = await cluster('gateway', { MARKET_FEED__REPLAY_PACE: 'realtime', MARKET_FEED__REPLAY_SPEED: '120' });
     const port = await freePort();
     const placement = JSON.stringify({ A: ['market-feed', 'strategy-runner'], G: ['gateway'], B: ['*'] });
     const tokens = [
