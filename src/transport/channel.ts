@@ -87,8 +87,23 @@ export class RingSender<T> implements ChannelSender<T> {
   }
 }
 
+/** A pump source over one ring consumer: its wait and availability are the consumer's. */
+abstract class ConsumerSource implements PumpSource {
+  constructor(readonly consumer: RingConsumer) {}
+  abstract drain(max: number): number;
+  available(): number {
+    return this.consumer.available();
+  }
+  park(): void {
+    this.consumer.park();
+  }
+  unpark(): void {
+    this.consumer.unpark();
+  }
+}
+
 /** Ring-backed receiver: a pump source that decodes JSON records and hands them to `handler`. */
-export class RingReceiver<T> implements PumpSource {
+export class RingReceiver<T> extends ConsumerSource {
   private msg: T | undefined;
   private meta: { seq: number; gen: number } = { seq: 0, gen: 0 };
   private readonly scratch: Uint8Array;
@@ -107,24 +122,16 @@ export class RingReceiver<T> implements PumpSource {
 
   constructor(
     readonly topic: string,
-    readonly consumer: RingConsumer,
+    consumer: RingConsumer,
     private readonly handler: MessageHandler<T>,
     slotBytes: number,
   ) {
+    super(consumer);
     this.scratch = new Uint8Array(slotBytes);
   }
 
   drain(max: number): number {
     return this.consumer.poll(this.decodeRecord, max, this.deliverRecord);
-  }
-  available(): number {
-    return this.consumer.available();
-  }
-  park(): void {
-    this.consumer.park();
-  }
-  unpark(): void {
-    this.consumer.unpark();
   }
 }
 
@@ -132,7 +139,7 @@ export class RingReceiver<T> implements PumpSource {
  * Ring receiver that decodes nothing: hands over each record's payload bytes (copied out of the
  * ring) and its seq, for an actor that moves records elsewhere as they are (the cluster bridge).
  */
-export class RawReceiver implements PumpSource {
+export class RawReceiver extends ConsumerSource {
   private bytes = new Uint8Array(0);
   private seq = 0;
   private readonly copyRecord = (payload: number, len: number, _tag: number, seq: number): void => {
@@ -142,21 +149,14 @@ export class RawReceiver implements PumpSource {
   private readonly deliverRecord = (): void => this.handler(this.bytes, this.seq);
 
   constructor(
-    readonly consumer: RingConsumer,
+    consumer: RingConsumer,
     private readonly handler: (bytes: Uint8Array, seq: number) => void,
-  ) {}
+  ) {
+    super(consumer);
+  }
 
   drain(max: number): number {
     return this.consumer.poll(this.copyRecord, max, this.deliverRecord);
-  }
-  available(): number {
-    return this.consumer.available();
-  }
-  park(): void {
-    this.consumer.park();
-  }
-  unpark(): void {
-    this.consumer.unpark();
   }
   /** Releases records through `seq` (manualRelease: once they are safe elsewhere). */
   releaseThrough(seq: number): void {
