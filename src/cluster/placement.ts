@@ -80,7 +80,8 @@ export function assignNodes(root: SupervisorSpec, placement: Readonly<Record<str
   const leaves = leavesOf(root).map((l) => l.name);
   const placeable = leaves.filter((n) => !isPerNode(n));
   const nodes = Object.keys(placement);
-  if (nodes.length === 0) bad('cluster.placement names no node');
+  // Nothing is placed: one problem, not one per actor
+  if (nodes.length === 0) return { ok: false, errors: [appError('ERR_PLACEMENT_INVALID', { reason: 'cluster.placement names no node (set it, e.g. CLUSTER__PLACEMENT=\'{"A":["market-feed","strategy-runner"],"B":["*"]}\')' })] };
   const nodeOf = new Map<string, string>();
   let wildcard: string | undefined;
   for (const node of nodes) {
@@ -117,7 +118,8 @@ export function planNode(input: PlacementInput): { ok: true; plan: NodePlan } | 
   const assigned = assignNodes(root, input.placement);
   const errors: AlphaPandaError[] = assigned.ok ? [] : [...assigned.errors];
   if (!Object.hasOwn(input.placement, node)) {
-    errors.push(appError('ERR_PLACEMENT_INVALID', { reason: `this node (${node}) is not in cluster.placement (nodes: ${Object.keys(input.placement).join(', ')})` }));
+    const nodes = Object.keys(input.placement);
+    if (nodes.length > 0) errors.push(appError('ERR_PLACEMENT_INVALID', { reason: `this node (${node}) is not in cluster.placement (nodes: ${nodes.join(', ')})` }));
   }
   // A per-node service runs everywhere, so it may not take part in what crosses nodes
   for (const l of leavesOf(root)) {

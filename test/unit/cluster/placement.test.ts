@@ -166,7 +166,10 @@ describe('assignNodes', () => {
 
   it('refuses a placement naming no node', () => {
     const errs = errorsOf(assignNodes(smallTree(), {}));
-    expect(errs.some((e) => String(e.detail['reason']).includes('names no node'))).toBe(true);
+    // One problem, not one per unplaced actor
+    expect(errs).toHaveLength(1);
+    expect(String(errs[0]!.detail['reason'])).toContain('names no node');
+    expect(errorsOf(planNode(input({ placement: {}, node: 'A' })))).toHaveLength(1);
   });
 
   it('reports every problem at once', () => {
