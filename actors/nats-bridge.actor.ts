@@ -23,10 +23,10 @@ import { fingerprintOf, readHead } from '../src/services/feed/replay-position.js
 import { resumeAt, type Epoch } from '../src/cluster/epochs.js';
 import { InboundStream } from '../src/cluster/inbound.js';
 import { checkpointBucket, connectNats, ensureStreams } from '../src/cluster/nats.js';
-import { OutboundStream, type TickSeqOf } from '../src/cluster/outbound.js';
+import { OutboundStream } from '../src/cluster/outbound.js';
 import type { InboundTopic, OutboundTopic } from '../src/cluster/placement.js';
 import { durableOf, streamOf, subjectOf } from '../src/cluster/subjects.js';
-import { refersTo, tickRefOf } from '../src/cluster/tick-refs.js';
+import { refersTo, SentTicks, tickRefOf } from '../src/cluster/tick-refs.js';
 
 /** How often released ring records are acknowledged and checkpoint records mirrored out, ms. */
 const ACK_EVERY_MS = 20;
@@ -35,8 +35,6 @@ const ACK_WAIT_MS = 5 * 60_000;
 const PUBLISH_TIMEOUT_MS = 5_000;
 /** How often the server's view of each consumer (lag, acks outstanding) is read for the status, ms. */
 const INFO_EVERY_MS = 1_000;
-/** Stream sequences of sent ticks kept for records that name them (a power of two). */
-const TICK_SEQS = 1 << 17;
 
 const decoder = new TextDecoder();
 
@@ -93,24 +91,12 @@ export default defineActor<AppConfig>(async (ctx) => {
   const outbound = new Map<string, OutboundStream>();
   const tickOut = outboundTopics.some((t) => t.topic === MARKET_TICKS);
   const referring = outboundTopics.filter((t) => refersTo(t.topic) === MARKET_TICKS).map((t) => t.topic);
-  // Ticks sent: their stream sequences by ring seq, for the records that name them
-  const tickSeqs = new Float64Array(TICK_SEQS);
-  const tickState = { first: -1, storedThrough: -1, releasable: -1 };
-  // The newest tick a stored referring record names: ticks up to the one before it are released
-  // (an unsent record may still name that tick itself, see the release rule below)
-  const refState = { storedRef: -1, pending: [] as { ring: number; ref: number }[], head: 0 };
-  const tickSeqOf: TickSeqOf = (ring) => {
-    if (tickState.first < 0 || ring < tickState.first || tickState.storedThrough - ring >= TICK_SEQS) return ring > tickState.storedThrough ? 'pending' : 'unknown';
-    return ring > tickState.storedThrough ? 'pending' : tickSeqs[ring & (TICK_SEQS - 1)]!;
-  };
+  // The ticks sent, for the records that name them and for what may leave the tick ring
+  const ticksSent = new SentTicks(referring.length > 0);
   const sources = new Map<string, RawReceiver>();
   const releaseTicks = (): void => {
-    // A tick is released once stored and no referring record still to be sent can name it
-    const through = referring.length === 0 ? tickState.storedThrough : Math.min(tickState.storedThrough, refState.storedRef - 1);
-    if (through > tickState.releasable) {
-      tickState.releasable = through;
-      sources.get(MARKET_TICKS)?.releaseThrough(through);
-    }
+    const through = ticksSent.release();
+    if (through !== null) sources.get(MARKET_TICKS)?.releaseThrough(through);
   };
   for (const t of outboundTopics) {
     const isTicks = t.topic === MARKET_TICKS;
@@ -124,22 +110,8 @@ export default defineActor<AppConfig>(async (ctx) => {
       failed: failedPublish(subjectOf(t.topic)),
       // An empty stream has no last message (null); a failure to ask is retried by the stream
       lastStoredId: () => jsm.streams.getMessage(streamOf(t.topic), { last_by_subj: subjectOf(t.topic) }).then((m) => m?.header.get('Nats-Msg-Id') ?? null),
-      ...(refers && tickOut ? { tickSeqOf } : {}),
-      each: isTicks
-        ? (ring, seq) => {
-            tickSeqs[ring & (TICK_SEQS - 1)] = seq;
-            tickState.storedThrough = ring;
-          }
-        : refers
-          ? (ring) => {
-              const p = refState.pending;
-              while (refState.head < p.length && p[refState.head]!.ring <= ring) refState.storedRef = Math.max(refState.storedRef, p[refState.head++]!.ref);
-              if (refState.head > 4096 && refState.head * 2 > p.length) {
-                p.splice(0, refState.head);
-                refState.head = 0;
-              }
-            }
-          : undefined,
+      ...(refers && tickOut ? { tickSeqOf: (ring: number) => ticksSent.streamSeqOf(ring) } : {}),
+      each: isTicks ? (ring, seq) => ticksSent.stored(ring, seq) : refers ? (ring) => ticksSent.namesStored(ring) : undefined,
       stored: (ring) => {
         if (isTicks) {
           releaseTicks();
@@ -154,7 +126,7 @@ export default defineActor<AppConfig>(async (ctx) => {
     const source = ctx.subscribeRecords(t.topic, (consumer) =>
       new RawReceiver(consumer, (bytes, ring) => {
         if (isTicks) {
-          if (tickState.first < 0) tickState.first = ring;
+          ticksSent.read(ring);
           const feedSeq = feedSeqOfRecord(bytes);
           out.push({ ringSeq: ring, data: bytes, msgID: feedSeq >= 0 ? `${lineage}.${feedSeq}` : `${ctx.runId}.${ring}` });
           return;
@@ -167,7 +139,7 @@ export default defineActor<AppConfig>(async (ctx) => {
           // Stable ids for what a restarted runner regenerates: a signal's ordinal, a cut's number
           if (env.type === 'trading_signal' && typeof env.seq === 'number') msgID = `sig.${env.seq}`;
           else if (env.type === 'cut' && typeof env.data?.n === 'number') msgID = `cut.${env.data.n}`;
-          refState.pending.push({ ring, ref: tickRef ?? -1 });
+          ticksSent.named(ring, tickRef ?? -1);
         }
         out.push({ ringSeq: ring, data: bytes, msgID, ...(tickRef !== undefined ? { tickRef } : {}) });
       }),
