@@ -7,7 +7,8 @@
 //             (src/cluster/inbound.ts, src/cluster/epochs.ts);
 //   mirrors:  checkpoint records that actors on the other node read (the strategy runner's cuts
 //             and the feed's rewind point are named by the trading cores' checkpoints), through
-//             a key-value bucket into the reading node's store.
+//             a key-value bucket into the reading node's store;
+//   fills:    a node's fill stream is exactly its fill log (src/cluster/fill-export.ts).
 import type { AppConfig } from '../src/config.js';
 import { appError } from '../src/errors.js';
 import { jetstream } from '@nats-io/jetstream';
@@ -27,6 +28,7 @@ import { OutboundStream } from '../src/cluster/outbound.js';
 import type { InboundTopic, OutboundTopic } from '../src/cluster/placement.js';
 import { durableOf, streamOf, subjectOf } from '../src/cluster/subjects.js';
 import { refersTo, SentTicks, tickRefOf } from '../src/cluster/tick-refs.js';
+import { fillMsgId, fillSeqOfEvent, fillTopicBroker, missingFillEvents } from '../src/cluster/fill-export.js';
 
 /** How often released ring records are acknowledged and checkpoint records mirrored out, ms. */
 const ACK_EVERY_MS = 20;
@@ -37,6 +39,7 @@ const PUBLISH_TIMEOUT_MS = 5_000;
 const INFO_EVERY_MS = 1_000;
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 export default defineActor<AppConfig>(async (ctx) => {
   const config = ctx.config;
@@ -116,13 +119,24 @@ export default defineActor<AppConfig>(async (ctx) => {
         if (isTicks) {
           releaseTicks();
           for (const r of referring) outbound.get(r)?.kick();
-        } else {
+        } else if (ring >= 0) {
           sources.get(t.topic)?.releaseThrough(ring);
           if (refers) releaseTicks();
         }
       },
     });
     outbound.set(t.topic, out);
+    // The fill log is here: first the fills a crash kept out of the stream (src/cluster/fill-export.ts)
+    const fillBroker = fillTopicBroker(t.topic);
+    if (fillBroker !== undefined) {
+      const last = await jsm.streams.getMessage(streamOf(t.topic), { last_by_subj: subjectOf(t.topic) });
+      const lastSeq = last === null ? undefined : fillSeqOfEvent(JSON.parse(decoder.decode(last.data)));
+      if (lastSeq !== undefined) {
+        const missing = missingFillEvents(db, fillBroker, lastSeq, ctx.ids, ctx.name, ctx.clock.nowMs());
+        for (const env of missing) out.push({ ringSeq: -1, data: encoder.encode(JSON.stringify(env)), msgID: fillMsgId(fillSeqOfEvent(env)!) });
+        if (missing.length > 0) ctx.log.warn({ topic: t.topic, after: lastSeq, fills: missing.length }, 'fills missing from their stream re-sent from the fill log');
+      }
+    }
     const source = ctx.subscribeRecords(t.topic, (consumer) =>
       new RawReceiver(consumer, (bytes, ring) => {
         if (isTicks) {
@@ -133,6 +147,10 @@ export default defineActor<AppConfig>(async (ctx) => {
         }
         let msgID = `${ctx.runId}.${ring}`;
         let tickRef: number | undefined;
+        if (fillBroker !== undefined) {
+          const fillSeq = fillSeqOfEvent(JSON.parse(decoder.decode(bytes)));
+          if (fillSeq !== undefined) msgID = fillMsgId(fillSeq);
+        }
         if (refers) {
           const env = JSON.parse(decoder.decode(bytes)) as { type?: string; seq?: number; data?: { n?: number } };
           tickRef = tickRefOf(env);

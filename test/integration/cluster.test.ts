@@ -17,6 +17,8 @@ import { eventually, tempDir } from '../support/system.js';
 import { NatsServer } from '../../bench/harness/nats-server.js';
 import { freePort } from '../../bench/harness/net.js';
 import WebSocket from 'ws';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { StreamClient } from '../../src/client/index.js';
 import { MainJob, writeReplayFile } from '../fixtures/pipeline-harness.js';
 
@@ -130,6 +132,26 @@ async function stopBoth(a: MainJob, b: MainJob): Promise<void> {
   }
 }
 
+/** The fillSeq of every message of the paper fill stream, in stream order. */
+async function streamFillSeqs(url: string): Promise<number[]> {
+  const nc = await connect({ servers: url });
+  try {
+    const js = jetstream(nc);
+    const info = await (await jetstreamManager(nc)).streams.info('ALPHA_paper_orders_filled');
+    if (info.state.messages === 0) return [];
+    const consumer = await js.consumers.get('ALPHA_paper_orders_filled');
+    const out: number[] = [];
+    const messages = await consumer.consume();
+    for await (const m of messages) {
+      out.push((m.json() as { data: { fill: { fillSeq: number } } }).data.fill.fillSeq);
+      if (m.info.pending === 0) break;
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
 /** A third OS process: a plain NATS client counting messages on `subject`. */
 function plainSubscriber(url: string, subject: string): { got: () => { count: number; first: unknown }; stop: () => void } {
   const script = `
@@ -207,6 +229,10 @@ describe('two nodes over NATS JetStream', () => {
     checkStore(dump);
     // It resumed the streams where its checkpoint stood, not from their start
     expect(b.find('inbound stream').map((l) => (l as { resume?: { kind?: string } }).resume?.kind)).toEqual(['at', 'at']);
+    // What NATS readers see: the fill stream holds the fill log exactly, once each, in order
+    // (fills released but not yet streamed when B died are re-sent from the log at its restart)
+    await eventually(async () => (await streamFillSeqs(c.nats.url)).length >= dump.fills.length, 20_000, 'the fill stream catching up');
+    expect(await streamFillSeqs(c.nats.url)).toEqual(dump.fills.map((f) => f.fillSeq));
     await stopBoth(a, b);
   }, 240_000);
 
