@@ -194,7 +194,13 @@ export default defineActor<AppConfig>(async (ctx) => {
     // rewound feed re-publishes from the oldest position any core's checkpoint needs
     if (meta.seq <= resume.skipThroughTickSeq) return;
     if (rewinds && tick.feedSeq >= 0) {
-      if (tick.feedSeq < nextFeedSeq) return;
+      if (tick.feedSeq < nextFeedSeq) {
+        // In the state already, so the next cut covers it and its completion releases it: a feed
+        // that rewound further than the restored cut (another node's newer checkpoint arrived in
+        // between) must not fill the ring with ticks nobody releases
+        lastTickSeq = meta.seq;
+        return;
+      }
       nextFeedSeq = tick.feedSeq + 1;
     }
     ticksReceived++;

@@ -83,6 +83,7 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
   const nats = await NatsServer.start(join(tmp.path, 'nats'));
   cleanups.push(() => nats.stop());
   const lmdbB = join(tmp.path, 'B', 'lmdb');
+  const started: { name: string; job: MainJob }[] = [];
   const node = (name: 'A' | 'B' | 'G', env: Record<string, string> = {}): MainJob => {
     const job = new MainJob(
       projectRoot(),
@@ -103,6 +104,7 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
       ['--node', name],
     );
     jobs.push(job);
+    started.push({ name, job });
     return job;
   };
   const settled = async (): Promise<StoreDump> => {
@@ -114,7 +116,14 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
       },
       120_000,
       `node B's fill log reaching the reference's ${reference.fills.length} fills`,
-    );
+    ).catch((e: unknown) => {
+      // What the nodes said: their warnings and errors, and each one's last summary and bridge status
+      const said = started.map(({ name, job }) => {
+        const lines = job.lines.filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level)) || String(l.msg).includes('ticks/s')).slice(-12);
+        return `--- node ${name} (exit ${String(job.child.exitCode)})\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n${job.stderr}`;
+      });
+      throw new Error(`${(e as Error).message}; B has ${dump?.fills.length ?? '?'} fills\n${said.join('\n')}`);
+    });
     // Nothing more may follow (a duplicate would show as a longer log)
     await new Promise((r) => setTimeout(r, 1000));
     return readStoreAt(lmdbB);
