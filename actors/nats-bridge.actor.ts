@@ -14,7 +14,7 @@ import { appError } from '../src/errors.js';
 import { jetstream } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { isCheckpointRecord } from '../src/protocol/checkpoint.js';
-import { feedSeqOfRecord, TICK_TAG } from '../src/protocol/tick-record.js';
+import { TICK_TAG } from '../src/protocol/tick-record.js';
 import { MARKET_TICKS } from '../src/protocol/topics.js';
 import { defineActor } from '../src/runtime/actor.js';
 import { EVENT_TAG, RawReceiver } from '../src/transport/channel.js';
@@ -27,7 +27,8 @@ import { checkpointBucket, connectNats, ensureStreams } from '../src/cluster/nat
 import { OutboundStream } from '../src/cluster/outbound.js';
 import type { InboundTopic, OutboundTopic } from '../src/cluster/placement.js';
 import { durableOf, streamOf, subjectOf } from '../src/cluster/subjects.js';
-import { refersTo, SentTicks, tickRefOf } from '../src/cluster/tick-refs.js';
+import { refersTo, SentTicks } from '../src/cluster/tick-refs.js';
+import { identify, type RecordKind } from '../src/cluster/message-ids.js';
 import { fillMsgId, fillSeqOfEvent, fillTopicBroker, missingFillEvents } from '../src/cluster/fill-export.js';
 
 /** How often released ring records are acknowledged and checkpoint records mirrored out, ms. */
@@ -128,6 +129,7 @@ export default defineActor<AppConfig>(async (ctx) => {
     outbound.set(t.topic, out);
     // The fill log is here: first the fills a crash kept out of the stream (src/cluster/fill-export.ts)
     const fillBroker = fillTopicBroker(t.topic);
+    const kind: RecordKind = isTicks ? 'ticks' : refers ? 'names-ticks' : fillBroker !== undefined ? 'fills' : 'events';
     if (fillBroker !== undefined) {
       const last = await jsm.streams.getMessage(streamOf(t.topic), { last_by_subj: subjectOf(t.topic) });
       const lastSeq = last === null ? undefined : fillSeqOfEvent(JSON.parse(decoder.decode(last.data)));
@@ -139,27 +141,10 @@ export default defineActor<AppConfig>(async (ctx) => {
     }
     const source = ctx.subscribeRecords(t.topic, (consumer) =>
       new RawReceiver(consumer, (bytes, ring) => {
-        if (isTicks) {
-          ticksSent.read(ring);
-          const feedSeq = feedSeqOfRecord(bytes);
-          out.push({ ringSeq: ring, data: bytes, msgID: feedSeq >= 0 ? `${lineage}.${feedSeq}` : `${ctx.runId}.${ring}` });
-          return;
-        }
-        let msgID = `${ctx.runId}.${ring}`;
-        let tickRef: number | undefined;
-        if (fillBroker !== undefined) {
-          const fillSeq = fillSeqOfEvent(JSON.parse(decoder.decode(bytes)));
-          if (fillSeq !== undefined) msgID = fillMsgId(fillSeq);
-        }
-        if (refers) {
-          const env = JSON.parse(decoder.decode(bytes)) as { type?: string; seq?: number; data?: { n?: number } };
-          tickRef = tickRefOf(env);
-          // Stable ids for what a restarted runner regenerates: a signal's ordinal, a cut's number
-          if (env.type === 'trading_signal' && typeof env.seq === 'number') msgID = `sig.${env.seq}`;
-          else if (env.type === 'cut' && typeof env.data?.n === 'number') msgID = `cut.${env.data.n}`;
-          ticksSent.named(ring, tickRef ?? -1);
-        }
-        out.push({ ringSeq: ring, data: bytes, msgID, ...(tickRef !== undefined ? { tickRef } : {}) });
+        const id = identify(kind, bytes, ring, ctx.runId, lineage);
+        if (isTicks) ticksSent.read(ring);
+        if (refers) ticksSent.named(ring, id.tickRef ?? -1);
+        out.push({ ringSeq: ring, data: bytes, ...id });
       }),
     );
     sources.set(t.topic, source);
