@@ -4,7 +4,7 @@
 import { spread, type Spread } from '../harness/format.js';
 import { Histogram, type LatencySummary } from '../harness/histogram.js';
 import type { ServerKind } from './protocol.js';
-import type { PhaseLabel, SessionResult } from './session.js';
+import type { PhaseLabel, SessionResult, Transport } from './session.js';
 
 export interface PhaseNumbers {
   readonly label: PhaseLabel;
@@ -41,6 +41,7 @@ export interface SessionNumbers {
   readonly kind: ServerKind;
   readonly n: number;
   readonly rate: number;
+  readonly transport: Transport;
   readonly impl: string;
   readonly error: string | null;
   readonly connectMs: number;
@@ -112,6 +113,7 @@ export function analyse(s: SessionResult): SessionNumbers {
     kind: s.plan.kind,
     n: s.plan.n,
     rate: s.plan.rate,
+    transport: s.plan.transport ?? 'tcp',
     impl: s.impl,
     error: s.error,
     connectMs: s.connectMs,

@@ -54,6 +54,8 @@ export type ToServer =
 export interface ServerReady {
   readonly type: 'ready';
   readonly port: number;
+  /** The Unix-domain socket path the server listens on instead of the port, if any. */
+  readonly path: string | null;
   readonly kind: ServerKind;
   /** How the library was loaded (native binary file, fallback, ws version). */
   readonly impl: string;

@@ -9,7 +9,9 @@
 //   gateway-path the gateway's WsHub as above (uWS topics, clients in `every` mode), fed by the
 //                runtime's stream tap over fd 4 (see feed.ts): ticks arrive in frames, not on a timer
 //   ws-tap       the `ws` broadcast above, fed by the same tap (one frame per arriving batch)
-// argv[2] = kind. The parent drives phases over IPC; exits when told to stop or when orphaned.
+// argv[2] = kind; an argument `unix:<path>` makes it listen on that Unix-domain socket instead of a
+// loopback TCP port (the gateway's local endpoint). The parent drives phases over IPC; exits when told to stop or when orphaned.
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { GcMeter } from '../harness/gc.js';
 import { Histogram } from '../harness/histogram.js';
@@ -29,11 +31,13 @@ import { FrameReader } from '../../src/runtime/stream-wire.js';
 import { BatchDecoder } from '../../src/gateway/stream-batch.js';
 
 const kind = process.argv[2] as ServerKind;
+const unixPath = process.argv.find((a) => a.startsWith('unix:'))?.slice('unix:'.length) ?? null;
 const send = (m: FromServer): void => void process.send?.(m);
 
 /** What each server kind implements. */
 interface Fanout {
   readonly port: number;
+  readonly path: string | null;
   readonly impl: string;
   subscribers(): number;
   /** Fans one tick out; returns nothing, counts into `stats`. */
@@ -166,11 +170,14 @@ async function uwsFanout(gateway: boolean, mode: 'latest' | 'every'): Promise<Fa
     },
   });
   const listen = await new Promise<unknown>((resolve, reject) => {
-    app.listen('127.0.0.1', 0, (ls) => (ls ? resolve(ls) : reject(new Error('uWS listen failed'))));
+    const done = (ls: unknown): void => (ls ? resolve(ls) : reject(new Error('uWS listen failed')));
+    if (unixPath !== null) app.listen_unix(done, unixPath);
+    else app.listen('127.0.0.1', 0, done);
   });
-  const port = uWS.us_socket_local_port(listen as never);
+  const port = unixPath === null ? uWS.us_socket_local_port(listen as never) : 0;
   return {
     port,
+    path: unixPath,
     impl: `native uWS ${binary} (@trufflesuite/uws-js-unofficial ${pkg.version})`,
     subscribers: () => (gateway ? hub.entries.size : app.numSubscribers('ticks')),
     deliverBatch: (batch) => hub.deliver(batch),
@@ -205,8 +212,11 @@ async function wsFanout(): Promise<Fanout> {
   } catch {
     // ws falls back to its JS masking; servers do not mask, so this only matters for clients
   }
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024, clientTracking: false });
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const common = { perMessageDeflate: false, maxPayload: 64 * 1024, clientTracking: false } as const;
+  const http = unixPath === null ? null : createServer();
+  const wss = http === null ? new WebSocketServer({ host: '127.0.0.1', port: 0, ...common }) : new WebSocketServer({ server: http, ...common });
+  if (http === null) await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  else await new Promise<void>((resolve) => http.listen(unixPath, () => resolve()));
   type Sock = import('ws').WebSocket;
   const clients = new Set<Sock>();
   let slow: Sock | null = null;
@@ -241,6 +251,7 @@ async function wsFanout(): Promise<Fanout> {
   };
   return {
     port: typeof addr === 'object' && addr !== null ? addr.port : 0,
+    path: unixPath,
     impl: `ws ${wsVersion} (bufferutil installed: ${bufferutil}), perMessageDeflate off`,
     subscribers: () => clients.size,
     publish: (tick) => broadcast(encodeTickFrame([tick])),
@@ -252,6 +263,7 @@ async function wsFanout(): Promise<Fanout> {
     close: () => {
       for (const c of clients) c.terminate();
       wss.close();
+      http?.close();
     },
   };
 }
@@ -364,8 +376,7 @@ function tapIngest(f: Fanout): (m: Extract<ToServer, { type: 'phase' }>) => void
     });
   };
   const decoder = new BatchDecoder();
-  const reader = new FrameReader((body) => {
-    const batch = decoder.decode(body);
+  const deliver = (batch: StreamBatch): void => {
     const w = win;
     if (w !== null && !w.started && batch.ticks.some((t) => t.token === w.m.phase && t.volume >= w.m.warmup)) {
       w.started = true;
@@ -382,9 +393,25 @@ function tapIngest(f: Fanout): (m: Extract<ToServer, { type: 'phase' }>) => void
       w.fanout.record((performance.now() - a) * 1e6);
       if (batch.ticks.some((t) => t.token === w.m.phase && t.volume === w.m.ticks - 1)) finish(w);
     }
+  };
+  // The gateway takes each tap frame as it comes (gateway.process.ts does); uWS corks everything
+  // published in one loop turn into one write per subscriber. The `ws` baseline gets the same
+  // amortisation by hand: the frames of one arriving chunk go out as one frame per client, so a
+  // backlog shrinks its work per tick instead of growing it.
+  const arrived: StreamBatch[] = [];
+  const reader = new FrameReader((body) => {
+    const batch = decoder.decode(body);
+    if (kind === 'ws-tap') arrived.push(batch);
+    else deliver(batch);
   });
   const sock = new Socket({ fd: STREAM_FD, readable: true, writable: false });
-  sock.on('data', (chunk: Buffer) => reader.push(chunk));
+  sock.on('data', (chunk: Buffer) => {
+    reader.push(chunk);
+    if (arrived.length === 0) return;
+    const ticks = arrived.length === 1 ? arrived[0]!.ticks : arrived.flatMap((b) => b.ticks);
+    arrived.length = 0;
+    deliver({ ticks, events: [], dropped: {} });
+  });
   sock.on('error', () => undefined);
   return (m) => {
     const w: Window = { m, started: false, done: false, cpu0: process.cpuUsage(), w0: performance.now(), slowSkips0: 0, fanout: new Histogram(), gc: new GcMeter(), deadline: undefined };
@@ -408,7 +435,7 @@ async function main(): Promise<void> {
       setTimeout(() => process.exit(0), 20);
     }
   });
-  send({ type: 'ready', port: f.port, kind, impl: f.impl });
+  send({ type: 'ready', port: f.port, path: f.path, kind, impl: f.impl });
 }
 
 main().catch((e: unknown) => {

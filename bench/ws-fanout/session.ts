@@ -3,14 +3,16 @@
 // paused reader, pre-filled past the soft limit), B2 (paused reader gone). Each phase pairs the
 // server's CPU/fan-out report with the client's delivery/latency report and the box's other load
 // (from /proc, same interval). Children are stopped in finally, killed if they do not exit.
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { TapFeed } from './feed.js';
 import { Child } from './proc.js';
 import { TAP_KINDS, type ClientPhaseReport, type FromClient, type FromServer, type ServerKind, type ServerPhaseDone, type ServerReady, type ToClient, type ToServer } from './protocol.js';
 
 export type PhaseLabel = 'idle' | 'B1' | 'P' | 'B2';
+export type Transport = 'tcp' | 'unix';
 
 export interface PhasePlan {
   readonly label: PhaseLabel;
@@ -24,6 +26,8 @@ export interface SessionPlan {
   readonly n: number;
   readonly rate: number;
   readonly phases: readonly PhasePlan[];
+  /** How clients reach the server: loopback TCP (default) or a Unix-domain socket. */
+  readonly transport?: Transport;
   /** Extra server argv (ad-hoc diagnosis, e.g. 'stub-metrics'); the suite passes none. */
   readonly serverArgs?: readonly string[];
 }
@@ -76,7 +80,9 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
   const serverUrl = new URL('./server.js', import.meta.url);
   const clientUrl = new URL('./client.js', import.meta.url);
   const tapFed = TAP_KINDS.includes(plan.kind);
-  const server = new Child<ToServer, FromServer>(serverUrl, [plan.kind, ...(plan.serverArgs ?? [])], `${plan.kind} server`, tapFed);
+  const sockPath = plan.transport === 'unix' ? join(tmpdir(), `alpha-wsf-${process.pid}-${phaseSeq}.sock`) : null;
+  const transportArgs = sockPath === null ? [] : [`unix:${sockPath}`];
+  const server = new Child<ToServer, FromServer>(serverUrl, [plan.kind, ...transportArgs, ...(plan.serverArgs ?? [])], `${plan.kind} server`, tapFed);
   // Tap-fed kinds: this process plays the runtime's main thread (ring + stream tap → fd 4)
   const feed = tapFed ? new TapFeed(server.proc.stdio[4] as Socket) : null;
   let client: Child<ToClient, FromClient> | null = null;
@@ -87,7 +93,8 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
     const ready = await server.next<ServerReady>('ready', 15_000);
     impl = ready.impl;
     if (server.errText.includes('Falling back')) throw new Error(`uWS fell back to its JS implementation: ${server.errText}`);
-    const url = `ws://127.0.0.1:${ready.port}/`;
+    // `ws` clients take ws+unix://<path>:<request path> for a Unix-domain socket
+    const url = ready.path === null ? `ws://127.0.0.1:${ready.port}/` : `ws+unix://${ready.path}:/`;
     for (const ph of plan.phases) {
       if (ph.label !== 'idle' && client === null) {
         client = new Child<ToClient, FromClient>(clientUrl, [], 'ws client');
@@ -136,5 +143,6 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
     feed?.stop();
     await client?.stop({ type: 'stop' });
     await server.stop({ type: 'stop' });
+    if (sockPath !== null) rmSync(sockPath, { force: true });
   }
 }
