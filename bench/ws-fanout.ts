@@ -77,8 +77,8 @@ const userUs = (s: SessionNumbers): number => spread(s.phases.map((p) => p.userU
 const sysUs = (s: SessionNumbers): number => spread(s.phases.map((p) => p.sysUsPerMsg)).median;
 
 /** The worse of the two baseline phases (B1, B2) for one latency figure; NaN when missing. */
-function worst(x: SessionNumbers | undefined, pick: (l: LatencySummary) => number): number {
-  const vals = (x?.phases ?? []).filter((p) => p.label === 'B1' || p.label === 'B2').map((p) => pick(p.inLat));
+function worst(x: SessionNumbers | undefined, pick: (l: LatencySummary) => number, which: 'inLat' | 'probeLat' = 'inLat'): number {
+  const vals = (x?.phases ?? []).filter((p) => (p.label === 'B1' || p.label === 'B2') && p[which].count > 0).map((p) => pick(p[which]));
   return vals.length === 0 ? Number.NaN : Math.max(...vals);
 }
 
@@ -165,6 +165,18 @@ export const wsFanoutSuite: BenchSuite = {
         value: Math.round(p99 / 1000) / 1000,
         unit: 'ms',
       });
+      if (g.n === 1) continue;
+      const probeP99 = worst(gp, (l) => l.p99Ns, 'probeLat');
+      goals.push({
+        id: `WS probe p99 N=${g.n}${groupTag(z, g)}`,
+        what: `feed → client p99 (worse of B1/B2) of the one reader in a process of its own, tap-fed gateway at ${g.rate} ticks/s × ${g.n} clients${g.transport === 'unix' ? ' (Unix socket)' : ''}; the tap-fed ws probe alongside`,
+        measured: `${ns(probeP99)} (p50 ${ns(worst(gp, (l) => l.p50Ns, 'probeLat'))}; ws ${ns(worst(wt, (l) => l.p99Ns, 'probeLat'))})`,
+        floor: '≤ 1 ms',
+        stretch: '—',
+        verdict: verdict(probeP99, 1e6, 0, true),
+        value: Math.round(probeP99 / 1000) / 1000,
+        unit: 'ms',
+      });
     }
     for (const k of z.kinds) {
       const s = find(sessions, k, { n: 100, rate: 1000 });
@@ -212,7 +224,7 @@ export const wsFanoutSuite: BenchSuite = {
       ),
     ];
     const latRows = [
-      ['server', 'N', 'phase', 'tick-in→recv min', 'p50', 'p90', 'p99', 'p99.9', 'max', 'scheduled→recv p50 / p99', 'late ticks', 'paused reader: buffered / skipped / received'],
+      ['server', 'N', 'phase', 'tick-in→recv min', 'p50', 'p90', 'p99', 'p99.9', 'max', 'probe (own process) p50 / p99', 'scheduled→recv p50 / p99', 'late ticks', 'paused reader: buffered / skipped / received'],
       ...sessions
         .filter((s) => s.error === null)
         .flatMap((s) =>
@@ -226,6 +238,7 @@ export const wsFanoutSuite: BenchSuite = {
             ns(p.inLat.p99Ns),
             ns(p.inLat.p999Ns),
             ns(p.inLat.maxNs),
+            p.probeLat.count === 0 ? '—' : `${ns(p.probeLat.p50Ns)} / ${ns(p.probeLat.p99Ns)}`,
             `${ns(p.schedLat.p50Ns)} / ${ns(p.schedLat.p99Ns)}`,
             String(p.lateTicks),
             p.label === 'P' ? `${kib(p.slowBuffered)} / ${p.slowSkips ?? '—'} / ${p.slowDeliveries}` : '',
@@ -259,13 +272,13 @@ export const wsFanoutSuite: BenchSuite = {
     const goalRows = [['goal', 'what', 'measured', 'floor', 'stretch', 'verdict'], ...goals.map((g) => [g.id, g.what, g.measured, g.floor, g.stretch, g.verdict])];
     const impls = [...new Set(sessions.map((s) => `${s.kind}: ${s.impl}`))];
     const notes = [
-      `Servers: ${impls.join('; ')}. Frame: the gateway's binary tick frame (src/gateway/tick-frame.ts), one record, 88 bytes, encoded once per tick and shared by every send. Clients: \`ws\` sockets, all in one separate process; loopback TCP.`,
+      `Servers: ${impls.join('; ')}. Frame: the gateway's binary tick frame (src/gateway/tick-frame.ts), one record, 88 bytes, encoded once per tick and shared by every send. Clients: \`ws\` sockets; with N > 1, N − 1 of them share one process and the last (the probe) has a process of its own.`,
       'uws-publish: clients subscribe one topic, `app.publish(topic, frame, true)`, maxBackpressure = 256 KiB (publish skips receivers above it). uws-gateway: the real WsHub/WsSession/GatewayMetrics (uWS topic publish while a client keeps up; past the 256 KiB soft limit it moves to per-socket sends with coalescing; 8 MiB hard limit). ws: `for (c of clients) if (c.bufferedAmount > 256 KiB) skip else c.send(frame)`, perMessageDeflate off.',
-      'gateway-path / ws-tap: ticks are published into a real 8,192-slot lossy tick ring in the suite process and forwarded by the runtime\'s stream tap (Atomics.waitAsync wake, length-prefixed frames over a socketpair) to the server process, which decodes them and fans them out: gateway-path through the WsHub with clients in `every` mode, ws-tap as one frame per client for each chunk read from the socketpair (all the tap frames that arrived together: under a backlog its work per tick shrinks, as uWS\'s does by corking what one loop turn published). Their tick-in stamp is taken just before the ring publish, so their latency is feed → client; the tap\'s own CPU (suite process) is not in the server CPU of either. A delivery is one tick record (a frame may hold several when ticks arrive together).',
+      'gateway-path / ws-tap: ticks are published into a real 8,192-slot lossy tick ring in the suite process and forwarded by the runtime\'s stream tap (Atomics.waitAsync wake, length-prefixed frames over a socketpair) to the server process, which decodes them and fans them out: gateway-path through the WsHub with clients in `every` mode, ws-tap as one frame per client. Both take the tap frames of one socket read as one batch, as the gateway process does (`perTurn`, src/gateway/stream-batch.ts): under a backlog the work per tick shrinks. Their tick-in stamp is taken just before the ring publish, so their latency is feed → client; the tap\'s own CPU (suite process) is not in the server CPU of either. A delivery is one tick record (a frame may hold several when ticks arrive together).',
       `Phases per session: idle (no subscribers: timer + encode cost, subtracted for the "net" column), B1 (N readers), P (N readers + one paused reader whose net.Socket never reads, pre-filled past the 256 KiB soft limit with 64 KiB filler frames so it is backpressured from the first measured tick), B2 (paused reader closed). First 10 % of each phase (P: its first ${z.groups[0]!.phases.find((p) => p.label === 'P')!.warmupS} s) is warm-up and not measured.`,
       'msgs per server CPU-s = frames received by reading clients in the measured window ÷ the server process CPU (user+sys, all threads) over that window. Loopback TCP does much of the receive path in the sender\'s system time, so the kernel share is in both servers\' numbers.',
       'Transport: loopback TCP unless the row says `unix`: there the server listens on a Unix-domain socket (uWS `listen_unix`, `ws` on an http.Server bound to the path) and the clients connect with `ws+unix://`. Same frames, same clients; the kernel\'s share per send has no TCP/IP stack in it.',
-      'tick-in → recv: stamped (timeOrigin + now()) just before the fan-out call, read on arrival in the client process; it includes the client process\'s own queueing (one process reads all N sockets). scheduled → recv adds the injector\'s timer lateness (open-loop schedule, Node timers have ~1 ms granularity).',
+      'tick-in → recv: stamped (timeOrigin + now()) just before the fan-out call, read on arrival in the client process. For all readers it includes the shared client process\'s own queueing (one process reads N − 1 sockets, so its last socket is read hundreds of µs after its first); the probe, alone in its process, shows what one client sees while the others are served, still on the same two CPUs. scheduled → recv adds the injector\'s timer lateness (open-loop schedule, Node timers have ~1 ms granularity).',
       `Repetition: the time budget (about 4 min for the full run: 5 servers × 3 sizes at the reference rates, the tap-fed pair × 3 more) allows one session per server and N; the three measured windows (B1, P, B2) give the median and spread of msgs per CPU-s, and B1 vs B2 gives the noise of the p99 the paused-reader verdict is compared with. --runs is not used. Other load on the box (other processes) is shown per phase; latencies on a shared 2-core box move with it.`,
       `Load average at start ${ctx.machine.loadAvgAtStart.join(' / ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}.`,
     ];

@@ -25,6 +25,8 @@ export interface PhaseNumbers {
   /** Same, after subtracting the idle phase's CPU per tick (timer + frame encode, no subscribers). */
   readonly netMsgsPerCpuS: number;
   readonly inLat: LatencySummary;
+  /** tick-in → received of the probe alone (one reader in a process of its own; empty for N = 1). */
+  readonly probeLat: LatencySummary;
   readonly schedLat: LatencySummary;
   readonly fanoutCall: LatencySummary;
   readonly clientCpuPct: number;
@@ -89,6 +91,7 @@ export function analyse(s: SessionResult): SessionNumbers {
         msgsPerCpuS: deliveries / (cpuUs / 1e6),
         netMsgsPerCpuS: deliveries / (Math.max(1, cpuUs - idleCpuUsPerTick * sv.ticksMeasured) / 1e6),
         inLat: lat(c?.inCounts),
+        probeLat: lat(p.probe?.inCounts),
         schedLat: lat(c?.schedCounts),
         fanoutCall: lat(sv.fanoutCounts),
         clientCpuPct: c === null ? Number.NaN : ((c.cpu.userUs + c.cpu.systemUs) / 1000 / c.cpuWallMs) * 100,

@@ -28,7 +28,7 @@ import { Socket } from 'node:net';
 import type { StreamBatch } from '../../src/gateway/stream-batch.js';
 import { STREAM_FD } from '../../src/runtime/process-protocol.js';
 import { FrameReader } from '../../src/runtime/stream-wire.js';
-import { BatchDecoder } from '../../src/gateway/stream-batch.js';
+import { BatchDecoder, perTurn } from '../../src/gateway/stream-batch.js';
 
 const kind = process.argv[2] as ServerKind;
 const unixPath = process.argv.find((a) => a.startsWith('unix:'))?.slice('unix:'.length) ?? null;
@@ -394,24 +394,11 @@ function tapIngest(f: Fanout): (m: Extract<ToServer, { type: 'phase' }>) => void
       if (batch.ticks.some((t) => t.token === w.m.phase && t.volume === w.m.ticks - 1)) finish(w);
     }
   };
-  // The gateway takes each tap frame as it comes (gateway.process.ts does); uWS corks everything
-  // published in one loop turn into one write per subscriber. The `ws` baseline gets the same
-  // amortisation by hand: the frames of one arriving chunk go out as one frame per client, so a
-  // backlog shrinks its work per tick instead of growing it.
-  const arrived: StreamBatch[] = [];
-  const reader = new FrameReader((body) => {
-    const batch = decoder.decode(body);
-    if (kind === 'ws-tap') arrived.push(batch);
-    else deliver(batch);
-  });
+  // Both servers take the frames of one socket read as one batch, as gateway.process.ts does
+  const perRead = perTurn(deliver);
+  const reader = new FrameReader((body) => perRead(decoder.decode(body)));
   const sock = new Socket({ fd: STREAM_FD, readable: true, writable: false });
-  sock.on('data', (chunk: Buffer) => {
-    reader.push(chunk);
-    if (arrived.length === 0) return;
-    const ticks = arrived.length === 1 ? arrived[0]!.ticks : arrived.flatMap((b) => b.ticks);
-    arrived.length = 0;
-    deliver({ ticks, events: [], dropped: {} });
-  });
+  sock.on('data', (chunk: Buffer) => reader.push(chunk));
   sock.on('error', () => undefined);
   return (m) => {
     const w: Window = { m, started: false, done: false, cpu0: process.cpuUsage(), w0: performance.now(), slowSkips0: 0, fanout: new Histogram(), gc: new GcMeter(), deadline: undefined };

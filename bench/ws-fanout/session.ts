@@ -1,4 +1,5 @@
-// One ws-fanout session: a server child of one kind, then a client child with N sockets, driven
+// One ws-fanout session: a server child of one kind, then a client child with N sockets (N − 1,
+// and a probe child with the last one, when N > 1), driven
 // through phases: idle (no subscribers: the injector's own CPU), B1 (N readers), P (N readers + one
 // paused reader, pre-filled past the soft limit), B2 (paused reader gone). Each phase pairs the
 // server's CPU/fan-out report with the client's delivery/latency report and the box's other load
@@ -35,7 +36,10 @@ export interface SessionPlan {
 export interface PhaseResult {
   readonly label: PhaseLabel;
   readonly server: ServerPhaseDone;
+  /** All reading clients: the N − 1 of the shared process and the probe, merged. */
   readonly client: ClientPhaseReport | null;
+  /** The probe alone: one client in a process of its own (N > 1). */
+  readonly probe: ClientPhaseReport | null;
   /** Share (0–1) of all CPUs used by processes other than this suite's three, over the phase. */
   readonly otherLoad: number | null;
 }
@@ -71,6 +75,21 @@ function loadSample(pids: readonly number[]): { busy: number | null; ours: numbe
   return { busy: all === null ? null : all * TICK_MS, ours };
 }
 
+const addCounts = (a: readonly number[], b: readonly number[]): number[] => a.map((v, i) => v + (b[i] ?? 0));
+
+/** The shared process's report plus the probe's: deliveries, gaps and latencies of all N readers. */
+function mergeReports(a: ClientPhaseReport, p: ClientPhaseReport): ClientPhaseReport {
+  return {
+    ...a,
+    deliveries: a.deliveries + p.deliveries,
+    gaps: a.gaps + p.gaps,
+    minPerSocket: Math.min(a.minPerSocket, p.minPerSocket),
+    maxPerSocket: Math.max(a.maxPerSocket, p.maxPerSocket),
+    inCounts: addCounts(a.inCounts, p.inCounts),
+    schedCounts: addCounts(a.schedCounts, p.schedCounts),
+  };
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let phaseSeq = 1;
@@ -86,6 +105,9 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
   // Tap-fed kinds: this process plays the runtime's main thread (ring + stream tap → fd 4)
   const feed = tapFed ? new TapFeed(server.proc.stdio[4] as Socket) : null;
   let client: Child<ToClient, FromClient> | null = null;
+  // With N > 1, one of the N readers lives in a process of its own: its latency is what one client
+  // sees while the others are served, without queueing behind N − 1 sockets of the same process
+  let probe: Child<ToClient, FromClient> | null = null;
   const phases: PhaseResult[] = [];
   let impl = '?';
   let connectMs = Number.NaN;
@@ -98,8 +120,13 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
     for (const ph of plan.phases) {
       if (ph.label !== 'idle' && client === null) {
         client = new Child<ToClient, FromClient>(clientUrl, [], 'ws client');
-        client.post({ type: 'connect', url, n: plan.n });
+        client.post({ type: 'connect', url, n: plan.n > 1 ? plan.n - 1 : plan.n });
         connectMs = (await client.next<Extract<FromClient, { type: 'connected' }>>('connected', 30_000)).ms;
+        if (plan.n > 1) {
+          probe = new Child<ToClient, FromClient>(clientUrl, [], 'ws probe client');
+          probe.post({ type: 'connect', url, n: 1 });
+          await probe.next('connected', 30_000);
+        }
         await sleep(100);
       }
       if (ph.label === 'P' && client !== null) {
@@ -110,7 +137,7 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
       const phase = phaseSeq++;
       const ticks = Math.round(plan.rate * ph.seconds);
       const warmup = Math.round(plan.rate * ph.warmupS);
-      const pids = [server.proc.pid ?? 0, client?.proc.pid ?? 0].filter((p) => p > 0);
+      const pids = [server.proc.pid ?? 0, client?.proc.pid ?? 0, probe?.proc.pid ?? 0].filter((p) => p > 0);
       const l0 = loadSample(pids);
       const t0 = performance.now();
       server.post({ type: 'phase', phase, rate: plan.rate, ticks, warmup });
@@ -118,15 +145,21 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
       const served = await server.next<ServerPhaseDone>('phase-done', ph.seconds * 1000 + 20_000);
       const done: ServerPhaseDone = late === undefined ? served : { ...served, lateTicks: await late };
       let report: ClientPhaseReport | null = null;
+      let probeReport: ClientPhaseReport | null = null;
       if (client !== null) {
         await sleep(150); // frames still in flight
         client.post({ type: 'report', phase });
         report = await client.next<ClientPhaseReport>('phase-report');
+        if (probe !== null) {
+          probe.post({ type: 'report', phase });
+          probeReport = await probe.next<ClientPhaseReport>('phase-report');
+          report = mergeReports(report, probeReport);
+        }
       }
       const l1 = loadSample(pids);
       const capacity = (performance.now() - t0) * cpus().length;
       const otherLoad = l0.busy === null || l1.busy === null ? null : Math.min(1, Math.max(0, (l1.busy - l0.busy - (l1.ours - l0.ours)) / capacity));
-      phases.push({ label: ph.label, server: done, client: report, otherLoad });
+      phases.push({ label: ph.label, server: done, client: report, probe: probeReport, otherLoad });
       log(`ws-fanout: ${plan.kind} N=${plan.n} ${ph.label}: ${report === null ? 0 : report.deliveries} deliveries, server CPU ${((done.cpu.userUs + done.cpu.systemUs) / 1000).toFixed(0)} ms`);
       if (ph.label === 'P' && client !== null) {
         client.post({ type: 'slow-close' });
@@ -142,6 +175,7 @@ export async function runSession(plan: SessionPlan, log: (s: string) => void): P
   } finally {
     feed?.stop();
     await client?.stop({ type: 'stop' });
+    await probe?.stop({ type: 'stop' });
     await server.stop({ type: 'stop' });
     if (sockPath !== null) rmSync(sockPath, { force: true });
   }

@@ -8,7 +8,7 @@ import { realClock } from '../runtime/clock.js';
 import { defineProcess } from '../runtime/process-protocol.js';
 import { GatewayServer } from './server.js';
 import { gatewaySettings } from './settings.js';
-import { BatchDecoder } from './stream-batch.js';
+import { BatchDecoder, perTurn } from './stream-batch.js';
 
 const factory = defineProcess<AppConfig>(async (ctx) => {
   const settings = gatewaySettings(ctx.config, ctx.args);
@@ -30,7 +30,8 @@ const factory = defineProcess<AppConfig>(async (ctx) => {
 
   const addr = await server.start();
   const decoder = new BatchDecoder();
-  ctx.onStream((frame) => server.onBatch(decoder.decode(frame)));
+  const deliver = perTurn((batch) => server.onBatch(batch));
+  ctx.onStream((frame) => deliver(decoder.decode(frame)));
   const source = server.tokens.source;
   ctx.log.info(
     {

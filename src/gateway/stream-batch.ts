@@ -60,3 +60,30 @@ export class BatchDecoder {
     return t;
   }
 }
+
+/** Batches in order as one: ticks and events concatenated, drops summed per topic. */
+export function mergeBatches(batches: readonly StreamBatch[]): StreamBatch {
+  if (batches.length === 1) return batches[0]!;
+  const dropped: Record<string, number> = {};
+  for (const b of batches) for (const [t, n] of Object.entries(b.dropped)) dropped[t] = (dropped[t] ?? 0) + n;
+  return { ticks: batches.flatMap((b) => b.ticks), events: batches.flatMap((b) => b.events), dropped };
+}
+
+/**
+ * Gathers the batches decoded in one event-loop turn (every frame of one socket read arrives in
+ * the same 'data' callback) and hands them on as one, in a microtask after that turn's callback.
+ * Idle, a read holds one frame and a batch goes out alone; behind, a read holds many and the
+ * fan-out sends one message per topic and socket for all of them instead of one per frame, so a
+ * backlog shrinks the work per tick for the gateway and for every client.
+ */
+export function perTurn(deliver: (batch: StreamBatch) => void): (batch: StreamBatch) => void {
+  const pending: StreamBatch[] = [];
+  const flush = (): void => {
+    const merged = mergeBatches(pending);
+    pending.length = 0;
+    deliver(merged);
+  };
+  return (batch) => {
+    if (pending.push(batch) === 1) queueMicrotask(flush);
+  };
+}
