@@ -176,6 +176,7 @@ export const CATALOGUE = {
   ERR_SYSTEM_NOT_READY: { category: 'boundary', message: 'trading subtree "{supervisor}" is {state}, expected running', http: 503 },
   ERR_GATEWAY_NATIVE_MISSING: { category: 'startup', message: 'uWebSockets.js native binary is not in use ({reason}); refusing the slow fallback' },
   ERR_GATEWAY_LISTEN: { category: 'startup', message: 'gateway cannot listen on {host}:{port}' },
+  ERR_GATEWAY_UNIX: { category: 'startup', message: 'gateway cannot listen on the Unix socket {path}: {reason}' },
   ERR_STREAM_WIRE: { category: 'failure', message: 'corrupt stream tap frame: {reason}' },
   ERR_CLIENT_BAD_FRAME: { category: 'boundary', message: 'stream client received a message it cannot decode: {reason}' },
   ERR_PAUSE_UNCONFIRMED: { category: 'boundary', message: '{action} strategy {strategyId} changes what it may trade; send "confirm": true to proceed', http: 400 },

@@ -256,6 +256,11 @@ export const GatewaySection = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** 0 asks the OS for a free port (tests). */
   port: z.number().int().min(0).max(65_535).default(8080),
+  /**
+   * A Unix-domain socket for local clients, beside the port (relative: under app.dataDir); unset:
+   * none. Same API and tokens; the file is owner-only.
+   */
+  unixSocket: z.string().min(1).optional(),
   /** Empty: the gateway generates tokens at start-up and logs where it wrote them. */
   tokens: z.array(GatewayToken).default([]),
   corsOrigins: z.array(z.string().min(1)).default([]),

@@ -33,15 +33,17 @@ const factory = defineProcess<AppConfig>(async (ctx) => {
   const deliver = perTurn((batch) => server.onBatch(batch));
   ctx.onStream((frame) => deliver(decoder.decode(frame)));
   const source = server.tokens.source;
+  const local = addr.unixSocket === null ? '' : ` and on the Unix socket ${addr.unixSocket} (ws+unix://${addr.unixSocket}:/ws)`;
   ctx.log.info(
     {
       url: addr.url,
+      ...(addr.unixSocket === null ? {} : { unixSocket: addr.unixSocket }),
       tokens: source.kind === 'config' ? 'config.gateway.tokens' : source.path,
       generated: source.kind === 'file' && source.generated,
     },
     source.kind === 'config'
-      ? `gateway listening at ${addr.url}; authenticate with a token from config.gateway.tokens (Authorization: Bearer <token>, or ${addr.url}?token=<token> for the dashboard)`
-      : `gateway listening at ${addr.url}; the access token is in ${source.path} (Authorization: Bearer <token>, or ${addr.url}?token=<token> for the dashboard)`,
+      ? `gateway listening at ${addr.url}${local}; authenticate with a token from config.gateway.tokens (Authorization: Bearer <token>, or ${addr.url}?token=<token> for the dashboard)`
+      : `gateway listening at ${addr.url}${local}; the access token is in ${source.path} (Authorization: Bearer <token>, or ${addr.url}?token=<token> for the dashboard)`,
   );
 
   return {

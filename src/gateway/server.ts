@@ -4,7 +4,8 @@
 // uWS handles left open when the process dies are what abort a process.
 import type { RootDatabase } from 'lmdb';
 import type { Logger } from 'pino';
-import type { us_listen_socket } from '@trufflesuite/uws-js-unofficial';
+import { rmSync } from 'node:fs';
+import type { TemplatedApp, us_listen_socket } from '@trufflesuite/uws-js-unofficial';
 import { appError } from '../errors.js';
 import type { Broker } from '../domain/types.js';
 import { tradingActorName, type TradingRole } from '../protocol/actors.js';
@@ -27,6 +28,7 @@ import { localHistory, remoteHistory } from './history.js';
 import { Upstream, type RequestFn } from './upstream.js';
 import { exclusivePortOption, loadNativeUws } from './uws.js';
 import { availableStreams } from './ws-protocol.js';
+import { listenOwnerOnly, unixPathProblem } from './unix-endpoint.js';
 import { WsHub } from './ws-hub.js';
 import { registerWs, type SocketSet } from './ws-server.js';
 
@@ -45,6 +47,8 @@ export interface Address {
   readonly host: string;
   readonly port: number;
   readonly url: string;
+  /** The local endpoint's socket path, if one is configured. */
+  readonly unixSocket: string | null;
 }
 
 /** One gateway instance: start() listens, onBatch() fans out, stop()/closeAll() release every uWS handle. */
@@ -55,6 +59,8 @@ export class GatewayServer {
   private readonly upstream: Upstream;
   private readonly sockets: SocketSet = new Set();
   private listenSocket: us_listen_socket | undefined;
+  private unixListenSocket: us_listen_socket | undefined;
+  private unixPath: string | undefined;
   private addr: Address | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -138,14 +144,30 @@ export class GatewayServer {
     const listen = await new Promise<us_listen_socket | false>((resolve) => listenExclusive.call(app, s.host, s.port, exclusivePortOption(uWS), resolve));
     if (listen === false) throw appError('ERR_GATEWAY_LISTEN', { host: s.host, port: s.port });
     this.listenSocket = listen;
+    if (s.unixSocket !== null) await this.listenUnix(app, s.unixSocket);
     const port = uWS.us_socket_local_port(listen);
     const shownHost = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
-    this.addr = { host: s.host, port, url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/` };
+    this.addr = { host: s.host, port, url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`, unixSocket: s.unixSocket };
     this.healthTimer = setInterval(() => void this.pollHealth(), s.tuning.healthIntervalMs);
     this.sweepTimer = setInterval(() => this.hub.sweep(), Math.max(100, Math.min(1000, Math.floor(s.tuning.stallMs / 4))));
     void this.pollHealth();
     void this.indexLegacyOrders();
     return this.addr;
+  }
+
+  /** The same app on the local endpoint; a stale socket file of a killed run is replaced. */
+  private async listenUnix(app: TemplatedApp, path: string): Promise<void> {
+    const problem = await unixPathProblem(path);
+    if (problem !== null) throw appError('ERR_GATEWAY_UNIX', { path, reason: problem });
+    let ls: us_listen_socket | false = false;
+    listenOwnerOnly(path, () =>
+      app.listen_unix((x) => {
+        ls = x;
+      }, path),
+    );
+    if (ls === false) throw appError('ERR_GATEWAY_UNIX', { path, reason: 'listen failed' });
+    this.unixListenSocket = ls;
+    this.unixPath = path;
   }
 
   /** The bound address (after start). */
@@ -175,6 +197,11 @@ export class GatewayServer {
     if (this.listenSocket !== undefined) {
       loadNativeUws().us_listen_socket_close(this.listenSocket);
       this.listenSocket = undefined;
+    }
+    if (this.unixListenSocket !== undefined) {
+      loadNativeUws().us_listen_socket_close(this.unixListenSocket);
+      this.unixListenSocket = undefined;
+      rmSync(this.unixPath!, { force: true });
     }
     for (const ws of [...this.sockets]) {
       try {

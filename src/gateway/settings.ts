@@ -6,6 +6,7 @@ import type { AppConfig } from '../config.js';
 import type { Broker } from '../domain/types.js';
 import { appError } from '../errors.js';
 import type { TokenEntry } from './tokens.js';
+import { unixSocketPath } from './unix-endpoint.js';
 import type { Topology } from '../protocol/actors.js';
 
 const Args = z.object({
@@ -45,6 +46,8 @@ const Args = z.object({
 export interface GatewaySettings {
   readonly host: string;
   readonly port: number;
+  /** The local endpoint's socket path (absolute); null: none. */
+  readonly unixSocket: string | null;
   readonly tokens: readonly TokenEntry[];
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
@@ -73,6 +76,7 @@ export function gatewaySettings(config: AppConfig, args: Readonly<Record<string,
   return {
     host: g.host,
     port: g.port,
+    unixSocket: unixSocketPath(g.unixSocket, config.app.dataDir),
     tokens: g.tokens.map((t) => ({ name: t.name, token: t.token, scopes: [...t.scopes] })),
     corsOrigins: [...g.corsOrigins],
     rateLimitPerMinute: g.rateLimitPerMinute,

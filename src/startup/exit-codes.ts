@@ -14,7 +14,7 @@ export const EXIT = {
   locked: 3,
   /** The data dir or the LMDB store cannot be created, written or opened, or the store is at its cap. */
   storage: 4,
-  /** The API port is busy or cannot be bound. */
+  /** The API port (or the gateway's Unix socket) is busy or cannot be bound. */
   port: 5,
   /** The NATS server of a cluster node cannot be reached or used (ERR_NATS_UNREACHABLE). */
   nats: 6,
@@ -34,6 +34,7 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
       return EXIT.storage;
     case 'ERR_API_PORT_BUSY':
     case 'ERR_GATEWAY_LISTEN':
+    case 'ERR_GATEWAY_UNIX':
       return EXIT.port;
     case 'ERR_NATS_UNREACHABLE':
       return EXIT.nats;

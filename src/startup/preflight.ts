@@ -22,6 +22,7 @@ import type { StrategyConfig, StrategyConfigError } from '../domain/strategy/ind
 import { openStore, probeStore } from '../store/lmdb.js';
 import { storeUsage } from '../store/cap.js';
 import { acquireInstanceLock, LOCK_FILE, type InstanceLock } from './instance-lock.js';
+import { unixPathProblem, unixSocketPath } from '../gateway/unix-endpoint.js';
 
 /** One start-up problem and what the operator can do about it. */
 export interface StartupProblem {
@@ -99,6 +100,8 @@ export function hintFor(error: AlphaPandaError, config: AppConfig): string {
       return `raise STORE__MAP_SIZE_MB above ${String(error.detail['usedMb'])} MB (retention then frees room for the horizon STORE__RETENTION_DAYS), or start on a new APP__DATA_DIR`;
     case 'ERR_API_PORT_BUSY':
       return `stop what listens there, set API__PORT to a free port (API__HOST for the address), or API__ENABLED=false`;
+    case 'ERR_GATEWAY_UNIX':
+      return 'stop what listens there or move what is in the way, set API__UNIX_SOCKET to another path (relative: under the data directory), or unset it';
     case 'ERR_STRATEGY_CONFIG':
     case 'ERR_STRATEGY_UNKNOWN_TYPE':
       return `fix the strategies file ${config.strategies.file} (STRATEGIES__FILE)`;
@@ -149,6 +152,15 @@ async function checkPort(config: AppConfig, nowMs: () => number): Promise<Startu
   if (e === undefined) return [];
   const reason = PORT_REASONS[e.code ?? ''] ?? e.message;
   const error = appError('ERR_API_PORT_BUSY', { host, port, reason });
+  return [problem(error, hintFor(error, config))];
+}
+
+async function checkUnixSocket(config: AppConfig): Promise<StartupProblem[]> {
+  const path = unixSocketPath(config.gateway.unixSocket, config.app.dataDir);
+  if (!config.gateway.enabled || path === null) return [];
+  const reason = await unixPathProblem(path);
+  if (reason === null) return [];
+  const error = appError('ERR_GATEWAY_UNIX', { path, reason });
   return [problem(error, hintFor(error, config))];
 }
 
@@ -257,7 +269,7 @@ function checkRecordFile(config: AppConfig): StartupProblem[] {
  * it opens the store. The store is closed again before it returns; the actor system reopens it.
  */
 export async function preflight(input: PreflightInput): Promise<StartupProblem[]> {
-  const port = input.gatewayHere === false ? Promise.resolve([]) : checkPort(input.config, input.nowMs);
+  const port = input.gatewayHere === false ? Promise.resolve([]) : Promise.all([checkPort(input.config, input.nowMs), checkUnixSocket(input.config)]).then((x) => x.flat());
   const store = await checkStore(input.config, input.nowMs);
   try {
     return [

@@ -192,6 +192,13 @@ describe('fail fast at start-up', () => {
       hint: 'API__PORT',
     },
     {
+      name: 'a Unix socket path with a file that is not a socket in the way',
+      env: () => ({ API__ENABLED: 'true', API__PORT: '0', API__UNIX_SOCKET: join(root, 'a-file') }),
+      exit: EXIT.port,
+      code: 'ERR_GATEWAY_UNIX',
+      hint: 'API__UNIX_SOCKET',
+    },
+    {
       name: 'a data dir that cannot be created',
       env: () => ({ DATA_DIR: join(root, 'a-file', 'data') }),
       exit: EXIT.storage,
