@@ -144,7 +144,14 @@ export class GatewayServer {
     const listen = await new Promise<us_listen_socket | false>((resolve) => listenExclusive.call(app, s.host, s.port, exclusivePortOption(uWS), resolve));
     if (listen === false) throw appError('ERR_GATEWAY_LISTEN', { host: s.host, port: s.port });
     this.listenSocket = listen;
-    if (s.unixSocket !== null) await this.listenUnix(app, s.unixSocket);
+    if (s.unixSocket !== null) {
+      try {
+        await this.listenUnix(app, s.unixSocket);
+      } catch (e) {
+        this.closeAll(); // the port is bound already: a failed start leaves no uWS handle open
+        throw e;
+      }
+    }
     const port = uWS.us_socket_local_port(listen);
     const shownHost = s.host === '0.0.0.0' || s.host === '::' ? '127.0.0.1' : s.host;
     this.addr = { host: s.host, port, url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`, unixSocket: s.unixSocket };

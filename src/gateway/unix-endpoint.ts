@@ -1,14 +1,14 @@
 // The gateway's local endpoint: the same app (WebSocket stream, REST, dashboard files) on a
 // Unix-domain socket beside the TCP port, for programs on the same host. A send on it skips the
 // kernel's TCP/IP path, which is most of a loopback send's cost (BENCHMARKS.md, ws-fanout: the
-// server's CPU per delivered tick halves). Tokens are checked as on the port; the socket file is
+// server's CPU per delivered tick falls by more than half). Tokens are checked as on the port; the socket file is
 // created owner-only (0600), so other users of the host cannot even connect.
 //
 // The path may be left over from a run that was killed: a socket file nobody listens on is stale
 // and is replaced. uSockets unlinks whatever is at the path before it binds, so the check below,
 // made first, is what keeps a live listener of another process and a file that is not a socket
 // untouched: the start is refused with ERR_GATEWAY_UNIX instead.
-import { chmodSync, lstatSync } from 'node:fs';
+import { chmodSync, lstatSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 
@@ -43,7 +43,7 @@ function listening(path: string): Promise<boolean> {
 export async function unixPathProblem(path: string): Promise<string | null> {
   if (Buffer.byteLength(path) > MAX_UNIX_PATH_BYTES) return `the path is ${Buffer.byteLength(path)} bytes long; a Unix socket path holds at most ${MAX_UNIX_PATH_BYTES}`;
   try {
-    if (!lstatSync(dirname(path)).isDirectory()) return `${dirname(path)} is not a directory`;
+    if (!statSync(dirname(path)).isDirectory()) return `${dirname(path)} is not a directory`;
   } catch {
     return `the directory ${dirname(path)} does not exist`;
   }
@@ -67,7 +67,8 @@ export function listenOwnerOnly<T>(path: string, listen: () => T): T {
   try {
     before = process.umask(0o177);
   } catch {
-    // worker threads cannot change the umask: the chmod below still closes it before any use
+    // worker threads cannot change the umask; under the usual 022 nobody but the owner has the
+    // write permission a connect needs, and the chmod below makes the file 0600 all the same
   }
   try {
     return listen();

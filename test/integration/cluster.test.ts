@@ -119,10 +119,17 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
     ).catch((e: unknown) => {
       // What the nodes said: their warnings and errors, and each one's last summary and bridge status
       const said = started.map(({ name, job }) => {
-        const lines = job.lines.filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level)) || String(l.msg).includes('ticks/s')).slice(-12);
-        return `--- node ${name} (exit ${String(job.child.exitCode)})\n${lines.map((l) => JSON.stringify(l)).join('\n')}\n${job.stderr}`;
+        const notable = job.lines.filter((l) => Number(l.level) >= 40 || /retention|resum|rewind|NATS|bridge|checkpoint/i.test(String(l.msg))).slice(-40);
+        const summaries = job.lines.filter((l) => String(l.msg).includes('ticks/s')).slice(-2);
+        return `--- node ${name} (exit ${String(job.child.exitCode)})\n${[...notable, ...summaries].map((l) => JSON.stringify(l)).join('\n')}\n${job.stderr}`;
       });
-      throw new Error(`${(e as Error).message}; B has ${dump?.fills.length ?? '?'} fills\n${said.join('\n')}`);
+      // Which of the reference's fills B's log lacks, and what it holds that the reference does not
+      const have = new Set((dump?.fills ?? []).map(essence));
+      const want = new Set(reference.fills.map(essence));
+      const missing = reference.fills.map(essence).filter((x) => !have.has(x));
+      const extra = (dump?.fills ?? []).map(essence).filter((x) => !want.has(x));
+      const diff = `missing ${missing.length} (first: ${missing.slice(0, 5).join(' | ')}); extra ${extra.length} (first: ${extra.slice(0, 5).join(' | ')})`;
+      throw new Error(`${(e as Error).message}; B has ${dump?.fills.length ?? '?'} fills; ${diff}\n${said.join('\n')}`);
     });
     // Nothing more may follow (a duplicate would show as a longer log)
     await new Promise((r) => setTimeout(r, 1000));
