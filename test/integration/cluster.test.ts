@@ -6,13 +6,14 @@
 //     completed checkpoint: nothing lost, nothing twice, positions = fold(fills));
 //   - when the nats-server is restarted mid-run (both nodes reconnect and resume).
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_INSTRUMENT_TOKENS } from '../../src/domain/instruments/index.js';
 import type { Fill } from '../../src/domain/types.js';
 import { projectRoot } from '../../src/runtime/system.js';
 import { runPipelineReplay, type PipelineRun } from '../../bench/replay-pipeline.js';
-import { CLEAN_FILL_SET, fillSetChecker, orderChecker, positionReplayChecker, readStoreAt, type StoreDump } from '../support/checkers.js';
+import { CLEAN_FILL_SET, fillSetChecker, openStoreReader, orderChecker, positionReplayChecker, type StoreDump, type StoreReader } from '../support/checkers.js';
 import { eventually, tempDir } from '../support/system.js';
 import { NatsServer } from '../../bench/harness/nats-server.js';
 import { freePort } from '../../bench/harness/net.js';
@@ -60,6 +61,8 @@ interface Cluster {
   settled(): Promise<StoreDump>;
   /** Resolves once B holds a quarter of the reference's fills (the moment to disturb a run). */
   quarterDone(): Promise<void>;
+  /** B's store as committed now (undefined before B created it). */
+  readB(): StoreDump | undefined;
 }
 
 // One replay file and its one-process reference run serve every test of the file
@@ -83,6 +86,16 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
   const nats = await NatsServer.start(join(tmp.path, 'nats'));
   cleanups.push(() => nats.stop());
   const lmdbB = join(tmp.path, 'B', 'lmdb');
+  // One reader for the whole test, opened once B has created its store
+  let reader: StoreReader | undefined;
+  const readB = (): StoreDump | undefined => {
+    if (reader === undefined) {
+      if (!existsSync(join(lmdbB, 'data.mdb'))) return undefined;
+      reader = openStoreReader(lmdbB);
+      cleanups.push(() => reader?.close());
+    }
+    return reader.read();
+  };
   const started: { name: string; job: MainJob }[] = [];
   const node = (name: 'A' | 'B' | 'G', env: Record<string, string> = {}): MainJob => {
     const job = new MainJob(
@@ -111,8 +124,8 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
     let dump: StoreDump | undefined;
     await eventually(
       async () => {
-        dump = await readStoreAt(lmdbB);
-        return dump.fills.length >= reference.fills.length;
+        dump = readB();
+        return dump !== undefined && dump.fills.length >= reference.fills.length;
       },
       120_000,
       `node B's fill log reaching the reference's ${reference.fills.length} fills`,
@@ -129,15 +142,17 @@ async function cluster(tag: string, pace: Record<string, string>): Promise<Clust
       const missing = reference.fills.map(essence).filter((x) => !have.has(x));
       const extra = (dump?.fills ?? []).map(essence).filter((x) => !want.has(x));
       const diff = `missing ${missing.length} (first: ${missing.slice(0, 5).join(' | ')}); extra ${extra.length} (first: ${extra.slice(0, 5).join(' | ')})`;
-      throw new Error(`${(e as Error).message}; B has ${dump?.fills.length ?? '?'} fills; ${diff}\n${said.join('\n')}`);
+      const archiveDir = join(tmp.path, 'B', 'archive');
+      const archived = existsSync(archiveDir) ? readdirSync(archiveDir).join(', ') : 'none';
+      throw new Error(`${(e as Error).message}; B has ${dump?.fills.length ?? '?'} fills; ${diff}; B's archive: ${archived}\n${said.join('\n')}`);
     });
     // Nothing more may follow (a duplicate would show as a longer log)
     await new Promise((r) => setTimeout(r, 1000));
-    return readStoreAt(lmdbB);
+    return readB()!;
   };
   const quarterDone = (): Promise<void> =>
-    eventually(async () => (await readStoreAt(lmdbB)).fills.length >= reference.fills.length / 4, 60_000, 'a quarter of the fills on B');
-  return { dir: tmp.path, file, nats, reference, node, settled, quarterDone };
+    eventually(() => (readB()?.fills.length ?? 0) >= reference.fills.length / 4, 60_000, 'a quarter of the fills on B');
+  return { dir: tmp.path, file, nats, reference, node, settled, quarterDone, readB };
 }
 
 async function stopBoth(a: MainJob, b: MainJob): Promise<void> {
@@ -236,7 +251,7 @@ describe('two nodes over NATS JetStream', () => {
     await c.quarterDone();
     b.child.kill('SIGKILL');
     expect((await b.exited).signal).toBe('SIGKILL');
-    const mid = await readStoreAt(join(c.dir, 'B', 'lmdb'));
+    const mid = c.readB()!;
     expect(mid.fills.length).toBeLessThan(c.reference.fills.length);
     checkStore(mid);
     b = c.node('B');

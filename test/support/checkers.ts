@@ -59,6 +59,29 @@ export async function readStoreAt(path: string, broker: Broker = 'paper'): Promi
   }
 }
 
+/** A store another process writes, read again and again (polling) through one open environment. */
+export interface StoreReader {
+  /** The store as committed now. */
+  read(): StoreDump;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the environment at `path` once for many reads. Opening and closing it per poll, while
+ * another process commits, now and then fails inside lmdb-js ("No transaction to renew"); one
+ * environment whose read transaction is reset before each read sees every commit and never that.
+ */
+export function openStoreReader(path: string, broker: Broker = 'paper'): StoreReader {
+  const db = open({ path, compression: false, encoding: 'msgpack', maxReaders: 256 });
+  return {
+    read: () => {
+      db.resetReadTxn();
+      return dumpStore(db, broker);
+    },
+    close: () => db.close(),
+  };
+}
+
 /**
  * One broker's records ACROSS THE ARCHIVE BOUNDARY: the fills and orders retention archived
  * (`<dataDir>/archive`, src/services/retention) merged with what LMDB still holds, so every checker
