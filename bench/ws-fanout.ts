@@ -1,5 +1,6 @@
 // ws-fanout suite (G8, issue 13): binary tick frames (the gateway's encoder) fanned out at a fixed
-// open-loop rate to N loopback `ws` clients living in a separate process, by five servers, each in
+// open-loop rate to N `ws` clients (loopback TCP, or a Unix socket for one group; N − 1 in one
+// process, the last alone in another), by five servers, each in
 // its own child process so its CPU is measured alone (process.cpuUsage deltas over IPC):
 // - timer-fed (fan-out cost alone): uWS app.publish, the gateway's real WsHub (uWS topics, per-socket
 //   fallback for slow clients) on uWS, and a `ws` broadcast loop with a bufferedAmount check;

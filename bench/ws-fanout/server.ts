@@ -8,9 +8,11 @@
 //   ws           `ws` WebSocketServer, broadcast loop over clients, skip when bufferedAmount > soft
 //   gateway-path the gateway's WsHub as above (uWS topics, clients in `every` mode), fed by the
 //                runtime's stream tap over fd 4 (see feed.ts): ticks arrive in frames, not on a timer
-//   ws-tap       the `ws` broadcast above, fed by the same tap (one frame per arriving batch)
+//   ws-tap       the `ws` broadcast above, fed by the same tap (one frame per client for what one
+//                socket read brought, as the gateway takes it: perTurn)
 // argv[2] = kind; an argument `unix:<path>` makes it listen on that Unix-domain socket instead of a
-// loopback TCP port (the gateway's local endpoint). The parent drives phases over IPC; exits when told to stop or when orphaned.
+// loopback TCP port (the gateway's local endpoint). The parent drives phases over IPC; exits when
+// told to stop or when orphaned.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { GcMeter } from '../harness/gc.js';
