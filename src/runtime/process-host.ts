@@ -116,3 +116,14 @@ process.on('message', (m: MainToHost) => {
 
 // The parent is gone: never outlive it.
 process.on('disconnect', () => process.exit(0));
+
+// Ctrl-C in a terminal (and a service manager stopping the whole group) signals every process of
+// the group, this child included. Dying at once would cut its clients off and leave its files
+// behind while the parent stops the tree in order; the parent got the same signal and sends 'stop'
+// when this child's turn comes. A signal meant for this child alone still stops it, after a grace.
+const SIGNAL_GRACE_MS = 5000;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    setTimeout(() => void stop(sig), SIGNAL_GRACE_MS).unref();
+  });
+}

@@ -2,13 +2,16 @@
 // socket beside the port (REST and the WebSocket stream, tokens checked as on the port), the
 // socket file owner-only; after a SIGKILL the restarted gateway replaces the stale file and the
 // SDK, connected through it, reconnects and resubscribes; a stop removes the file.
+import { spawn } from 'node:child_process';
 import { existsSync, lstatSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamClient, type ClientTick } from '../../src/client/index.js';
 import { startHarness, TOKENS, type Harness } from '../fixtures/gateway-harness.js';
-import { eventually } from '../support/system.js';
+import { eventually, tempDir } from '../support/system.js';
+import { projectRoot } from '../../src/runtime/system.js';
 
 let h: Harness;
 let path: string;
@@ -20,9 +23,9 @@ afterAll(async () => {
   await h?.stop();
 });
 
-function get(route: string, token?: string): Promise<{ status: number; body: string }> {
+function get(route: string, token?: string, socketPath = path): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: path, path: route, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }, (res) => {
+    const req = request({ socketPath, path: route, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -82,5 +85,38 @@ describe('gateway on a Unix socket', () => {
   it('removes the socket file when the gateway stops', async () => {
     await h.system.stop();
     expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('Ctrl-C in a terminal (SIGINT to the whole process group)', () => {
+  it('stops the gateway in order: its clients get 1001 going away and the socket file is removed', async () => {
+    const dir = tempDir('ap-unix-sigint-');
+    try {
+      const sock = join(dir.path, 'gw.sock');
+      // Its own process group, as a shell gives a foreground job
+      const child = spawn(process.execPath, [join(projectRoot(), 'dist/actors/main.js')], {
+        cwd: projectRoot(),
+        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', DATA_DIR: dir.path, API__PORT: '0', API__UNIX_SOCKET: 'gw.sock', API__TOKENS: JSON.stringify([{ name: 'r', token: TOKENS.reader, scopes: ['read'] }]), LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      await eventually(async () => existsSync(sock) && (await get('/health', undefined, sock).catch(() => ({ status: 0 }))).status === 200, 30_000, 'the gateway on its Unix socket');
+      const ws = new WebSocket(`ws+unix://${sock}:/ws?token=${TOKENS.reader}`);
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      await new Promise((r, j) => {
+        ws.once('open', r);
+        ws.once('error', j);
+      });
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await exited).toBe(0);
+      expect(await closed).toBe(1001);
+      expect(existsSync(sock)).toBe(false);
+      expect(stderr).toBe('');
+    } finally {
+      dir.cleanup();
+    }
   });
 });
