@@ -15,6 +15,7 @@ import { exportRiskState, importRiskState, onFill, type RiskStateJson } from '..
 import type { EngineStateRecord, StoredOrder } from '../../src/protocol/engine.js';
 import { K } from '../../src/store/keyspace.js';
 import { readArchive } from '../../src/services/retention/archive.js';
+import { freshStore } from '../../src/gateway/store-read.js';
 
 /** Everything the checkers read for one broker. */
 export interface StoreDump {
@@ -51,11 +52,11 @@ export function dumpStore(db: Reader, broker: Broker = 'paper'): StoreDump {
  * process); another process (a child main job) may hold it, LMDB is multi-process safe.
  */
 export async function readStoreAt(path: string, broker: Broker = 'paper'): Promise<StoreDump> {
-  const db = open({ path, compression: false, encoding: 'msgpack', maxReaders: 256 });
+  const reader = openStoreReader(path, broker);
   try {
-    return dumpStore(db, broker);
+    return reader.read();
   } finally {
-    await db.close();
+    await reader.close();
   }
 }
 
@@ -69,15 +70,13 @@ export interface StoreReader {
 /**
  * Opens the environment at `path` once for many reads. Opening and closing it per poll, while
  * another process commits, now and then fails inside lmdb-js ("No transaction to renew"); one
- * environment whose read transaction is reset before each read sees every commit and never that.
+ * environment whose read snapshot is renewed before each read (freshStore, as the gateway reads)
+ * sees every commit and never that.
  */
 export function openStoreReader(path: string, broker: Broker = 'paper'): StoreReader {
   const db = open({ path, compression: false, encoding: 'msgpack', maxReaders: 256 });
   return {
-    read: () => {
-      db.resetReadTxn();
-      return dumpStore(db, broker);
-    },
+    read: () => dumpStore(freshStore(db), broker),
     close: () => db.close(),
   };
 }
