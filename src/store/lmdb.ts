@@ -8,6 +8,8 @@
 //                           has the pages), a power loss may lose the last moments.
 //   strict                - every commit is fsynced before its promise resolves (power-loss safe).
 //   nosync                - no fsync at all; process-kill safe, not power-loss safe. Benchmarks only.
+// Measured exception (README, Durability, open defect): in overlapping and nosync, another PROCESS
+// opening this environment while commits are unsynced lost some resolved commits; strict did not.
 import { open, type RootDatabase } from 'lmdb';
 import { appError } from '../errors.js';
 import { registerStoreCap } from './cap.js';
